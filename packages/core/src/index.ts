@@ -1,0 +1,91 @@
+export type {
+  HarnessId,
+  ToolKind,
+  UsageSource,
+  UsageConfidence,
+  UsageScope,
+  TokenUsage,
+  EventBase,
+  SessionStartedEvent,
+  TurnStartedEvent,
+  TurnCompletedEvent,
+  MessageEvent,
+  MessageDeltaEvent,
+  ReasoningEvent,
+  ToolStartedEvent,
+  ToolUpdatedEvent,
+  ToolCompletedEvent,
+  UsageEvent,
+  FileChangedEvent,
+  WarningEvent,
+  StatusEvent,
+  RunCompletedEvent,
+  RunFailedEvent,
+  FailureReason,
+  OmnigentEvent,
+  OmnigentEventType,
+  EventOfType,
+  TerminalEvent,
+  EventDraft,
+  NonTerminalDraft,
+} from './events.js';
+export { isTerminal, EVENT_TYPES } from './events.js';
+
+export type {
+  PermissionMode,
+  RunRequest,
+  CommandSpec,
+  CommandContext,
+  TranslateContext,
+  ExitInfo,
+  TerminalDraft,
+  FinishResult,
+  HarnessCapabilities,
+  BinarySpec,
+  DetectResult,
+  DetectExec,
+  HarnessDefinition,
+  HarnessPlugin,
+} from './contract.js';
+export { CONTRACT_VERSION, DEFAULT_CAPABILITIES, defineHarness, isHarnessPlugin } from './contract.js';
+
+export type { EventHandler, SubscriberError, EventBusOptions } from './bus.js';
+export { EventBus } from './bus.js';
+export { SpillQueue } from './spill-queue.js';
+
+export type { FramerSink } from './jsonl.js';
+export { JsonlFramer, DEFAULT_MAX_LINE_BYTES } from './jsonl.js';
+
+export type { RunOptions, HarnessRun } from './runner.js';
+export { startRun } from './runner.js';
+export { terminateTree, descendants, isAlive } from './process-tree.js';
+
+export type { BinaryOptions, ResolvedBinary } from './binary.js';
+export { resolveBinary, which } from './binary.js';
+export { detectVersion, parseVersion } from './detect.js';
+
+export type {
+  PluginEntry,
+  PluginManifestField,
+  PluginPackage,
+  PluginSource,
+  LoadedPlugin,
+  PluginFailure,
+  DiscoveryOptions,
+  DiscoveryResult,
+} from './discovery.js';
+export { discoverPlugins, findHarness, loadPlugin, scanPluginPackages, nodeModulesDirs } from './discovery.js';
+
+export type { ErrorCode } from './errors.js';
+export {
+  OmnigentError,
+  HarnessNotFoundError,
+  UnknownHarnessError,
+  PluginLoadError,
+  PluginContractError,
+  ConfigError,
+  UsageError,
+  envName,
+} from './errors.js';
+
+export { addUsage, cleanUsage, totalTokens } from './usage.js';
