@@ -213,7 +213,7 @@ export async function loadPlugin(
     const file = resolve(options.configDir ?? process.cwd(), specifier);
     if (!existsSync(file)) throw new PluginLoadError(specifier, `no file at ${file}`);
     const plugin = await importPlugin(file, specifier, options.pluginOptions);
-    return { plugin, specifier, source, ...(options.pluginOptions ? { options: options.pluginOptions } : {}) };
+    return { plugin, specifier, source, dir: dirname(file), ...(options.pluginOptions ? { options: options.pluginOptions } : {}) };
   }
   const names = specifier.includes('/') || specifier.startsWith(UNSCOPED_PREFIX) ? [specifier] : [`@omnigent/plugin-${specifier}`, `${UNSCOPED_PREFIX}${specifier}`, specifier];
   for (const name of names) {

@@ -43,3 +43,4 @@ export const fakeHarness = defineHarness<FakeState>({
     return state.outcome ? { terminal: state.outcome } : {};
   },
 });
+export default fakeHarness;

@@ -1,0 +1,80 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+
+interface DoctorArgs extends GlobalArgs {
+  json?: boolean;
+}
+
+const TELEMETRY_VARS = [
+  'OMNIGENT_TELEMETRY_ENABLED',
+  'OMNIGENT_OTEL_CAPTURE_CONTENT',
+  'OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_SERVICE_NAME',
+];
+const HEADER_VARS = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'];
+
+/** Header names only, never values: `x-mlflow-experiment-id=0,authorization=…` -> `x-mlflow-experiment-id, authorization`. */
+export function headerNames(value: string): string[] {
+  return value
+    .split(',')
+    .map((p) => p.split('=')[0]!.trim())
+    .filter(Boolean);
+}
+
+/** `omnigent doctor`: what is installed and configured, without printing a secret. */
+export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
+  command: 'doctor',
+  describe: 'Check harness binaries, versions, credentials (names only) and telemetry settings',
+  builder: (y) => y.option('json', { type: 'boolean', default: false }),
+  handler: async (argv) => {
+    const { resolveBinary, detectVersion, OmnigentError } = await import('@omnigent/core');
+    const { loadConfig } = await import('../config.js');
+    const { loadAllPlugins } = await import('../plugins.js');
+    const { printError } = await import('../io.js');
+    const { exitCodeForError } = await import('../exit-codes.js');
+    try {
+      const config = await loadConfig(process.cwd(), argv.config);
+      const { plugins, errors } = await loadAllPlugins(config, process.cwd());
+      const rows = await Promise.all(
+        plugins.map(async (p) => {
+          const base = { harness: p.plugin.name, package: p.packageName ?? p.specifier, credentialsSet: (p.plugin.credentialEnv ?? []).filter((k) => process.env[k]) , credentialsMissing: (p.plugin.credentialEnv ?? []).filter((k) => !process.env[k]) };
+          try {
+            const bin = resolveBinary(p.plugin, {
+              ...(config.config.harnesses?.[p.plugin.name]?.bin ? { config: config.config.harnesses[p.plugin.name]!.bin! } : {}),
+              resolveFrom: [...(p.dir ? [p.dir] : []), process.cwd()],
+            });
+            const v = await detectVersion(p.plugin, bin.path);
+            return { ...base, found: true, bin: bin.path, binSource: bin.source, version: v.version, versionError: v.error };
+          } catch (error) {
+            return { ...base, found: false, problem: error instanceof OmnigentError ? error.message : String(error), install: p.plugin.binary.install };
+          }
+        }),
+      );
+      const telemetry: Record<string, unknown> = {};
+      for (const k of TELEMETRY_VARS) if (process.env[k] !== undefined) telemetry[k] = process.env[k];
+      for (const k of HEADER_VARS) if (process.env[k]) telemetry[k] = `names: ${headerNames(process.env[k]!).join(', ')} (values hidden)`;
+      if (config.config.telemetry) telemetry.configFile = { ...config.config.telemetry, headers: config.config.telemetry.headers ? Object.keys(config.config.telemetry.headers) : undefined };
+      if (argv.json) {
+        process.stdout.write(`${JSON.stringify({ configFile: config.file ?? null, harnesses: rows, pluginErrors: errors.map((e) => ({ specifier: e.specifier, message: e.error.message })), telemetry }, null, 2)}\n`);
+        return;
+      }
+      const w = (s: string) => process.stdout.write(`${s}\n`);
+      w(`config: ${config.file ?? 'none (searched omnigent.config.{json,yaml,yml,js,mjs,ts} upward)'}`);
+      for (const r of rows) {
+        if (r.found) w(`ok   ${r.harness.padEnd(12)} ${'version' in r && r.version ? r.version : '(version unknown)'}  ${'bin' in r ? r.bin : ''} [${'binSource' in r ? r.binSource : ''}]`);
+        else w(`MISSING ${r.harness.padEnd(9)} ${'problem' in r ? r.problem : ''}\n        install: ${'install' in r ? r.install : ''}`);
+        if (r.credentialsSet.length || r.credentialsMissing.length) w(`     credentials set: ${r.credentialsSet.join(', ') || 'none'}${r.credentialsMissing.length ? `; not set: ${r.credentialsMissing.join(', ')}` : ''}`);
+      }
+      for (const e of errors) w(`ERROR plugin ${e.specifier}: ${e.error.message}`);
+      w('telemetry:');
+      if (Object.keys(telemetry).length === 0) w('  off (set OMNIGENT_TELEMETRY_ENABLED=true and OTEL_EXPORTER_OTLP_ENDPOINT to export traces)');
+      for (const [k, v] of Object.entries(telemetry)) w(`  ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    } catch (error) {
+      printError(error);
+      process.exitCode = exitCodeForError(error);
+    }
+  },
+};

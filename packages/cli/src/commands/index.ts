@@ -1,0 +1,11 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+import { doctorCommand } from './doctor.js';
+import { pluginsCommand } from './plugins.js';
+import { runCommand } from './run.js';
+
+/**
+ * Every command of the CLI. Contract: a command module only imports heavy code inside its
+ * handler, so `omnigent --help` stays fast.
+ */
+export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand];

@@ -1,0 +1,58 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+
+/** Arguments of `omnigent run`. */
+export interface RunArgs extends GlobalArgs {
+  prompt?: string;
+  harness?: string;
+  model?: string;
+  cwd?: string;
+  resume?: string;
+  'session-id'?: string;
+  timeout?: number;
+  'idle-timeout'?: number;
+  json?: boolean;
+  bin?: string;
+  'permission-mode'?: 'default' | 'read-only' | 'accept-edits' | 'bypass';
+  'max-turns'?: number;
+  'allowed-tools'?: string[];
+  'disallowed-tools'?: string[];
+  'system-prompt'?: string;
+  'append-system-prompt'?: string;
+  arg?: string[];
+  env?: string[];
+  store?: boolean;
+  tag?: string[];
+}
+
+/** `omnigent run`: one prompt through one harness. */
+export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
+  command: 'run [prompt]',
+  describe: 'Run a prompt through one harness (prompt "-" reads stdin)',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('prompt', { type: 'string', describe: 'The prompt, or - to read it from stdin' })
+      .option('harness', { alias: 'H', type: 'string', describe: 'Harness to run (claude-code, codex, cursor, pi, …)' })
+      .option('model', { alias: 'm', type: 'string', describe: 'Model id as the harness understands it' })
+      .option('cwd', { alias: 'C', type: 'string', describe: 'Working directory of the harness' })
+      .option('resume', { type: 'string', describe: 'Resume this harness session id' })
+      .option('session-id', { type: 'string', describe: 'Force the new session id (harnesses that support it)' })
+      .option('timeout', { type: 'number', describe: 'Give up after this many seconds' })
+      .option('idle-timeout', { type: 'number', describe: 'Give up when the harness prints nothing for this many seconds (default 600, 0 = never)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the normalized events as JSONL on stdout, nothing else' })
+      .option('bin', { type: 'string', describe: 'Path of the harness binary' })
+      .option('permission-mode', { type: 'string', choices: ['default', 'read-only', 'accept-edits', 'bypass'] as const, describe: 'Permission level' })
+      .option('max-turns', { type: 'number', describe: 'Stop after this many model turns (harnesses that support it)' })
+      .option('allowed-tools', { type: 'string', array: true, describe: 'Tools to pre-approve (harness syntax)' })
+      .option('disallowed-tools', { type: 'string', array: true, describe: 'Tools to forbid (harness syntax)' })
+      .option('system-prompt', { type: 'string', describe: 'Replace the system prompt' })
+      .option('append-system-prompt', { type: 'string', describe: 'Append to the system prompt' })
+      .option('arg', { type: 'string', array: true, describe: 'Extra argument passed to the harness CLI verbatim (repeatable)' })
+      .option('env', { type: 'string', array: true, describe: 'Extra environment for the harness, KEY=VALUE (repeatable)' })
+      .option('store', { type: 'boolean', default: true, describe: 'Record the run in the local store (--no-store to skip)' })
+      .option('tag', { type: 'string', array: true, describe: 'Tag the stored run (repeatable)' }),
+  handler: async (argv) => {
+    const { runMain } = await import('./run-main.js');
+    process.exitCode = await runMain(argv);
+  },
+};

@@ -1,0 +1,31 @@
+import { OmnigentError, type TerminalEvent } from '@omnigent/core';
+
+/** Documented exit codes of the `omnigent` CLI. Contract: never renumbered. */
+export const EXIT = {
+  /** The run (or every workflow step) succeeded. */
+  ok: 0,
+  /** The run failed (harness error, non-zero exit, timeout). */
+  runFailed: 1,
+  /** Bad usage, bad configuration, unknown harness, plugin load error. */
+  usage: 2,
+  /** The harness CLI binary was not found. */
+  notFound: 127,
+  /** Interrupted (Ctrl-C / SIGINT / SIGTERM). */
+  interrupted: 130,
+} as const;
+
+/** Exit code for a terminal event. */
+export function exitCodeFor(terminal: TerminalEvent): number {
+  if (terminal.type === 'run.completed') return EXIT.ok;
+  return terminal.reason === 'aborted' ? EXIT.interrupted : EXIT.runFailed;
+}
+
+/** Exit code for an error thrown before or around a run. */
+export function exitCodeForError(error: unknown): number {
+  if (error instanceof OmnigentError) {
+    if (error.code === 'HARNESS_NOT_FOUND') return EXIT.notFound;
+    if (error.code === 'SPAWN' || error.code === 'INTERNAL') return EXIT.runFailed;
+    return EXIT.usage;
+  }
+  return EXIT.runFailed;
+}

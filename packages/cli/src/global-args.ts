@@ -1,0 +1,4 @@
+/** Options every command takes. */
+export interface GlobalArgs {
+  config?: string;
+}

@@ -1,0 +1,51 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  UnknownHarnessError,
+  discoverPlugins,
+  findHarness,
+  type DiscoveryOptions,
+  type DiscoveryResult,
+  type LoadedPlugin,
+} from '@omnigent/core';
+import type { LoadedConfig } from './config.js';
+
+let globalDir: string | undefined | null = null;
+/** The global node_modules of the running Node (derived from its prefix; no npm call). */
+function globalNodeModules(): string[] {
+  if (globalDir === null) {
+    const prefix = process.env.npm_config_prefix ?? dirname(dirname(process.execPath));
+    globalDir = join(prefix, 'lib', 'node_modules');
+  }
+  return globalDir ? [globalDir] : [];
+}
+
+/** Where plugins are looked for: the config's list, the cwd's and the CLI's own node_modules, the global one. */
+export function discoveryOptions(config: LoadedConfig, cwd: string): DiscoveryOptions {
+  const cliDir = dirname(fileURLToPath(import.meta.url));
+  return {
+    configured: config.config.plugins ?? [],
+    configDir: config.dir,
+    searchFrom: [cwd, cliDir],
+    extraNodeModules: globalNodeModules(),
+  };
+}
+
+/** Load every plugin (for `omnigent plugins` and `doctor`). */
+export function loadAllPlugins(config: LoadedConfig, cwd: string): Promise<DiscoveryResult> {
+  return discoverPlugins(discoveryOptions(config, cwd));
+}
+
+/** Load the plugin for one harness; throws {@link UnknownHarnessError} naming the installed ones. */
+export async function loadHarnessPlugin(name: string, config: LoadedConfig, cwd: string): Promise<LoadedPlugin> {
+  const options = discoveryOptions(config, cwd);
+  const { loaded, errors } = await findHarness(name, options);
+  if (loaded) return loaded;
+  const all = await discoverPlugins(options);
+  throw new UnknownHarnessError(
+    name,
+    all.plugins.map((p) => p.plugin.name),
+    [...errors, ...all.errors].map((e) => e.error.message),
+  );
+}
+

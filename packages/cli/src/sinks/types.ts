@@ -1,0 +1,46 @@
+import type { HarnessPlugin, OmnigentEvent, RunRequest, TerminalEvent } from '@omnigent/core';
+import type { LoadedConfig } from '../config.js';
+
+/** Workflow facts of a run that is one step of a workflow. */
+export interface WorkflowStepContext {
+  /** Id of the workflow run (shared by every step). */
+  workflowRunId: string;
+  workflowName?: string;
+  step: string;
+  needs: string[];
+  /** W3C traceparent of the workflow's root span, when telemetry is on. */
+  traceparent?: string;
+}
+
+/** Everything a sink may want to know about a run before it starts. */
+export interface RunContext {
+  runId: string;
+  plugin: HarnessPlugin<any>;
+  /** Version of the plugin package. */
+  pluginVersion?: string;
+  request: RunRequest;
+  config: LoadedConfig;
+  /** False with `--no-store`. */
+  store: boolean;
+  tags: string[];
+  workflow?: WorkflowStepContext;
+  startedAt: Date;
+  /** Environment of omnigent itself (telemetry and store settings are read from it). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * A consumer of one run's events (run store, telemetry…). Contract: `onEvent` may be async (the
+ * bus queues for it, never blocking the harness); `close` is awaited with a bounded timeout and
+ * must never throw for a backend that is down.
+ */
+export interface RunSink {
+  name: string;
+  /** Extra environment for the harness child (e.g. `TRACEPARENT`). */
+  env?: Record<string, string>;
+  onEvent: (event: OmnigentEvent) => void | Promise<void>;
+  close: (terminal: TerminalEvent | undefined) => Promise<void>;
+}
+
+/** Makes a sink for a run, or undefined when it is switched off. */
+export type SinkFactory = (ctx: RunContext) => Promise<RunSink | undefined>;
