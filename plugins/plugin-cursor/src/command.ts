@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import type { CommandContext, CommandSpec, RunRequest } from '@omnigent/core';
+
+/** Plugin options read from `request.options` (`omnigent.config.*`: `['cursor', {…}]`). */
+export interface CursorOptions {
+  /** Pass `--stream-partial-output` (token deltas as extra `assistant` lines). Default: false. */
+  streamPartialOutput?: boolean;
+  /** API key handed to the child as `CURSOR_API_KEY` (never on the command line). Default: the user's env. */
+  apiKey?: string;
+}
+
+/** Read the typed plugin options out of the free-form `request.options`. */
+export function cursorOptions(request: RunRequest): CursorOptions {
+  const o = request.options ?? {};
+  return {
+    ...(o.streamPartialOutput === true ? { streamPartialOutput: true } : {}),
+    ...(typeof o.apiKey === 'string' && o.apiKey !== '' ? { apiKey: o.apiKey } : {}),
+  };
+}
+
+/**
+ * Map a request onto `cursor-agent` argv/env. Pure: no spawning.
+ * Contract: the prompt is always the last argument, after `--`; the API key never appears in argv.
+ */
+export function cursorCommand(request: RunRequest, _ctx?: CommandContext): CommandSpec {
+  const options = cursorOptions(request);
+  const cwd = resolve(request.cwd ?? process.cwd());
+  const args: string[] = [];
+
+  // -p: print (headless) mode; has every tool, including write and shell
+  args.push('-p');
+  // --output-format stream-json: docs disagree on the default across versions, so always say it
+  args.push('--output-format', 'stream-json');
+  // --trust: a workspace never opened interactively otherwise fails with "Workspace Trust Required"
+  args.push('--trust');
+  // --stream-partial-output: opt-in; deltas are told apart from whole segments in translate.ts
+  if (options.streamPartialOutput) args.push('--stream-partial-output');
+  // --model: an id (`auto`, `claude-sonnet-4-5`, …); init reports a display name instead
+  if (request.model) args.push('--model', request.model);
+  // --force: print mode already auto-approves writes and shell; --force also lifts command denials
+  if (request.permissionMode === 'accept-edits' || request.permissionMode === 'bypass') args.push('--force');
+  // --mode plan: Cursor's read-only mode (advisory, enforced by Cursor's backend, not locally)
+  if (request.permissionMode === 'read-only') args.push('--mode', 'plan');
+  // --workspace: the agent's root; the child's cwd is set to the same directory below
+  args.push('--workspace', cwd);
+  // --resume <chatId>: the session_id of an earlier run; each turn is a new process
+  if (request.resume) args.push('--resume', request.resume);
+  args.push(...(request.extraArgs ?? []));
+  // `--` so that a prompt starting with `-` is not parsed as a flag
+  args.push('--', request.prompt);
+
+  const env: Record<string, string> = {};
+  // the key goes through the environment only: argv is visible to every user in `ps`
+  if (options.apiKey) env.CURSOR_API_KEY = options.apiKey;
+
+  // stdin stays closed (the runner gives the child /dev/null): the prompt is in argv, and a
+  // permission question (`interaction_query`) then reads end-of-file instead of waiting for us
+  return { args, cwd, ...(Object.keys(env).length > 0 ? { env } : {}) };
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { defineHarness } from '@omnigent/core';
+import { cursorCommand } from './command.js';
+import { detectCursor } from './detect.js';
+import { createCursorState, finishCursor, translateCursor, type CursorState } from './translate.js';
+
+// src/ and dist/ are both one level below the package root
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+
+/** The Cursor CLI (`cursor-agent`) harness plugin (`-H cursor`). */
+export const cursorHarness = defineHarness<CursorState>({
+  name: 'cursor',
+  displayName: 'Cursor CLI',
+  meta: { version: pkg.version, packageName: pkg.name },
+  capabilities: {
+    resume: true,
+    // one `result.usage` total per run, on 2026 builds only
+    tokenUsage: 'per-run',
+    cost: false,
+    reasoning: true,
+    // only with `streamPartialOutput: true` in the plugin options
+    streamingText: true,
+    subagents: false,
+    // print mode auto-approves; hooks are Cursor's only per-call gate, so no sandbox of its own here
+    sandbox: false,
+    fileChanges: true,
+    traceparent: false,
+  },
+  binary: { names: ['cursor-agent', 'agent'], install: 'curl https://cursor.com/install -fsS | bash' },
+  provider: 'cursor',
+  credentialEnv: ['CURSOR_API_KEY'],
+  detect: detectCursor,
+  command: cursorCommand,
+  createState: createCursorState,
+  translate: translateCursor,
+  finish: finishCursor,
+});
