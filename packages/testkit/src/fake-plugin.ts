@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { EVENT_TYPES, defineHarness, type NonTerminalDraft, type TerminalDraft } from '@omnigent/core';
 
 /** Path of the fake harness executable shipped in this package. */
-export const FAKE_HARNESS_BIN = fileURLToPath(new URL('./fake-harness-bin.js', import.meta.url));
+export const FAKE_HARNESS_BIN = fileURLToPath(new URL('../bin/omnigent-fake-harness.js', import.meta.url));
 
 interface FakeState {
   outcome?: TerminalDraft;

@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isAlive, startRun, type OmnigentEvent } from '@omnigent/core';
+import { assertRunInvariants } from '../src/conformance.js';
+import { FAKE_HARNESS_BIN, fakeHarness } from '../src/fake-plugin.js';
+import { fakeHarnessEnv, type FakeHarnessOptions } from '../src/fake-harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'omnigent-runner-test-'));
+let n = 0;
+function transcript(lines: unknown[]): string {
+  const file = join(dir, `t${n++}.jsonl`);
+  writeFileSync(file, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  return file;
+}
+
+const session = { type: 'session.started', cwd: '/w', sessionId: 'sess-1', model: 'm1' };
+const normal = [
+  session,
+  { type: 'message.delta', role: 'assistant', text: 'Hel' },
+  { type: 'message.delta', role: 'assistant', text: 'lo' },
+  { type: 'message', role: 'assistant', text: 'Hello' },
+  { type: 'tool.started', callId: 'c1', name: 'Bash', kind: 'shell', input: { command: 'ls' } },
+  { $fake: 'sleep', ms: 50 },
+  { type: 'tool.completed', callId: 'c1', name: 'Bash', output: 'a\nb', isError: false },
+  { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 10, output: 5 },
+  { type: 'result', ok: true, result: 'Hello' },
+];
+
+async function run(fake: FakeHarnessOptions, extra: { inactivityMs?: number; timeoutMs?: number; signal?: AbortSignal; bin?: string; killGraceMs?: number } = {}) {
+  const r = startRun({
+    plugin: fakeHarness,
+    bin: extra.bin ?? FAKE_HARNESS_BIN,
+    request: { prompt: 'go', cwd: dir },
+    extraEnv: fakeHarnessEnv(fake),
+    killGraceMs: extra.killGraceMs ?? 1000,
+    ...(extra.inactivityMs !== undefined ? { inactivityMs: extra.inactivityMs } : {}),
+    ...(extra.timeoutMs !== undefined ? { timeoutMs: extra.timeoutMs } : {}),
+    ...(extra.signal ? { signal: extra.signal } : {}),
+  });
+  const events: OmnigentEvent[] = [];
+  r.bus.on('*', (e) => void events.push(e));
+  const terminal = await r.result();
+  await r.bus.flush();
+  return { events, terminal };
+}
+
+function pidsFrom(file: string): number[] {
+  return readFileSync(file, 'utf8').trim().split('\n').map(Number);
+}
+
+describe('core runner against the fake harness', () => {
+  it('a normal run: session first, stamped events, tool duration, one completed terminal with the result', async () => {
+    const { events, terminal } = await run({ transcript: transcript(normal) });
+    assertRunInvariants(events);
+    expect(events.map((e) => e.type)).toEqual(['session.started', 'message.delta', 'message.delta', 'message', 'tool.started', 'tool.completed', 'usage', 'run.completed']);
+    expect(new Set(events.map((e) => e.runId)).size).toBe(1);
+    expect(events.every((e) => e.harness === 'fake' && e.sessionId === 'sess-1')).toBe(true);
+    const done = events.find((e) => e.type === 'tool.completed');
+    expect(done?.type === 'tool.completed' && done.durationMs).toBeGreaterThanOrEqual(40);
+    expect(terminal.type).toBe('run.completed');
+    expect(terminal.type === 'run.completed' && terminal.result).toBe('Hello');
+  });
+
+  it('a non-zero exit with no terminal line fails with the exit code and the stderr tail', async () => {
+    const { events, terminal } = await run({ transcript: transcript([session]), exitCode: 3, stderr: 'Error: API key missing\nset FOO_API_KEY' });
+    assertRunInvariants(events);
+    expect(terminal.type).toBe('run.failed');
+    if (terminal.type !== 'run.failed') return;
+    expect(terminal.reason).toBe('exit');
+    expect(terminal.exitCode).toBe(3);
+    expect(terminal.stderrTail).toContain('Error: API key missing');
+    expect(terminal.message).toContain('exited with code 3');
+  });
+
+  it('a crash mid-line: the partial line becomes a warning and the run fails', async () => {
+    const { events, terminal } = await run({ transcript: transcript([session, { type: 'message', role: 'assistant', text: 'a long message that is cut' }]), crashMidLine: true });
+    assertRunInvariants(events);
+    const w = events.find((e) => e.type === 'warning');
+    expect(w?.type === 'warning' && w.code).toBe('unparsed-line');
+    expect(w?.type === 'warning' && String(w.raw)).toContain('{"type":"message"');
+    expect(terminal.type === 'run.failed' && terminal.exitCode).toBe(1);
+  });
+
+  it('malformed lines become warnings carrying the raw line, and the run goes on', async () => {
+    const { events, terminal } = await run({ transcript: transcript([session, 'not json at all', '{"broken":', ...normal.slice(1)]) });
+    assertRunInvariants(events);
+    const warnings = events.filter((e) => e.type === 'warning');
+    expect(warnings.map((w) => w.type === 'warning' && w.raw)).toEqual(['not json at all', '{"broken":']);
+    expect(terminal.type).toBe('run.completed');
+    expect(events.some((e) => e.type === 'tool.completed')).toBe(true);
+  });
+
+  it('one 20 MB line arrives whole', async () => {
+    const { events, terminal } = await run({ transcript: transcript([session]), bigLineBytes: 20 * 1024 * 1024 });
+    const big = events.find((e) => e.type === 'message');
+    expect(big?.type === 'message' && big.text.length).toBe(20 * 1024 * 1024);
+    expect(terminal.type).toBe('run.completed');
+  });
+
+  it('a hung harness: the inactivity watchdog fires and no process of its group is left', async () => {
+    const pidFile = join(dir, 'hung.pids');
+    const { events, terminal } = await run({ transcript: transcript([session]), hang: true, detachedChild: true, pidFile }, { inactivityMs: 700 });
+    assertRunInvariants(events);
+    expect(terminal.type === 'run.failed' && terminal.reason).toBe('timeout');
+    expect(terminal.type === 'run.failed' && terminal.message).toContain('inactivity watchdog');
+    const pids = pidsFrom(pidFile);
+    expect(pids.length).toBe(3);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('--timeout ends a run that keeps talking', async () => {
+    const chatty = [session, ...Array.from({ length: 200 }, (_, i) => ({ type: 'status', message: `tick ${i}` }))];
+    const { terminal } = await run({ transcript: transcript(chatty), delayMs: 20 }, { timeoutMs: 500 });
+    expect(terminal.type === 'run.failed' && terminal.reason).toBe('timeout');
+  });
+
+  it('abort: SIGTERM is ignored, SIGKILL follows after the grace period, run.failed aborted', async () => {
+    const pidFile = join(dir, 'stubborn.pids');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 400);
+    const { events, terminal } = await run({ transcript: transcript([session, { type: 'tool.started', callId: 'x', name: 'Bash', kind: 'shell', input: {} }]), hang: true, ignoreSigterm: true, pidFile }, { signal: ac.signal, killGraceMs: 300 });
+    assertRunInvariants(events);
+    expect(terminal.type === 'run.failed' && terminal.reason).toBe('aborted');
+    const closed = events.find((e) => e.type === 'tool.completed');
+    expect(closed?.type === 'tool.completed' && closed.status).toBe('interrupted');
+    expect(pidsFrom(pidFile).filter(isAlive)).toEqual([]);
+  });
+
+  it('a binary that cannot be started ends in run.failed reason error', async () => {
+    const { events, terminal } = await run({}, { bin: join(dir, 'does-not-exist') });
+    assertRunInvariants(events);
+    expect(terminal.type === 'run.failed' && terminal.reason).toBe('error');
+    expect(terminal.type === 'run.failed' && terminal.message).toContain('does-not-exist');
+  });
+
+  it('a flood of 100,000 lines into a deliberately slow sink: nothing lost, in order, memory bounded', async () => {
+    const r = startRun({
+      plugin: fakeHarness,
+      bin: FAKE_HARNESS_BIN,
+      request: { prompt: 'go', cwd: dir },
+      extraEnv: fakeHarnessEnv({ transcript: transcript([session]), flood: 100_000 }),
+    });
+    let received = 0;
+    let inOrder = true;
+    let last = -1;
+    let peakHeap = 0;
+    const heap0 = process.memoryUsage().heapUsed;
+    r.bus.on('*', async (e) => {
+      if (e.seq !== last + 1) inOrder = false;
+      last = e.seq;
+      received += 1;
+      if (received % 1000 === 0) {
+        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed - heap0);
+        await new Promise((res) => setTimeout(res, 1));
+      }
+    });
+    const terminal = await r.result();
+    // the harness finished long before the slow sink: reading stdout was never held up by it
+    expect(r.bus.backlog).toBeGreaterThan(10_000);
+    await r.bus.flush();
+    expect(terminal.type).toBe('run.completed');
+    expect(received).toBe(100_002);
+    expect(inOrder).toBe(true);
+    expect(peakHeap).toBeLessThan(150 * 1024 * 1024);
+  });
+});
