@@ -1,0 +1,41 @@
+import { createRequire } from 'node:module';
+import { defineHarness, parseVersion } from '@omnigent/core';
+import { piCommand } from './command.js';
+import { finishPi } from './finish.js';
+import { createPiState, type PiState } from './state.js';
+import { translatePi } from './translate.js';
+
+const pkg = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+
+/** The Pi coding agent (`pi --mode json -p`) as an omnigent harness. */
+export const piHarness = defineHarness<PiState>({
+  name: 'pi',
+  displayName: 'Pi',
+  meta: { version: pkg.version, packageName: pkg.name },
+  capabilities: {
+    resume: true,
+    tokenUsage: 'per-call',
+    cost: true,
+    reasoning: true,
+    streamingText: true,
+    subagents: false,
+    // pi has no sandbox or permission prompts by design: every tool runs with the user's rights
+    sandbox: false,
+    fileChanges: false,
+    traceparent: false,
+  },
+  binary: { names: ['pi'], npmPackage: '@mariozechner/pi-coding-agent', install: 'npm install -g @mariozechner/pi-coding-agent' },
+  // varies with the model (models.json or built-in providers); reported on session.started
+  provider: undefined,
+  credentialEnv: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'PI_CODING_AGENT_DIR'],
+  detect: async (_bin, exec) => {
+    // pi prints its version on stderr
+    const r = await exec(['--version']);
+    const version = parseVersion(r.stderr) ?? parseVersion(r.stdout);
+    return version ? { version } : {};
+  },
+  command: piCommand,
+  createState: createPiState,
+  translate: translatePi,
+  finish: finishPi,
+});
