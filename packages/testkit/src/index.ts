@@ -5,3 +5,5 @@ export type { MockResponsesOutput, MockResponsesUsage, MockResponsesTurn, MockRe
 export { startMockResponses, latestUserText } from './mock-openai-responses.js';
 export type { MockAnthropic, MockAnthropicBlock, MockAnthropicRequest, MockAnthropicScenario, MockAnthropicTurn, MockAnthropicUsage } from './mock-anthropic.js';
 export { startMockAnthropic } from './mock-anthropic.js';
+export type { MockChatCompletionsServer, MockChatScenario, MockChatScript, MockChatTurn, MockChatToolCall, MockChatUsage, MockChatRequest } from './mock-chat-completions.js';
+export { startMockChatCompletions } from './mock-chat-completions.js';

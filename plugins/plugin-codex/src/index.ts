@@ -1,1 +1,34 @@
-export {};
+export { codexHarness as default, codexHarness } from './plugin.js';
+export { codexCommand, insideGitRepo, instructionsFile, DEFAULT_PROVIDER_ID } from './command.js';
+export { translateCodex } from './translate.js';
+export { finishCodex, meaningfulStderr } from './finish.js';
+export type { CodexState, BaselineSource } from './state.js';
+export { createCodexState } from './state.js';
+export type { CodexOptions, CodexProviderOption, CodexPrice, CodexPreviousUsage } from './options.js';
+export { codexOptions } from './options.js';
+export { fromCodexUsage, usageDelta, priceUsage, findRollout, rolloutTotals, codexHome } from './usage.js';
+export { toToml, tomlKey } from './toml.js';
+export type { TomlValue } from './toml.js';
+export type {
+  CodexThreadEvent,
+  CodexThreadItem,
+  CodexUsage,
+  CodexItemStatus,
+  CodexAgentMessageItem,
+  CodexReasoningItem,
+  CodexCommandExecutionItem,
+  CodexFileChangeItem,
+  CodexFileUpdateChange,
+  CodexMcpToolCallItem,
+  CodexCollabToolCallItem,
+  CodexWebSearchItem,
+  CodexTodoListItem,
+  CodexTodoEntry,
+  CodexErrorItem,
+  CodexThreadStartedEvent,
+  CodexTurnStartedEvent,
+  CodexTurnCompletedEvent,
+  CodexTurnFailedEvent,
+  CodexItemEvent,
+  CodexStreamErrorEvent,
+} from './events.js';

@@ -1,0 +1,66 @@
+import type { ExitInfo, FinishResult, NonTerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
+import type { CodexState } from './state.js';
+
+/** stderr lines codex prints on healthy runs; never the reason for a failure. */
+const STDERR_NOISE = [/^WARNING: proceeding, even though we could not create PATH aliases/, /^Reading additional input from stdin/];
+
+/** The last stderr line that says something (skips codex's harmless notices). */
+export function meaningfulStderr(tail: string): string | undefined {
+  const lines = tail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !STDERR_NOISE.some((re) => re.test(l)));
+  return lines.at(-1)?.slice(0, 500);
+}
+
+function explainNoJson(exit: ExitInfo): string {
+  const line = meaningfulStderr(exit.stderrTail);
+  if (line && /not inside a trusted directory/i.test(line)) {
+    return `codex refused to run outside a git repository or trusted directory (${line}); pass options.skipGitRepoCheck: true or run inside a git repository`;
+  }
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
+  return `codex ${how} before starting a thread${line ? `: ${line}` : ' and printed nothing on stderr'}`;
+}
+
+/**
+ * Decide the run's outcome. Order: codex's own failure (`turn.failed` / top-level `error`), then a
+ * non-zero exit or signal (codex prints no terminal line when interrupted), then success.
+ */
+export function finishCodex(state: CodexState, exit: ExitInfo): FinishResult {
+  const usage: (TokenUsage & { source: UsageSource; confidence: UsageConfidence }) | undefined = state.runUsage
+    ? { ...state.runUsage, source: 'derived', confidence: state.usageConfidence }
+    : undefined;
+  const common = {
+    ...(usage ? { usage } : {}),
+    ...(state.lastMessage !== undefined ? { result: state.lastMessage } : {}),
+    ...(state.turns > 0 ? { turns: state.turns } : {}),
+  };
+  const exitFields = {
+    ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}),
+    ...(exit.signal ? { signal: exit.signal } : {}),
+  };
+
+  if (state.failure !== undefined) {
+    return { terminal: { type: 'run.failed', reason: 'error', message: state.failure, ...exitFields, ...common } };
+  }
+  const streamError = state.streamErrors.at(-1);
+  if (exit.exitCode === 0 && !exit.signal && state.completed) {
+    // a stream error the turn recovered from (a reconnect notice) is worth showing, not fatal
+    const events: NonTerminalDraft[] = state.streamErrors.map((message) => ({ type: 'warning', code: 'harness-error', message }));
+    return { events, terminal: { type: 'run.completed', ...exitFields, ...common } };
+  }
+  if (streamError !== undefined) {
+    return { terminal: { type: 'run.failed', reason: 'error', message: streamError, ...exitFields, ...common } };
+  }
+  if (state.threadId === undefined) {
+    return { terminal: { type: 'run.failed', reason: 'exit', message: explainNoJson(exit), ...exitFields, ...common } };
+  }
+  const line = meaningfulStderr(exit.stderrTail);
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
+  // codex answers SIGINT with exit 1 and SIGTERM with 143, both without any turn.* line
+  const message = state.completed
+    ? `codex ${how} after its turn completed${line ? `: ${line}` : ''}`
+    : `codex ${how} before its turn finished (interrupted or crashed)${line ? `: ${line}` : ''}`;
+  const killed = exit.signal !== undefined || exit.exitCode === 130 || exit.exitCode === 143;
+  return { terminal: { type: 'run.failed', reason: killed ? 'aborted' : 'exit', message, ...exitFields, ...common } };
+}

@@ -1,0 +1,212 @@
+import { addUsage, type NonTerminalDraft, type TokenUsage, type ToolKind } from '@omnigent/core';
+import type { CodexItemStatus, CodexThreadItem, CodexUsage } from './events.js';
+import type { CodexState } from './state.js';
+import { fromCodexUsage, priceUsage, usageDelta } from './usage.js';
+
+type Draft = NonTerminalDraft;
+type Rec = Record<string, unknown>;
+
+const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Tool name and kind per codex item type; `agent_message`, `reasoning` and `error` are not tools. */
+const TOOL_ITEMS: Record<string, ToolKind> = {
+  command_execution: 'shell',
+  file_change: 'edit',
+  mcp_tool_call: 'mcp',
+  collab_tool_call: 'agent',
+  web_search: 'web',
+  todo_list: 'todo',
+};
+
+function toolName(item: Rec): string {
+  if (item.type === 'mcp_tool_call') return `${text(item.server) || 'mcp'}/${text(item.tool) || 'tool'}`;
+  if (item.type === 'collab_tool_call') return text(item.tool) || 'collab_tool_call';
+  return String(item.type);
+}
+
+function toolInput(item: Rec): unknown {
+  switch (item.type) {
+    case 'command_execution':
+      return { command: item.command };
+    case 'file_change':
+      return { changes: changesOf(item) };
+    case 'mcp_tool_call':
+      return item.arguments ?? null;
+    case 'collab_tool_call':
+      return { prompt: item.prompt ?? null, receiverThreadIds: item.receiver_thread_ids ?? [] };
+    case 'web_search':
+      return { query: item.query ?? null, ...(item.action !== undefined ? { action: item.action } : {}) };
+    case 'todo_list':
+      return { items: item.items ?? [] };
+    default:
+      return item;
+  }
+}
+
+function toolOutput(item: Rec): unknown {
+  switch (item.type) {
+    case 'command_execution':
+      return text(item.aggregated_output);
+    case 'file_change':
+      return { changes: changesOf(item) };
+    case 'mcp_tool_call':
+      return isRecord(item.error) ? { error: item.error.message } : (item.result ?? null);
+    case 'collab_tool_call':
+      return { agentsStates: item.agents_states ?? {} };
+    case 'web_search':
+      return { query: item.query ?? null };
+    case 'todo_list':
+      return { items: item.items ?? [] };
+    default:
+      return null;
+  }
+}
+
+function changesOf(item: Rec): { path: string; kind: 'add' | 'update' | 'delete' }[] {
+  if (!Array.isArray(item.changes)) return [];
+  return item.changes.flatMap((c: unknown) => {
+    if (!isRecord(c) || typeof c.path !== 'string') return [];
+    const kind = c.kind === 'add' || c.kind === 'delete' ? c.kind : 'update';
+    return [{ path: c.path, kind }];
+  });
+}
+
+function statusOf(item: Rec): CodexItemStatus | undefined {
+  const s = item.status;
+  return s === 'in_progress' || s === 'completed' || s === 'failed' || s === 'declined' ? s : undefined;
+}
+
+function toolEvents(kind: 'item.started' | 'item.updated' | 'item.completed', item: Rec, state: CodexState): Draft[] {
+  const callId = String(item.id);
+  const name = toolName(item);
+  const out: Draft[] = [];
+  // web_search and some MCP calls can arrive completed-only: open them so every end has a start
+  if (!state.openTools.has(callId)) {
+    state.openTools.set(callId, name);
+    out.push({ type: 'tool.started', callId, name, kind: TOOL_ITEMS[String(item.type)] ?? 'other', input: toolInput(item) });
+  }
+  if (kind === 'item.started') return out;
+  if (kind === 'item.updated') {
+    out.push({ type: 'tool.updated', callId, name, output: toolOutput(item) });
+    return out;
+  }
+  state.openTools.delete(callId);
+  const status = statusOf(item);
+  const mcpError = item.type === 'mcp_tool_call' && isRecord(item.error);
+  const isError = status === 'failed' || status === 'declined' || mcpError;
+  const exitCode = typeof item.exit_code === 'number' ? item.exit_code : undefined;
+  out.push({
+    type: 'tool.completed',
+    callId,
+    name,
+    output: toolOutput(item),
+    isError,
+    status: status === 'declined' ? 'denied' : isError ? 'error' : 'ok',
+    ...(exitCode !== undefined ? { exitCode } : {}),
+  });
+  // a patch that applied touched files; a failed or declined one did not
+  if (item.type === 'file_change' && !isError) {
+    for (const change of changesOf(item)) out.push({ type: 'file.changed', path: change.path, change: change.kind, callId });
+  }
+  return out;
+}
+
+function itemEvents(kind: 'item.started' | 'item.updated' | 'item.completed', raw: unknown, state: CodexState, record: unknown): Draft[] {
+  if (!isRecord(raw) || typeof raw.type !== 'string') {
+    return [{ type: 'warning', code: 'unknown-record', message: `codex printed an ${kind} line without an item`, raw: record }];
+  }
+  const item = raw as Rec & Pick<CodexThreadItem, 'type'>;
+  switch (item.type) {
+    case 'agent_message': {
+      if (kind !== 'item.completed') return [];
+      const t = text(item.text);
+      state.lastMessage = t;
+      return [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}) }];
+    }
+    case 'reasoning': {
+      const t = text(item.text);
+      return kind === 'item.completed' && t.length > 0 ? [{ type: 'reasoning', text: t }] : [];
+    }
+    case 'error':
+      // item-level errors are codex's warnings (unknown model, ignored config, reroutes): never fatal
+      return kind === 'item.completed' ? [{ type: 'warning', code: 'harness-warning', message: text(item.message), raw: item }] : [];
+    default:
+      if (String(item.type) in TOOL_ITEMS) return toolEvents(kind, item, state);
+      if (state.reportedUnknown.has(String(item.id))) return [];
+      state.reportedUnknown.add(String(item.id));
+      return [{ type: 'warning', code: 'unknown-item', message: `codex item type "${String(item.type)}" is not known to this plugin; kept as raw`, raw: item }];
+  }
+}
+
+function turnCompleted(usage: unknown, state: CodexState): Draft[] {
+  const turn = Math.max(state.turns, 1);
+  state.completed = true;
+  if (!isRecord(usage)) return [{ type: 'turn.completed', turn }];
+  // codex reports the thread's running total: this turn is the difference to the previous total
+  const total = fromCodexUsage(usage as CodexUsage);
+  const delta: TokenUsage = usageDelta(total, state.previousTotal);
+  state.previousTotal = total;
+  if (state.price) {
+    const cost = priceUsage(delta, state.price);
+    if (cost !== undefined) {
+      delta.costUsd = cost;
+      delta.costSource = 'configured-price';
+    }
+  }
+  state.runUsage = addUsage(state.runUsage, delta);
+  const confidence = state.usageConfidence;
+  return [
+    { type: 'usage', scope: 'turn', source: 'derived', confidence, ...delta, ...(state.model ? { model: state.model } : {}) },
+    { type: 'turn.completed', turn, usage: delta },
+  ];
+}
+
+/**
+ * Translate one `codex exec --json` line. Pure apart from `state`. Contract: a top-level `error`
+ * or `turn.failed` only records the failure (the terminal event comes from `finish`); `error`
+ * ITEMS are warnings.
+ */
+export function translateCodex(record: unknown, state: CodexState): NonTerminalDraft[] {
+  if (!isRecord(record) || typeof record.type !== 'string') {
+    return [{ type: 'warning', code: 'unknown-record', message: 'codex printed a JSON line without a type', raw: record }];
+  }
+  switch (record.type) {
+    case 'thread.started': {
+      const threadId = text(record.thread_id);
+      state.threadId = threadId;
+      return [
+        {
+          type: 'session.started',
+          sessionId: threadId,
+          cwd: state.cwd,
+          ...(state.model ? { model: state.model } : {}),
+          details: { resumed: state.resumed, usageBaseline: state.baselineSource },
+        },
+      ];
+    }
+    case 'turn.started':
+      state.turns += 1;
+      return [{ type: 'turn.started', turn: state.turns }];
+    case 'turn.completed':
+      return turnCompleted(record.usage, state);
+    case 'turn.failed': {
+      const err = record.error;
+      state.failure = (isRecord(err) ? text(err.message) : '') || state.streamErrors.at(-1) || 'codex reported turn.failed without a message';
+      // close the turn so telemetry spans end; the failure itself is the terminal event
+      return [{ type: 'turn.completed', turn: Math.max(state.turns, 1) }];
+    }
+    case 'error':
+      state.streamErrors.push(text(record.message));
+      return [];
+    case 'item.started':
+    case 'item.updated':
+    case 'item.completed':
+      return itemEvents(record.type, record.item, state, record);
+    case 'item.plan.delta':
+      // plan-mode text deltas; the todo_list item carries the plan itself
+      return [];
+    default:
+      return [{ type: 'warning', code: 'unknown-record', message: `codex printed an unknown event type "${record.type}"`, raw: record }];
+  }
+}
