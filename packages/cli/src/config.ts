@@ -102,7 +102,7 @@ function parseText(file: string, text: string): { value: unknown; doc: Document 
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    const line = err.linePos?.[0]?.line;
+    const line = err.linePos?.[0]?.line ?? (err.pos ? text.slice(0, err.pos[0]).split('\n').length : undefined);
     throw new ConfigError(`not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${err.message.split('\n')[0]}`, { file, ...(line ? { line } : {}) });
   }
   return { value: doc.toJS(), doc };

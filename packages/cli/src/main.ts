@@ -8,7 +8,11 @@ const EPILOG = `Exit codes: 0 ok · 1 run failed · 2 usage or config error · 1
 Docs: the README of the omnigent package.`;
 
 /** Run the CLI with `args` (without node and script). Sets process.exitCode. */
-export async function main(args: string[]): Promise<void> {
+/** yargs-parser reads a lone `-` as a flag; it means "stdin" here, so it is swapped for a marker. */
+export const STDIN_MARKER = '\u0000stdin';
+
+export async function main(rawArgs: string[]): Promise<void> {
+  const args = rawArgs.map((a) => (a === '-' ? STDIN_MARKER : a));
   let cli = yargs(args)
     .scriptName('omnigent')
     .usage('$0 <command> [options]\n\nOne interface for every coding-agent CLI: Claude Code, Codex, Cursor, Pi.')

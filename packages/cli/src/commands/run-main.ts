@@ -20,7 +20,7 @@ function parseEnv(pairs: string[] | undefined): Record<string, string> | undefin
 /** Build the RunRequest from the command line. */
 export async function requestFromArgs(argv: RunArgs): Promise<RunRequest> {
   let prompt = argv.prompt;
-  if (prompt === '-') prompt = (await readStdin()).replace(/\n$/, '');
+  if (prompt === '-' || prompt === '\u0000stdin') prompt = (await readStdin()).replace(/\n$/, '');
   if (prompt === undefined || prompt.trim() === '') throw new UsageError('No prompt given.', 'Pass it as an argument, or "-" to read it from stdin: omnigent run -H codex "fix the failing test"');
   const env = parseEnv(argv.env);
   return {
