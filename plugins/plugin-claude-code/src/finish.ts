@@ -1,0 +1,116 @@
+import type { ExitInfo, FinishResult, NonTerminalDraft, TerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
+import type { ClaudeResultLine } from './events.js';
+import { fromApiUsage, type ClaudeState } from './translate.js';
+
+type RunUsage = TokenUsage & { source: UsageSource; confidence: UsageConfidence };
+
+/**
+ * Run totals from a result line. `modelUsage` covers sub-agents, `usage` only the main loop, so
+ * `modelUsage` wins; cost is the CLI's own list-price estimate.
+ */
+export function runUsageOf(result: ClaudeResultLine): RunUsage | undefined {
+  const models = Object.values(result.modelUsage ?? {});
+  let usage: TokenUsage | undefined;
+  let confidence: UsageConfidence = 'exact';
+  if (models.length > 0) {
+    usage = {};
+    for (const m of models) {
+      const read = m.cacheReadInputTokens ?? 0;
+      const write = m.cacheCreationInputTokens ?? 0;
+      if (m.inputTokens !== undefined) usage.input = (usage.input ?? 0) + m.inputTokens + read + write;
+      if (m.outputTokens !== undefined) usage.output = (usage.output ?? 0) + m.outputTokens;
+      if (m.cacheReadInputTokens !== undefined) usage.cacheRead = (usage.cacheRead ?? 0) + read;
+      if (m.cacheCreationInputTokens !== undefined) usage.cacheWrite = (usage.cacheWrite ?? 0) + write;
+    }
+  } else if (result.usage) {
+    usage = fromApiUsage(result.usage);
+    // main loop only: a sub-agent's tokens would be missing
+    confidence = 'partial';
+  }
+  if (typeof result.total_cost_usd === 'number') {
+    usage = { ...usage, costUsd: result.total_cost_usd, costSource: 'harness-estimate' };
+  }
+  if (!usage || Object.keys(usage).length === 0) return undefined;
+  return { ...usage, source: 'result', confidence };
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return (lines[lines.length - 1] ?? '').slice(0, 500);
+}
+
+/** The child ended: close what is open and decide the outcome (exit code AND result line). */
+export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
+  const events: NonTerminalDraft[] = [];
+  if (state.openTurn) {
+    const open = state.openTurn;
+    state.openTurn = undefined;
+    events.push({ type: 'turn.completed', turn: open.turn });
+  }
+  // calls cut off mid-stream still report what they had
+  for (const call of state.calls.values()) {
+    if (call.usageSent || !call.start) continue;
+    call.usageSent = true;
+    events.push({
+      type: 'usage',
+      scope: 'call',
+      source: 'stream',
+      confidence: 'partial',
+      callId: call.id,
+      ...(call.model ? { model: call.model } : {}),
+      ...(call.parentCallId ? { parentCallId: call.parentCallId } : {}),
+      ...fromApiUsage({ ...call.start, ...call.delta }, call.delta?.output_tokens !== undefined),
+    });
+  }
+
+  const exitFields = exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {};
+  const stderr = exit.stderrTail ? { stderrTail: exit.stderrTail } : {};
+  const r = state.result;
+  if (!r) {
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? '?'}`;
+    const why = state.apiError ?? (exit.stderrTail ? lastLine(exit.stderrTail) : exit.exitCode === 0 ? 'it printed no result line' : 'it printed nothing on stderr');
+    const terminal: TerminalDraft = { type: 'run.failed', reason: 'exit', message: `claude ${how} without a result: ${why}`, ...exitFields, ...stderr };
+    return { events, terminal };
+  }
+
+  const usage = runUsageOf(r);
+  const common = {
+    ...(usage ? { usage } : {}),
+    ...(r.num_turns !== undefined ? { turns: r.num_turns } : {}),
+    ...(typeof r.result === 'string' ? { result: r.result } : {}),
+    ...exitFields,
+  };
+
+  // `subtype: success` with `is_error: true` is how API errors end; the subtype alone lies
+  if (r.is_error === true || r.subtype !== 'success') {
+    const errors = r.errors?.length ? r.errors : undefined;
+    const message =
+      r.subtype === 'success'
+        ? (r.result ?? state.apiError ?? `Claude API error${r.api_error_status ? ` ${r.api_error_status}` : ''}`)
+        : (errors?.join('; ') ?? r.result ?? r.subtype);
+    const terminal: TerminalDraft & { errors?: string[]; subtype?: string } = {
+      type: 'run.failed',
+      reason: 'error',
+      message,
+      ...common,
+      ...stderr,
+      subtype: r.subtype,
+      ...(errors ? { errors } : {}),
+    };
+    return { events, terminal };
+  }
+
+  if (exit.exitCode !== 0 || exit.signal) {
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? '?'}`;
+    const terminal: TerminalDraft = {
+      type: 'run.failed',
+      reason: 'exit',
+      message: `claude ${how} after its result${exit.stderrTail ? `: ${lastLine(exit.stderrTail)}` : ''}`,
+      ...common,
+      ...stderr,
+    };
+    return { events, terminal };
+  }
+
+  return { events, terminal: { type: 'run.completed', ...common } };
+}
