@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { CommandContext, CommandSpec, PermissionMode, RunRequest } from '@omnigent/core';
@@ -17,11 +17,21 @@ const SANDBOX_BY_MODE: Record<PermissionMode, 'read-only' | 'workspace-write' | 
   bypass: 'danger-full-access',
 };
 
-/** True when `dir` or one of its parents holds a `.git` (directory, or file for worktrees). */
+function isGitMarker(path: string): boolean {
+  try {
+    const st = statSync(path);
+    // a worktree or submodule has a `.git` file; a repository a `.git` directory with a HEAD
+    return st.isFile() || (st.isDirectory() && existsSync(join(path, 'HEAD')));
+  } catch {
+    return false;
+  }
+}
+
+/** True when `dir` or one of its parents holds a git repository (`.git` dir with HEAD, or `.git` file). */
 export function insideGitRepo(dir: string): boolean {
   let current = resolve(dir);
   for (;;) {
-    if (existsSync(join(current, '.git'))) return true;
+    if (isGitMarker(join(current, '.git'))) return true;
     const parent = dirname(current);
     if (parent === current) return false;
     current = parent;

@@ -1,5 +1,6 @@
 import type { ExitInfo, FinishResult, NonTerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
 import type { CodexState } from './state.js';
+import { explainFailure } from './translate.js';
 
 /** stderr lines codex prints on healthy runs; never the reason for a failure. */
 const STDERR_NOISE = [/^WARNING: proceeding, even though we could not create PATH aliases/, /^Reading additional input from stdin/];
@@ -50,7 +51,10 @@ export function finishCodex(state: CodexState, exit: ExitInfo): FinishResult {
     return { events, terminal: { type: 'run.completed', ...exitFields, ...common } };
   }
   if (streamError !== undefined) {
-    return { terminal: { type: 'run.failed', reason: 'error', message: streamError, ...exitFields, ...common } };
+    return { terminal: { type: 'run.failed', reason: 'error', message: explainFailure(streamError), ...exitFields, ...common } };
+  }
+  if (exit.exitCode === 0 && !exit.signal) {
+    return { terminal: { type: 'run.failed', reason: 'exit', message: 'codex exited with code 0 without finishing its turn (no turn.completed)', ...exitFields, ...common } };
   }
   if (state.threadId === undefined) {
     return { terminal: { type: 'run.failed', reason: 'exit', message: explainNoJson(exit), ...exitFields, ...common } };

@@ -162,6 +162,11 @@ function turnCompleted(usage: unknown, state: CodexState): Draft[] {
   ];
 }
 
+/** Codex hides every provider 5xx behind one generic text; say so, or users chase a capacity problem. */
+export function explainFailure(message: string): string {
+  return /experiencing high demand/i.test(message) ? `${message} (codex reports any HTTP 5xx from the model provider this way)` : message;
+}
+
 /**
  * Translate one `codex exec --json` line. Pure apart from `state`. Contract: a top-level `error`
  * or `turn.failed` only records the failure (the terminal event comes from `finish`); `error`
@@ -192,7 +197,7 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
       return turnCompleted(record.usage, state);
     case 'turn.failed': {
       const err = record.error;
-      state.failure = (isRecord(err) ? text(err.message) : '') || state.streamErrors.at(-1) || 'codex reported turn.failed without a message';
+      state.failure = explainFailure((isRecord(err) ? text(err.message) : '') || state.streamErrors.at(-1) || 'codex reported turn.failed without a message');
       // close the turn so telemetry spans end; the failure itself is the terminal event
       return [{ type: 'turn.completed', turn: Math.max(state.turns, 1) }];
     }

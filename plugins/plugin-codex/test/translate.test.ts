@@ -1,0 +1,261 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture, ofType, translateAll } from './replay.js';
+
+describe('codex translator on transcripts of the real CLI', () => {
+  it('maps a shell round trip: session, reasoning, tool start/end with output and exit code, message, turn usage', () => {
+    const { events, terminal } = translateAll(fixture('tool'), { model: 'gpt-5.5' });
+    expect(events[0]).toMatchObject({ type: 'session.started', sessionId: '01a20d30-8fac-79f1-a79f-5032dcd6f1e5', cwd: '/work', model: 'gpt-5.5' });
+    expect(ofType(events, 'reasoning')).toEqual([{ type: 'reasoning', text: '**Planning** run a shell command' }]);
+    expect(ofType(events, 'tool.started')).toEqual([
+      { type: 'tool.started', callId: 'item_1', name: 'command_execution', kind: 'shell', input: { command: "/bin/bash -lc 'echo hi'" } },
+    ]);
+    expect(ofType(events, 'tool.completed')).toEqual([
+      { type: 'tool.completed', callId: 'item_1', name: 'command_execution', output: 'hi\n', isError: false, status: 'ok', exitCode: 0 },
+    ]);
+    expect(ofType(events, 'message')).toEqual([{ type: 'message', role: 'assistant', text: 'Done: the command printed hi', model: 'gpt-5.5' }]);
+    // the mock sent 120/20/15/5 then 130/30/7/2: one process, so the total is this turn's usage
+    expect(ofType(events, 'usage')).toEqual([
+      { type: 'usage', scope: 'turn', source: 'derived', confidence: 'exact', input: 250, cacheRead: 50, cacheWrite: 0, output: 22, reasoning: 7, model: 'gpt-5.5' },
+    ]);
+    expect(ofType(events, 'turn.started')).toEqual([{ type: 'turn.started', turn: 1 }]);
+    expect(ofType(events, 'turn.completed')[0]).toMatchObject({ turn: 1, usage: { input: 250, output: 22 } });
+    expect(terminal).toMatchObject({ type: 'run.completed', result: 'Done: the command printed hi', turns: 1, usage: { input: 250, cacheRead: 50, output: 22, reasoning: 7, source: 'derived', confidence: 'exact' } });
+  });
+
+  it('marks a failed command (status failed, exit 2) as an error with its exit code', () => {
+    const { events, terminal } = translateAll(fixture('cmdfail'));
+    const done = ofType(events, 'tool.completed');
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ isError: true, status: 'error', exitCode: 2, name: 'command_execution' });
+    expect(String(done[0]!.output)).toContain('No such file or directory');
+    expect(terminal?.type).toBe('run.completed');
+  });
+
+  it('turns a file_change into an edit tool call and one file.changed per path, only once applied', () => {
+    const { events } = translateAll(fixture('patch'));
+    expect(ofType(events, 'tool.started')).toEqual([
+      { type: 'tool.started', callId: 'item_0', name: 'file_change', kind: 'edit', input: { changes: [{ path: '$SCRATCH/work/hello.txt', kind: 'add' }] } },
+    ]);
+    expect(ofType(events, 'tool.completed')[0]).toMatchObject({ isError: false, status: 'ok' });
+    expect(ofType(events, 'file.changed')).toEqual([{ type: 'file.changed', path: '$SCRATCH/work/hello.txt', change: 'add', callId: 'item_0' }]);
+    // the file.changed follows the completion, not the in-progress start
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('file.changed')).toBeGreaterThan(types.indexOf('tool.completed'));
+  });
+
+  it('reports the unknown-model notice (an error ITEM) as a warning and still completes', () => {
+    const { events, terminal } = translateAll(fixture('unknown-model'));
+    expect(ofType(events, 'warning')).toEqual([expect.objectContaining({ code: 'harness-warning', message: expect.stringContaining('Model metadata for `mock-model` not found') })]);
+    expect(terminal?.type).toBe('run.completed');
+  });
+
+  it('fails with codex\'s message on HTTP 500 (turn.failed), keeping the exit code', () => {
+    const { terminal, events } = translateAll(fixture('http500'), {}, { exitCode: 1 });
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', exitCode: 1, message: expect.stringContaining('experiencing high demand') });
+    expect(ofType(events, 'turn.completed')).toEqual([{ type: 'turn.completed', turn: 1 }]);
+    expect(ofType(events, 'usage')).toEqual([]);
+  });
+
+  it('keeps the partial answer of a response.failed stream but fails the run', () => {
+    const { terminal, events } = translateAll(fixture('response-failed'), {}, { exitCode: 1 });
+    expect(ofType(events, 'message').map((m) => m.text)).toEqual(['partial answer']);
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'stream disconnected before completion: mock failure', result: 'partial answer' });
+  });
+
+  it('fails with the missing-key message', () => {
+    const { terminal } = translateAll(fixture('missing-key'), {}, { exitCode: 1 });
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'Missing environment variable: `MOCK_API_KEY`.' });
+  });
+
+  it('explains the git-repository refusal (exit 1, no JSON, stderr only)', () => {
+    const stderrTail =
+      'WARNING: proceeding, even though we could not create PATH aliases: Refusing to create helper binaries under temporary dir "/tmp"\nNot inside a trusted directory and --skip-git-repo-check was not specified.';
+    const { terminal, events } = translateAll(fixture('not-git'), {}, { exitCode: 1, stderrTail });
+    expect(events).toEqual([]);
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 1, message: expect.stringContaining('git repository') });
+  });
+
+  it('fails an exit with no JSON with the last meaningful stderr line, skipping codex noise', () => {
+    const stderrTail = 'boom: config.toml is invalid at line 3\nReading additional input from stdin...';
+    const { terminal } = translateAll([], {}, { exitCode: 1, stderrTail });
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', message: 'codex exited with code 1 before starting a thread: boom: config.toml is invalid at line 3' });
+  });
+
+  it('fails a SIGINT-interrupted run (exit 1, no turn end) and leaves the tool open for the runner to close', () => {
+    const { terminal, events, state } = translateAll(fixture('sigint'), {}, { exitCode: 1, stderrTail: 'ERROR codex_core::session: failed to record rollout items' });
+    expect(ofType(events, 'tool.started')).toHaveLength(1);
+    expect(ofType(events, 'tool.completed')).toHaveLength(0);
+    expect(state.openTools.size).toBe(1);
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 1, message: expect.stringContaining('before its turn finished') });
+  });
+
+  it('fails a SIGTERM-killed run as aborted (signal or exit 143)', () => {
+    expect(translateAll(fixture('sigterm'), {}, { exitCode: 143 }).terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', exitCode: 143 });
+    expect(translateAll(fixture('sigterm'), {}, { signal: 'SIGTERM', exitCode: undefined }).terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', signal: 'SIGTERM' });
+  });
+
+  it('fails a run that exits 0 without turn.completed', () => {
+    const { terminal } = translateAll(fixture('tool').slice(0, 3));
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', message: expect.stringContaining('without finishing its turn') });
+  });
+
+  it('fails a completed turn whose process still exits non-zero', () => {
+    expect(translateAll(fixture('tool'), {}, { exitCode: 3 }).terminal).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 3 });
+  });
+});
+
+describe('reference transcripts (shared/fixtures/codex, captured by the research probe)', () => {
+  it('text: one message, usage 120/20/15/5, unknown-model warning', () => {
+    const { events, terminal } = translateAll(fixture('reference-text'));
+    expect(ofType(events, 'message').map((m) => m.text)).toEqual(['Hello from the mock model']);
+    expect(ofType(events, 'warning')).toHaveLength(1);
+    expect(ofType(events, 'usage')[0]).toMatchObject({ input: 120, cacheRead: 20, output: 15, reasoning: 5, confidence: 'exact' });
+    expect(terminal?.type).toBe('run.completed');
+  });
+
+  it('tool: a completed echo', () => {
+    const { events } = translateAll(fixture('reference-tool'));
+    expect(ofType(events, 'tool.completed')[0]).toMatchObject({ output: 'hi\n', exitCode: 0, isError: false });
+  });
+
+  it('error: the generic 500 message fails the run', () => {
+    expect(translateAll(fixture('reference-error'), {}, { exitCode: 1 }).terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: expect.stringContaining('high demand') });
+  });
+
+  it('resume without a known baseline reports the cumulative figure as partial', () => {
+    const { events } = translateAll(fixture('reference-resume'), { resume: '01a20d10-34e9-7a42-bc89-fd13f00c5540', env: { CODEX_HOME: join(tmpdir(), 'omnigent-codex-no-such-home') } });
+    expect(ofType(events, 'usage')[0]).toMatchObject({ input: 240, confidence: 'partial' });
+    expect(ofType(events, 'session.started')[0]).toMatchObject({ details: { resumed: true, usageBaseline: 'unknown' } });
+  });
+
+  it('resume with options.previousUsage subtracts the earlier turn exactly (240 - 120)', () => {
+    const { events } = translateAll(fixture('reference-resume'), {
+      resume: '01a20d10-34e9-7a42-bc89-fd13f00c5540',
+      options: { previousUsage: { input_tokens: 120, cached_input_tokens: 20, output_tokens: 15, reasoning_output_tokens: 5 } },
+    });
+    expect(ofType(events, 'usage')[0]).toMatchObject({ input: 120, cacheRead: 20, output: 15, reasoning: 5, confidence: 'exact' });
+  });
+});
+
+describe('resume usage from the rollout file', () => {
+  it('reads the last token_count total of the thread before this run as the baseline', () => {
+    const threadId = '01a20d30-a948-7441-a9ff-9f894a3fc8bf';
+    const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
+    const day = join(home, 'sessions', '2026', '11', '24');
+    mkdirSync(day, { recursive: true });
+    const tokenCount = (input: number, cached: number, output: number, reasoning: number): string =>
+      JSON.stringify({ type: 'event_msg', payload: { type: 'token_count', info: { total_token_usage: { input_tokens: input, cached_input_tokens: cached, cache_write_input_tokens: 0, output_tokens: output, reasoning_output_tokens: reasoning } } } });
+    writeFileSync(
+      join(day, `rollout-2026-11-24T10-53-45-${threadId}.jsonl`),
+      [JSON.stringify({ type: 'session_meta', payload: { id: threadId } }), JSON.stringify({ type: 'event_msg', payload: { type: 'token_count', info: null } }), tokenCount(60, 0, 5, 1), tokenCount(120, 20, 15, 5), '{"torn'].join('\n'),
+    );
+    const { events, terminal } = translateAll(fixture('resume-2'), { resume: threadId, env: { CODEX_HOME: home } });
+    // resume-2 reported the thread total 420/220/35/9; the first run ended at 120/20/15/5
+    expect(ofType(events, 'usage')).toEqual([
+      { type: 'usage', scope: 'turn', source: 'derived', confidence: 'exact', input: 300, cacheRead: 200, cacheWrite: 0, output: 20, reasoning: 4 },
+    ]);
+    expect(terminal).toMatchObject({ usage: { input: 300, output: 20, confidence: 'exact' } });
+    expect(ofType(events, 'session.started')[0]).toMatchObject({ details: { usageBaseline: 'rollout' } });
+  });
+});
+
+describe('items without a recorded transcript (schema of codex-rs exec_events.rs)', () => {
+  it('maps MCP calls (kind mcp, name server/tool), errors included', () => {
+    const { events } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'turn.started' },
+      { type: 'item.started', item: { id: 'item_0', type: 'mcp_tool_call', server: 'docs', tool: 'search', arguments: { q: 'x' }, status: 'in_progress' } },
+      { type: 'item.completed', item: { id: 'item_0', type: 'mcp_tool_call', server: 'docs', tool: 'search', arguments: { q: 'x' }, result: { content: [{ type: 'text', text: 'found' }], structured_content: null }, status: 'completed' } },
+      { type: 'item.started', item: { id: 'item_1', type: 'mcp_tool_call', server: 'docs', tool: 'fetch', arguments: {}, status: 'in_progress' } },
+      { type: 'item.completed', item: { id: 'item_1', type: 'mcp_tool_call', server: 'docs', tool: 'fetch', arguments: {}, error: { message: 'denied by server' }, status: 'failed' } },
+      { type: 'turn.completed', usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 2, reasoning_output_tokens: 0 } },
+    ]);
+    expect(ofType(events, 'tool.started').map((e) => [e.name, e.kind, e.input])).toEqual([
+      ['docs/search', 'mcp', { q: 'x' }],
+      ['docs/fetch', 'mcp', {}],
+    ]);
+    const done = ofType(events, 'tool.completed');
+    expect(done[0]).toMatchObject({ isError: false, output: { content: [{ type: 'text', text: 'found' }] } });
+    expect(done[1]).toMatchObject({ isError: true, status: 'error', output: { error: 'denied by server' } });
+  });
+
+  it('maps a completed-only web_search to a start and an end (kind web)', () => {
+    const { events } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'item.completed', item: { id: 'item_0', type: 'web_search', query: 'codex exec json' } },
+    ]);
+    expect(events.filter((e) => e.type.startsWith('tool.'))).toEqual([
+      { type: 'tool.started', callId: 'item_0', name: 'web_search', kind: 'web', input: { query: 'codex exec json' } },
+      { type: 'tool.completed', callId: 'item_0', name: 'web_search', output: { query: 'codex exec json' }, isError: false, status: 'ok' },
+    ]);
+  });
+
+  it('maps todo_list started/updated/completed to a todo tool with updates', () => {
+    const items = (done: boolean) => [{ text: 'write tests', completed: done }, { text: 'ship', completed: false }];
+    const { events } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'item.started', item: { id: 'item_0', type: 'todo_list', items: items(false) } },
+      { type: 'item.updated', item: { id: 'item_0', type: 'todo_list', items: items(true) } },
+      { type: 'item.completed', item: { id: 'item_0', type: 'todo_list', items: items(true) } },
+    ]);
+    expect(events.slice(1).map((e) => e.type)).toEqual(['tool.started', 'tool.updated', 'tool.completed']);
+    expect(ofType(events, 'tool.started')[0]).toMatchObject({ kind: 'todo', name: 'todo_list' });
+    expect(ofType(events, 'tool.updated')[0]).toMatchObject({ output: { items: items(true) } });
+  });
+
+  it('marks a declined command as denied and a failed patch without file.changed', () => {
+    const { events } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'item.started', item: { id: 'item_0', type: 'command_execution', command: 'rm -rf /', aggregated_output: '', exit_code: null, status: 'in_progress' } },
+      { type: 'item.completed', item: { id: 'item_0', type: 'command_execution', command: 'rm -rf /', aggregated_output: '', exit_code: null, status: 'declined' } },
+      { type: 'item.completed', item: { id: 'item_1', type: 'file_change', changes: [{ path: '/w/a.txt', kind: 'update' }, { path: '/w/b.txt', kind: 'delete' }], status: 'failed' } },
+      { type: 'item.completed', item: { id: 'item_2', type: 'file_change', changes: [{ path: '/w/a.txt', kind: 'update' }, { path: '/w/b.txt', kind: 'delete' }], status: 'completed' } },
+    ]);
+    expect(ofType(events, 'tool.completed').map((e) => [e.callId, e.isError, e.status])).toEqual([
+      ['item_0', true, 'denied'],
+      ['item_1', true, 'error'],
+      ['item_2', false, 'ok'],
+    ]);
+    expect(ofType(events, 'file.changed').map((e) => [e.callId, e.path, e.change])).toEqual([
+      ['item_2', '/w/a.txt', 'update'],
+      ['item_2', '/w/b.txt', 'delete'],
+    ]);
+  });
+
+  it('maps collab_tool_call to an agent tool, warns once on unknown items and unknown events', () => {
+    const { events } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'item.started', item: { id: 'item_0', type: 'collab_tool_call', tool: 'spawn_agent', prompt: 'help', receiver_thread_ids: ['t2'], status: 'in_progress' } },
+      { type: 'item.completed', item: { id: 'item_0', type: 'collab_tool_call', tool: 'spawn_agent', prompt: 'help', receiver_thread_ids: ['t2'], status: 'completed' } },
+      { type: 'item.started', item: { id: 'item_1', type: 'hologram' } },
+      { type: 'item.completed', item: { id: 'item_1', type: 'hologram' } },
+      { type: 'request_user_input', id: 'x', questions: [] },
+    ]);
+    expect(ofType(events, 'tool.started')[0]).toMatchObject({ name: 'spawn_agent', kind: 'agent', input: { prompt: 'help', receiverThreadIds: ['t2'] } });
+    expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['unknown-item', 'unknown-record']);
+  });
+
+  it('prices usage when options.price is configured', () => {
+    const { events } = translateAll(fixture('tool'), { options: { price: { input: 1, output: 2, cacheRead: 0.1 } } });
+    // (250-50)*1 + 50*0.1 + 22*2 = 249 per million
+    const usage = ofType(events, 'usage')[0]!;
+    expect(usage.costSource).toBe('configured-price');
+    expect(usage.costUsd).toBeCloseTo(249 / 1_000_000, 12);
+  });
+
+  it('does not invent a cost without a price', () => {
+    const usage = ofType(translateAll(fixture('tool')).events, 'usage')[0]!;
+    expect(usage.costUsd).toBeUndefined();
+  });
+
+  it('a recovered stream error becomes a warning when the turn still completes', () => {
+    const records = fixture('reference-text');
+    records.splice(3, 0, { type: 'error', message: 'Reconnecting... 1/5' });
+    const { events, terminal } = translateAll(records);
+    expect(terminal?.type).toBe('run.completed');
+    expect(ofType(events, 'warning').map((w) => w.message)).toContain('Reconnecting... 1/5');
+  });
+});
