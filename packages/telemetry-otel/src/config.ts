@@ -1,0 +1,123 @@
+/** The `telemetry` section of `omnigent.config.*` (every key optional; environment variables win). */
+export interface TelemetryFileConfig {
+  enabled?: boolean;
+  captureContent?: boolean;
+  httpClientInstrumentation?: boolean;
+  endpoint?: string;
+  tracesEndpoint?: string;
+  protocol?: string;
+  headers?: Record<string, string>;
+  serviceName?: string;
+  resourceAttributes?: Record<string, string>;
+}
+
+/** Telemetry settings after merging the config file and the environment. */
+export interface TelemetryConfig {
+  enabled: boolean;
+  /** Prompts, responses, tool arguments and results on spans. Default: false. */
+  captureContent: boolean;
+  /** Trace omnigent's own outgoing HTTP requests (never the exporter's). Default: false. */
+  httpClientInstrumentation: boolean;
+  /** Full OTLP/HTTP traces URL. */
+  tracesUrl: string;
+  /** Export headers (values are never printed). */
+  headers: Record<string, string>;
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+  /** Why telemetry is off although it was asked for (printed once by the caller). */
+  problem?: string;
+}
+
+/** The only OTLP protocol omnigent (and MLflow) speaks. */
+export const SUPPORTED_PROTOCOL = 'http/protobuf';
+
+const DEFAULT_ENDPOINT = 'http://localhost:4318';
+
+function parseBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === '') return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? v : undefined;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Parse a W3C-baggage-like `k=v,k2=v2` list (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES); values URL-decoded. */
+export function parseKeyValueList(value: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!value) return out;
+  for (const item of value.split(',')) {
+    const i = item.indexOf('=');
+    if (i <= 0) continue;
+    const key = decode(item.slice(0, i).trim());
+    // Baggage allows `;property` suffixes; they carry nothing an exporter header needs.
+    const raw = item.slice(i + 1).split(';')[0]!.trim();
+    if (key) out[key] = decode(raw);
+  }
+  return out;
+}
+
+/** `endpoint` + `/v1/traces`, as the OTLP spec says for the generic endpoint variable. */
+export function tracesUrlFromEndpoint(endpoint: string): string {
+  return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/**
+ * Merge the config file's `telemetry` section with the environment (environment wins). Standard
+ * variables: OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _PROTOCOL, _HEADERS, OTEL_SERVICE_NAME,
+ * OTEL_RESOURCE_ATTRIBUTES; omnigent's: OMNIGENT_TELEMETRY_ENABLED, OMNIGENT_OTEL_CAPTURE_CONTENT,
+ * OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION. An unsupported protocol turns telemetry off with `problem`.
+ */
+export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, file: TelemetryFileConfig = {}): TelemetryConfig {
+  const enabled = parseBool(env.OMNIGENT_TELEMETRY_ENABLED) ?? file.enabled ?? false;
+  const captureContent = parseBool(env.OMNIGENT_OTEL_CAPTURE_CONTENT) ?? file.captureContent ?? false;
+  const httpClientInstrumentation = parseBool(env.OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION) ?? file.httpClientInstrumentation ?? false;
+
+  const tracesEndpoint = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ?? nonEmpty(file.tracesEndpoint);
+  const endpoint = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? nonEmpty(file.endpoint);
+  // The signal-specific variable is used as is; the generic one gets the signal path appended.
+  // Env beats file for each, and a traces-specific endpoint beats a generic one from the same source.
+  let tracesUrl: string;
+  if (nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)) tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT!.trim();
+  else if (nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT)) tracesUrl = tracesUrlFromEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT!.trim());
+  else if (tracesEndpoint) tracesUrl = tracesEndpoint;
+  else tracesUrl = tracesUrlFromEndpoint(endpoint ?? DEFAULT_ENDPOINT);
+
+  const protocol = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ?? nonEmpty(file.protocol) ?? SUPPORTED_PROTOCOL;
+
+  const headers = {
+    ...(file.headers ?? {}),
+    ...parseKeyValueList(env.OTEL_EXPORTER_OTLP_HEADERS),
+    ...parseKeyValueList(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+  };
+  const resourceAttributes = { ...(file.resourceAttributes ?? {}), ...parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES) };
+  const serviceName = nonEmpty(env.OTEL_SERVICE_NAME) ?? nonEmpty(file.serviceName) ?? resourceAttributes['service.name'] ?? 'omnigent';
+
+  const config: TelemetryConfig = { enabled, captureContent, httpClientInstrumentation, tracesUrl, headers, serviceName, resourceAttributes };
+  if (enabled && protocol !== SUPPORTED_PROTOCOL) {
+    config.enabled = false;
+    config.problem = `OTEL_EXPORTER_OTLP_PROTOCOL="${protocol}" is not supported; omnigent exports OTLP over "${SUPPORTED_PROTOCOL}" only (what MLflow accepts). Telemetry is off for this run.`;
+  } else if (enabled) {
+    try {
+      const url = new URL(tracesUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    } catch {
+      config.enabled = false;
+      config.problem = `the OTLP traces endpoint "${tracesUrl}" is not an http(s) URL. Telemetry is off for this run.`;
+    }
+  }
+  return config;
+}

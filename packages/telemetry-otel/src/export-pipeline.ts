@@ -1,0 +1,139 @@
+import type { Tracer } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { TelemetryConfig } from './config.js';
+import { processWarnOnce, type WarnOnce } from './warn-once.js';
+
+/** Options of {@link createExportPipeline}. */
+export interface ExportPipelineOptions {
+  /** Replace the OTLP exporter (tests: an in-memory exporter). */
+  exporter?: SpanExporter;
+  /** Bound on the final flush in ms. Default: 5000. */
+  flushTimeoutMs?: number;
+  /** Bound on one HTTP export (retries included) in ms. Default: 4000. */
+  exportTimeoutMs?: number;
+  /** Default: one warning per process on stderr. */
+  warn?: WarnOnce;
+  /** `service.version` resource attribute. */
+  serviceVersion?: string;
+  /** Instrumentation scope version. */
+  scopeVersion?: string;
+}
+
+/** A tracer plus its bounded, never-throwing flush. */
+export interface ExportPipeline {
+  tracer: Tracer;
+  /** Export everything still queued and stop; bounded, never throws, warns once on failure. */
+  shutdown: () => Promise<void>;
+}
+
+function describeFailure(error: unknown, headerValues: string[]): string {
+  if (!error || typeof error !== 'object') return 'unknown error';
+  const e = error as { code?: unknown; message?: unknown; data?: unknown };
+  let text: string;
+  if (typeof e.code === 'number') {
+    const body = typeof e.data === 'string' ? e.data.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
+    text = `HTTP ${e.code}${typeof e.message === 'string' && e.message ? ` ${e.message}` : ''}${body ? `: ${body}` : ''}`;
+  } else if (e.code === 'ECONNREFUSED') text = 'connection refused (is the collector running?)';
+  else if (typeof e.code === 'string') text = `${e.code}${typeof e.message === 'string' ? ` ${e.message}` : ''}`;
+  else text = typeof e.message === 'string' ? e.message : String(error);
+  // A server may echo request headers back: never print their values.
+  for (const v of headerValues) if (v.length >= 3) text = text.split(v).join('[REDACTED]');
+  return text;
+}
+
+/** Passes spans to the real exporter and turns its failures into one stderr warning. */
+class ReportingExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly report: (error: unknown) => void,
+  ) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    try {
+      this.inner.export(spans, (result) => {
+        if (result.code !== ExportResultCode.SUCCESS) this.report(result.error);
+        resultCallback(result);
+      });
+    } catch (error) {
+      this.report(error);
+      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), ms);
+    timer.unref();
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve('done');
+      },
+      () => {
+        clearTimeout(timer);
+        resolve('done');
+      },
+    );
+  });
+}
+
+/**
+ * A tracer provider that exports OTLP/HTTP protobuf to `config.tracesUrl`. It is never registered
+ * globally: callers pass parent contexts explicitly, so omnigent's spans cannot mix with a host
+ * application's. The queue is sized so a burst of spans is never dropped.
+ */
+export function createExportPipeline(config: TelemetryConfig, options: ExportPipelineOptions = {}): ExportPipeline {
+  const warn = options.warn ?? processWarnOnce;
+  const flushTimeoutMs = options.flushTimeoutMs ?? 5_000;
+  const exportTimeoutMs = Math.min(options.exportTimeoutMs ?? 4_000, flushTimeoutMs);
+  const headerValues = Object.values(config.headers);
+  const report = (error: unknown): void => warn(`could not export traces to ${config.tracesUrl}: ${describeFailure(error, headerValues)}`);
+  const inner =
+    options.exporter ??
+    new OTLPTraceExporter({
+      url: config.tracesUrl,
+      headers: { ...config.headers },
+      timeoutMillis: exportTimeoutMs,
+      // Enough parallel requests for a whole queue flushed at once (see maxQueueSize below).
+      concurrencyLimit: 256,
+    });
+  const exporter = new ReportingExporter(inner, report);
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      ...config.resourceAttributes,
+      'service.name': config.serviceName,
+      ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
+    }),
+  );
+  const processor = new BatchSpanProcessor(exporter, {
+    // A run's spans are few, but a workflow or a flood of tool calls may end thousands at once;
+    // dropping any would leave holes in the MLflow tree, so the queue is far above any real run.
+    maxQueueSize: 200_000,
+    maxExportBatchSize: 1_000,
+    scheduledDelayMillis: 1_000,
+    exportTimeoutMillis: exportTimeoutMs + 1_000,
+  });
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [processor] });
+  const tracer = provider.getTracer('@omnigent/telemetry-otel', options.scopeVersion);
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    closing ??= (async () => {
+      const outcome = await withTimeout(provider.shutdown(), flushTimeoutMs);
+      if (outcome === 'timeout') warn(`could not export traces to ${config.tracesUrl}: no answer within ${Math.round(flushTimeoutMs / 1000)}s; giving up so the run is not held up`);
+    })();
+    return closing;
+  };
+  return { tracer, shutdown };
+}
