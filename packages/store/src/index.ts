@@ -1,1 +1,34 @@
-export {};
+export type { RunStatus, ToolStats, UsageSummary, RunWorkflow, RunGit, RunStart, RunEnd, RunSummary } from './types.js';
+export { PROMPT_PREVIEW_CHARS } from './types.js';
+export type { StoreLocation } from './paths.js';
+export { resolveStoreDir } from './paths.js';
+export { readGitState } from './git.js';
+export type { IndexRecord, IndexEntry } from './index-file.js';
+export { parseIndex, readIndex, appendRecord } from './index-file.js';
+export { SummaryBuilder } from './summarize.js';
+export { RunRecorder, SKIPPED_EVENT_TYPES } from './recorder.js';
+export { RunStore, openStore, parseEvents } from './store.js';
+export type { RunFilter } from './filter.js';
+export { parseSince, splitList, matchesFilter } from './filter.js';
+export { quantile, median } from './stats.js';
+export type { GroupDimension, GroupFigure, ToolFigure, CompareGroup } from './compare.js';
+export { compareRuns, summarizeGroup, toolFigures, dimensionValue } from './compare.js';
+export {
+  UNKNOWN,
+  FIGURE_NOTES,
+  formatInt,
+  formatMs,
+  formatUsd,
+  formatPercent,
+  formatFigure,
+  formatRunUsage,
+  formatLocalTime,
+  formatStatus,
+  renderTable,
+  renderCompareTable,
+  renderToolTable,
+  renderRunsTable,
+  compareCsv,
+  toolCsv,
+} from './format.js';
+export { renderRunHeader, renderTimeline } from './timeline.js';

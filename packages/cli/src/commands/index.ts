@@ -3,9 +3,11 @@ import type { GlobalArgs } from '../global-args.js';
 import { doctorCommand } from './doctor.js';
 import { pluginsCommand } from './plugins.js';
 import { runCommand } from './run.js';
+import { runsCommand } from './runs.js';
+import { compareCommand } from './compare.js';
 
 /**
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand];
+export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand];

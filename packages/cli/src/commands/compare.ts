@@ -1,0 +1,54 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+import { withRunFilters, type RunFilterArgs } from './runs.js';
+
+interface CompareArgs extends RunFilterArgs {
+  by: string;
+  json?: boolean;
+  csv?: boolean;
+  top?: number;
+}
+
+/** `omnigent compare`: stored runs grouped by harness, model, step or tool. */
+export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
+  command: 'compare',
+  describe: 'Compare stored runs by harness, model, step or tool: success, time, tokens, cost, tools',
+  builder: (y) =>
+    withRunFilters(y)
+      .option('by', { type: 'string', default: 'harness', describe: 'Group by harness, model, step, a comma list of those (harness,model), or tool' })
+      .option('json', { type: 'boolean', describe: 'Print the groups as JSON' })
+      .option('csv', { type: 'boolean', describe: 'Print the groups as CSV' })
+      .option('top', { type: 'number', default: 3, describe: 'Top tools shown per group' })
+      .conflicts('json', 'csv') as unknown as Argv<CompareArgs>,
+  handler: async (argv) => {
+    const { printError, writeOut } = await import('../io.js');
+    const { exitCodeForError } = await import('../exit-codes.js');
+    try {
+      const { UsageError } = await import('@omnigent/core');
+      const s = await import('@omnigent/store');
+      const { openStoreFor } = await import('./runs.js');
+      const by = s.splitList(argv.by) ?? ['harness'];
+      const dims = ['harness', 'model', 'step'];
+      if (!(by.length === 1 && by[0] === 'tool') && by.some((d) => !dims.includes(d))) {
+        throw new UsageError(`--by expects harness, model, step (comma-separated) or tool, got "${argv.by}"`);
+      }
+      const { store, filter } = await openStoreFor(argv);
+      const runs = store.list(filter);
+      if (by[0] === 'tool') {
+        const tools = s.toolFigures(runs);
+        if (argv.json) await writeOut(`${JSON.stringify({ runs: runs.length, tools }, null, 2)}\n`);
+        else if (argv.csv) await writeOut(s.toolCsv(tools));
+        else await writeOut(runs.length ? s.renderToolTable(tools) : `No stored runs match (store: ${store.dir}).\n`);
+        return;
+      }
+      const dimensions = by as Array<'harness' | 'model' | 'step'>;
+      const groups = s.compareRuns(runs, dimensions);
+      if (argv.json) await writeOut(`${JSON.stringify({ by: dimensions, runs: runs.length, groups }, null, 2)}\n`);
+      else if (argv.csv) await writeOut(s.compareCsv(groups, dimensions));
+      else await writeOut(runs.length ? s.renderCompareTable(groups, dimensions, argv.top) : `No stored runs match (store: ${store.dir}).\n`);
+    } catch (error) {
+      printError(error);
+      process.exitCode = exitCodeForError(error);
+    }
+  },
+};

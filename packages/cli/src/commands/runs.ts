@@ -1,0 +1,115 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+
+/** Filters shared by `runs`, `compare`, `report` and `export`. */
+export interface RunFilterArgs extends GlobalArgs {
+  harness?: string[];
+  model?: string[];
+  since?: string;
+  tag?: string[];
+  status?: string[];
+  step?: string[];
+  limit?: number;
+}
+
+/** Add the run filters to a command. */
+export function withRunFilters<T extends GlobalArgs>(y: Argv<T>, defaultLimit?: number): Argv<T & RunFilterArgs> {
+  return y
+    .option('harness', { alias: 'H', type: 'string', array: true, describe: 'Only these harnesses (comma-separated or repeated)' })
+    .option('model', { alias: 'm', type: 'string', array: true, describe: 'Only these models' })
+    .option('since', { type: 'string', describe: 'Only runs started since: 30m, 24h, 7d, 2w or a date (2026-01-31)' })
+    .option('tag', { type: 'string', array: true, describe: 'Only runs carrying every one of these tags' })
+    .option('status', { type: 'string', array: true, describe: 'Only these statuses: completed, failed, interrupted, running' })
+    .option('step', { type: 'string', array: true, describe: 'Only these workflow steps' })
+    .option('limit', { type: 'number', describe: `Only the newest N matching runs${defaultLimit ? ` (default ${defaultLimit})` : ''}`, ...(defaultLimit ? { default: defaultLimit } : {}) }) as unknown as Argv<T & RunFilterArgs>;
+}
+
+/** Open the store named by the environment and config, and turn the filter options into a RunFilter. */
+export async function openStoreFor(argv: RunFilterArgs): Promise<{
+  store: import('@omnigent/store').RunStore;
+  filter: import('@omnigent/store').RunFilter;
+}> {
+  const { UsageError } = await import('@omnigent/core');
+  const { openStore, resolveStoreDir, parseSince, splitList } = await import('@omnigent/store');
+  const { loadConfig } = await import('../config.js');
+  const config = await loadConfig(process.cwd(), argv.config);
+  const dir = resolveStoreDir({ env: process.env, ...(config.config.store?.path ? { configPath: config.config.store.path } : {}), configDir: config.dir });
+  const status = splitList(argv.status);
+  const known = ['completed', 'failed', 'interrupted', 'running'];
+  const bad = status?.find((s) => !known.includes(s));
+  if (bad) throw new UsageError(`--status expects one of ${known.join(', ')}, got "${bad}"`);
+  const harness = splitList(argv.harness);
+  const model = splitList(argv.model);
+  const tags = splitList(argv.tag);
+  const step = splitList(argv.step);
+  return {
+    store: openStore(dir),
+    filter: {
+      ...(harness ? { harness } : {}),
+      ...(model ? { model } : {}),
+      ...(argv.since ? { since: parseSince(argv.since) } : {}),
+      ...(tags ? { tags } : {}),
+      ...(status ? { status: status as Array<'completed' | 'failed' | 'interrupted' | 'running'> } : {}),
+      ...(step ? { step } : {}),
+      ...(argv.limit !== undefined ? { limit: argv.limit } : {}),
+    },
+  };
+}
+
+interface RunsArgs extends RunFilterArgs {
+  json?: boolean;
+}
+
+interface ShowArgs extends GlobalArgs {
+  id: string;
+  json?: boolean;
+}
+
+const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
+  command: 'show <id>',
+  describe: 'Show one stored run as a timeline (an id prefix is enough)',
+  builder: (y) =>
+    y
+      .positional('id', { type: 'string', demandOption: true, describe: 'Run id or its first characters' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print {run, events} as JSON' }),
+  handler: async (argv) => {
+    const { printError, writeOut } = await import('../io.js');
+    const { exitCodeForError } = await import('../exit-codes.js');
+    try {
+      const { store } = await openStoreFor(argv);
+      const { renderRunHeader, renderTimeline } = await import('@omnigent/store');
+      const run = store.find(argv.id);
+      const events = store.events(run.id);
+      if (argv.json) await writeOut(`${JSON.stringify({ run, events }, null, 2)}\n`);
+      else await writeOut(`${renderRunHeader(run)}\ntimeline\n${renderTimeline(run, events)}`);
+    } catch (error) {
+      printError(error);
+      process.exitCode = exitCodeForError(error);
+    }
+  },
+};
+
+/** `omnigent runs`: list stored runs; `omnigent runs show <id>`: one run's timeline. */
+export const runsCommand: CommandModule<GlobalArgs, RunsArgs> = {
+  command: 'runs',
+  describe: 'List stored runs (omnigent runs show <id> for one run)',
+  builder: (y) =>
+    withRunFilters(y, 20)
+      .option('json', { type: 'boolean', default: false, describe: 'Print the run summaries as a JSON array' })
+      .command(showCommand as unknown as CommandModule<GlobalArgs & RunFilterArgs, ShowArgs>) as unknown as Argv<RunsArgs>,
+  handler: async (argv) => {
+    const { printError, writeOut } = await import('../io.js');
+    const { exitCodeForError } = await import('../exit-codes.js');
+    try {
+      const { store, filter } = await openStoreFor(argv);
+      const { renderRunsTable } = await import('@omnigent/store');
+      const runs = store.list(filter);
+      if (argv.json) await writeOut(`${JSON.stringify(runs, null, 2)}\n`);
+      else if (runs.length === 0) await writeOut(`No stored runs match (store: ${store.dir}).\n`);
+      else await writeOut(renderRunsTable(runs));
+    } catch (error) {
+      printError(error);
+      process.exitCode = exitCodeForError(error);
+    }
+  },
+};

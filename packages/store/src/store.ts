@@ -1,0 +1,146 @@
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { OmnigentError, isTerminal, type OmnigentEvent } from '@omnigent/core';
+import { matchesFilter, type RunFilter } from './filter.js';
+import { appendRecord, readIndex, type IndexEntry } from './index-file.js';
+import { RunRecorder } from './recorder.js';
+import { SummaryBuilder } from './summarize.js';
+import { PROMPT_PREVIEW_CHARS, type RunEnd, type RunStart, type RunSummary } from './types.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Parse a JSONL events file; a torn last line (writer killed mid-write) is dropped. */
+export function parseEvents(text: string): OmnigentEvent[] {
+  const events: OmnigentEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      events.push(JSON.parse(line) as OmnigentEvent);
+    } catch {
+      // torn line
+    }
+  }
+  return events;
+}
+
+/**
+ * The local run store: `index.jsonl` (a `start` and an `end` record per run, append-only) and
+ * `runs/<run id>.jsonl` (the run's normalized events). See the package README for why.
+ */
+export class RunStore {
+  /** Absolute directory of the store. */
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** Path of the index. */
+  get indexFile(): string {
+    return join(this.dir, 'index.jsonl');
+  }
+
+  /** Path of a run's events file. */
+  eventsFile(id: string): string {
+    return join(this.dir, 'runs', `${id}.jsonl`);
+  }
+
+  /** Start recording a run: creates its events file and appends its `start` record. */
+  begin(start: RunStart): RunRecorder {
+    mkdirSync(join(this.dir, 'runs'), { recursive: true });
+    const fd = openSync(this.eventsFile(start.id), 'a');
+    const record: RunStart = {
+      ...start,
+      pid: start.pid ?? process.pid,
+      host: start.host ?? hostname(),
+      ...(start.prompt !== undefined ? { prompt: start.prompt.slice(0, PROMPT_PREVIEW_CHARS) } : {}),
+    };
+    appendRecord(this.indexFile, { k: 'start', ...record });
+    return new RunRecorder(record, fd, this.indexFile);
+  }
+
+  /** Every run, newest first. Runs whose process died are marked interrupted (and the index is told). */
+  all(): RunSummary[] {
+    const entries = readIndex(this.indexFile);
+    const host = hostname();
+    const out: RunSummary[] = [];
+    for (const entry of entries.values()) {
+      const summary = this.merge(entry, host);
+      if (summary) out.push(summary);
+    }
+    // ISO-8601 UTC strings sort as text.
+    return out.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+  }
+
+  /** Runs matching `filter`, newest first. */
+  list(filter: RunFilter = {}): RunSummary[] {
+    const runs = this.all().filter((r) => matchesFilter(r, filter));
+    return filter.limit !== undefined ? runs.slice(0, filter.limit) : runs;
+  }
+
+  /** The run whose id is, or starts with, `idOrPrefix`. Throws when none or several match. */
+  find(idOrPrefix: string, runs: RunSummary[] = this.all()): RunSummary {
+    const exact = runs.find((r) => r.id === idOrPrefix);
+    if (exact) return exact;
+    const matches = runs.filter((r) => r.id.startsWith(idOrPrefix));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) {
+      throw new OmnigentError('STORE', `No stored run has an id starting with "${idOrPrefix}".`, { hint: `omnigent runs lists them (store: ${this.dir}).` });
+    }
+    throw new OmnigentError('STORE', `"${idOrPrefix}" matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}.`, { hint: 'Give more characters of the id.' });
+  }
+
+  /** The stored events of a run (empty when its file is gone). */
+  events(id: string): OmnigentEvent[] {
+    try {
+      return parseEvents(readFileSync(this.eventsFile(id), 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  private merge(entry: IndexEntry, host: string): RunSummary | undefined {
+    const start = entry.start;
+    if (!start) return undefined;
+    let end = entry.end;
+    if (!end) {
+      const dead = start.host === host && start.pid !== undefined && !alive(start.pid);
+      if (!dead) return { ...start, ...(start.requestedModel ? { model: start.requestedModel } : {}), status: 'running' };
+      end = this.recover(start);
+    }
+    const { id: _id, ...rest } = end;
+    return { ...start, ...rest };
+  }
+
+  /** Summarize a run whose recording process died, from its events file, and append its `end` record. */
+  private recover(start: RunStart): RunEnd {
+    const builder = new SummaryBuilder();
+    let terminal: Extract<OmnigentEvent, { type: 'run.completed' | 'run.failed' }> | undefined;
+    for (const e of this.events(start.id)) {
+      builder.add(e);
+      if (isTerminal(e)) terminal = e;
+    }
+    const end = builder.finish(start.id, start.startedAt, start.requestedModel, terminal);
+    try {
+      appendRecord(this.indexFile, { k: 'end', ...end });
+    } catch {
+      // a read-only store still lists correctly; it just recomputes next time
+    }
+    return end;
+  }
+}
+
+/** Open the store at `dir` (created on the first recorded run). */
+export function openStore(dir: string): RunStore {
+  return new RunStore(dir);
+}

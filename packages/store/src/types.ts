@@ -1,0 +1,85 @@
+import type { FailureReason, HarnessId, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
+
+/** Where a stored run stands. `interrupted`: aborted by the user, or its process died before the end. */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+/** Calls of one tool within a run. */
+export interface ToolStats {
+  calls: number;
+  errors: number;
+  /** Durations in ms of the calls that reported one (rounded). */
+  durations: number[];
+}
+
+/** Run totals of token usage. Contract: a figure nobody reported is `undefined`, never 0. */
+export interface UsageSummary extends TokenUsage {
+  /** `partial`: a lower bound (figures missing, or the run died before its totals). */
+  confidence: UsageConfidence;
+  source?: UsageSource;
+}
+
+/** The workflow a run belongs to, when it is a workflow step. */
+export interface RunWorkflow {
+  runId: string;
+  name?: string;
+  step: string;
+}
+
+/** The git state of the run's cwd at start. */
+export interface RunGit {
+  commit: string;
+  branch?: string;
+}
+
+/** What is known when a run starts (the index's `start` record). */
+export interface RunStart {
+  id: string;
+  harness: HarnessId;
+  /** Version of the plugin package. */
+  pluginVersion?: string;
+  /** The model asked for (request or config), if any. */
+  requestedModel?: string;
+  /** ISO-8601. */
+  startedAt: string;
+  cwd: string;
+  tags: string[];
+  workflow?: RunWorkflow;
+  git?: RunGit;
+  /** The prompt, cut to {@link PROMPT_PREVIEW_CHARS} characters. */
+  prompt?: string;
+  /** Pid and host of the omnigent process recording the run (to tell running from killed). */
+  pid?: number;
+  host?: string;
+}
+
+/** What is known when a run ends (the index's `end` record). */
+export interface RunEnd {
+  id: string;
+  status: Exclude<RunStatus, 'running'>;
+  /** Why it failed or was interrupted; `killed`: the recording process died without a terminal event. */
+  reason?: FailureReason | 'killed';
+  message?: string;
+  exitCode?: number;
+  endedAt?: string;
+  durationMs?: number;
+  /** The model the harness reported, else the requested one. */
+  model?: string;
+  harnessVersion?: string;
+  sessionId?: string;
+  usage?: UsageSummary;
+  turns?: number;
+  toolCalls: number;
+  toolErrors: number;
+  tools: Record<string, ToolStats>;
+  /** Events stored for the run. */
+  events: number;
+}
+
+/** One run as listed and compared: its start record merged with its end record, if any. */
+export interface RunSummary extends RunStart, Partial<Omit<RunEnd, 'status' | 'id'>> {
+  status: RunStatus;
+  model?: string;
+}
+
+/** Characters of the prompt kept in the index. */
+export const PROMPT_PREVIEW_CHARS = 240;
