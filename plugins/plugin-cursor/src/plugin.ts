@@ -21,8 +21,8 @@ export const cursorHarness = defineHarness<CursorState>({
     // only with `streamPartialOutput: true` in the plugin options
     streamingText: true,
     subagents: false,
-    // print mode auto-approves; hooks are Cursor's only per-call gate, so no sandbox of its own here
-    sandbox: false,
+    // `--sandbox enabled|disabled` and Cursor's own permission rules/hooks (print mode auto-approves)
+    sandbox: true,
     fileChanges: true,
     traceparent: false,
   },
