@@ -7,3 +7,5 @@ export type { MockAnthropic, MockAnthropicBlock, MockAnthropicRequest, MockAnthr
 export { startMockAnthropic } from './mock-anthropic.js';
 export type { MockChatCompletionsServer, MockChatScenario, MockChatScript, MockChatTurn, MockChatToolCall, MockChatUsage, MockChatRequest } from './mock-chat-completions.js';
 export { startMockChatCompletions } from './mock-chat-completions.js';
+export type { OtlpReceiver, OtlpReceiverMode, OtlpReceiverOptions, OtlpValue, OtlpValueType, ReceivedRequest, ReceivedSpan, SpanNode } from './otlp-receiver.js';
+export { OTLP_TRACE_PROTO, decodeTraceRequest, spanTree, spanTreeLines, startOtlpReceiver } from './otlp-receiver.js';
