@@ -1,4 +1,4 @@
-import { OmnigentError, type TerminalEvent } from '@omnigent/core';
+import type { ErrorCode, TerminalEvent } from '@omnigent/core';
 
 /** Documented exit codes of the `omnigent` CLI. Contract: never renumbered. */
 export const EXIT = {
@@ -20,11 +20,15 @@ export function exitCodeFor(terminal: TerminalEvent): number {
   return terminal.reason === 'aborted' ? EXIT.interrupted : EXIT.runFailed;
 }
 
+const KNOWN = new Set<ErrorCode>(['HARNESS_NOT_FOUND', 'UNKNOWN_HARNESS', 'PLUGIN_LOAD', 'PLUGIN_CONTRACT', 'CONFIG', 'USAGE', 'SPAWN', 'STORE', 'TELEMETRY_CONFIG', 'WORKFLOW', 'INTERNAL']);
+
 /** Exit code for an error thrown before or around a run. */
 export function exitCodeForError(error: unknown): number {
-  if (error instanceof OmnigentError) {
-    if (error.code === 'HARNESS_NOT_FOUND') return EXIT.notFound;
-    if (error.code === 'SPAWN' || error.code === 'INTERNAL') return EXIT.runFailed;
+  // duck-typed on the stable code, so this module (imported at start-up) does not load core
+  const code = (error as { code?: unknown } | null)?.code as ErrorCode | undefined;
+  if (error instanceof Error && typeof code === 'string' && error.name.endsWith('Error') && KNOWN.has(code)) {
+    if (code === 'HARNESS_NOT_FOUND') return EXIT.notFound;
+    if (code === 'SPAWN' || code === 'INTERNAL' || code === 'STORE') return EXIT.runFailed;
     return EXIT.usage;
   }
   return EXIT.runFailed;
