@@ -283,12 +283,16 @@ function onAssistant(line: ClaudeAssistantLine, state: ClaudeState): NonTerminal
   const out: NonTerminalDraft[] = [];
   const msg = line.message;
   const parent = parentOf(line);
-  if (line.error !== undefined || msg.model === '<synthetic>') {
+  const text = msg.content.map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('');
+  if (msg.model === '<synthetic>') {
     // the CLI turns API failures into a fake assistant message; it is not model output
-    const text = msg.content.map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('') || `API error (${line.error ?? 'unknown'})`;
-    state.apiError = text;
-    out.push({ type: 'warning', code: 'api-error', message: text, raw: line });
+    state.apiError = text || `API error (${line.error ?? 'unknown'})`;
+    out.push({ type: 'warning', code: 'api-error', message: state.apiError, raw: line });
     return out;
+  }
+  if (line.error !== undefined) {
+    // a real reply flagged by the CLI (e.g. max_output_tokens): keep its content, say why
+    out.push({ type: 'warning', code: 'api-error', message: `Claude API reported "${line.error}" for message ${msg.id}`, raw: { error: line.error, request_id: line.request_id } });
   }
   const call = beginCall(state, msg.id, line, msg.model, out);
   if (!call.streamed && !call.usageSent && msg.usage) {

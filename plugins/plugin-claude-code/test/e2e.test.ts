@@ -102,7 +102,10 @@ const byName = (name: string): ClaudeCase => CASES.find((c) => c.name === name)!
 /** The invariants a user relies on in every run. */
 function expectWellFormed(o: Outcome): void {
   expect(o.events[0]?.type, o.stderr).toBe('session.started');
-  expect(o.events.filter((e) => e.type === 'run.completed' || e.type === 'run.failed')).toHaveLength(1);
+  const terminals = o.events.filter((e) => e.type === 'run.completed' || e.type === 'run.failed');
+  expect(terminals).toHaveLength(1);
+  expect(terminals[0]).toBe(last(o.events));
+  expect(typeof (terminals[0] as { durationMs?: unknown }).durationMs).toBe('number');
   const session = o.events[0];
   if (session?.type === 'session.started') {
     expect(session.harnessVersion).toBe('2.1.197');

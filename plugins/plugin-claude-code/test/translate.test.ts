@@ -266,6 +266,12 @@ describe('cases the fixtures do not show', () => {
     expect(translateClaude(init, state)[0]).toMatchObject({ type: 'session.started', model: 'claude-sonnet-4-5', requestedModel: 'sonnet' });
   });
 
+  it('an error flag on a real reply keeps its text and adds a warning', () => {
+    const { events } = run([init, { type: 'assistant', message: { id: 'm1', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'partial answer' }] }, error: 'max_output_tokens' }, okResult]);
+    expect(ofType(events, 'message').map((m) => m.text)).toEqual(['partial answer']);
+    expect(ofType(events, 'warning').find((w) => w.code === 'api-error')?.message).toContain('max_output_tokens');
+  });
+
   it('a call cut off mid-stream still reports its input usage, marked partial', () => {
     const start = { type: 'stream_event', event: { type: 'message_start', message: { id: 'm9', model: 'x', usage: { input_tokens: 70, cache_read_input_tokens: 30, output_tokens: 1 } } } };
     const { events, terminal } = run([init, start], { exitCode: 137 });
