@@ -31,6 +31,18 @@ export interface CodexState {
   openTools: Map<string, string>;
   /** Unknown item types already reported, so a started/updated/completed triplet warns once. */
   reportedUnknown: Set<string>;
+  /** Request fields codex exec cannot honour, reported once the session starts. */
+  unsupported: string[];
+}
+
+/** Request fields `codex exec` has no flag for. */
+export function unsupportedFields(request: RunRequest): string[] {
+  const out: string[] = [];
+  if (request.maxTurns !== undefined) out.push('maxTurns');
+  if (request.allowedTools?.length) out.push('allowedTools');
+  if (request.disallowedTools?.length) out.push('disallowedTools');
+  if (request.sessionId !== undefined) out.push('sessionId');
+  return out;
 }
 
 /**
@@ -67,5 +79,6 @@ export function createCodexState(request: RunRequest): CodexState {
     streamErrors: [],
     openTools: new Map(),
     reportedUnknown: new Set(),
+    unsupported: unsupportedFields(request),
   };
 }

@@ -188,6 +188,11 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
           ...(state.model ? { model: state.model } : {}),
           details: { resumed: state.resumed, usageBaseline: state.baselineSource },
         },
+        ...state.unsupported.map((field): Draft => ({
+          type: 'warning',
+          code: 'unsupported-option',
+          message: `codex exec has no equivalent of ${field}; it was ignored`,
+        })),
       ];
     }
     case 'turn.started':

@@ -238,6 +238,14 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
     expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['unknown-item', 'unknown-record']);
   });
 
+  it('warns once per request field codex exec cannot honour', () => {
+    const { events } = translateAll(fixture('reference-text'), { maxTurns: 3, allowedTools: ['shell'] });
+    expect(ofType(events, 'warning').filter((w) => w.code === 'unsupported-option').map((w) => w.message)).toEqual([
+      'codex exec has no equivalent of maxTurns; it was ignored',
+      'codex exec has no equivalent of allowedTools; it was ignored',
+    ]);
+  });
+
   it('prices usage when options.price is configured', () => {
     const { events } = translateAll(fixture('tool'), { options: { price: { input: 1, output: 2, cacheRead: 0.1 } } });
     // (250-50)*1 + 50*0.1 + 22*2 = 249 per million
