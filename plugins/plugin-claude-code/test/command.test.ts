@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import plugin, { claudeCommand, parseClaudeVersion } from '../src/index.js';
 
@@ -81,6 +84,14 @@ describe('plugin definition', () => {
       return { stdout: '2.1.197 (Claude Code)', stderr: '', exitCode: 0 };
     });
     expect(seen).toEqual([['--version']]);
+    expect(found.version).toBe('2.1.197');
+  });
+
+  it('detect() reads 2.1.197 from the installed binary', async () => {
+    const bin = join(dirname(fileURLToPath(import.meta.url)), '../node_modules/.bin/claude');
+    const found = await plugin.detect!(bin, (args) =>
+      new Promise((resolve) => execFile(bin, args, { timeout: 60_000 }, (error, stdout, stderr) => resolve({ stdout, stderr, exitCode: error ? 1 : 0 }))),
+    );
     expect(found.version).toBe('2.1.197');
   });
 });
