@@ -51,7 +51,7 @@ const LABELLED: RegExp[] = [
   // user:password@ in URLs (postgres://, mongodb+srv://, https://, redis://…).
   /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+(?=@)/gi,
   // key=value / key: value where the key names a secret (env files, CLI flags, connection strings).
-  /\b((?:[A-Za-z0-9_.-]*?(?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|pwd|credentials?|auth|private[_-]?key|client[_-]?secret|accountkey|sharedaccesskey|sig))["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"',;&}{)]{4,}/gi,
+  /\b((?:[A-Za-z0-9_.-]*?(?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|pwd|credentials?|auth|private[_-]?key|client[_-]?secret|accountkey|sharedaccesskey|sig))\\?["']?\s*[:=]\s*\\?["']?)(?!\[REDACTED\])[^\s"',;&}{)]{4,}/gi,
   // --password value / -p value style flags.
   /(--(?:password|passwd|token|api-key|secret)[ =])[^\s"']+/gi,
 ];

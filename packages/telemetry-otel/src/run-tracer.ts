@@ -194,7 +194,7 @@ export class RunTracer {
         if (event.role === 'assistant') {
           scope.output.push({ type: 'text', content: event.text });
           scope.lastAssistantText = event.text;
-        } else if (event.role === 'user' && !(scope === this.root && event.text === this.info.request.prompt)) {
+        } else if (event.role === 'user' && event.text !== (scope === this.root ? this.info.request.prompt : scope.subagentPrompt)) {
           scope.input.push({ role: 'user', parts: [{ type: 'text', content: event.text }] });
         }
         return;
@@ -375,7 +375,11 @@ export class RunTracer {
     } else attrs[OMNIGENT.toolResultBytes] = sizeOf(event.output);
     tool.span.setAttributes(attrs);
     if (event.isError) {
-      const message = this.capture ? this.errorText(typeof event.output === 'string' ? event.output : (JSON.stringify(event.output) ?? 'tool failed')) : 'tool failed';
+      const message = !this.capture
+        ? 'tool failed'
+        : typeof event.output === 'string'
+          ? this.errorText(event.output)
+          : boundedText(JSON.stringify(this.redactor.value(event.output)) ?? 'tool failed', 2_000);
       tool.span.setStatus({ code: SpanStatusCode.ERROR, message });
       tool.span.setAttribute(GENERAL.errorType, event.status && event.status !== 'error' ? event.status : 'tool_error');
     } else tool.span.setStatus({ code: SpanStatusCode.OK });

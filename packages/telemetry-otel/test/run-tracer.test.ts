@@ -1,0 +1,297 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { startWorkflowTrace, createWarnOnce } from '../src/index.js';
+import { CollectingExporter, T0, edges, ev, exportedText, info, one, times, trace, treeLines } from './helpers.js';
+
+const SID = 'sess-42';
+
+/** A Claude-Code-like run: one tool call, a sub-agent with its own tool, per-call usage. */
+function claudeRun() {
+  return [
+    ev(100, { type: 'session.started', sessionId: SID, cwd: '/w', model: 'claude-sonnet-4-5', harnessVersion: '2.1.197' }),
+    ev(150, { type: 'turn.started', turn: 1, sessionId: SID }),
+    ev(900, { type: 'message', role: 'assistant', text: 'I will list them.', model: 'claude-sonnet-4-5', sessionId: SID }),
+    ev(1000, { type: 'tool.started', callId: 'toolu_1', name: 'Bash', kind: 'shell', input: { command: 'ls' }, sessionId: SID }),
+    ev(1010, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', callId: 'msg_1', model: 'claude-sonnet-4-5', input: 8486, output: 120, cacheRead: 8000, cacheWrite: 400, sessionId: SID }),
+    ev(1500, { type: 'tool.completed', callId: 'toolu_1', name: 'Bash', output: 'a.txt\nb.txt', isError: false, status: 'ok', exitCode: 0, durationMs: 500, sessionId: SID }),
+    ev(1600, { type: 'turn.completed', turn: 1, usage: { input: 8486, output: 120 }, sessionId: SID }),
+    ev(1700, { type: 'turn.started', turn: 2, sessionId: SID }),
+    ev(2000, { type: 'tool.started', callId: 'toolu_2', name: 'Agent', kind: 'agent', input: { subagent_type: 'general-purpose', prompt: 'count the files' }, sessionId: SID }),
+    ev(2010, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', callId: 'msg_2', input: 9000, output: 40, cacheRead: 8400, cacheWrite: 0, sessionId: SID }),
+    ev(2100, { type: 'message', role: 'user', text: 'count the files', parentCallId: 'toolu_2', sessionId: SID }),
+    ev(2500, { type: 'tool.started', callId: 'toolu_3', name: 'Glob', kind: 'search', input: { pattern: '*' }, parentCallId: 'toolu_2', sessionId: SID }),
+    ev(2510, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', callId: 'msg_3', input: 3000, output: 25, parentCallId: 'toolu_2', sessionId: SID }),
+    ev(2700, { type: 'tool.completed', callId: 'toolu_3', name: 'Glob', output: ['a.txt', 'b.txt'], isError: false, parentCallId: 'toolu_2', sessionId: SID }),
+    ev(2900, { type: 'message', role: 'assistant', text: 'There are 2 files.', parentCallId: 'toolu_2', sessionId: SID }),
+    ev(2950, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', callId: 'msg_4', input: 3100, output: 8, parentCallId: 'toolu_2', sessionId: SID }),
+    ev(3000, { type: 'tool.completed', callId: 'toolu_2', name: 'Agent', output: 'There are 2 files.', isError: false, sessionId: SID }),
+    ev(3400, { type: 'reasoning', text: 'Summarize.', sessionId: SID }),
+    ev(3500, { type: 'message', role: 'assistant', text: 'a.txt and b.txt (2 files)', model: 'claude-sonnet-4-5', sessionId: SID }),
+    ev(3510, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', callId: 'msg_5', input: 9200, output: 12, reasoning: 5, sessionId: SID }),
+    ev(3600, { type: 'turn.completed', turn: 2, sessionId: SID }),
+    ev(3700, {
+      type: 'run.completed',
+      durationMs: 3700,
+      result: 'a.txt and b.txt (2 files)',
+      turns: 2,
+      exitCode: 0,
+      usage: { input: 32786, output: 205, cacheRead: 16400, cacheWrite: 400, costUsd: 0.0312, costSource: 'harness-estimate', source: 'result', confidence: 'exact' },
+      sessionId: SID,
+    }),
+  ];
+}
+
+const CONTENT_KEYS = ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result', 'mlflow.spanInputs', 'mlflow.spanOutputs'];
+
+describe('RunTracer span model', () => {
+  it('builds invoke_agent > chat / execute_tool > sub-agent tree with the events\' own times', async () => {
+    const { spans } = await trace(claudeRun(), { capture: true });
+    expect(treeLines(spans)).toEqual([
+      'invoke_agent claude-code',
+      '  chat claude-sonnet-4-5',
+      '  execute_tool Bash',
+      '  chat claude-sonnet-4-5',
+      '  execute_tool Agent',
+      '    invoke_agent general-purpose',
+      '      chat claude-sonnet-4-5',
+      '      execute_tool Glob',
+      '      chat claude-sonnet-4-5',
+      '  chat claude-sonnet-4-5',
+    ]);
+    const root = one(spans, 'invoke_agent claude-code');
+    expect(root.parentSpanContext).toBeUndefined();
+    expect(root.kind).toBe(SpanKind.CLIENT);
+    expect(times(root)).toEqual([T0, T0 + 3700]);
+    expect(times(one(spans, 'execute_tool Bash'))).toEqual([T0 + 1000, T0 + 1500]);
+    expect(times(one(spans, 'execute_tool Glob'))).toEqual([T0 + 2500, T0 + 2700]);
+    expect(times(one(spans, 'invoke_agent general-purpose'))).toEqual([T0 + 2000, T0 + 3000]);
+    // Every span shares the root's trace.
+    expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
+  });
+
+  it('puts MLflow-ready attributes on the root span', async () => {
+    const { spans } = await trace(claudeRun(), { capture: true });
+    const root = one(spans, 'invoke_agent claude-code');
+    expect(root.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_agent',
+      'mlflow.spanType': 'AGENT',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.agent.name': 'claude-code',
+      'gen_ai.agent.id': SID,
+      'gen_ai.agent.version': '2.1.197',
+      'gen_ai.request.model': 'claude-sonnet-4-5',
+      'gen_ai.response.model': 'claude-sonnet-4-5',
+      'gen_ai.conversation.id': SID,
+      'session.id': SID,
+      'omnigent.run.id': 'run-1',
+      'omnigent.usage.total.input_tokens': 32786,
+      'omnigent.usage.total.output_tokens': 205,
+      'omnigent.usage.cost_usd': 0.0312,
+      'omnigent.usage.source': 'result',
+      'omnigent.usage.confidence': 'exact',
+      'omnigent.turns': 2,
+    });
+    expect(JSON.parse(root.attributes['mlflow.spanInputs'] as string)).toEqual({ messages: [{ role: 'user', content: 'list the files' }] });
+    expect(JSON.parse(root.attributes['mlflow.spanOutputs'] as string)).toEqual({ messages: [{ role: 'assistant', content: 'a.txt and b.txt (2 files)' }] });
+    expect(JSON.parse(root.attributes['gen_ai.input.messages'] as string)).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'list the files' }] }]);
+    // Usage roll-ups never use gen_ai.usage.* on an ancestor (MLflow would count them twice).
+    expect(Object.keys(root.attributes).filter((k) => k.startsWith('gen_ai.usage.'))).toEqual([]);
+    expect(root.status.code).toBe(SpanStatusCode.OK);
+  });
+
+  it('puts integer token counts and the model call\'s content on each chat span', async () => {
+    const { spans } = await trace(claudeRun(), { capture: true });
+    const chats = spans.filter((s) => s.name.startsWith('chat ')).sort((a, b) => times(a)[0] - times(b)[0]);
+    expect(chats.map((c) => c.attributes['gen_ai.response.id'])).toEqual(['msg_1', 'msg_2', 'msg_3', 'msg_4', 'msg_5']);
+    const first = chats[0]!;
+    expect(first.kind).toBe(SpanKind.CLIENT);
+    expect(first.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'mlflow.spanType': 'CHAT_MODEL',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'claude-sonnet-4-5',
+      'gen_ai.response.model': 'claude-sonnet-4-5',
+      'gen_ai.conversation.id': SID,
+      'gen_ai.usage.input_tokens': 8486,
+      'gen_ai.usage.output_tokens': 120,
+      'gen_ai.usage.cache_read.input_tokens': 8000,
+      'gen_ai.usage.cache_creation.input_tokens': 400,
+      'omnigent.usage.source': 'stream',
+      'omnigent.usage.confidence': 'exact',
+      'omnigent.usage.scope': 'call',
+    });
+    expect(JSON.parse(first.attributes['mlflow.chat.tokenUsage'] as string)).toEqual({ input_tokens: 8486, output_tokens: 120, total_tokens: 8606 });
+    for (const c of chats) for (const [k, v] of Object.entries(c.attributes)) if (k.startsWith('gen_ai.usage.')) expect(Number.isInteger(v), k).toBe(true);
+    expect(chats[4]!.attributes['gen_ai.usage.reasoning.output_tokens']).toBe(5);
+    // First call: from the run start to its usage; it asked for the Bash tool.
+    expect(times(first)).toEqual([T0 + 150, T0 + 1010]);
+    expect(JSON.parse(first.attributes['gen_ai.input.messages'] as string)).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'list the files' }] }]);
+    expect(JSON.parse(first.attributes['gen_ai.output.messages'] as string)).toEqual([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'text', content: 'I will list them.' },
+          { type: 'tool_call', id: 'toolu_1', name: 'Bash', arguments: { command: 'ls' } },
+        ],
+        finish_reason: 'tool_call',
+      },
+    ]);
+    // The next call starts after the tool finished and receives its result.
+    expect(times(chats[1]!)[0]).toBe(T0 + 1700);
+    expect(JSON.parse(chats[1]!.attributes['gen_ai.input.messages'] as string)).toEqual([
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'toolu_1', result: 'a.txt\nb.txt' }] },
+    ]);
+    const last = JSON.parse(chats[4]!.attributes['gen_ai.output.messages'] as string);
+    expect(last[0].parts).toEqual([
+      { type: 'reasoning', content: 'Summarize.' },
+      { type: 'text', content: 'a.txt and b.txt (2 files)' },
+    ]);
+    expect(last[0].finish_reason).toBe('stop');
+  });
+
+  it('describes tool calls, and nests the sub-agent under the tool call that started it', async () => {
+    const { spans } = await trace(claudeRun(), { capture: true });
+    const bash = one(spans, 'execute_tool Bash');
+    expect(bash.kind).toBe(SpanKind.INTERNAL);
+    expect(bash.attributes).toMatchObject({
+      'gen_ai.operation.name': 'execute_tool',
+      'mlflow.spanType': 'TOOL',
+      'gen_ai.tool.name': 'Bash',
+      'gen_ai.tool.call.id': 'toolu_1',
+      'gen_ai.tool.type': 'function',
+      'omnigent.tool.kind': 'shell',
+      'omnigent.tool.exit_code': 0,
+      'omnigent.tool.status': 'ok',
+    });
+    expect(JSON.parse(bash.attributes['gen_ai.tool.call.arguments'] as string)).toEqual({ command: 'ls' });
+    expect(JSON.parse(bash.attributes['gen_ai.tool.call.result'] as string)).toBe('a.txt\nb.txt');
+    const sub = one(spans, 'invoke_agent general-purpose');
+    expect(sub.parentSpanContext?.spanId).toBe(one(spans, 'execute_tool Agent').spanContext().spanId);
+    expect(sub.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_agent', 'mlflow.spanType': 'AGENT', 'gen_ai.agent.name': 'general-purpose', 'omnigent.parent_call_id': 'toolu_2' });
+    expect(JSON.parse(sub.attributes['gen_ai.input.messages'] as string)).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'count the files' }] }]);
+    const subChats = spans.filter((s) => s.parentSpanContext?.spanId === sub.spanContext().spanId && s.name.startsWith('chat'));
+    expect(subChats.map((c) => c.attributes['gen_ai.usage.input_tokens']).sort()).toEqual([3000, 3100]);
+    // The sub-agent's prompt is its first call's input, once.
+    const firstSub = subChats.find((c) => c.attributes['gen_ai.response.id'] === 'msg_3')!;
+    expect(JSON.parse(firstSub.attributes['gen_ai.input.messages'] as string)).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'count the files' }] }]);
+  });
+
+  it('with content capture off, exports no content at all, only sizes', async () => {
+    const { spans } = await trace(claudeRun(), { capture: false });
+    for (const s of spans) for (const k of CONTENT_KEYS) expect(s.attributes[k], `${s.name} ${k}`).toBeUndefined();
+    const text = exportedText(spans);
+    for (const secret of ['list the files', 'I will list them', 'a.txt', 'count the files', 'Summarize', '"ls"']) expect(text).not.toContain(secret);
+    expect(one(spans, 'invoke_agent claude-code').attributes['omnigent.prompt.chars']).toBe('list the files'.length);
+    expect(one(spans, 'execute_tool Bash').attributes['omnigent.tool.result.bytes']).toBe(Buffer.byteLength('a.txt\nb.txt'));
+    // Structure and numbers stay.
+    expect(treeLines(spans)).toHaveLength(10);
+    expect(spans.filter((s) => s.name.startsWith('chat')).map((s) => s.attributes['gen_ai.usage.output_tokens']).sort((a, b) => Number(a) - Number(b))).toEqual([8, 12, 25, 40, 120]);
+  });
+
+  it('one model span per turn for turn-scoped usage (Codex-like)', async () => {
+    const events = [
+      ev(0, { type: 'session.started', sessionId: 'th-1', cwd: '/w' }, 'codex'),
+      ev(10, { type: 'turn.started', turn: 1, sessionId: 'th-1' }, 'codex'),
+      ev(20, { type: 'tool.started', callId: 'item_1', name: 'command_execution', kind: 'shell', input: { command: 'ls' }, sessionId: 'th-1' }, 'codex'),
+      ev(60, { type: 'tool.completed', callId: 'item_1', name: 'command_execution', output: 'x', isError: false, sessionId: 'th-1' }, 'codex'),
+      ev(90, { type: 'message', role: 'assistant', text: 'done', sessionId: 'th-1' }, 'codex'),
+      ev(95, { type: 'usage', scope: 'turn', source: 'derived', confidence: 'exact', input: 240, output: 30, cacheRead: 40, cacheWrite: 0, reasoning: 10, sessionId: 'th-1' }, 'codex'),
+      ev(96, { type: 'turn.completed', turn: 1, usage: { input: 240, output: 30 }, sessionId: 'th-1' }, 'codex'),
+      ev(100, { type: 'run.completed', durationMs: 100, result: 'done', sessionId: 'th-1', usage: { input: 240, output: 30, source: 'derived', confidence: 'exact' } }, 'codex'),
+    ];
+    const { spans } = await trace(events, { info: info({ harness: 'codex', provider: 'openai', request: { prompt: 'p', model: 'gpt-5' } }) });
+    expect(treeLines(spans)).toEqual(['invoke_agent codex', '  chat gpt-5', '  execute_tool command_execution']);
+    const chat = one(spans, 'chat gpt-5');
+    expect(times(chat)).toEqual([T0 + 10, T0 + 95]);
+    expect(chat.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 240, 'gen_ai.usage.output_tokens': 30, 'gen_ai.usage.cache_read.input_tokens': 40, 'gen_ai.usage.reasoning.output_tokens': 10, 'omnigent.usage.scope': 'turn' });
+  });
+
+  it('one model span per run when the harness only reports a run total (Cursor-like) or nothing', async () => {
+    const events = [
+      ev(0, { type: 'session.started', sessionId: 'c-1', cwd: '/w', model: 'Claude 4 Sonnet' }, 'cursor'),
+      ev(10, { type: 'message', role: 'assistant', text: 'hello', sessionId: 'c-1' }, 'cursor'),
+      ev(20, { type: 'usage', scope: 'run', source: 'result', confidence: 'partial', input: 100, output: 7, sessionId: 'c-1' }, 'cursor'),
+      ev(30, { type: 'run.completed', durationMs: 30, result: 'hello', sessionId: 'c-1' }, 'cursor'),
+    ];
+    const { spans } = await trace(events, { info: info({ harness: 'cursor', provider: 'cursor', request: { prompt: 'p' } }) });
+    expect(treeLines(spans)).toEqual(['invoke_agent cursor', '  chat Claude 4 Sonnet']);
+    const chat = one(spans, 'chat Claude 4 Sonnet');
+    expect(times(chat)).toEqual([T0, T0 + 30]);
+    expect(chat.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 7, 'omnigent.usage.scope': 'run', 'omnigent.usage.confidence': 'partial' });
+    expect(one(spans, 'invoke_agent cursor').attributes['gen_ai.request.model']).toBe('Claude 4 Sonnet');
+  });
+
+  it('marks failures: run.failed, failed and interrupted tools', async () => {
+    const events = [
+      ev(0, { type: 'session.started', sessionId: 's', cwd: '/w' }),
+      ev(10, { type: 'tool.started', callId: 't1', name: 'Bash', kind: 'shell', input: { command: 'false' } }),
+      ev(20, { type: 'tool.completed', callId: 't1', name: 'Bash', output: 'exit status 1', isError: true, status: 'error', exitCode: 1 }),
+      ev(30, { type: 'tool.started', callId: 't2', name: 'Write', kind: 'write', input: { path: '/etc/x' } }),
+      ev(40, { type: 'tool.completed', callId: 't2', name: 'Write', output: 'denied', isError: true, status: 'denied' }),
+      ev(50, { type: 'tool.started', callId: 't3', name: 'Bash', kind: 'shell', input: { command: 'sleep 99' } }),
+      ev(60, { type: 'run.failed', reason: 'timeout', message: 'the run timed out after 0.06s', durationMs: 60, exitCode: 143 }),
+    ];
+    const { spans } = await trace(events, { capture: true });
+    const root = one(spans, 'invoke_agent claude-code');
+    expect(root.status).toEqual({ code: SpanStatusCode.ERROR, message: 'the run timed out after 0.06s' });
+    expect(root.attributes).toMatchObject({ 'error.type': 'timeout', 'omnigent.failure.reason': 'timeout', 'omnigent.exit_code': 143 });
+    expect(root.events.map((e) => [e.name, e.attributes?.['exception.type']])).toEqual([['exception', 'timeout']]);
+    const tools = spans.filter((s) => s.name.startsWith('execute_tool')).sort((a, b) => times(a)[0] - times(b)[0]);
+    expect(tools.map((t) => [t.status.code, t.attributes['error.type']])).toEqual([
+      [SpanStatusCode.ERROR, 'tool_error'],
+      [SpanStatusCode.ERROR, 'denied'],
+      [SpanStatusCode.ERROR, 'interrupted'],
+    ]);
+    expect(tools[0]!.status.message).toBe('exit status 1');
+    expect(times(tools[2]!)).toEqual([T0 + 50, T0 + 60]);
+  });
+
+  it('gives the harness child a W3C TRACEPARENT of the run span', async () => {
+    const { spans, traceparent } = await trace(claudeRun());
+    const root = one(spans, 'invoke_agent claude-code');
+    expect(traceparent).toBe(`00-${root.spanContext().traceId}-${root.spanContext().spanId}-01`);
+  });
+
+  it('nests a workflow step under the workflow root via the traceparent', async () => {
+    const exporter = new CollectingExporter();
+    const env = { OMNIGENT_TELEMETRY_ENABLED: 'true', OMNIGENT_OTEL_CAPTURE_CONTENT: 'true' };
+    const wf = startWorkflowTrace({ workflowRunId: 'wf-1', name: 'review', input: 'review the diff', steps: ['plan', 'fix'] }, { env, exporter, warn: createWarnOnce(() => undefined) });
+    expect(wf).toBeDefined();
+    const { spans: stepSpans } = await trace(
+      [ev(0, { type: 'message', role: 'assistant', text: 'ok' }), ev(10, { type: 'run.completed', durationMs: 10, result: 'ok' })],
+      { capture: true, info: info({ workflow: { workflowRunId: 'wf-1', workflowName: 'review', step: 'plan', needs: [], traceparent: wf!.traceparent } }) },
+    );
+    await wf!.end('completed', 'all good');
+    const root = one(exporter.spans, 'invoke_workflow review');
+    const step = one(stepSpans, 'invoke_agent claude-code');
+    expect(step.spanContext().traceId).toBe(root.spanContext().traceId);
+    expect(step.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+    expect(step.attributes).toMatchObject({ 'omnigent.workflow.run_id': 'wf-1', 'omnigent.workflow.step': 'plan', 'gen_ai.workflow.name': 'review' });
+    expect(root.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_workflow', 'mlflow.spanType': 'CHAIN', 'gen_ai.workflow.name': 'review', 'session.id': 'wf-1', 'omnigent.workflow.steps': ['plan', 'fix'] });
+    expect(JSON.parse(root.attributes['mlflow.spanInputs'] as string)).toEqual({ messages: [{ role: 'user', content: 'review the diff' }] });
+    expect(JSON.parse(root.attributes['mlflow.spanOutputs'] as string)).toEqual({ messages: [{ role: 'assistant', content: 'all good' }] });
+    expect(root.parentSpanContext).toBeUndefined();
+  });
+
+  it('keeps captured JSON valid when it truncates large values', async () => {
+    const big = 'x'.repeat(200_000);
+    const events = [
+      ev(0, { type: 'tool.started', callId: 't', name: 'Read', kind: 'read', input: { path: 'big.txt' } }),
+      ev(10, { type: 'tool.completed', callId: 't', name: 'Read', output: { content: big, lines: 1 }, isError: false }),
+      ev(20, { type: 'run.completed', durationMs: 20, result: big }),
+    ];
+    const { spans } = await trace(events, { capture: true });
+    const result = one(spans, 'execute_tool Read').attributes['gen_ai.tool.call.result'] as string;
+    expect(result.length).toBeLessThanOrEqual(65_536);
+    const parsed = JSON.parse(result) as { content: string; lines: number };
+    expect(parsed.lines).toBe(1);
+    expect(parsed.content).toMatch(/^x+…\[truncated \d+ chars\]$/);
+    const out = JSON.parse(one(spans, 'invoke_agent claude-code').attributes['mlflow.spanOutputs'] as string) as { messages: Array<{ content: string }> };
+    expect(out.messages[0]!.content.length).toBeLessThan(20_000);
+  });
+
+  it('ends the root with an error when the run vanished without a terminal event', async () => {
+    const { spans } = await trace([ev(0, { type: 'session.started', sessionId: 's', cwd: '/w' })]);
+    expect(one(spans, 'invoke_agent claude-code').status.code).toBe(SpanStatusCode.ERROR);
+  });
+});
