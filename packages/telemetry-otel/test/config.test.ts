@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { parseKeyValueList, resolveTelemetryConfig } from '../src/index.js';
+
+const SEED = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:5000',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0',
+  OMNIGENT_TELEMETRY_ENABLED: 'true',
+  OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION: 'false',
+  OMNIGENT_OTEL_CAPTURE_CONTENT: 'true',
+};
+
+describe('resolveTelemetryConfig', () => {
+  it('reads the MLflow user setup exactly as written', () => {
+    expect(resolveTelemetryConfig(SEED)).toEqual({
+      enabled: true,
+      captureContent: true,
+      httpClientInstrumentation: false,
+      tracesUrl: 'http://localhost:5000/v1/traces',
+      headers: { 'x-mlflow-experiment-id': '0' },
+      serviceName: 'omnigent',
+      resourceAttributes: {},
+    });
+  });
+
+  it('is off by default, and content capture is off by default', () => {
+    const c = resolveTelemetryConfig({});
+    expect(c.enabled).toBe(false);
+    expect(c.captureContent).toBe(false);
+    expect(resolveTelemetryConfig({ OMNIGENT_TELEMETRY_ENABLED: 'true' }).captureContent).toBe(false);
+  });
+
+  it('uses the traces endpoint as is and appends /v1/traces to the generic one', () => {
+    expect(resolveTelemetryConfig({ ...SEED, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://h:5000/base/' }).tracesUrl).toBe('http://h:5000/base/v1/traces');
+    expect(resolveTelemetryConfig({ ...SEED, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom/path' }).tracesUrl).toBe('http://c:4318/custom/path');
+  });
+
+  it('merges generic and traces headers, URL-decoded, traces-specific winning', () => {
+    const c = resolveTelemetryConfig({ ...SEED, OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20abc,x-mlflow-experiment-id=7', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0, x-extra = a%3Db' });
+    expect(c.headers).toEqual({ Authorization: 'Bearer abc', 'x-mlflow-experiment-id': '0', 'x-extra': 'a=b' });
+    expect(parseKeyValueList('a=1;prop,broken,=x,b=%E2%9C%93')).toEqual({ a: '1', b: '✓' });
+  });
+
+  it('turns telemetry off with a clear message for a protocol MLflow does not take', () => {
+    const c = resolveTelemetryConfig({ ...SEED, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    expect(c.enabled).toBe(false);
+    expect(c.problem).toContain('"grpc" is not supported');
+    expect(c.problem).toContain('http/protobuf');
+  });
+
+  it('reads service name and resource attributes', () => {
+    const c = resolveTelemetryConfig({ ...SEED, OTEL_SERVICE_NAME: 'ci-agent', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci,team=ml%20ops' });
+    expect(c.serviceName).toBe('ci-agent');
+    expect(c.resourceAttributes).toEqual({ 'deployment.environment': 'ci', team: 'ml ops' });
+  });
+
+  it('takes every key from the config file, with the environment winning', () => {
+    const file = {
+      enabled: true,
+      captureContent: true,
+      httpClientInstrumentation: true,
+      endpoint: 'http://file:5000',
+      protocol: 'http/protobuf',
+      headers: { 'x-mlflow-experiment-id': '3' },
+      serviceName: 'from-file',
+      resourceAttributes: { team: 'a' },
+    };
+    expect(resolveTelemetryConfig({}, file)).toEqual({
+      enabled: true,
+      captureContent: true,
+      httpClientInstrumentation: true,
+      tracesUrl: 'http://file:5000/v1/traces',
+      headers: { 'x-mlflow-experiment-id': '3' },
+      serviceName: 'from-file',
+      resourceAttributes: { team: 'a' },
+    });
+    expect(resolveTelemetryConfig({ ...SEED, OTEL_SERVICE_NAME: 'env' }, { ...file, tracesEndpoint: 'http://file:1/t' })).toMatchObject({
+      httpClientInstrumentation: false,
+      tracesUrl: 'http://localhost:5000/v1/traces',
+      headers: { 'x-mlflow-experiment-id': '0' },
+      serviceName: 'env',
+    });
+    expect(resolveTelemetryConfig({}, { ...file, tracesEndpoint: 'http://file:1/t' }).tracesUrl).toBe('http://file:1/t');
+    expect(resolveTelemetryConfig({ OMNIGENT_TELEMETRY_ENABLED: 'false' }, file).enabled).toBe(false);
+  });
+});

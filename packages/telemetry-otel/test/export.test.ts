@@ -1,0 +1,105 @@
+import { SpanKind, ROOT_CONTEXT, trace as otelTrace } from '@opentelemetry/api';
+import { spanTreeLines, startOtlpReceiver, type OtlpReceiver } from '@omnigent/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createExportPipeline, createWarnOnce, resolveTelemetryConfig, startRunTelemetry } from '../src/index.js';
+import { ev, info } from './helpers.js';
+
+function envFor(rx: OtlpReceiver): NodeJS.ProcessEnv {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0',
+    OMNIGENT_TELEMETRY_ENABLED: 'true',
+    OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION: 'false',
+    OMNIGENT_OTEL_CAPTURE_CONTENT: 'true',
+  };
+}
+
+function sink(): { warn: ReturnType<typeof createWarnOnce>; lines: string[] } {
+  const lines: string[] = [];
+  return { warn: createWarnOnce((t) => void lines.push(t)), lines };
+}
+
+const RUN = [
+  ev(0, { type: 'session.started', sessionId: 's-1', cwd: '/w', model: 'claude-sonnet-4-5', harnessVersion: '2.1.197' }),
+  ev(10, { type: 'tool.started', callId: 't1', name: 'Bash', kind: 'shell', input: { command: 'ls' } }),
+  ev(20, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 1200, output: 345, cacheRead: 1000, cacheWrite: 0 }),
+  ev(30, { type: 'tool.completed', callId: 't1', name: 'Bash', output: 'a.txt', isError: false }),
+  ev(40, { type: 'message', role: 'assistant', text: 'a.txt' }),
+  ev(50, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 1300, output: 0 }),
+  ev(60, { type: 'run.completed', durationMs: 60, result: 'a.txt' }),
+];
+
+describe('OTLP export to an MLflow-like receiver', () => {
+  let rx: OtlpReceiver | undefined;
+  afterEach(async () => {
+    await rx?.close();
+    rx = undefined;
+  });
+
+  it('delivers the run tree as protobuf MLflow accepts: plain span types, integer tokens', async () => {
+    rx = await startOtlpReceiver();
+    const { warn, lines } = sink();
+    const run = startRunTelemetry(info(), { env: envFor(rx), warn })!;
+    for (const e of RUN) run.onEvent(e);
+    await run.close(RUN.at(-1) as never);
+    expect(lines).toEqual([]);
+    expect(rx.requests.every((r) => r.status === 200 && r.headers['x-mlflow-experiment-id'] === '0' && r.headers['content-type'] === 'application/x-protobuf')).toBe(true);
+    expect(spanTreeLines(rx.spans)).toEqual(['invoke_agent claude-code', '  chat claude-sonnet-4-5', '  execute_tool Bash', '  chat claude-sonnet-4-5']);
+    const root = rx.spans.find((s) => !s.parentSpanId)!;
+    expect(root.kind).toBe(3);
+    expect(root.attributes['mlflow.spanType']).toBe('AGENT');
+    expect(root.resource['service.name']).toBe('omnigent');
+    const chats = rx.spans.filter((s) => s.name.startsWith('chat'));
+    for (const c of chats) {
+      expect(c.attributeTypes['gen_ai.usage.input_tokens']).toBe('int');
+      expect(c.attributeTypes['gen_ai.usage.output_tokens']).toBe('int');
+      expect(c.attributes['mlflow.spanType']).toBe('CHAT_MODEL');
+    }
+    expect(chats.map((c) => c.attributes['gen_ai.usage.output_tokens']).sort()).toEqual([0, 345]);
+  });
+
+  it('exports a burst of 10,000 spans with none dropped', async () => {
+    rx = await startOtlpReceiver();
+    const { warn, lines } = sink();
+    const config = resolveTelemetryConfig(envFor(rx));
+    const pipeline = createExportPipeline(config, { warn, flushTimeoutMs: 60_000, exportTimeoutMs: 30_000 });
+    const root = pipeline.tracer.startSpan('invoke_agent burst', { kind: SpanKind.CLIENT }, ROOT_CONTEXT);
+    const ctx = otelTrace.setSpan(ROOT_CONTEXT, root);
+    for (let i = 0; i < 9_999; i++) pipeline.tracer.startSpan(`execute_tool t${i}`, {}, ctx).end();
+    root.end();
+    await pipeline.shutdown();
+    expect(lines).toEqual([]);
+    expect(rx.spans).toHaveLength(10_000);
+    expect(new Set(rx.spans.map((s) => s.spanId)).size).toBe(10_000);
+  });
+
+  for (const mode of ['down', 'fail', 'hang'] as const) {
+    it(`a collector that is ${mode} costs one warning naming the endpoint, never a failure`, async () => {
+      rx = await startOtlpReceiver({ mode });
+      const { warn, lines } = sink();
+      const env = { ...envFor(rx), OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0,authorization=Bearer%20topsecretvalue' };
+      const run = startRunTelemetry(info(), { env, warn, flushTimeoutMs: 3_000, exportTimeoutMs: 1_500 })!;
+      for (const e of RUN) run.onEvent(e);
+      await expect(run.close(RUN.at(-1) as never)).resolves.toBeUndefined();
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`${rx.url}/v1/traces`);
+      if (mode === 'fail') expect(lines[0]).toContain('HTTP 500');
+      if (mode === 'down') expect(lines[0]).toMatch(/connection refused|ECONNREFUSED/);
+      if (mode === 'hang') expect(lines[0]).toMatch(/timed out|no answer/);
+      expect(lines[0]).not.toContain('topsecretvalue');
+    });
+  }
+
+  it('a 422 from MLflow (no experiment header) is reported with its status', async () => {
+    rx = await startOtlpReceiver();
+    const { warn, lines } = sink();
+    const env = { ...envFor(rx), OTEL_EXPORTER_OTLP_TRACES_HEADERS: '' };
+    const run = startRunTelemetry(info(), { env, warn })!;
+    for (const e of RUN) run.onEvent(e);
+    await run.close(RUN.at(-1) as never);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('HTTP 422');
+    expect(lines[0]).toContain('x-mlflow-experiment-id');
+  });
+});
