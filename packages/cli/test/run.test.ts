@@ -51,6 +51,14 @@ describe('omnigent run', () => {
     expect(msg?.text).toBe('prompt from a pipe');
   });
 
+  it('regression: repeatable flags (--allowed-tools, --arg, --env, --tag) do not swallow the prompt after them', async () => {
+    const dir = scratch();
+    const t = transcript(dir, 't.jsonl', [session, { $fake: 'echo-prompt' }]);
+    const r = await runCli(['run', '-H', 'fake', '--json', '--allowed-tools', 'Bash', '--arg=--verbose', '--arg', 'x', '--env', 'A=1', '--tag', 't1', 'the prompt'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.stdout).find((e) => e.type === 'message')?.text).toBe('the prompt');
+  });
+
   it('a failing harness exits 1 and shows the stderr tail', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', [session]);

@@ -222,6 +222,10 @@ export interface RunFailedEvent extends EventBase {
   usage?: TokenUsage & { source: UsageSource; confidence: UsageConfidence };
   result?: string;
   turns?: number;
+  /** The harness's own error messages (e.g. Claude Code's `errors[]`). */
+  errors?: string[];
+  /** Harness-specific facts about the failure (e.g. the result subtype). */
+  details?: Record<string, unknown>;
 }
 
 /** Every normalized event. Its JSON form is the public `--json` interface. */

@@ -25,6 +25,11 @@ export interface RunArgs extends GlobalArgs {
   tag?: string[];
 }
 
+/** Repeatable single-value options: one value per flag (so a prompt after them is never swallowed). */
+function toList(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
 /** `omnigent run`: one prompt through one harness. */
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
   command: 'run [prompt]',
@@ -43,14 +48,14 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('bin', { type: 'string', describe: 'Path of the harness binary' })
       .option('permission-mode', { type: 'string', choices: ['default', 'read-only', 'accept-edits', 'bypass'] as const, describe: 'Permission level' })
       .option('max-turns', { type: 'number', describe: 'Stop after this many model turns (harnesses that support it)' })
-      .option('allowed-tools', { type: 'string', array: true, describe: 'Tools to pre-approve (harness syntax)' })
-      .option('disallowed-tools', { type: 'string', array: true, describe: 'Tools to forbid (harness syntax)' })
+      .option('allowed-tools', { type: 'string', coerce: toList, describe: 'Tools to pre-approve (harness syntax)' })
+      .option('disallowed-tools', { type: 'string', coerce: toList, describe: 'Tools to forbid (harness syntax)' })
       .option('system-prompt', { type: 'string', describe: 'Replace the system prompt' })
       .option('append-system-prompt', { type: 'string', describe: 'Append to the system prompt' })
-      .option('arg', { type: 'string', array: true, describe: 'Extra argument passed to the harness CLI verbatim (repeatable)' })
-      .option('env', { type: 'string', array: true, describe: 'Extra environment for the harness, KEY=VALUE (repeatable)' })
+      .option('arg', { type: 'string', coerce: toList, describe: 'Extra argument passed to the harness CLI verbatim (repeatable)' })
+      .option('env', { type: 'string', coerce: toList, describe: 'Extra environment for the harness, KEY=VALUE (repeatable)' })
       .option('store', { type: 'boolean', default: true, describe: 'Record the run in the local store (--no-store to skip)' })
-      .option('tag', { type: 'string', array: true, describe: 'Tag the stored run (repeatable)' }),
+      .option('tag', { type: 'string', coerce: toList, describe: 'Tag the stored run (repeatable)' }),
   handler: async (argv) => {
     const { runMain } = await import('./run-main.js');
     process.exitCode = await runMain(argv);
