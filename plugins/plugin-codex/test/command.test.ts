@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRequest } from '@omnigent/core';
 import codex, { codexCommand, insideGitRepo, toToml } from '../src/index.js';
 
@@ -14,6 +14,7 @@ mkdirSync(join(repo, '.git'), { recursive: true });
 writeFileSync(join(repo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
 mkdirSync(join(plain, '.git-not'), { recursive: true });
 mkdirSync(join(repo, 'sub', 'dir'), { recursive: true });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const args = (request: Partial<RunRequest>): string[] => codexCommand({ prompt: 'do it', cwd: plain, ...request }, ctx).args;
 /** Values of every `-c` flag. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertRunInvariants } from '@omnigent/testkit/conformance';
@@ -14,7 +14,10 @@ async function box(...args: Parameters<typeof sandbox>): Promise<Sandbox> {
   return b;
 }
 afterEach(async () => {
-  for (const b of boxes.splice(0)) await b.mock.close();
+  for (const b of boxes.splice(0)) {
+    await b.mock.close();
+    rmSync(b.root, { recursive: true, force: true });
+  }
 });
 
 const last = <T>(xs: T[]): T => xs[xs.length - 1]!;

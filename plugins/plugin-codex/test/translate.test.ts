@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -159,6 +159,7 @@ describe('resume usage from the rollout file', () => {
     ]);
     expect(terminal).toMatchObject({ usage: { input: 300, output: 20, confidence: 'exact' } });
     expect(ofType(events, 'session.started')[0]).toMatchObject({ details: { usageBaseline: 'rollout' } });
+    rmSync(home, { recursive: true, force: true });
   });
 });
 
