@@ -5,9 +5,12 @@ import { pluginsCommand } from './plugins.js';
 import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
 import { compareCommand } from './compare.js';
+import { matrixCommand } from './matrix.js';
+import { workflowCommand } from './workflow.js';
+import { demoCommand } from './demo.js';
 
 /**
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand];
+export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand, matrixCommand, workflowCommand, demoCommand];

@@ -1,0 +1,24 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+
+/** Arguments of `omnigent demo`. */
+export interface DemoArgs extends GlobalArgs {
+  json?: boolean;
+  keep?: boolean;
+  store?: boolean;
+}
+
+/** `omnigent demo`: a real workflow on the real harness CLIs against local scripted models; no API key. */
+export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
+  command: 'demo',
+  describe: 'See omnigent work in a minute: a real workflow across Claude Code, Codex and Pi, against local scripted models (no API key, no network)',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'Print the events as JSONL instead of the live view' })
+      .option('keep', { type: 'boolean', default: false, describe: 'Keep the scratch project and configs (path printed)' })
+      .option('store', { type: 'boolean', default: true, describe: 'Record the runs in the local store (--no-store to skip)' }),
+  handler: async (argv) => {
+    const { demoMain } = await import('../demo-main.js');
+    process.exitCode = await demoMain(argv);
+  },
+};

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from '@omnigent/core';
+import { WorkflowError, loadWorkflow, type Workflow } from '@omnigent/workflow';
+import type { WorkflowArgs } from './commands/workflow.js';
+import { loadConfig, type LoadedConfig } from './config.js';
+import { EXIT, exitCodeForError } from './exit-codes.js';
+import { printError, readStdin, writeOut } from './io.js';
+import { loadAllPlugins } from './plugins.js';
+
+async function readInput(value: string | undefined): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  if (value === '-') return (await readStdin()).replace(/\n$/, '');
+  if (value.startsWith('@')) {
+    const file = value.slice(1);
+    try {
+      return (await readFile(file, 'utf8')).replace(/\n$/, '');
+    } catch (error) {
+      throw new UsageError(`--input ${value}: cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  return value;
+}
+
+/** Installed harness ids, so a workflow naming another one fails validation (exit 2) before anything runs. */
+async function installedHarnesses(config: LoadedConfig, cwd: string): Promise<string[]> {
+  const { plugins } = await loadAllPlugins(config, cwd);
+  return [...new Set(plugins.map((p) => p.plugin.name))];
+}
+
+/** Load config and workflow; throws WorkflowError / ConfigError (exit 2). */
+async function prepare(argv: WorkflowArgs, cwd: string): Promise<{ config: LoadedConfig; workflow: Workflow }> {
+  if (!argv.file) throw new UsageError('No workflow file given.', 'omnigent workflow run examples/workflows/plan-build-test-review.yaml');
+  const config = await loadConfig(cwd, argv.config);
+  const harnesses = await installedHarnesses(config, cwd);
+  const workflow = await loadWorkflow(resolve(argv.file), { harnesses, ...(argv.set?.length ? { set: argv.set } : {}) });
+  return { config, workflow };
+}
+
+/** `omnigent workflow run`; returns the exit code. */
+export async function workflowRunMain(argv: WorkflowArgs): Promise<number> {
+  try {
+    const baseDir = resolve(argv.cwd ?? process.cwd());
+    const { config, workflow } = await prepare(argv, baseDir);
+    if (argv.concurrency !== undefined && (!Number.isInteger(argv.concurrency) || argv.concurrency < 1)) {
+      throw new UsageError(`--concurrency expects a whole number of at least 1, got ${argv.concurrency}`);
+    }
+    const input = await readInput(argv.input);
+    const { executeWorkflow } = await import('./workflow-exec.js');
+    const { exitCode } = await executeWorkflow({
+      workflow,
+      config,
+      ...(input !== undefined ? { input } : {}),
+      baseDir,
+      ...(argv.concurrency !== undefined ? { concurrency: argv.concurrency } : {}),
+      json: argv.json === true,
+      store: argv.store !== false,
+      tags: argv.tag ?? [],
+    });
+    return exitCode;
+  } catch (error) {
+    printError(error);
+    return exitCodeForError(error);
+  }
+}
+
+/** `omnigent workflow validate`; returns the exit code. */
+export async function workflowValidateMain(argv: WorkflowArgs): Promise<number> {
+  try {
+    const { workflow } = await prepare(argv, process.cwd());
+    if (argv.json) await writeOut(`${JSON.stringify({ valid: true, workflow }, null, 2)}\n`);
+    else {
+      const lines = [`${workflow.file}: valid workflow "${workflow.name}", ${workflow.steps.length} step${workflow.steps.length === 1 ? '' : 's'}`];
+      for (const s of workflow.steps) {
+        lines.push(`  ${s.id}: ${s.harness}${s.model ? ` · ${s.model}` : ''}${s.needs.length ? ` (needs ${s.needs.join(', ')})` : ''}${s.isolation === 'worktree' ? ' [worktree]' : ''}`);
+      }
+      await writeOut(`${lines.join('\n')}\n`);
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (argv.json && error instanceof WorkflowError) {
+      await writeOut(`${JSON.stringify({ valid: false, issues: error.issues }, null, 2)}\n`);
+      return EXIT.usage;
+    }
+    printError(error);
+    return exitCodeForError(error);
+  }
+}
