@@ -58,9 +58,12 @@ export interface CompareGroup {
   tools: ToolFigure[];
 }
 
-/** Label of a run for a dimension; `—` when unknown. */
+/**
+ * Label of a run for a dimension; `—` when unknown. The model is the one asked for when there is
+ * one (what the user chose and compares: a matrix's combinations), else the one the harness reported.
+ */
 export function dimensionValue(run: RunSummary, dim: GroupDimension): string {
-  const v = dim === 'harness' ? run.harness : dim === 'model' ? run.model ?? run.requestedModel : run.workflow?.step;
+  const v = dim === 'harness' ? run.harness : dim === 'model' ? run.requestedModel ?? run.model : run.workflow?.step;
   return v ?? '—';
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { OmnigentError, isTerminal, type OmnigentEvent } from '@omnigent/core';
+import { UsageError, isTerminal, type OmnigentEvent } from '@omnigent/core';
 import { matchesFilter, type RunFilter } from './filter.js';
 import { appendRecord, readIndex, type IndexEntry } from './index-file.js';
 import { RunRecorder } from './recorder.js';
@@ -87,16 +87,16 @@ export class RunStore {
     return filter.limit !== undefined ? runs.slice(0, filter.limit) : runs;
   }
 
-  /** The run whose id is, or starts with, `idOrPrefix`. Throws when none or several match. */
+  /** The run whose id is, or starts with, `idOrPrefix`. Throws a UsageError when none or several match. */
   find(idOrPrefix: string, runs: RunSummary[] = this.all()): RunSummary {
     const exact = runs.find((r) => r.id === idOrPrefix);
     if (exact) return exact;
     const matches = runs.filter((r) => r.id.startsWith(idOrPrefix));
     if (matches.length === 1) return matches[0]!;
     if (matches.length === 0) {
-      throw new OmnigentError('STORE', `No stored run has an id starting with "${idOrPrefix}".`, { hint: `omnigent runs lists them (store: ${this.dir}).` });
+      throw new UsageError(`No stored run has an id starting with "${idOrPrefix}".`, `omnigent runs lists them (store: ${this.dir}).`);
     }
-    throw new OmnigentError('STORE', `"${idOrPrefix}" matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}.`, { hint: 'Give more characters of the id.' });
+    throw new UsageError(`"${idOrPrefix}" matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}.`, 'Give more characters of the id.');
   }
 
   /** The stored events of a run (empty when its file is gone). */
