@@ -169,7 +169,8 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
       baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('action-required', 1, ACTION_REQUIRED_STDERR)),
       s.workspace,
     );
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
     const last = r.events.at(-1)!;
     expect(last).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 1 });
     expect(last.type === 'run.failed' && last.message).toContain('ActionRequiredError');
@@ -179,7 +180,8 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
   it('exits 1 on Workspace Trust Required with an empty stdout', async () => {
     const s = setup();
     const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'hello'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('trust-required', 1, TRUST_STDERR)), s.workspace);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
     // nothing reached stdout, so the run never got as far as a session
     expect(r.events.map((e) => e.type)).toEqual(['run.failed']);
     const last = r.events.at(-1)!;
@@ -189,14 +191,16 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
   it('exits 1 when the result line says is_error, although the CLI exited 0', async () => {
     const s = setup();
     const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'hello'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('result-is-error')), s.workspace);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
     expect(r.events.at(-1)).toMatchObject({ type: 'run.failed', reason: 'error', exitCode: 0 });
   });
 
   it('exits 1 when the stream ends without a result line, closing the running tool', async () => {
     const s = setup();
     const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'Build it'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('eof-without-result')), s.workspace);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
     expect(ofType(r.events, 'tool.completed')).toMatchObject([{ callId: 'call_build_1', status: 'interrupted', isError: true }]);
     expect(r.events.at(-1)).toMatchObject({ type: 'run.failed', reason: 'error' });
   });
@@ -206,7 +210,9 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
     const empty = join(scratch, 'empty-path');
     mkdirSync(empty, { recursive: true });
     const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'hello'], baseEnv([empty], fakeEnv('official-read-write')), s.workspace);
-    expect(r.code).toBe(127);
+    expect(r.code, r.stderr).toBe(127);
+    // the run never started: no harness events, and the install command on stderr
+    expect(ofType(r.events, 'tool.started')).toHaveLength(0);
     expect(r.stderr).toContain('curl https://cursor.com/install -fsS | bash');
   });
 });
