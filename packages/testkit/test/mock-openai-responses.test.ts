@@ -149,6 +149,16 @@ describe('mock OpenAI Responses server', () => {
     expect(doneItems((await post(s.url, body('x'))).events)[0]).toMatchObject({ type: 'message' });
   });
 
+  it('holds a delayed turn back while later requests are answered', async () => {
+    const s = await start({ turns: [{ match: 'slow', delayMs: 400, output: [{ type: 'message', text: 'slow' }] }, { match: 'fast', output: [{ type: 'message', text: 'fast' }] }] });
+    const finished: string[] = [];
+    const slow = post(s.url, body('slow')).then(() => finished.push('slow'));
+    await new Promise((r) => setTimeout(r, 50));
+    await post(s.url, body('fast')).then(() => finished.push('fast'));
+    await slow;
+    expect(finished).toEqual(['fast', 'slow']);
+  });
+
   it('reads the latest user text from list or string input', () => {
     expect(latestUserText(body('last one'))).toBe('last one');
     expect(latestUserText({ input: 'plain' })).toBe('plain');

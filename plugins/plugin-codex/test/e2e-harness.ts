@@ -21,16 +21,26 @@ export interface Sandbox {
   mock: MockResponsesServer;
 }
 
+/** How to set up a sandbox. */
+export interface SandboxOptions {
+  /** Share this sandbox's directories (codex home included), e.g. to resume its thread. */
+  reuse?: Sandbox;
+  /** More codex plugin options for omnigent.config.json. */
+  options?: Record<string, unknown>;
+  /** The provider's `env_key`. Default: `MOCK_API_KEY` (set by {@link omnigentRun}). */
+  envKey?: string;
+}
+
 /** Start a mock and write a scratch config whose codex provider is the mock (passed to codex as `-c` flags). */
-export async function sandbox(scenario: MockResponsesScenario, reuse?: Sandbox): Promise<Sandbox> {
+export async function sandbox(scenario: MockResponsesScenario, { reuse, options = {}, envKey = 'MOCK_API_KEY' }: SandboxOptions = {}): Promise<Sandbox> {
   const root = reuse?.root ?? mkdtempSync(join(tmpdir(), 'codex-e2e-'));
   const work = join(root, 'work');
   const codexHome = join(root, 'codexhome');
   mkdirSync(work, { recursive: true });
   mkdirSync(codexHome, { recursive: true });
   const mock = await startMockResponses(scenario);
-  const provider = { id: 'mock', name: 'Mock', base_url: mock.url, env_key: 'MOCK_API_KEY', request_max_retries: 0, stream_max_retries: 0 };
-  writeFileSync(join(root, 'omnigent.config.json'), JSON.stringify({ harnesses: { codex: { options: { provider } } } }, null, 2));
+  const provider = { id: 'mock', name: 'Mock', base_url: mock.url, env_key: envKey, request_max_retries: 0, stream_max_retries: 0 };
+  writeFileSync(join(root, 'omnigent.config.json'), JSON.stringify({ harnesses: { codex: { options: { provider, ...options } } } }, null, 2));
   return { root, work, codexHome, mock };
 }
 

@@ -120,6 +120,29 @@ describe('omnigent run -H codex with the real codex CLI', () => {
     expect(b.mock.responsesRequests()).toHaveLength(1);
   });
 
+  it('fails with a clear message when codex refuses a non-git directory (exit 1, no JSON)', async () => {
+    const b = await box({}, { options: { skipGitRepoCheck: false } });
+    const run = await omnigentRun(b, 'Say hello', ['-m', 'gpt-5.5']);
+    expect(run.exitCode).toBe(1);
+    assertRunInvariants(run.events);
+    expect(last(run.events)).toMatchObject({
+      type: 'run.failed',
+      reason: 'exit',
+      exitCode: 1,
+      message: expect.stringContaining('refused to run outside a git repository'),
+      stderrTail: expect.stringContaining('--skip-git-repo-check was not specified'),
+    });
+    expect(b.mock.responsesRequests()).toHaveLength(0);
+  });
+
+  it('fails with codex\'s message when the provider key variable is missing', async () => {
+    const b = await box({}, { envKey: 'OMNIGENT_UNSET_KEY' });
+    const run = await omnigentRun(b, 'Say hello', ['-m', 'gpt-5.5']);
+    expect(run.exitCode).toBe(1);
+    expect(last(run.events)).toMatchObject({ type: 'run.failed', reason: 'error', message: 'Missing environment variable: `OMNIGENT_UNSET_KEY`.' });
+    expect(b.mock.responsesRequests()).toHaveLength(0);
+  });
+
   it('resumes a thread: same session id, history re-sent, exact per-turn usage across processes', async () => {
     const first = await box({ turns: [{ output: [{ type: 'message', text: 'First answer' }], usage: { input: 120, cached: 20, output: 15, reasoning: 5 } }] });
     const run1 = await omnigentRun(first, 'First question', ['-m', 'gpt-5.5']);
@@ -127,7 +150,7 @@ describe('omnigent run -H codex with the real codex CLI', () => {
     const threadId = eventsOf(run1, 'session.started')[0]!.sessionId!;
     expect(eventsOf(run1, 'usage')[0]).toMatchObject({ input: 120, cacheRead: 20, output: 15, reasoning: 5, confidence: 'exact' });
 
-    const second = await box({ turns: [{ output: [{ type: 'message', text: 'Second answer' }], usage: { input: 300, cached: 200, output: 20, reasoning: 4 } }] }, first);
+    const second = await box({ turns: [{ output: [{ type: 'message', text: 'Second answer' }], usage: { input: 300, cached: 200, output: 20, reasoning: 4 } }] }, { reuse: first });
     const run2 = await omnigentRun(second, 'And again', ['-m', 'gpt-5.5', '--resume', threadId]);
     expect(run2.exitCode, run2.stderr).toBe(0);
     assertRunInvariants(run2.events);
