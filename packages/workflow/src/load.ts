@@ -159,7 +159,7 @@ export function parseWorkflow(text: string, options: ParseWorkflowOptions = {}):
   if (doc.errors.length > 0) {
     throw new WorkflowError(
       doc.errors.map((e) => {
-        const line = e.linePos?.[0]?.line;
+        const line = e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line;
         return { ...where, ...(line ? { line } : {}), key: '(yaml)', message: `not valid YAML: ${e.message.split('\n')[0]}` };
       }),
     );
@@ -169,7 +169,7 @@ export function parseWorkflow(text: string, options: ParseWorkflowOptions = {}):
   const setIssues: WorkflowIssue[] = [];
   applySets(value, options.set ?? [], (key, message) => setIssues.push({ ...where, key, message }));
   if (setIssues.length) throw new WorkflowError(setIssues);
-  const result = workflowSchema.safeParse(value);
+  const result = workflowSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
     throw new WorkflowError(
       result.error.issues.map((issue) => {

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { WorkflowError, parseWorkflow, type WorkflowIssue } from '../src/index.js';
+
+function issuesOf(text: string, options: Parameters<typeof parseWorkflow>[1] = {}): WorkflowIssue[] {
+  try {
+    parseWorkflow(text, { file: 'wf.yaml', ...options });
+  } catch (error) {
+    expect(error).toBeInstanceOf(WorkflowError);
+    return (error as WorkflowError).issues;
+  }
+  throw new Error('expected the workflow to be invalid');
+}
+
+describe('workflow validation', () => {
+  it('accepts a DAG, applies defaults and normalizes needs', () => {
+    const wf = parseWorkflow(
+      [
+        'name: review',
+        'defaults:',
+        '  harness: fake',
+        '  timeout: 30',
+        '  env: { A: 1 }',
+        'steps:',
+        '  - id: plan',
+        '    prompt: "plan {{ input }}"',
+        '  - id: build',
+        '    needs: plan',
+        '    harness: other',
+        '    isolation: worktree',
+        '    apply: true',
+        '    env: { B: x }',
+        '    prompt: "build {{ steps.plan.output }}"',
+      ].join('\n'),
+      { harnesses: ['fake', 'other'] },
+    );
+    expect(wf.steps.map((s) => [s.id, s.harness, s.needs, s.timeoutMs])).toEqual([
+      ['plan', 'fake', [], 30_000],
+      ['build', 'other', ['plan'], 30_000],
+    ]);
+    expect(wf.steps[1]!.env).toEqual({ A: '1', B: 'x' });
+    expect(wf.steps[1]!.line).toBe(9);
+  });
+
+  it('a dependency cycle is named with its path and line', () => {
+    const issues = issuesOf(
+      ['steps:', '  - id: a', '    harness: fake', '    needs: c', '    prompt: x', '  - id: b', '    harness: fake', '    needs: a', '    prompt: x', '  - id: c', '    harness: fake', '    needs: [b]', '    prompt: x'].join('\n'),
+    );
+    expect(issues).toEqual([{ file: 'wf.yaml', line: 4, key: 'steps.0.needs', message: 'dependency cycle: a -> c -> b -> a' }]);
+  });
+
+  it('an unknown step in needs names the step, the known ones, and the line of the list item', () => {
+    const issues = issuesOf(['steps:', '  - id: a', '    harness: fake', '    prompt: x', '  - id: b', '    harness: fake', '    needs:', '      - a', '      - nope', '    prompt: x'].join('\n'));
+    expect(issues).toEqual([{ file: 'wf.yaml', line: 9, key: 'steps.1.needs.1', message: 'unknown step "nope" (steps: a, b)' }]);
+  });
+
+  it('an unknown harness lists the installed ones', () => {
+    const issues = issuesOf(['steps:', '  - id: a', '    harness: clod', '    prompt: x'].join('\n'), { harnesses: ['claude-code', 'codex'] });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ line: 3, key: 'steps.0.harness' });
+    expect(issues[0]!.message).toContain('unknown harness "clod" (installed: claude-code, codex');
+  });
+
+  it('unknown template variables, unknown fields and steps that are not needed are errors on the prompt line', () => {
+    const issues = issuesOf(
+      [
+        'steps:',
+        '  - id: a',
+        '    harness: fake',
+        '    prompt: "{{ inptu }}"',
+        '  - id: b',
+        '    harness: fake',
+        '    prompt: "{{ steps.a.output }}"',
+        '  - id: c',
+        '    harness: fake',
+        '    needs: [a]',
+        '    prompt: |',
+        '      {{ steps.a.stdout }} {{ steps.zz.output }}',
+      ].join('\n'),
+    );
+    expect(issues.map((i) => [i.line, i.key])).toEqual([
+      [4, 'steps.0.prompt'],
+      [7, 'steps.1.prompt'],
+      [11, 'steps.2.prompt'],
+      [11, 'steps.2.prompt'],
+    ]);
+    expect(issues[0]!.message).toContain('unknown template variable {{ inptu }}');
+    expect(issues[1]!.message).toBe('{{ steps.a.output }} refers to step "a", which "b" does not need (add it to needs)');
+    expect(issues[2]!.message).toContain('unknown step field {{ steps.a.stdout }}');
+    expect(issues[3]!.message).toBe('{{ steps.zz.output }} refers to an unknown step "zz"');
+  });
+
+  it('bad YAML is reported with its line', () => {
+    const issues = issuesOf(['name: x', 'steps:', '  - id: a', '    prompt: x: y', '    harness: fake', ''].join('\n'));
+    expect(issues).toEqual([{ file: 'wf.yaml', line: 4, key: '(yaml)', message: 'not valid YAML: Nested mappings are not allowed in compact mappings' }]);
+  });
+
+  it('schema errors name the key and line: unknown key, wrong type, bad enum, duplicate id, missing harness', () => {
+    const issues = issuesOf(
+      [
+        'steps:',
+        '  - id: a',
+        '    harness: fake',
+        '    prompt: x',
+        '    retry: 2',
+        '  - id: b',
+        '    harness: fake',
+        '    prompt: x',
+        '    timeout: soon',
+        '    on_failure: ignore',
+      ].join('\n'),
+    );
+    expect(issues.map((i) => `${i.line} ${i.key}: ${i.message}`)).toEqual([
+      '5 steps.0.retry: unknown key (see the workflow reference in the README of @omnigent/workflow)',
+      '9 steps.1.timeout: expected number',
+      '10 steps.1.on_failure: expected one of "stop", "continue"',
+    ]);
+    const more = issuesOf(['steps:', '  - id: a', '    prompt: x', '  - id: a', '    harness: fake', '    prompt: y'].join('\n'));
+    expect(more.map((i) => `${i.line} ${i.key}: ${i.message}`)).toEqual([
+      '4 steps.1.id: duplicate step id "a"',
+      '2 steps.0.harness: missing (set harness on the step or under defaults)',
+    ]);
+  });
+
+  it('--set overrides a step (or every step with *) before validation', () => {
+    const text = ['steps:', '  - id: a', '    harness: fake', '    prompt: x', '  - id: b', '    harness: fake', '    prompt: y'].join('\n');
+    const wf = parseWorkflow(text, { set: ['a.model=gpt-5', '*.timeout=12', 'b.model=123'] });
+    expect(wf.steps.map((s) => [s.model, s.timeoutMs])).toEqual([
+      ['gpt-5', 12_000],
+      ['123', 12_000],
+    ]);
+    expect(issuesOf(text, { set: ['zz.model=x'] })[0]).toMatchObject({ key: '--set', message: 'no step "zz" in the workflow' });
+    expect(issuesOf(text, { set: ['a.timeout=soon'] })[0]).toMatchObject({ key: 'steps.0.timeout', message: 'expected number' });
+  });
+});
