@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { RunRequest, TokenUsage, UsageConfidence } from '@omnigent/core';
 import { codexOptions, type CodexPrice } from './options.js';
-import { codexHome, findRollout, fromPreviousUsage, rolloutTotals } from './usage.js';
+import { codexHome, configuredModel, findRollout, fromPreviousUsage, rolloutTotals } from './usage.js';
 
 /** Where the thread's usage before this run came from. */
 export type BaselineSource = 'new-thread' | 'option' | 'rollout' | 'unknown';
@@ -67,7 +67,8 @@ export function createCodexState(request: RunRequest): CodexState {
   }
   return {
     cwd: resolve(request.cwd ?? process.cwd()),
-    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined),
+    // codex never prints its model: the request's, else the -c override, else config.toml's
+    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined) ?? (options.ignoreUserConfig ? undefined : configuredModel(codexHome(request))),
     resumed: request.resume !== undefined,
     turns: 0,
     previousTotal,

@@ -68,6 +68,25 @@ export function codexHome(request: RunRequest): string {
   return request.env?.CODEX_HOME ?? process.env.CODEX_HOME ?? join(request.env?.HOME ?? homedir(), '.codex');
 }
 
+/**
+ * The top-level `model = "…"` of `$CODEX_HOME/config.toml` (the model codex uses when none is
+ * given), read with a line scan: only the root table before the first `[section]` counts.
+ */
+export function configuredModel(home: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(home, 'config.toml'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    if (/^\s*\[/.test(line)) return undefined;
+    const m = /^\s*model\s*=\s*(?:"([^"\\]*)"|'([^']*)')\s*(?:#.*)?$/.exec(line);
+    if (m) return m[1] ?? m[2];
+  }
+  return undefined;
+}
+
 /** Path of the rollout file of `threadId` under `$CODEX_HOME/sessions/YYYY/MM/DD/`, if any. */
 export function findRollout(home: string, threadId: string): string | undefined {
   const suffix = `-${threadId}.jsonl`;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExitInfo, NonTerminalDraft, RunRequest, TerminalDraft } from '@omnigent/core';
@@ -21,7 +22,9 @@ export function translateAll(
   request: Partial<RunRequest> = {},
   exit: Partial<ExitInfo> = {},
 ): { events: NonTerminalDraft[]; terminal: TerminalDraft | undefined; state: CodexState } {
-  const state = createCodexState({ prompt: 'p', cwd: '/work', ...request });
+  // never read the machine's ~/.codex (config.toml model, rollouts): tests say which home they use
+  const env = { CODEX_HOME: join(tmpdir(), 'omnigent-codex-test-no-home'), ...request.env };
+  const state = createCodexState({ prompt: 'p', cwd: '/work', ...request, env });
   const events = records.flatMap((r) => translateCodex(r, state));
   const fin = finishCodex(state, { stderrTail: '', durationMs: 1, exitCode: 0, ...exit });
   return { events: [...events, ...(fin.events ?? [])], terminal: fin.terminal, state };

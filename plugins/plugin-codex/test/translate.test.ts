@@ -163,6 +163,19 @@ describe('resume usage from the rollout file', () => {
   });
 });
 
+describe('model without -m', () => {
+  it('takes the top-level model of $CODEX_HOME/config.toml, ignoring tables', () => {
+    const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
+    writeFileSync(join(home, 'config.toml'), '# comment\nmodel = "gpt-5.5" # default\nmodel_provider = "mock"\n[profiles.x]\nmodel = "other"\n');
+    const { events } = translateAll(fixture('reference-text'), { env: { CODEX_HOME: home } });
+    expect(ofType(events, 'session.started')[0]).toMatchObject({ model: 'gpt-5.5' });
+    expect(ofType(events, 'usage')[0]).toMatchObject({ model: 'gpt-5.5' });
+    writeFileSync(join(home, 'config.toml'), '[model_providers.mock]\nmodel = "not-root"\n');
+    expect(ofType(translateAll(fixture('reference-text'), { env: { CODEX_HOME: home } }).events, 'session.started')[0]!.model).toBeUndefined();
+    rmSync(home, { recursive: true, force: true });
+  });
+});
+
 describe('items without a recorded transcript (schema of codex-rs exec_events.rs)', () => {
   it('maps MCP calls (kind mcp, name server/tool), errors included', () => {
     const { events } = translateAll([
