@@ -69,6 +69,8 @@ export interface CommandSpec {
   cwd?: string;
   /** Text written to the child's stdin, which is then closed. Default: stdin closed at once. */
   stdin?: string;
+  /** Request fields the harness cannot honour; the runner reports each as a `warning` event. */
+  warnings?: string[];
 }
 
 /** Context handed to `command()`. */
@@ -169,6 +171,8 @@ export interface HarnessDefinition<S = unknown> {
   binary: BinarySpec;
   /** GenAI provider name for telemetry (`anthropic`, `openai`, `cursor`…), when fixed. */
   provider?: string;
+  /** What `omnigent doctor` tells a user whose harness is missing or not set up (install, login). */
+  doctorHint?: string;
   /** Names of the environment variables that carry credentials (shown by `doctor`, never their values). */
   credentialEnv?: string[];
   /** Find the version of an installed binary. Default: `<bin> --version`, first version-looking token. */

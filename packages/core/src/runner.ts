@@ -201,6 +201,7 @@ export function startRun(options: RunOptions): HarnessRun {
     }
     Object.assign(env, options.extraEnv);
     const cwd = spec.cwd ?? request.cwd ?? process.cwd();
+    for (const message of spec.warnings ?? []) emit({ type: 'warning', code: 'unsupported-option', message });
 
     let stderrTail = '';
     let spawnError: Error | undefined;

@@ -47,9 +47,10 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
               resolveFrom: [...(p.dir ? [p.dir] : []), process.cwd()],
             });
             const v = await detectVersion(p.plugin, bin.path);
-            return { ...base, found: true, bin: bin.path, binSource: bin.source, version: v.version, versionError: v.error };
+            const warning = typeof v.details?.warning === 'string' ? v.details.warning : undefined;
+            return { ...base, found: true, bin: bin.path, binSource: bin.source, version: v.version, versionError: v.error, ...(warning ? { warning } : {}), ...(!v.version && p.plugin.doctorHint ? { hint: p.plugin.doctorHint } : {}) };
           } catch (error) {
-            return { ...base, found: false, problem: error instanceof OmnigentError ? error.message : String(error), install: p.plugin.binary.install };
+            return { ...base, found: false, problem: error instanceof OmnigentError ? error.message : String(error), install: p.plugin.binary.install, ...(p.plugin.doctorHint ? { hint: p.plugin.doctorHint } : {}) };
           }
         }),
       );
@@ -66,6 +67,8 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
       for (const r of rows) {
         if (r.found) w(`ok   ${r.harness.padEnd(12)} ${'version' in r && r.version ? r.version : '(version unknown)'}  ${'bin' in r ? r.bin : ''} [${'binSource' in r ? r.binSource : ''}]`);
         else w(`MISSING ${r.harness.padEnd(9)} ${'problem' in r ? r.problem : ''}\n        install: ${'install' in r ? r.install : ''}`);
+        if ('warning' in r && r.warning) w(`     warning: ${r.warning}`);
+        if ('hint' in r && r.hint) w(`     ${r.hint.split('\n').join('\n     ')}`);
         if (r.credentialsSet.length || r.credentialsMissing.length) w(`     credentials set: ${r.credentialsSet.join(', ') || 'none'}${r.credentialsMissing.length ? `; not set: ${r.credentialsMissing.join(', ')}` : ''}`);
       }
       for (const e of errors) w(`ERROR plugin ${e.specifier}: ${e.error.message}`);
