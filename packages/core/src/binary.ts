@@ -1,5 +1,4 @@
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { HarnessPlugin } from './contract.js';
 import { HarnessNotFoundError, envName } from './errors.js';
@@ -43,10 +42,22 @@ export function which(name: string, pathEnv = process.env.PATH ?? ''): string | 
   return undefined;
 }
 
+/** `<dir>/node_modules/<pkg>/package.json` walking up from `from` (ignores `exports`, which may hide package.json). */
+function findManifest(pkg: string, from: string): string | undefined {
+  let dir = resolve(from);
+  for (;;) {
+    const candidate = join(dir, 'node_modules', ...pkg.split('/'), 'package.json');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
 function fromNpmPackage(pkg: string, bin: string, from: string): string | undefined {
   try {
-    const req = createRequire(join(from, 'noop.js'));
-    const manifestPath = req.resolve(`${pkg}/package.json`);
+    const manifestPath = findManifest(pkg, from);
+    if (!manifestPath) return undefined;
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin?: string | Record<string, string> };
     const rel = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[bin];
     if (!rel) return undefined;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineHarness } from '@omnigent/core';
 import { cursorCommand } from './command.js';
 import { detectCursor } from './detect.js';
+import { doctorHint } from './doctor.js';
 import { createCursorState, finishCursor, translateCursor, type CursorState } from './translate.js';
 
 // src/ and dist/ are both one level below the package root
@@ -29,6 +30,7 @@ export const cursorHarness = defineHarness<CursorState>({
   binary: { names: ['cursor-agent', 'agent'], install: 'curl https://cursor.com/install -fsS | bash' },
   provider: 'cursor',
   credentialEnv: ['CURSOR_API_KEY'],
+  doctorHint,
   detect: detectCursor,
   command: cursorCommand,
   createState: createCursorState,
