@@ -81,6 +81,12 @@ export interface CommandContext {
   isRoot: boolean;
 }
 
+/** Context handed to `createState()`. */
+export interface StateContext {
+  /** The environment the child will get, before the plugin's own `command().env` overrides. */
+  env: NodeJS.ProcessEnv;
+}
+
 /** Context handed to `translate()`. */
 export interface TranslateContext {
   request: RunRequest;
@@ -179,8 +185,8 @@ export interface HarnessDefinition<S = unknown> {
   detect?: (bin: string, exec: DetectExec) => Promise<DetectResult>;
   /** Map a request onto the harness's argv/env. Pure: no spawning. */
   command: (request: RunRequest, ctx: CommandContext) => CommandSpec;
-  /** New per-run translate state. */
-  createState: (request: RunRequest) => S;
+  /** New per-run translate state. `ctx.env` is the child's environment (user env, request env, runner extras). */
+  createState: (request: RunRequest, ctx?: StateContext) => S;
   /** One parsed stdout line (JSON) -> normalized events. Pure apart from `state`. */
   translate: (record: unknown, state: S, ctx: TranslateContext) => NonTerminalDraft[];
   /** The child ended: last events and the terminal outcome. */

@@ -37,6 +37,7 @@ export type {
   CommandSpec,
   CommandContext,
   TranslateContext,
+  StateContext,
   ExitInfo,
   TerminalDraft,
   FinishResult,

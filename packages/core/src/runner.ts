@@ -138,7 +138,7 @@ export function startRun(options: RunOptions): HarnessRun {
     }
   };
 
-  const state = plugin.createState(request);
+  const state = plugin.createState(request, { env: { ...(options.baseEnv ?? process.env), ...request.env, ...options.extraEnv } });
   let endedBy: 'timeout' | 'aborted' | undefined;
   let endMessage = '';
   let lineNo = 0;
