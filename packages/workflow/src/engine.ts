@@ -65,6 +65,11 @@ export interface WorkflowRunResult {
 
 const now = (): string => new Date().toISOString();
 
+/** Just the token figures of a usage-carrying object. */
+function usageOf(u: TokenUsage): TokenUsage {
+  return addUsage(u, undefined);
+}
+
 /** Final answer of a run: the last top-level assistant message, else the terminal `result`. */
 function finalAnswer(lastMessage: string | undefined, terminal: TerminalEvent): string | undefined {
   return lastMessage ?? terminal.result;
@@ -210,6 +215,7 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
       prompt,
     });
     let lastMessage: string | undefined;
+    const seen: Record<'call' | 'turn' | 'run', TokenUsage | undefined> = { call: undefined, turn: undefined, run: undefined };
     let terminal: TerminalEvent;
     try {
       ({ terminal } = await options.runStep({
@@ -222,6 +228,7 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
         signal: signal ?? new AbortController().signal,
         onEvent: (e) => {
           if (e.type === 'message' && e.role === 'assistant' && !e.parentCallId) lastMessage = e.text;
+          if (e.type === 'usage' && !e.parentCallId) seen[e.scope] = e.scope === 'run' ? usageOf(e) : addUsage(seen[e.scope], usageOf(e));
           emit(e);
         },
       }));
@@ -230,7 +237,9 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
       r.message = (error as Error).message ?? String(error);
       return { retryable: false, ...(top ? { top } : {}) };
     }
-    r.usage = addUsage(r.usage, terminal.usage);
+    // the terminal's totals when the harness gave them, else the usage events of one granularity
+    const runUsage = terminal.usage ? usageOf(terminal.usage) : (seen.run ?? seen.turn ?? seen.call);
+    if (runUsage) r.usage = addUsage(r.usage, runUsage);
     const output = finalAnswer(lastMessage, terminal);
     if (output !== undefined) r.output = output;
     r.status = terminal.type === 'run.completed' ? 'ok' : terminal.reason === 'aborted' ? 'cancelled' : 'failed';
