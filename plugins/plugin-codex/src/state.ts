@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { RunRequest, TokenUsage, UsageConfidence } from '@omnigent/core';
+import type { RunRequest, TokenUsage, UsageConfidence, StateContext } from '@omnigent/core';
 import { codexOptions, type CodexPrice } from './options.js';
 import { codexHome, configuredModel, findRollout, fromPreviousUsage, rolloutTotals } from './usage.js';
 
@@ -50,7 +50,8 @@ export function unsupportedFields(request: RunRequest): string[] {
  * `options.previousUsage`, else from the thread's rollout file in `$CODEX_HOME/sessions` (read once
  * here, before codex appends to it); without either the per-turn usage is marked `partial`.
  */
-export function createCodexState(request: RunRequest): CodexState {
+export function createCodexState(request: RunRequest, ctx?: StateContext): CodexState {
+  const env = ctx?.env ?? process.env;
   const options = codexOptions(request);
   const configModel = options.config?.model;
   let previousTotal: TokenUsage | undefined = {};
@@ -60,7 +61,7 @@ export function createCodexState(request: RunRequest): CodexState {
       previousTotal = fromPreviousUsage(options.previousUsage);
       baselineSource = 'option';
     } else {
-      const file = findRollout(codexHome(request), request.resume);
+      const file = findRollout(codexHome(request, env), request.resume);
       previousTotal = file ? rolloutTotals(file) : undefined;
       baselineSource = previousTotal ? 'rollout' : 'unknown';
     }
@@ -68,7 +69,7 @@ export function createCodexState(request: RunRequest): CodexState {
   return {
     cwd: resolve(request.cwd ?? process.cwd()),
     // codex never prints its model: the request's, else the -c override, else config.toml's
-    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined) ?? (options.ignoreUserConfig ? undefined : configuredModel(codexHome(request))),
+    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined) ?? (options.ignoreUserConfig ? undefined : configuredModel(codexHome(request, env))),
     resumed: request.resume !== undefined,
     turns: 0,
     previousTotal,

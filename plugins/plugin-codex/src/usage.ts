@@ -63,9 +63,9 @@ export function priceUsage(u: TokenUsage, price: CodexPrice): number | undefined
   return dollars / 1_000_000;
 }
 
-/** The `CODEX_HOME` the child will use: request env, then ours, then `~/.codex`. */
-export function codexHome(request: RunRequest): string {
-  return request.env?.CODEX_HOME ?? process.env.CODEX_HOME ?? join(request.env?.HOME ?? homedir(), '.codex');
+/** The `CODEX_HOME` the child will use: its environment (request env, runner extras, ours), then `~/.codex`. */
+export function codexHome(request: RunRequest, env: NodeJS.ProcessEnv = process.env): string {
+  return request.env?.CODEX_HOME ?? env.CODEX_HOME ?? join(request.env?.HOME ?? env.HOME ?? homedir(), '.codex');
 }
 
 /**
