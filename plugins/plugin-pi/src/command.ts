@@ -84,6 +84,15 @@ function promptNeedsStdin(prompt: string): boolean {
   return prompt.startsWith('-') || prompt.startsWith('@');
 }
 
+/** Request fields pi has no way to honour, said once as warnings. */
+function unsupported(r: RunRequest): string[] {
+  const out: string[] = [];
+  if (r.baseUrl) out.push(`Pi takes model endpoints from models.json, not from a base URL: ${r.baseUrl} was not used (add a provider with that baseUrl to models.json in the agent dir; see the @omnigent/plugin-pi README)`);
+  if (r.maxTurns !== undefined) out.push(`Pi has no turn limit; maxTurns=${r.maxTurns} was not applied`);
+  if (r.sessionId) out.push(`Pi cannot start a session with a chosen id; ${r.sessionId} was not used`);
+  return out;
+}
+
 /** Map a RunRequest onto `pi --mode json -p …` (no spawning). */
 export function piCommand(request: RunRequest, _ctx?: CommandContext): CommandSpec {
   const options = piOptions(request);
@@ -127,6 +136,8 @@ export function piCommand(request: RunRequest, _ctx?: CommandContext): CommandSp
   args.push(...(request.extraArgs ?? []));
 
   const spec: CommandSpec = { args, env };
+  const warnings = unsupported(request);
+  if (warnings.length) spec.warnings = warnings;
   // pi has no cwd flag: it works in the directory it is started in
   if (request.cwd) spec.cwd = request.cwd;
   if (promptNeedsStdin(request.prompt)) spec.stdin = request.prompt;

@@ -27,6 +27,8 @@ export const piHarness = defineHarness<PiState>({
   binary: { names: ['pi'], npmPackage: '@mariozechner/pi-coding-agent', install: 'npm install -g @mariozechner/pi-coding-agent' },
   // varies with the model (models.json or built-in providers); reported on session.started
   provider: undefined,
+  doctorHint:
+    'Pi reads API keys from the environment or ~/.pi/agent/auth.json; custom and local OpenAI-compatible models go in models.json of the agent dir (PI_CODING_AGENT_DIR), see the @omnigent/plugin-pi README.',
   credentialEnv: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'PI_CODING_AGENT_DIR'],
   detect: async (_bin, exec) => {
     // pi prints its version on stderr

@@ -69,17 +69,6 @@ function isAssistant(m: PiMessage | undefined): m is PiAssistantMessage {
   return !!m && m.role === 'assistant';
 }
 
-/** Warnings for request fields pi has no way to honour (said once, on the session header). */
-function unsupportedRequestWarnings(state: PiState): NonTerminalDraft[] {
-  const r = state.request;
-  const out: NonTerminalDraft[] = [];
-  const warn = (message: string): void => void out.push({ type: 'warning', code: 'unsupported-option', message });
-  if (r.baseUrl) warn(`Pi takes model endpoints from models.json, not from a base URL: ${r.baseUrl} was not used (add a provider with that baseUrl to models.json in the agent dir; see the plugin README)`);
-  if (r.maxTurns !== undefined) warn(`Pi has no turn limit; maxTurns=${r.maxTurns} was not applied`);
-  if (r.sessionId) warn(`Pi cannot start a session with a chosen id; ${r.sessionId} was not used`);
-  return out;
-}
-
 function onAssistantEnd(m: PiAssistantMessage, state: PiState): NonTerminalDraft[] {
   const out: NonTerminalDraft[] = [];
   const model = modelOf(m);
@@ -183,7 +172,6 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
             ...(state.request.resume ? { resumed: true } : {}),
           },
         },
-        ...unsupportedRequestWarnings(state),
       ];
     }
     case 'agent_start':
