@@ -1,4 +1,4 @@
-import { UsageError } from '@omnigent/core';
+import { StoreQueryError } from './errors.js';
 import type { RunStatus, RunSummary } from './types.js';
 
 /** Which runs to list, compare, report or export. Every given criterion must match. */
@@ -21,13 +21,13 @@ export interface RunFilter {
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** `30m`, `24h`, `7d`, `2w` (ago), or an ISO date/time. Throws a UsageError otherwise. */
+/** `30m`, `24h`, `7d`, `2w` (ago), or an ISO date/time. Throws a StoreQueryError otherwise. */
 export function parseSince(text: string, now: Date = new Date()): Date {
   const m = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
   if (m) return new Date(now.getTime() - Number(m[1]) * UNITS[m[2]!]!);
   const t = Date.parse(text);
   if (!Number.isNaN(t)) return new Date(t);
-  throw new UsageError(`--since expects a duration like 30m, 24h, 7d, 2w or a date like 2026-01-31, got "${text}"`);
+  throw new StoreQueryError(`--since expects a duration like 30m, 24h, 7d, 2w or a date like 2026-01-31, got "${text}"`);
 }
 
 /** Split repeatable, comma-separated option values: `['a,b', 'c']` -> `['a','b','c']`. */

@@ -1,14 +1,31 @@
-import { appendFileSync, readFileSync } from 'node:fs';
-import type { RunEnd, RunStart } from './types.js';
+import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import type { RunEnd, RunStart, RunSummary } from './types.js';
 
 /** A line of the index: a run's `start` record, or its `end` record. */
 export type IndexRecord = ({ k: 'start' } & RunStart) | ({ k: 'end' } & RunEnd);
 
-/** Start and end records of one run, as read back. */
-export interface IndexEntry {
-  start?: RunStart;
-  end?: RunEnd;
+/** The runs of an index: finished ones summarized, the others by their start record. */
+export interface IndexRuns {
+  /** Runs with an `end` record: start and end merged. */
+  ended: Map<string, RunSummary>;
+  /** Runs with only a `start` record (running, or their process died). */
+  open: Map<string, RunStart>;
 }
+
+/**
+ * The index cache: the runs of the first `bytes` bytes of the index, already merged. Contract:
+ * disposable (deleting it costs one slower read); only ever covers whole lines of an index that
+ * is only appended to, so it can never disagree with it.
+ */
+interface IndexCache {
+  v: 1;
+  bytes: number;
+  ended: RunSummary[];
+  open: RunStart[];
+}
+
+/** Uncached index bytes past which a read refreshes the cache. */
+export const CACHE_REFRESH_BYTES = 256 * 1024;
 
 const RECORD_HEAD = '{"k":"';
 
@@ -28,9 +45,12 @@ function parseLine(line: string): IndexRecord | undefined {
   }
 }
 
-/** Parse index text into entries by run id, in order of first appearance. Torn lines are skipped. */
-export function parseIndex(text: string): Map<string, IndexEntry> {
-  const entries = new Map<string, IndexEntry>();
+function emptyRuns(): IndexRuns {
+  return { ended: new Map(), open: new Map() };
+}
+
+/** Fold index text (whole lines) into `runs`. Torn lines are skipped; a second `end` of a run is ignored. */
+export function foldIndex(text: string, runs: IndexRuns = emptyRuns()): IndexRuns {
   let from = 0;
   while (from < text.length) {
     let to = text.indexOf('\n', from);
@@ -38,28 +58,82 @@ export function parseIndex(text: string): Map<string, IndexEntry> {
     if (to > from) {
       const rec = parseLine(text.slice(from, to));
       if (rec && typeof rec.id === 'string') {
-        let e = entries.get(rec.id);
-        if (!e) entries.set(rec.id, (e = {}));
         const { k, ...body } = rec;
-        if (k === 'start') e.start = body as RunStart;
-        else if (k === 'end') e.end = body as RunEnd;
+        if (k === 'start') {
+          if (!runs.ended.has(rec.id)) runs.open.set(rec.id, body as RunStart);
+        } else if (k === 'end') {
+          const start = runs.open.get(rec.id);
+          if (start) {
+            runs.open.delete(rec.id);
+            // Object.assign, not spreads: ~4x faster over 10,000 runs (see bench/store.mjs).
+            runs.ended.set(rec.id, Object.assign(start, body) as RunSummary);
+          }
+        }
       }
     }
     from = to + 1;
   }
-  return entries;
+  return runs;
 }
 
-/** Read the index file; a missing file is an empty store. */
-export function readIndex(file: string): Map<string, IndexEntry> {
-  let text: string;
+function readCache(file: string, indexBytes: number): IndexCache | undefined {
   try {
-    text = readFileSync(file, 'utf8');
+    const cache = JSON.parse(readFileSync(file, 'utf8')) as IndexCache;
+    // A smaller index than the cache covers: the store was replaced; start over.
+    return cache.v === 1 && cache.bytes <= indexBytes ? cache : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Read the index at `file`, using and refreshing the cache at `cacheFile` (when given) so that a
+ * read parses only what was appended since. A missing index is an empty store.
+ */
+export function readIndex(file: string, cacheFile?: string): IndexRuns {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyRuns();
     throw error;
   }
-  return parseIndex(text);
+  try {
+    const size = fstatSync(fd).size;
+    const cache = cacheFile ? readCache(cacheFile, size) : undefined;
+    const runs = emptyRuns();
+    let offset = 0;
+    if (cache) {
+      for (const r of cache.ended) runs.ended.set(r.id, r);
+      for (const s of cache.open) runs.open.set(s.id, s);
+      offset = cache.bytes;
+    }
+    const buf = Buffer.allocUnsafe(size - offset);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    // Only whole lines: a record being appended right now is read next time.
+    const end = buf.lastIndexOf(0x0a, got - 1) + 1;
+    foldIndex(buf.toString('utf8', 0, end), runs);
+    if (cacheFile && end >= CACHE_REFRESH_BYTES) writeCache(cacheFile, { v: 1, bytes: offset + end, ended: [...runs.ended.values()], open: [...runs.open.values()] });
+    return runs;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeCache(file: string, cache: IndexCache): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(cache));
+    // rename is atomic: a concurrent reader sees the old cache or the new one, never half.
+    renameSync(tmp, file);
+  } catch {
+    // a read-only store works without its cache
+  }
 }
 
 /**

@@ -3,8 +3,8 @@ export { PROMPT_PREVIEW_CHARS } from './types.js';
 export type { StoreLocation } from './paths.js';
 export { resolveStoreDir } from './paths.js';
 export { readGitState } from './git.js';
-export type { IndexRecord, IndexEntry } from './index-file.js';
-export { parseIndex, readIndex, appendRecord } from './index-file.js';
+export type { IndexRecord, IndexRuns } from './index-file.js';
+export { foldIndex, readIndex, appendRecord, CACHE_REFRESH_BYTES } from './index-file.js';
 export { SummaryBuilder } from './summarize.js';
 export { RunRecorder, SKIPPED_EVENT_TYPES } from './recorder.js';
 export { RunStore, openStore, parseEvents } from './store.js';
@@ -32,3 +32,4 @@ export {
   toolCsv,
 } from './format.js';
 export { renderRunHeader, renderTimeline } from './timeline.js';
+export { StoreQueryError } from './errors.js';

@@ -1,9 +1,10 @@
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UsageError, isTerminal, type OmnigentEvent } from '@omnigent/core';
+import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
+import { StoreQueryError } from './errors.js';
 import { matchesFilter, type RunFilter } from './filter.js';
-import { appendRecord, readIndex, type IndexEntry } from './index-file.js';
+import { appendRecord, readIndex } from './index-file.js';
 import { RunRecorder } from './recorder.js';
 import { SummaryBuilder } from './summarize.js';
 import { PROMPT_PREVIEW_CHARS, type RunEnd, type RunStart, type RunSummary } from './types.js';
@@ -70,12 +71,15 @@ export class RunStore {
 
   /** Every run, newest first. Runs whose process died are marked interrupted (and the index is told). */
   all(): RunSummary[] {
-    const entries = readIndex(this.indexFile);
-    const host = hostname();
-    const out: RunSummary[] = [];
-    for (const entry of entries.values()) {
-      const summary = this.merge(entry, host);
-      if (summary) out.push(summary);
+    const { ended, open } = readIndex(this.indexFile, join(this.dir, 'index.cache.json'));
+    const out: RunSummary[] = [...ended.values()];
+    if (open.size) {
+      const host = hostname();
+      for (const start of open.values()) {
+        const dead = start.host === host && start.pid !== undefined && !alive(start.pid);
+        if (!dead) out.push({ ...start, ...(start.requestedModel ? { model: start.requestedModel } : {}), status: 'running' });
+        else out.push(Object.assign({ ...start }, this.recover(start)) as RunSummary);
+      }
     }
     // ISO-8601 UTC strings sort as text.
     return out.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
@@ -87,16 +91,16 @@ export class RunStore {
     return filter.limit !== undefined ? runs.slice(0, filter.limit) : runs;
   }
 
-  /** The run whose id is, or starts with, `idOrPrefix`. Throws a UsageError when none or several match. */
+  /** The run whose id is, or starts with, `idOrPrefix`. Throws a StoreQueryError when none or several match. */
   find(idOrPrefix: string, runs: RunSummary[] = this.all()): RunSummary {
     const exact = runs.find((r) => r.id === idOrPrefix);
     if (exact) return exact;
     const matches = runs.filter((r) => r.id.startsWith(idOrPrefix));
     if (matches.length === 1) return matches[0]!;
     if (matches.length === 0) {
-      throw new UsageError(`No stored run has an id starting with "${idOrPrefix}".`, `omnigent runs lists them (store: ${this.dir}).`);
+      throw new StoreQueryError(`No stored run has an id starting with "${idOrPrefix}".`, `omnigent runs lists them (store: ${this.dir}).`);
     }
-    throw new UsageError(`"${idOrPrefix}" matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}.`, 'Give more characters of the id.');
+    throw new StoreQueryError(`"${idOrPrefix}" matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}.`, 'Give more characters of the id.');
   }
 
   /** The stored events of a run (empty when its file is gone). */
@@ -109,26 +113,13 @@ export class RunStore {
     }
   }
 
-  private merge(entry: IndexEntry, host: string): RunSummary | undefined {
-    const start = entry.start;
-    if (!start) return undefined;
-    let end = entry.end;
-    if (!end) {
-      const dead = start.host === host && start.pid !== undefined && !alive(start.pid);
-      if (!dead) return { ...start, ...(start.requestedModel ? { model: start.requestedModel } : {}), status: 'running' };
-      end = this.recover(start);
-    }
-    const { id: _id, ...rest } = end;
-    return { ...start, ...rest };
-  }
-
   /** Summarize a run whose recording process died, from its events file, and append its `end` record. */
   private recover(start: RunStart): RunEnd {
     const builder = new SummaryBuilder();
-    let terminal: Extract<OmnigentEvent, { type: 'run.completed' | 'run.failed' }> | undefined;
+    let terminal: TerminalEvent | undefined;
     for (const e of this.events(start.id)) {
       builder.add(e);
-      if (isTerminal(e)) terminal = e;
+      if (e.type === 'run.completed' || e.type === 'run.failed') terminal = e;
     }
     const end = builder.finish(start.id, start.startedAt, start.requestedModel, terminal);
     try {

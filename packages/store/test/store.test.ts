@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OmnigentEvent } from '@omnigent/core';
 import { describe, expect, it } from 'vitest';
-import { openStore, parseSince, readGitState, resolveStoreDir, type RunStart } from '../src/index.js';
+import { CACHE_REFRESH_BYTES, openStore, parseSince, readGitState, resolveStoreDir, type RunStart } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const base = { runId: 'r', harness: 'fake' };
@@ -113,6 +113,30 @@ describe('RunStore', () => {
     appendFileSync(join(dir, 'index.jsonl'), '{"k":"end","id":"77777777","sta');
     store.begin(start('88888888', { host: 'h', startedAt: '2026-02-02T00:00:00.000Z' }));
     expect(store.list().map((r) => r.id)).toEqual(['88888888', '77777777']);
+  });
+
+  it('reads through the index cache exactly what a fresh read of the index gives, including later appends', () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const done = (id: string): void => {
+      const rec = store.begin(start(id, { host: 'h', prompt: 'p'.repeat(200), startedAt: `2026-02-01T10:00:${String(Number(id.slice(-2)) % 60).padStart(2, '0')}.000Z` }));
+      rec.finish(ev({ type: 'run.completed', durationMs: Number(id.slice(-3)) }) as Extract<OmnigentEvent, { type: 'run.completed' }>);
+    };
+    let n = 0;
+    while (!existsSync(join(dir, 'index.jsonl')) || statSync(join(dir, 'index.jsonl')).size < CACHE_REFRESH_BYTES) done(`run-${String(n++).padStart(5, '0')}`);
+    const open = store.begin(start('still-open', { host: 'h' }));
+    const first = store.all();
+    expect(existsSync(join(dir, 'index.cache.json'))).toBe(true);
+    expect(first).toHaveLength(n + 1);
+    // appended after the cache was written: a new run, and the end of the open one
+    done('run-late1');
+    open.finish(ev({ type: 'run.failed', reason: 'exit', message: 'x', durationMs: 3 }) as Extract<OmnigentEvent, { type: 'run.failed' }>);
+    const cached = store.all();
+    rmSync(join(dir, 'index.cache.json'));
+    const fresh = store.all();
+    expect(cached).toEqual(fresh);
+    expect(cached.find((r) => r.id === 'still-open')).toMatchObject({ status: 'failed', reason: 'exit' });
+    expect(cached).toHaveLength(n + 2);
   });
 
   it('finds runs by id prefix and refuses ambiguous or unknown prefixes', () => {

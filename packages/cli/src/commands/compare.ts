@@ -24,13 +24,12 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
     const { printError, writeOut } = await import('../io.js');
     const { exitCodeForError } = await import('../exit-codes.js');
     try {
-      const { UsageError } = await import('@omnigent/core');
       const s = await import('@omnigent/store');
       const { openStoreFor } = await import('./runs.js');
       const by = s.splitList(argv.by) ?? ['harness'];
       const dims = ['harness', 'model', 'step'];
       if (!(by.length === 1 && by[0] === 'tool') && by.some((d) => !dims.includes(d))) {
-        throw new UsageError(`--by expects harness, model, step (comma-separated) or tool, got "${argv.by}"`);
+        throw new s.StoreQueryError(`--by expects harness, model, step (comma-separated) or tool, got "${argv.by}"`);
       }
       const { store, filter } = await openStoreFor(argv);
       const runs = store.list(filter);

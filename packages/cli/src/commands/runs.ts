@@ -24,20 +24,40 @@ export function withRunFilters<T extends GlobalArgs>(y: Argv<T>, defaultLimit?: 
     .option('limit', { type: 'number', describe: `Only the newest N matching runs${defaultLimit ? ` (default ${defaultLimit})` : ''}`, ...(defaultLimit ? { default: defaultLimit } : {}) }) as unknown as Argv<T & RunFilterArgs>;
 }
 
+// Names of config files (as in ../config.ts CONFIG_FILES, not imported: that module loads core,
+// zod and yaml, which most `runs`/`compare` calls do not need).
+const CONFIG_NAMES = ['omnigent.config.json', 'omnigent.config.yaml', 'omnigent.config.yml', 'omnigent.config.js', 'omnigent.config.mjs', 'omnigent.config.ts'];
+
+/** The store directory: OMNIGENT_STORE, else the config's `store.path` (the config is only loaded when there is one). */
+async function storeDirFor(argv: GlobalArgs): Promise<string> {
+  const { resolveStoreDir } = await import('@omnigent/store');
+  if (process.env.OMNIGENT_STORE) return resolveStoreDir({ env: process.env });
+  if (!argv.config) {
+    const { existsSync } = await import('node:fs');
+    const { dirname, join } = await import('node:path');
+    let found = false;
+    for (let dir = process.cwd(); !found; dir = dirname(dir)) {
+      found = CONFIG_NAMES.some((name) => existsSync(join(dir, name)));
+      if (dirname(dir) === dir) break;
+    }
+    if (!found) return resolveStoreDir({ env: process.env });
+  }
+  const { loadConfig } = await import('../config.js');
+  const config = await loadConfig(process.cwd(), argv.config);
+  return resolveStoreDir({ env: process.env, ...(config.config.store?.path ? { configPath: config.config.store.path } : {}), configDir: config.dir });
+}
+
 /** Open the store named by the environment and config, and turn the filter options into a RunFilter. */
 export async function openStoreFor(argv: RunFilterArgs): Promise<{
   store: import('@omnigent/store').RunStore;
   filter: import('@omnigent/store').RunFilter;
 }> {
-  const { UsageError } = await import('@omnigent/core');
-  const { openStore, resolveStoreDir, parseSince, splitList } = await import('@omnigent/store');
-  const { loadConfig } = await import('../config.js');
-  const config = await loadConfig(process.cwd(), argv.config);
-  const dir = resolveStoreDir({ env: process.env, ...(config.config.store?.path ? { configPath: config.config.store.path } : {}), configDir: config.dir });
+  const { openStore, parseSince, splitList, StoreQueryError } = await import('@omnigent/store');
+  const dir = await storeDirFor(argv);
   const status = splitList(argv.status);
   const known = ['completed', 'failed', 'interrupted', 'running'];
   const bad = status?.find((s) => !known.includes(s));
-  if (bad) throw new UsageError(`--status expects one of ${known.join(', ')}, got "${bad}"`);
+  if (bad) throw new StoreQueryError(`--status expects one of ${known.join(', ')}, got "${bad}"`);
   const harness = splitList(argv.harness);
   const model = splitList(argv.model);
   const tags = splitList(argv.tag);
