@@ -4,7 +4,7 @@ import type { LoadedConfig } from './config.js';
 import { EXIT } from './exit-codes.js';
 import { useColor, writeOut } from './io.js';
 import { runHarness } from './run-harness.js';
-import { openWorkflowTrace } from './workflow-trace.js';
+import { openWorkflowTrace } from './sinks/telemetry.js';
 import { WorkflowTracker, plainLine, renderLive, summaryTable } from './workflow-view.js';
 
 /** Options of {@link executeWorkflow}. */
@@ -61,7 +61,8 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
   const { randomUUID } = await import('node:crypto');
   const workflowRunId = randomUUID();
   const input = options.input ?? wf.input ?? '';
-  const trace = await openWorkflowTrace({ workflowRunId, name: wf.name, input, steps: wf.steps.map((s) => s.id) }, options.config, env);
+  // one trace per workflow run: the `invoke_workflow` root; each step's `invoke_agent` span nests under it
+  const trace = await openWorkflowTrace({ env, config: options.config, workflowRunId, name: wf.name, input, steps: wf.steps.map((s) => s.id), startedAt: new Date() });
 
   let logUpdate: ((text: string) => void) & { done?: () => void; clear?: () => void } = () => undefined;
   let timer: NodeJS.Timeout | undefined;
