@@ -11,6 +11,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 const here = dirname(fileURLToPath(import.meta.url));
 const OMNIGENT = join(here, '../../cli/bin/omnigent.js');
 const FAKE_PLUGIN = join(here, '../../testkit/dist/fake-plugin.js');
+// Where the fake harness binary is (the plugin is loaded by path, outside any node_modules).
+const FAKE_BIN = join(here, '../../testkit/dist/fake-harness-bin.js');
 
 const scratchDirs: string[] = [];
 afterAll(() => {
@@ -81,7 +83,7 @@ function fakeRun(rx: OtlpReceiver | string, extra: Record<string, string> = {}, 
   const transcript = join(dir, 'transcript.jsonl');
   writeFileSync(transcript, TRANSCRIPT.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const endpoint = typeof rx === 'string' ? rx : rx.url;
-  return omnigent(dir, ['-H', 'fake', '--no-store', '--json', ...args, 'list the files'], { ...seedEnv(endpoint), OMNIGENT_FAKE_TRANSCRIPT: transcript, ...extra });
+  return omnigent(dir, ['-H', 'fake', '--no-store', '--json', ...args, 'list the files'], { ...seedEnv(endpoint), OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: FAKE_BIN, ...extra });
 }
 
 function byName(spans: ReceivedSpan[], name: string): ReceivedSpan[] {
@@ -178,7 +180,7 @@ describe('omnigent run with the MLflow user setup', () => {
     const dir = scratch();
     const transcript = join(dir, 't.jsonl');
     writeFileSync(transcript, `${JSON.stringify({ type: 'result', ok: false, message: 'model said no' })}\n`);
-    const o = await omnigent(dir, ['-H', 'fake', '--no-store', '--json', 'x'], { ...seedEnv(rx.url), OMNIGENT_FAKE_TRANSCRIPT: transcript });
+    const o = await omnigent(dir, ['-H', 'fake', '--no-store', '--json', 'x'], { ...seedEnv(rx.url), OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: FAKE_BIN });
     expect(o.exitCode).toBe(1);
     const [root] = byName(rx.spans, 'invoke_agent fake');
     expect(root!.status).toEqual({ code: 'ERROR', message: 'model said no' });
