@@ -33,3 +33,5 @@ export {
 } from './format.js';
 export { renderRunHeader, renderTimeline } from './timeline.js';
 export { StoreQueryError } from './errors.js';
+export type { HtmlReportInput } from './report-html.js';
+export { renderHtmlReport } from './report-html.js';

@@ -1,0 +1,55 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+import { withRunFilters, type RunFilterArgs } from './runs.js';
+
+interface ReportArgs extends RunFilterArgs {
+  html: string;
+  title?: string;
+  by: string;
+  timelines: number;
+}
+
+/** `omnigent report --html out.html`: a self-contained HTML report of stored runs. */
+export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
+  command: 'report',
+  describe: 'Write a self-contained HTML report of stored runs: charts by harness/model and a timeline per run',
+  builder: (y) =>
+    withRunFilters(y)
+      .option('html', { type: 'string', demandOption: true, describe: 'Output file (one HTML file, viewable offline)' })
+      .option('title', { type: 'string', describe: 'Page title (default: Omnigent run report)' })
+      .option('by', { type: 'string', default: 'harness,model', describe: 'Group charts by harness, model and/or step' })
+      .option('timelines', { type: 'number', default: 50, describe: 'Draw the timeline of the newest N runs' }) as unknown as Argv<ReportArgs>,
+  handler: async (argv) => {
+    const { printError, writeOut } = await import('../io.js');
+    const { exitCodeForError } = await import('../exit-codes.js');
+    try {
+      const { writeFileSync } = await import('node:fs');
+      const { resolve } = await import('node:path');
+      const s = await import('@omnigent/store');
+      const { openStoreFor } = await import('./runs.js');
+      const by = s.splitList(argv.by) ?? ['harness', 'model'];
+      const bad = by.find((d) => !['harness', 'model', 'step'].includes(d));
+      if (bad) throw new s.StoreQueryError(`--by expects harness, model and/or step, got "${bad}"`);
+      const { store, filter } = await openStoreFor(argv);
+      const runs = store.list(filter);
+      const filterText = ['harness', 'model', 'since', 'tag', 'status', 'step', 'limit']
+        .filter((k) => argv[k as keyof ReportArgs] !== undefined)
+        .map((k) => `--${k} ${String(argv[k as keyof ReportArgs])}`)
+        .join(' ');
+      const html = s.renderHtmlReport({
+        runs,
+        events: (id) => store.events(id),
+        by: by as Array<'harness' | 'model' | 'step'>,
+        timelines: argv.timelines,
+        ...(argv.title ? { title: argv.title } : {}),
+        ...(filterText ? { filterText } : {}),
+      });
+      const out = resolve(argv.html);
+      writeFileSync(out, html);
+      await writeOut(`wrote ${out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
+    } catch (error) {
+      printError(error);
+      process.exitCode = exitCodeForError(error);
+    }
+  },
+};
