@@ -121,8 +121,10 @@ export function renderLive(t: WorkflowTracker, color: boolean, now = Date.now(),
       tail = [tok !== undefined ? `${fmtInt(tok)} tokens` : '', s.files.length ? `${s.files.length} file${s.files.length === 1 ? '' : 's'} changed` : ''].filter(Boolean).join(' · ');
     } else if (s.status === 'pending') tail = s.needs.length ? `waits for ${s.needs.join(', ')}` : '';
     else tail = s.message ?? '';
-    const line = `${paint(c, s.status, SYMBOL[s.status])} ${s.id.padEnd(idW)}  ${c.dim(hm.padEnd(hmW))}  ${paint(c, s.status, WORD[s.status].padEnd(9))} ${time.padStart(7)}  ${c.dim(tail)}`;
-    lines.push(line.length > width + 40 ? line.slice(0, width + 39) + '…' : line);
+    // keep each step on one terminal line: only the free-text tail is shortened
+    const room = Math.max(10, width - (2 + idW + 2 + hmW + 2 + 10 + 7 + 2) - 1);
+    if (tail.length > room) tail = `${tail.slice(0, room - 1)}…`;
+    lines.push(`${paint(c, s.status, SYMBOL[s.status])} ${s.id.padEnd(idW)}  ${c.dim(hm.padEnd(hmW))}  ${paint(c, s.status, WORD[s.status].padEnd(9))} ${time.padStart(7)}  ${c.dim(tail)}`);
   }
   return lines.join('\n');
 }

@@ -184,6 +184,18 @@ describe('omnigent workflow run', () => {
     expect(all.filter((pid) => isAlive(pid))).toEqual([]);
   });
 
+  it('--input @file reads the input from a file; --set overrides a step model', async () => {
+    const dir = project();
+    const echo = transcript(dir, 'echo.jsonl', [session, { $fake: 'echo-prompt' }, ok('')]);
+    writeFileSync(join(dir, 'task.md'), 'the task from a file\n');
+    const file = workflowFile(dir, ['steps:', `  - { id: a, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "do: {{ input }}" }`]);
+    const r = await runCli(['workflow', 'run', file, '--json', '--no-store', '--input', '@task.md', '--set', 'a.model=m-override'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const events = jsonLines(r.stdout);
+    expect(events.find((e) => e.type === 'workflow.step.started')).toMatchObject({ step: 'a', model: 'm-override', prompt: 'do: the task from a file' });
+    expect(events.find((e) => e.type === 'workflow.step.completed')).toMatchObject({ output: 'do: the task from a file' });
+  });
+
   it('an invalid workflow exits 2 before anything runs, naming file, line and key', async () => {
     const dir = project();
     const file = workflowFile(dir, ['steps:', '  - id: a', '    harness: fake', '    needs: b', '    prompt: x', '  - id: b', '    harness: nope', '    needs: a', '    prompt: "{{ steps.a.outptu }}"']);

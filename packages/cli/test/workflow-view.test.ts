@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { OmnigentEvent } from '@omnigent/core';
+import type { WorkflowEvent } from '@omnigent/workflow';
+import { WorkflowTracker, renderLive, summaryTable } from '../src/workflow-view.js';
+
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const at = (ms: number): string => new Date(T0 + ms).toISOString();
+const base = { workflowRunId: 'abcdef12-0000', time: at(0) };
+
+function feed(t: WorkflowTracker, events: Array<WorkflowEvent | OmnigentEvent>): void {
+  for (const e of events) t.on(e);
+}
+
+describe('workflow live view and summary', () => {
+  it('shows each step pending, running with elapsed time and activity, done, failed or skipped', () => {
+    const t = new WorkflowTracker();
+    feed(t, [
+      { ...base, type: 'workflow.started', name: 'wf', input: '', steps: [{ id: 'plan', harness: 'cursor', needs: [] }, { id: 'build', harness: 'claude-code', model: 'sonnet', needs: ['plan'] }, { id: 'test', harness: 'pi', needs: ['build'] }, { id: 'lint', harness: 'codex', needs: [] }, { id: 'ship', harness: 'codex', needs: ['test'] }] },
+      { ...base, type: 'workflow.step.started', step: 'plan', harness: 'cursor', attempt: 1, runId: 'r1', cwd: '/w', prompt: 'p' },
+      { type: 'session.started', runId: 'r1', harness: 'cursor', seq: 0, time: at(1), cwd: '/w', model: 'gpt-5', step: 'plan' },
+      { ...base, time: at(4000), type: 'workflow.step.completed', step: 'plan', status: 'ok', harness: 'cursor', needs: [], attempts: 1, runIds: ['r1'], durationMs: 4000, diff: '', files: ['a.ts', 'b.ts'], usage: { input: 1000, output: 234 } },
+      { ...base, time: at(4000), type: 'workflow.step.started', step: 'build', harness: 'claude-code', model: 'sonnet', attempt: 1, runId: 'r2', cwd: '/w', prompt: 'p' },
+      { type: 'tool.started', runId: 'r2', harness: 'claude-code', seq: 1, time: at(5000), callId: 'c1', name: 'Bash', kind: 'shell', input: { command: 'npm test' }, step: 'build' },
+      { ...base, type: 'workflow.step.completed', step: 'lint', status: 'failed', harness: 'codex', needs: [], attempts: 1, runIds: ['r3'], durationMs: 1500, diff: '', files: [], message: 'codex exited with code 1' },
+      { ...base, type: 'workflow.step.skipped', step: 'ship', reason: 'stopped', because: 'lint', message: 'the workflow stopped after "lint" failed (on_failure: stop)' },
+    ]);
+    const lines = renderLive(t, false, T0 + 16_500, 200).split('\n');
+    expect(lines[0]).toBe('workflow wf · abcdef12');
+    expect(lines[1]).toMatch(/^✔ plan\s+cursor · gpt-5\s+done\s+4\.0s\s+1,234 tokens · 2 files changed$/);
+    expect(lines[2]).toMatch(/^● build\s+claude-code · sonnet\s+running\s+12\.5s\s+Bash npm test$/);
+    expect(lines[3]).toMatch(/^○ test\s+pi\s+pending\s+waits for build$/);
+    expect(lines[4]).toMatch(/^✖ lint\s+codex\s+failed\s+1\.5s\s+codex exited with code 1$/);
+    expect(lines[5]).toMatch(/^– ship\s+codex\s+skipped\s+the workflow stopped after "lint" failed/);
+
+    const table = summaryTable(t, false).split('\n');
+    expect(table[0]).toMatch(/^step\s+harness\s+model\s+status\s+duration\s+tokens\s+cost$/);
+    expect(table[2]).toMatch(/^plan\s+cursor\s+gpt-5\s+done\s+4\.0s\s+1,234\s+–$/);
+    expect(table.at(-1)).toMatch(/^total\s+1,234\s+–$/);
+  });
+
+  it('a narrow terminal shortens the activity, never wrapping a step over two lines', () => {
+    const t = new WorkflowTracker();
+    feed(t, [
+      { ...base, type: 'workflow.started', name: 'wf', input: '', steps: [{ id: 'a', harness: 'h', needs: [] }] },
+      { ...base, type: 'workflow.step.completed', step: 'a', status: 'failed', harness: 'h', needs: [], attempts: 1, runIds: [], durationMs: 1, diff: '', files: [], message: 'x'.repeat(300) },
+    ]);
+    const line = renderLive(t, false, T0, 60).split('\n')[1]!;
+    expect(line.length).toBeLessThanOrEqual(60);
+    expect(line.endsWith('…')).toBe(true);
+  });
+});
