@@ -1,23 +1,24 @@
-import { cpSync, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FAKE_PLUGIN, runCli, transcript } from './helpers.js';
-import { writeFileSync } from 'node:fs';
 
 const CHROMIUM = process.env.OMNIGENT_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const FIXTURE = fileURLToPath(new URL('../../store/test/fixtures/compare-index.jsonl', import.meta.url));
 
-let browser: Browser;
+let browser: Browser | undefined;
 
-beforeAll(async () => {
+/** Headless Chromium; fails the test (never skips it) with the install command when it is missing. */
+async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is needed to check the HTML report and is not at ${CHROMIUM}. Install it: apt-get update && apt-get install -y chromium (or set OMNIGENT_TEST_CHROMIUM to its path).`);
   }
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-});
+  return browser;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -25,6 +26,7 @@ afterAll(async () => {
 
 describe('omnigent report --html', () => {
   it('writes one self-contained page that Chromium renders with the charts, figures and run timelines', async () => {
+    const browser = await launchChromium();
     // The hand-computed fixture runs, plus one real recorded run with tool calls for a timeline.
     const dir = mkdtempSync(join(tmpdir(), 'omnigent-report-test-'));
     cpSync(FIXTURE, join(dir, '.store', 'index.jsonl'));
