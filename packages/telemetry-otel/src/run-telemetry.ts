@@ -2,6 +2,7 @@ import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resolveTelemetryConfig, type TelemetryConfig, type TelemetryFileConfig } from './config.js';
 import { createExportPipeline } from './export-pipeline.js';
+import { traceHttpClient } from './http-client-spans.js';
 import { createRedactor } from './redact.js';
 import { RunTracer, type RunTraceInfo } from './run-tracer.js';
 import type { ContentLimits } from './truncate.js';
@@ -65,6 +66,7 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const traceparent = tracer.traceparent;
+  const stopHttp = config.httpClientInstrumentation ? traceHttpClient({ tracer: pipeline.tracer, parent: tracer.context, excludeUrl: config.tracesUrl }) : undefined;
   return {
     traceparent,
     env: { TRACEPARENT: traceparent },
@@ -77,6 +79,7 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
     },
     close: async (terminal) => {
       try {
+        stopHttp?.();
         tracer.end(terminal);
       } catch {
         // As above: never let telemetry fail a run.

@@ -154,6 +154,11 @@ export class RunTracer {
     this.scopes.set(ROOT, this.root);
   }
 
+  /** Context holding the run's span, to parent other spans explicitly. */
+  get context(): Context {
+    return this.root.ctx;
+  }
+
   /** W3C traceparent of the run's span, for the harness child (`TRACEPARENT`). */
   get traceparent(): string {
     return formatTraceparent(this.root.span.spanContext());
