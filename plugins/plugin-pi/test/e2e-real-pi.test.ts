@@ -234,6 +234,25 @@ describe('omnigent run -H pi with the real pi CLI', () => {
     expect(body.tools.map((t) => t.function.name)).toEqual(['read', 'ls']);
   });
 
+  it('an unknown session to resume: pi exits 1 without output, the failure carries its stderr', async () => {
+    const { code, events } = await run(['--resume', 'ffffffff-0000-7000-8000-000000000000', 'Say OK']);
+    expect(code).toBe(1);
+    expect(terminal(events)).toMatchObject({
+      type: 'run.failed',
+      reason: 'exit',
+      exitCode: 1,
+      message: "pi exited with code 1: No session found matching 'ffffffff-0000-7000-8000-000000000000'",
+    });
+  });
+
+  it('sends a prompt that looks like a file reference through stdin, unchanged', async () => {
+    const { code, events } = await run(['@notes.md is not a file: Say OK']);
+    expect(code).toBe(0);
+    const body = mock.chatRequests().at(-1)!.body as { messages: Array<{ role: string; content: unknown }> };
+    expect(JSON.stringify(body.messages.at(-1)!.content)).toContain('@notes.md is not a file: Say OK');
+    expect(terminal(events)).toMatchObject({ type: 'run.completed', result: 'OK' });
+  });
+
   it('SIGINT during a long bash command: exit 130, the call is closed, no pi or sleep process is left', async () => {
     const marker = 'sleep 47.31';
     let sleepSeen = false;
