@@ -1,4 +1,4 @@
-export type { RunStatus, ToolStats, UsageSummary, RunWorkflow, RunGit, RunStart, RunEnd, RunSummary } from './types.js';
+export type { RunStatus, ToolStats, UsageSummary, RunWorkflow, RunGit, RunStart, RunEnd, RunSummary, StoredRequest } from './types.js';
 export { PROMPT_PREVIEW_CHARS } from './types.js';
 export type { StoreLocation } from './paths.js';
 export { resolveStoreDir } from './paths.js';

@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
@@ -7,7 +7,7 @@ import { matchesFilter, type RunFilter } from './filter.js';
 import { appendRecord, readIndex } from './index-file.js';
 import { RunRecorder } from './recorder.js';
 import { SummaryBuilder } from './summarize.js';
-import { PROMPT_PREVIEW_CHARS, type RunEnd, type RunStart, type RunSummary } from './types.js';
+import { PROMPT_PREVIEW_CHARS, type RunEnd, type RunStart, type RunSummary, type StoredRequest } from './types.js';
 
 function alive(pid: number): boolean {
   try {
@@ -55,9 +55,15 @@ export class RunStore {
     return join(this.dir, 'runs', `${id}.jsonl`);
   }
 
-  /** Start recording a run: creates its events file and appends its `start` record. */
-  begin(start: RunStart): RunRecorder {
+  /** Path of a run's request file. */
+  requestFile(id: string): string {
+    return join(this.dir, 'runs', `${id}.request.json`);
+  }
+
+  /** Start recording a run: creates its events file (and request file) and appends its `start` record. */
+  begin(start: RunStart, request?: StoredRequest): RunRecorder {
     mkdirSync(join(this.dir, 'runs'), { recursive: true });
+    if (request) writeFileSync(this.requestFile(start.id), JSON.stringify(request));
     const fd = openSync(this.eventsFile(start.id), 'a');
     const record: RunStart = {
       ...start,
@@ -101,6 +107,15 @@ export class RunStore {
       throw new StoreQueryError(`No stored run has an id starting with "${idOrPrefix}".`, `omnigent runs lists them (store: ${this.dir}).`);
     }
     throw new StoreQueryError(`"${idOrPrefix}" matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}.`, 'Give more characters of the id.');
+  }
+
+  /** What the run was asked, when it was recorded with its request. */
+  request(id: string): StoredRequest | undefined {
+    try {
+      return JSON.parse(readFileSync(this.requestFile(id), 'utf8')) as StoredRequest;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The stored events of a run (empty when its file is gone). */

@@ -83,3 +83,17 @@ export interface RunSummary extends RunStart, Partial<Omit<RunEnd, 'status' | 'i
 
 /** Characters of the prompt kept in the index. */
 export const PROMPT_PREVIEW_CHARS = 240;
+
+/**
+ * What the run was asked, kept beside its events (`runs/<id>.request.json`) so that `export` can
+ * rebuild the same trace as live telemetry (the index only keeps a prompt preview).
+ */
+export interface StoredRequest {
+  prompt: string;
+  model?: string;
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
+  cwd?: string;
+  /** GenAI provider of the harness (`anthropic`, `openai`…). */
+  provider?: string;
+}

@@ -7,6 +7,7 @@ import { runsCommand } from './runs.js';
 import { compareCommand } from './compare.js';
 import { matrixCommand } from './matrix.js';
 import { reportCommand } from './report.js';
+import { exportCommand } from './export.js';
 import { workflowCommand } from './workflow.js';
 import { demoCommand } from './demo.js';
 
@@ -14,4 +15,4 @@ import { demoCommand } from './demo.js';
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand, matrixCommand, reportCommand, workflowCommand, demoCommand];
+export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand, matrixCommand, reportCommand, exportCommand, workflowCommand, demoCommand];

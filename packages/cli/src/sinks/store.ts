@@ -22,6 +22,13 @@ export const storeSink: SinkFactory = async (ctx) => {
     ...(ctx.workflow ? { workflow: { runId: ctx.workflow.workflowRunId, step: ctx.workflow.step, ...(ctx.workflow.workflowName ? { name: ctx.workflow.workflowName } : {}) } } : {}),
     ...(git ? { git } : {}),
     prompt: ctx.request.prompt,
+  }, {
+    prompt: ctx.request.prompt,
+    cwd,
+    ...(ctx.request.model ? { model: ctx.request.model } : {}),
+    ...(ctx.request.systemPrompt ? { systemPrompt: ctx.request.systemPrompt } : {}),
+    ...(ctx.request.appendSystemPrompt ? { appendSystemPrompt: ctx.request.appendSystemPrompt } : {}),
+    ...(ctx.plugin.provider ? { provider: ctx.plugin.provider } : {}),
   });
   return {
     name: 'run store',

@@ -1,0 +1,104 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+import { withRunFilters, type RunFilterArgs } from './runs.js';
+
+interface ExportArgs extends RunFilterArgs {
+  ids?: string[];
+  endpoint?: string;
+  'capture-content'?: boolean;
+}
+
+/** `omnigent export`: re-send stored runs as OTLP traces, built exactly as live telemetry builds them. */
+export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
+  command: 'export [ids..]',
+  describe: 'Send stored runs to an OTLP collector (MLflow…) as traces, like live telemetry',
+  builder: (y) =>
+    withRunFilters(y)
+      .positional('ids', { type: 'string', array: true, describe: 'Run ids or id prefixes (or select runs with the filters)' })
+      .option('endpoint', { type: 'string', describe: 'OTLP/HTTP endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT, config telemetry.endpoint, http://localhost:4318)' })
+      .option('capture-content', { type: 'boolean', describe: 'Include prompts, responses and tool input/output (default: OMNIGENT_OTEL_CAPTURE_CONTENT or config)' }) as unknown as Argv<ExportArgs>,
+  handler: async (argv) => {
+    const { printError, writeOut } = await import('../io.js');
+    const { exitCodeForError, EXIT } = await import('../exit-codes.js');
+    try {
+      const s = await import('@omnigent/store');
+      const { openStoreFor } = await import('./runs.js');
+      const { store, filter } = await openStoreFor(argv);
+      const ids = s.splitList(argv.ids);
+      if (!ids && Object.keys(filter).length === 0) {
+        throw new s.StoreQueryError('Say which runs to export.', 'Give run ids (omnigent export 1a2b3c) or filters (omnigent export --since 7d).');
+      }
+      let runs = store.list(ids ? {} : filter);
+      if (ids) {
+        const all = runs;
+        runs = ids.map((id) => store.find(id, all)).filter((r) => s.matchesFilter(r, filter));
+      }
+      if (runs.length === 0) {
+        await writeOut('No stored runs match; nothing exported.\n');
+        return;
+      }
+      const { loadConfig } = await import('../config.js');
+      const { version } = await import('../version.js');
+      const otel = await import('@omnigent/telemetry-otel');
+      const config = await loadConfig(process.cwd(), argv.config);
+      // Exporting is asked for explicitly: telemetry is on for this command whatever the settings say.
+      const env: NodeJS.ProcessEnv = { ...process.env, OMNIGENT_TELEMETRY_ENABLED: 'true' };
+      if (argv.endpoint) {
+        env.OTEL_EXPORTER_OTLP_ENDPOINT = argv.endpoint;
+        delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+      }
+      if (argv['capture-content'] !== undefined) env.OMNIGENT_OTEL_CAPTURE_CONTENT = String(argv['capture-content']);
+      const settings = otel.resolveTelemetryConfig(env, config.config.telemetry);
+      if (!settings.enabled) throw new s.StoreQueryError(settings.problem ?? 'OTLP export is not possible with these settings.');
+      const warn = otel.createWarnOnce();
+      // One pipeline for every run: spans are batched across runs, flushed once at the end.
+      const pipeline = otel.createExportPipeline(settings, { warn, serviceVersion: version, scopeVersion: version, flushTimeoutMs: 30_000, exportTimeoutMs: 10_000 });
+      const redactor = otel.createRedactor({ env, literals: Object.values(settings.headers) });
+      for (const run of runs) {
+        const events = store.events(run.id);
+        const req = store.request(run.id);
+        const tracer = new otel.RunTracer(
+          {
+            runId: run.id,
+            harness: run.harness,
+            ...(req?.provider ? { provider: req.provider } : {}),
+            ...(run.pluginVersion ? { pluginVersion: run.pluginVersion } : {}),
+            request: {
+              prompt: req?.prompt ?? run.prompt ?? '',
+              cwd: req?.cwd ?? run.cwd,
+              ...(req?.model ?? run.requestedModel ? { model: (req?.model ?? run.requestedModel)! } : {}),
+              ...(req?.systemPrompt ? { systemPrompt: req.systemPrompt } : {}),
+              ...(req?.appendSystemPrompt ? { appendSystemPrompt: req.appendSystemPrompt } : {}),
+            },
+            startedAt: new Date(run.startedAt),
+            ...(run.workflow ? { workflow: { workflowRunId: run.workflow.runId, step: run.workflow.step, ...(run.workflow.name ? { workflowName: run.workflow.name } : {}) } } : {}),
+          },
+          { tracer: pipeline.tracer, captureContent: settings.captureContent, redactor },
+        );
+        let terminal: import('@omnigent/core').TerminalEvent | undefined;
+        for (const e of events) {
+          if (e.type === 'run.completed' || e.type === 'run.failed') terminal = e;
+          tracer.onEvent(e);
+        }
+        const last = events[events.length - 1];
+        // A run whose omnigent died has no terminal event: end its spans at its last stored event
+        // (not at export time), as a failure that says what happened.
+        tracer.end(
+          terminal ??
+            (last
+              ? { type: 'run.failed', reason: 'error', message: 'the omnigent process died while recording this run (no terminal event)', durationMs: run.durationMs ?? 0, runId: run.id, harness: run.harness, seq: last.seq + 1, time: last.time }
+              : undefined),
+        );
+      }
+      await pipeline.shutdown();
+      if (warn.warned) {
+        process.exitCode = EXIT.runFailed;
+        return;
+      }
+      await writeOut(`exported ${runs.length} run${runs.length === 1 ? '' : 's'} to ${settings.tracesUrl}\n`);
+    } catch (error) {
+      printError(error);
+      process.exitCode = exitCodeForError(error);
+    }
+  },
+};

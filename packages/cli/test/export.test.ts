@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { spanTreeLines, startOtlpReceiver, type ReceivedSpan } from '@omnigent/testkit';
+import { runCli, scratch, transcript } from './helpers.js';
+
+const story = [
+  { type: 'session.started', cwd: '/w', sessionId: 's-1', model: 'fake-model' },
+  { type: 'turn.started', turn: 1 },
+  { type: 'message', role: 'assistant', text: 'Checking.' },
+  { type: 'tool.started', callId: 't1', name: 'Bash', kind: 'shell', input: { command: 'ls' } },
+  { type: 'tool.completed', callId: 't1', name: 'Bash', output: 'a.txt', isError: false, durationMs: 15 },
+  { type: 'tool.started', callId: 't2', name: 'Read', kind: 'read', input: { file_path: 'a.txt' } },
+  { type: 'tool.completed', callId: 't2', name: 'Read', output: 'nope', isError: true, durationMs: 3 },
+  { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 900, output: 40, cacheRead: 500, model: 'fake-model' },
+  { type: 'turn.completed', turn: 1 },
+  { type: 'message', role: 'assistant', text: 'Done.' },
+  { type: 'result', ok: true, result: 'Done.' },
+];
+
+const MLFLOW = { OTEL_EXPORTER_OTLP_HEADERS: 'x-mlflow-experiment-id=0' };
+type Json = Record<string, any>;
+
+function traceOf(spans: ReceivedSpan[], runId: string): ReceivedSpan[] {
+  const root = spans.find((s) => s.attributes['omnigent.run.id'] === runId && !s.parentSpanId)!;
+  return spans.filter((s) => s.traceId === root.traceId);
+}
+
+describe('omnigent export', () => {
+  it('re-sends a stored run as the same OTLP trace live telemetry sends', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const dir = scratch();
+      const t = transcript(dir, 't.jsonl', story);
+      // Live: telemetry on while running.
+      const live = await runCli(['run', '-H', 'fake', 'check it'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_TELEMETRY_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...MLFLOW } });
+      expect(live.code).toBe(0);
+      // Stored only: telemetry off.
+      const stored = await runCli(['run', '-H', 'fake', 'check it'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_TELEMETRY_ENABLED: 'false' } });
+      expect(stored.code).toBe(0);
+      const runs = JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout) as Json[];
+      const [storedRun, liveRun] = runs as [Json, Json];
+      const liveSpans = traceOf(receiver.spans, liveRun.id as string);
+      expect(liveSpans.length).toBeGreaterThan(2);
+      expect(receiver.spans.some((s) => s.attributes['omnigent.run.id'] === storedRun.id)).toBe(false);
+
+      const r = await runCli(['export', (storedRun.id as string).slice(0, 8), '--endpoint', receiver.url], { cwd: dir, env: MLFLOW });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`exported 1 run to ${receiver.url}/v1/traces\n`);
+      const exported = traceOf(receiver.spans, storedRun.id as string);
+      // Same spans at the same depths (siblings may start in another order: live times differ by ms).
+      expect([...spanTreeLines(exported)].sort()).toEqual([...spanTreeLines(liveSpans)].sort());
+      expect(spanTreeLines(exported)[0]).toBe('invoke_agent fake');
+      const root = exported.find((s) => !s.parentSpanId)!;
+      expect(root.attributes['omnigent.harness']).toBe('fake');
+      expect(root.status.code).toBe('OK');
+      // The spans keep the run's own times, not the export's.
+      expect(Number(root.startTimeUnixNano / 1_000_000n)).toBe(Date.parse(storedRun.startedAt as string));
+      const failedTool = exported.find((s) => s.name.includes('Read'))!;
+      expect(failedTool.status.code).toBe('ERROR');
+      const chat = exported.find((s) => s.attributes['gen_ai.usage.input_tokens'] !== undefined)!;
+      expect(chat.attributes['gen_ai.usage.input_tokens']).toBe(900);
+      expect(chat.attributes['gen_ai.usage.output_tokens']).toBe(40);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('--since exports every matching run; nothing selected is a usage error; an unreachable collector exits 1', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const dir = scratch();
+      const t = transcript(dir, 't.jsonl', story);
+      for (let i = 0; i < 2; i++) await runCli(['run', '-H', 'fake', `p${i}`], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
+      const r = await runCli(['export', '--since', '1h'], { cwd: dir, env: { ...MLFLOW, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('exported 2 runs');
+      const roots = receiver.spans.filter((s) => !s.parentSpanId);
+      expect(roots.map((s) => s.name)).toEqual(['invoke_agent fake', 'invoke_agent fake']);
+
+      const none = await runCli(['export'], { cwd: dir });
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('Say which runs to export');
+
+      receiver.setMode('fail');
+      const failed = await runCli(['export', '--since', '1h'], { cwd: dir, env: { ...MLFLOW, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('could not export traces');
+    } finally {
+      await receiver.close();
+    }
+  });
+});
