@@ -19,8 +19,8 @@ export interface WorkflowTraceInfo {
   startedAt?: Date;
 }
 
-/** How a workflow ended. */
-export type WorkflowStatus = 'completed' | 'failed' | 'cancelled';
+/** How a workflow ended (`ok` and `completed` are the same; the workflow engine says `ok`). */
+export type WorkflowStatus = 'ok' | 'completed' | 'failed' | 'cancelled';
 
 /** An open workflow trace: pass `traceparent` to each step (`workflow.traceparent`), then `end` it. */
 export interface WorkflowTrace {
@@ -77,7 +77,7 @@ export function startWorkflowTrace(info: WorkflowTraceInfo, options: TelemetryOp
           if (config.captureContent) span.setAttribute(MLFLOW.spanOutputs, json(asMessages('assistant', output)));
           else span.setAttribute(OMNIGENT.outputChars, sizeOf(output));
         }
-        if (status === 'completed') span.setStatus({ code: SpanStatusCode.OK });
+        if (status === 'completed' || status === 'ok') span.setStatus({ code: SpanStatusCode.OK });
         else {
           span.setStatus({ code: SpanStatusCode.ERROR, message: boundedText(redactor.text(message ?? `workflow ${status}`), 2_000) });
           span.setAttribute(GENERAL.errorType, status);

@@ -261,7 +261,7 @@ describe('RunTracer span model', () => {
       [ev(0, { type: 'message', role: 'assistant', text: 'ok' }), ev(10, { type: 'run.completed', durationMs: 10, result: 'ok' })],
       { capture: true, info: info({ workflow: { workflowRunId: 'wf-1', workflowName: 'review', step: 'plan', needs: [], traceparent: wf!.traceparent } }) },
     );
-    await wf!.end('completed', 'all good');
+    await wf!.end('ok', 'all good');
     const root = one(exporter.spans, 'invoke_workflow review');
     const step = one(stepSpans, 'invoke_agent claude-code');
     expect(step.spanContext().traceId).toBe(root.spanContext().traceId);
@@ -271,6 +271,16 @@ describe('RunTracer span model', () => {
     expect(JSON.parse(root.attributes['mlflow.spanInputs'] as string)).toEqual({ messages: [{ role: 'user', content: 'review the diff' }] });
     expect(JSON.parse(root.attributes['mlflow.spanOutputs'] as string)).toEqual({ messages: [{ role: 'assistant', content: 'all good' }] });
     expect(root.parentSpanContext).toBeUndefined();
+  });
+
+  it('marks a failed workflow as an error, its message redacted', async () => {
+    const exporter = new CollectingExporter();
+    const wf = startWorkflowTrace({ workflowRunId: 'wf-2', name: 'w' }, { env: { OMNIGENT_TELEMETRY_ENABLED: 'true' }, exporter, warn: createWarnOnce(() => undefined) })!;
+    await wf.end('failed', undefined, 'step fix failed: key sk-ant-api03-abcdefghijklmnopqrstuvwxyz012345');
+    const root = one(exporter.spans, 'invoke_workflow w');
+    expect(root.status).toEqual({ code: SpanStatusCode.ERROR, message: 'step fix failed: key [REDACTED]' });
+    expect(root.attributes['error.type']).toBe('failed');
+    expect(startWorkflowTrace({ workflowRunId: 'x' }, { env: {}, exporter })).toBeUndefined();
   });
 
   it('keeps captured JSON valid when it truncates large values', async () => {
