@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OmnigentEvent } from '@omnigent/core';
@@ -99,6 +99,34 @@ describe('runWorkflow', () => {
     expect(existsSync(cwds.x!)).toBe(false);
     expect(existsSync(cwds.y!)).toBe(false);
     expect(git(dir, 'worktree', 'list')).not.toContain(cwds.y!);
+  });
+
+  it('a step cwd resolves from the base directory, and inside its worktree when isolated; a retry gets a fresh worktree', async () => {
+    const dir = repo();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'keep.txt'), 'k\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'sub');
+    const w = wf(['steps:', '  - { id: plain, harness: h, cwd: sub, prompt: x }', '  - { id: iso, harness: h, cwd: sub, isolation: worktree, retries: 1, prompt: x }']);
+    const cwds: string[] = [];
+    const result = await runWorkflow(w, {
+      baseDir: dir,
+      concurrency: 1,
+      worktreeRoot: join(plainDir(), 'wt'),
+      runStep: async (input) => {
+        cwds.push(input.cwd);
+        expect(readFileSync(join(input.cwd, 'keep.txt'), 'utf8')).toBe('k\n');
+        if (input.step.id === 'iso') writeFileSync(join(input.cwd, `attempt-${input.attempt}.txt`), 'x\n');
+        return terminal(input, input.step.id === 'plain' || input.attempt === 2);
+      },
+    });
+    expect(result.status).toBe('ok');
+    expect(cwds[0]).toBe(join(dir, 'sub'));
+    expect(cwds[1]).toMatch(/-iso-1\/sub$/);
+    expect(cwds[2]).toMatch(/-iso-2\/sub$/);
+    // the failed first attempt's worktree was removed; the diff is the successful attempt's only
+    expect(existsSync(cwds[1]!)).toBe(false);
+    expect(result.steps[1]!.files).toEqual(['sub/attempt-2.txt']);
   });
 
   it('a failed worktree step keeps its worktree (with its changes) and reports its path', async () => {
