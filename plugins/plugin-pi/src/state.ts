@@ -24,6 +24,8 @@ export interface PiState {
   /** `auto_retry_end.finalError` of retries that gave up. */
   retryError?: string;
   retryAttempts?: number;
+  /** `provider/model/api` last reported in a `model` status event. */
+  announcedModel?: string;
   /** Tool names by call id (for updates that lack them) and calls still running. */
   openTools: Map<string, string>;
 }

@@ -79,8 +79,11 @@ function onAssistantEnd(m: PiAssistantMessage, state: PiState): NonTerminalDraft
       out.push({ type: 'reasoning', text: block.thinking });
     }
   }
-  // the final text comes from the final content, never from the `partial` snapshots
-  const text = blocksText(content);
+  // the final text comes from the final content, never from the `partial` snapshots; a call that
+  // failed mid-stream may end with less content than was streamed, and the deltas must add up
+  const final = blocksText(content);
+  const streamed = [...state.streamedText.entries()].sort(([a], [b]) => a - b).map(([, t]) => t).join('');
+  const text = final.length >= streamed.length || !streamed.startsWith(final) ? final : streamed;
   if (text.length > 0) {
     out.push({ type: 'message', role: 'assistant', text, ...(model ? { model } : {}) });
     state.answer = text;
@@ -188,12 +191,24 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const usage = isAssistant(m) ? piCallUsage(m, state.pricesConfigured) : undefined;
       return [{ type: 'turn.completed', turn: Math.max(state.turn, 1), ...(usage ? { usage } : {}) }];
     }
-    case 'message_start':
-      if (isAssistant(r.message as PiMessage)) {
-        state.streamedText.clear();
-        state.streamedThinking.clear();
-      }
-      return [];
+    case 'message_start': {
+      const m = r.message as PiMessage | undefined;
+      if (!isAssistant(m)) return [];
+      state.streamedText.clear();
+      state.streamedThinking.clear();
+      // the provider varies per model (models.json or built-ins): say which one answers, once
+      const key = `${m.provider ?? ''}/${m.model ?? ''}/${m.api ?? ''}`;
+      if (!m.provider || key === state.announcedModel) return [];
+      state.announcedModel = key;
+      return [
+        {
+          type: 'status',
+          code: 'model',
+          message: `pi calls ${m.provider}/${m.model ?? 'unknown model'}${m.api ? ` (${m.api})` : ''}`,
+          raw: { provider: m.provider, model: m.model, api: m.api },
+        },
+      ];
+    }
     case 'message_update':
       return onUpdate(r.assistantMessageEvent as PiAssistantMessageEvent | undefined, state);
     case 'message_end': {

@@ -158,6 +158,7 @@ describe('omnigent run -H pi with the real pi CLI', () => {
     sessionId = started.sessionId;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
 
+    expect(ofType(events, 'status').filter((s) => s.code === 'model').map((s) => s.raw)).toEqual([{ provider: 'mock', model: 'mock-model', api: 'openai-completions' }]);
     expect(ofType(events, 'tool.started').map((t) => [t.name, t.kind, t.input])).toEqual([['bash', 'shell', { command: 'echo hi' }]]);
     expect(ofType(events, 'tool.completed').map((t) => [t.name, t.output, t.isError, t.exitCode])).toEqual([['bash', 'hi\n', false, 0]]);
 

@@ -128,7 +128,9 @@ describe('pi translator on transcripts recorded here from the real pi 0.73.1', (
     const { events, terminal } = translateFile(own('retry-recovered'));
     expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['api-retry']);
     expect(ofType(events, 'warning')[0]!.message).toContain('500 mock overloaded');
-    expect(ofType(events, 'status').map((s) => s.code)).toEqual(['api-retry-recovered']);
+    // the model is announced once, not again for the retried call
+    expect(ofType(events, 'status').map((s) => s.code)).toEqual(['model', 'api-retry-recovered']);
+    expect(ofType(events, 'status')[0]).toMatchObject({ message: 'pi calls mock/mock-model (openai-completions)', raw: { provider: 'mock', model: 'mock-model', api: 'openai-completions' } });
     expect(terminal).toMatchObject({ type: 'run.completed', result: 'Recovered.', usage: { input: 50, output: 3 } });
   });
 
@@ -221,7 +223,7 @@ describe('pi translator: cases the recordings do not show', () => {
       { type: 'brand_new_event', x: 1 },
       { type: 'response', command: 'parse', success: false, error: 'Failed to parse command' },
     ]);
-    expect(ofType(events, 'status').map((s) => [s.code, s.message])).toEqual([
+    expect(ofType(events, 'status').filter((s) => s.code !== 'model').map((s) => [s.code, s.message])).toEqual([
       ['compaction', 'Pi is compacting the conversation (threshold)'],
       ['compaction-done', 'Pi compacted the conversation'],
       ['compaction', 'Pi is compacting the conversation (overflow)'],
@@ -250,6 +252,23 @@ describe('pi translator: cases the recordings do not show', () => {
     ]);
     expect(ofType(events, 'message')[0]).toMatchObject({ model: 'qwen-2.5-7b' });
     expect(ofType(events, 'tool.completed')[0]!.output).toEqual(image);
+  });
+
+  it('a call that fails mid-stream keeps the streamed text in its message, so the deltas add up', () => {
+    const delta = (d: string) => ({ type: 'message_update', assistantMessageEvent: { type: 'text_delta', contentIndex: 0, delta: d, partial: { content: [{ type: 'text', text: 'Hello, wor' }] } } });
+    const { events, terminal } = translateAll([header, { type: 'message_start', message: assistant({}) }, delta('Hel'), delta('lo'), { type: 'message_end', message: assistant({ stopReason: 'error', errorMessage: 'stream reset' }) }]);
+    expect(ofType(events, 'message')).toMatchObject([{ role: 'assistant', text: 'Hello' }]);
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'The model call failed: stream reset' });
+  });
+
+  it('announces the provider and model pi calls, again only when they change', () => {
+    const { events } = translateAll([
+      header,
+      { type: 'message_start', message: assistant({}) },
+      { type: 'message_start', message: assistant({}) },
+      { type: 'message_start', message: assistant({ provider: 'anthropic', model: 'claude-sonnet-4-5', api: 'anthropic-messages' }) },
+    ]);
+    expect(ofType(events, 'status').map((s) => s.message)).toEqual(['pi calls local/qwen (openai-completions)', 'pi calls anthropic/claude-sonnet-4-5 (anthropic-messages)']);
   });
 
   it('maps tool kinds and bash exit codes', () => {
