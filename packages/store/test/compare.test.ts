@@ -56,6 +56,11 @@ describe('compare on the fixture runs (figures worked out by hand)', () => {
     expect(edit.p90Ms).toBeCloseTo(37, 10);
   });
 
+  it('groups workflow runs by step; runs outside a workflow fall under —', () => {
+    const withSteps = runs.map((r, i) => (i < 2 ? { ...r, workflow: { runId: 'wf', step: i === 0 ? 'plan' : 'build' } } : r));
+    expect(compareRuns(withSteps, ['step']).map((g) => [g.label, g.runs])).toEqual([['—', 4], ['build', 1], ['plan', 1]]);
+  });
+
   it('groups by harness,model and by tool', () => {
     expect(compareRuns(runs, ['harness', 'model']).map((g) => g.label)).toEqual(['alpha · m1', 'beta · m2']);
     expect(toolFigures(runs).map((t) => [t.name, t.calls])).toEqual([['Edit', 4], ['Bash', 3], ['Read', 1]]);

@@ -75,6 +75,15 @@ describe('RunStore', () => {
     expect(run.usage!.cacheRead).toBeUndefined();
   });
 
+  it('keeps the request beside the events (full prompt, model, provider) for export', () => {
+    const store = openStore(tempDir());
+    const long = 'p'.repeat(5000);
+    store.begin(start('99999999', { prompt: long }), { prompt: long, model: 'm', provider: 'anthropic', cwd: '/w' });
+    expect(store.find('9999').prompt).toHaveLength(240);
+    expect(store.request('99999999')).toEqual({ prompt: long, model: 'm', provider: 'anthropic', cwd: '/w' });
+    expect(store.request('nope')).toBeUndefined();
+  });
+
   it('an aborted run is interrupted', () => {
     const store = openStore(tempDir());
     const rec = store.begin(start('33333333'));
