@@ -85,7 +85,7 @@ export async function createDemoWorld(pluginDirs: Record<string, string | undefi
   const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'omnigent demo', GIT_AUTHOR_EMAIL: 'demo@localhost', GIT_COMMITTER_NAME: 'omnigent demo', GIT_COMMITTER_EMAIL: 'demo@localhost' };
   await run('git', ['init', '-q', '-b', 'main'], { cwd: project, env: gitEnv });
   await run('git', ['add', '-A'], { cwd: project, env: gitEnv });
-  await run('git', ['commit', '-q', '-m', 'greet()'], { cwd: project, env: gitEnv });
+  await run('git', ['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'greet()'], { cwd: project, env: gitEnv });
 
   const anthropic = await startMockAnthropic({
     turns: [

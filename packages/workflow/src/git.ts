@@ -22,7 +22,8 @@ function git(cwd: string, args: string[], options: { env?: Record<string, string
   return new Promise((resolve) => {
     const child = execFile(
       'git',
-      args,
+      // the user's signing and hook settings must not break or slow down snapshots and worktrees
+      ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args],
       { cwd, env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: '0', ...options.env }, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
