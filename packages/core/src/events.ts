@@ -73,6 +73,8 @@ export interface SessionStartedEvent extends EventBase {
   type: 'session.started';
   harnessVersion?: string;
   model?: string;
+  /** Model provider (`anthropic`, `openai`, a custom one…), when the harness says or it is fixed. */
+  provider?: string;
   /** The model the user asked for, when the harness reports a display name instead. */
   requestedModel?: string;
   cwd: string;
@@ -101,6 +103,7 @@ export interface MessageEvent extends EventBase {
   role: 'assistant' | 'user' | 'system';
   text: string;
   model?: string;
+  provider?: string;
   /** Set when the message was produced inside a sub-agent started by that tool call. */
   parentCallId?: string;
 }
@@ -165,6 +168,7 @@ export interface UsageEvent extends EventBase, TokenUsage {
   source: UsageSource;
   confidence: UsageConfidence;
   model?: string;
+  provider?: string;
   /** The harness's id for the model call (e.g. Anthropic message id), for `scope: call`. */
   callId?: string;
   parentCallId?: string;

@@ -26,6 +26,7 @@ export async function requestFromArgs(argv: RunArgs): Promise<RunRequest> {
   return {
     prompt,
     ...(argv.model ? { model: argv.model } : {}),
+    ...(argv.provider ? { provider: argv.provider } : {}),
     cwd: argv.cwd ? (await import('node:path')).resolve(argv.cwd) : process.cwd(),
     ...(argv.resume ? { resume: argv.resume } : {}),
     ...(argv['session-id'] ? { sessionId: argv['session-id'] } : {}),

@@ -6,6 +6,7 @@ export interface RunArgs extends GlobalArgs {
   prompt?: string;
   harness?: string;
   model?: string;
+  provider?: string;
   cwd?: string;
   resume?: string;
   'session-id'?: string;
@@ -39,6 +40,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .positional('prompt', { type: 'string', describe: 'The prompt, or - to read it from stdin' })
       .option('harness', { alias: 'H', type: 'string', describe: 'Harness to run (claude-code, codex, cursor, pi, …)' })
       .option('model', { alias: 'm', type: 'string', describe: 'Model id as the harness understands it' })
+      .option('provider', { type: 'string', describe: 'Model provider, for harnesses that take one (Pi, Codex)' })
       .option('cwd', { alias: 'C', type: 'string', describe: 'Working directory of the harness' })
       .option('resume', { type: 'string', describe: 'Resume this harness session id' })
       .option('session-id', { type: 'string', describe: 'Force the new session id (harnesses that support it)' })
