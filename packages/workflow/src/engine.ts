@@ -235,6 +235,13 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
     } catch (error) {
       r.status = 'failed';
       r.message = (error as Error).message ?? String(error);
+      // the harness never started, so its worktree holds nothing worth keeping
+      if (r.worktree && top) {
+        const gitTop = top;
+        const dir = r.worktree;
+        await gitLock.run(() => removeWorktree(gitTop, dir)).catch(() => undefined);
+        delete r.worktree;
+      }
       return { retryable: false, ...(top ? { top } : {}) };
     }
     // the terminal's totals when the harness gave them, else the usage events of one granularity

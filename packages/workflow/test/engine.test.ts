@@ -227,6 +227,24 @@ describe('runWorkflow', () => {
     expect(result.steps[0]).toMatchObject({ status: 'failed', message: 'The h CLI was not found' });
   });
 
+  it('a worktree step that cannot start leaves no worktree behind', async () => {
+    const dir = repo();
+    const w = wf(['steps:', '  - { id: a, harness: h, isolation: worktree, prompt: a }']);
+    let cwd = '';
+    const result = await runWorkflow(w, {
+      baseDir: dir,
+      worktreeRoot: join(plainDir(), 'wt'),
+      runStep: async (input) => {
+        cwd = input.cwd;
+        throw new Error('The h CLI was not found');
+      },
+    });
+    expect(result.steps[0]!.status).toBe('failed');
+    expect(result.steps[0]!.worktree).toBeUndefined();
+    expect(existsSync(cwd)).toBe(false);
+    expect(git(dir, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+  });
+
   it('isolation: worktree outside git fails the step with a clear message', async () => {
     const w = wf(['steps:', '  - { id: a, harness: h, isolation: worktree, prompt: a }']);
     const result = await runWorkflow(w, { baseDir: plainDir(), runStep: async (input) => terminal(input, true) });
