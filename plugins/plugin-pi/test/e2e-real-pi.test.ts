@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // --json`, offline against the testkit mock Chat Completions server on 127.0.0.1.
 
 const here = dirname(fileURLToPath(import.meta.url));
-const PI_BIN = join(here, '..', 'node_modules', '.bin', 'pi');
 const OMNIGENT = join(here, '..', '..', '..', 'packages', 'cli', 'bin', 'omnigent.js');
 
 // USD per million tokens, as in models.json below
@@ -138,7 +137,7 @@ beforeAll(async () => {
   writeFileSync(join(agentDir, 'settings.json'), JSON.stringify({ retry: { enabled: true, maxRetries: 2, baseDelayMs: 50, provider: { maxRetries: 0 } } }));
   writeFileSync(
     join(work, 'omnigent.config.json'),
-    JSON.stringify({ harnesses: { pi: { bin: PI_BIN, options: { agentDir, offline: true, provider: 'mock' } } } }),
+    JSON.stringify({ harnesses: { pi: { options: { agentDir, offline: true, provider: 'mock' } } } }),
   );
 });
 
