@@ -42,10 +42,24 @@ export function which(name: string, pathEnv = process.env.PATH ?? ''): string | 
   return undefined;
 }
 
-/** `<dir>/node_modules/<pkg>/package.json` walking up from `from` (ignores `exports`, which may hide package.json). */
+function nameOf(manifest: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The package.json of `pkg` walking up from `from`: the package itself (a plugin that ships its
+ * harness, like the testkit's fake) or `<dir>/node_modules/<pkg>`. Reads files directly, so an
+ * `exports` map that hides package.json does not matter.
+ */
 function findManifest(pkg: string, from: string): string | undefined {
   let dir = resolve(from);
   for (;;) {
+    const own = join(dir, 'package.json');
+    if (existsSync(own) && nameOf(own) === pkg) return own;
     const candidate = join(dir, 'node_modules', ...pkg.split('/'), 'package.json');
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);

@@ -44,6 +44,13 @@ describe('resolveBinary', () => {
     expect(r).toEqual({ path: join(root, 'node_modules', '@acme', 'agent-cli', 'dist', 'cli.js'), source: 'npm' });
   });
 
+  it('regression: a package that ships its own harness binary finds it from inside itself', () => {
+    const { root, plugin } = setup();
+    const inside = join(root, 'node_modules', '@acme', 'agent-cli', 'dist');
+    const r = resolveBinary(plugin, { env: { PATH: '' }, resolveFrom: [inside] });
+    expect(r.path).toBe(join(inside, 'cli.js'));
+  });
+
   it('throws HarnessNotFoundError with the install command, and an explicit setting that points nowhere is an error', () => {
     const { root, plugin } = setup();
     const other = mkdtempSync(join(tmpdir(), 'omnigent-bin-empty-'));
