@@ -42,7 +42,8 @@ describe('omnigent export', () => {
       expect(liveSpans.length).toBeGreaterThan(2);
       expect(receiver.spans.some((s) => s.attributes['omnigent.run.id'] === storedRun.id)).toBe(false);
 
-      const r = await runCli(['export', (storedRun.id as string).slice(0, 8), '--endpoint', receiver.url], { cwd: dir, env: MLFLOW });
+      // regression: a filter flag before the id does not swallow it
+      const r = await runCli(['export', '--harness', 'fake', (storedRun.id as string).slice(0, 8), '--endpoint', receiver.url], { cwd: dir, env: MLFLOW });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(`exported 1 run to ${receiver.url}/v1/traces\n`);

@@ -88,10 +88,10 @@ describe('omnigent matrix', () => {
     expect(runs.every((x) => x.cwd !== repo && x.git?.commit === head)).toBe(true);
   });
 
-  it('--keep keeps each worktree, where setup ran before the harness', async () => {
+  it('--keep keeps each worktree, where setup ran before the harness (regression: -H before the task path does not swallow it)', async () => {
     const ws = workspace();
     const repo = gitRepo({ prompt: 'p', setup: ['echo ready > setup.txt'] });
-    const r = await runCli(['matrix', join(repo, 'task.yaml'), '-H', 'fake', '--keep', '--json'], { cwd: ws.dir, env: ws.env });
+    const r = await runCli(['matrix', '-H', 'fake', '--model', 'm1', join(repo, 'task.yaml'), '--keep', '--json'], { cwd: ws.dir, env: ws.env });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as MatrixJson;
     const wt = out.runs[0]!.worktree!;

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-args.js';
+import { toList } from './runs.js';
 
 interface MatrixArgs extends GlobalArgs {
   task: string;
@@ -235,8 +236,8 @@ export const matrixCommand: CommandModule<GlobalArgs, MatrixArgs> = {
   builder: (y) =>
     y
       .positional('task', { type: 'string', demandOption: true, describe: 'task.yaml: {prompt, repo?, cwd?, setup?, env?, timeout?, tags?}' })
-      .option('harness', { alias: 'H', type: 'string', array: true, demandOption: true, describe: 'Harnesses (comma-separated or repeated)' })
-      .option('model', { alias: 'm', type: 'string', array: true, describe: 'Models (comma-separated or repeated); default: each harness\'s default' })
+      .option('harness', { alias: 'H', type: 'string', coerce: toList, demandOption: true, describe: 'Harnesses (comma-separated or repeated)' })
+      .option('model', { alias: 'm', type: 'string', coerce: toList, describe: 'Models (comma-separated or repeated); default: each harness\'s default' })
       .option('repeat', { alias: 'n', type: 'number', default: 1, describe: 'Runs per combination' })
       .option('concurrency', { alias: 'j', type: 'number', default: 1, describe: 'Runs at once' })
       .option('shard', { type: 'string', describe: 'Run only slice i of n (i/n, 1-based), to split the matrix across CI machines' })

@@ -12,15 +12,20 @@ export interface RunFilterArgs extends GlobalArgs {
   limit?: number;
 }
 
+/** Repeatable single-value options: one value per flag, so a positional after them is never swallowed. */
+export function toList(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
 /** Add the run filters to a command. */
 export function withRunFilters<T extends GlobalArgs>(y: Argv<T>, defaultLimit?: number): Argv<T & RunFilterArgs> {
   return y
-    .option('harness', { alias: 'H', type: 'string', array: true, describe: 'Only these harnesses (comma-separated or repeated)' })
-    .option('model', { alias: 'm', type: 'string', array: true, describe: 'Only these models' })
+    .option('harness', { alias: 'H', type: 'string', coerce: toList, describe: 'Only these harnesses (comma-separated or repeated)' })
+    .option('model', { alias: 'm', type: 'string', coerce: toList, describe: 'Only these models' })
     .option('since', { type: 'string', describe: 'Only runs started since: 30m, 24h, 7d, 2w or a date (2026-01-31)' })
-    .option('tag', { type: 'string', array: true, describe: 'Only runs carrying every one of these tags' })
-    .option('status', { type: 'string', array: true, describe: 'Only these statuses: completed, failed, interrupted, running' })
-    .option('step', { type: 'string', array: true, describe: 'Only these workflow steps' })
+    .option('tag', { type: 'string', coerce: toList, describe: 'Only runs carrying every one of these tags' })
+    .option('status', { type: 'string', coerce: toList, describe: 'Only these statuses: completed, failed, interrupted, running' })
+    .option('step', { type: 'string', coerce: toList, describe: 'Only these workflow steps' })
     .option('limit', { type: 'number', describe: `Only the newest N matching runs${defaultLimit ? ` (default ${defaultLimit})` : ''}`, ...(defaultLimit ? { default: defaultLimit } : {}) }) as unknown as Argv<T & RunFilterArgs>;
 }
 
