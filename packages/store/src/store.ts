@@ -9,14 +9,32 @@ import { RunRecorder } from './recorder.js';
 import { SummaryBuilder } from './summarize.js';
 import { PROMPT_PREVIEW_CHARS, type RunEnd, type RunStart, type RunSummary, type StoredRequest } from './types.js';
 
-function alive(pid: number): boolean {
+/** Start time of a process in clock ticks since boot (field 22 of `/proc/<pid>/stat`); undefined off Linux. */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process that recorded a run is still the one running under its pid. */
+function alive(pid: number, pidStart: string | undefined): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (pidStart === undefined) return true;
+  const now = processStart(pid);
+  return now === undefined || now === pidStart;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** Parse a JSONL events file; a torn last line (writer killed mid-write) is dropped. */
@@ -69,6 +87,7 @@ export class RunStore {
       ...start,
       pid: start.pid ?? process.pid,
       host: start.host ?? hostname(),
+      ...((start.pid ?? process.pid) === process.pid && start.pidStart === undefined ? optional('pidStart', processStart(process.pid)) : {}),
       ...(start.prompt !== undefined ? { prompt: start.prompt.slice(0, PROMPT_PREVIEW_CHARS) } : {}),
     };
     appendRecord(this.indexFile, { k: 'start', ...record });
@@ -82,7 +101,7 @@ export class RunStore {
     if (open.size) {
       const host = hostname();
       for (const start of open.values()) {
-        const dead = start.host === host && start.pid !== undefined && !alive(start.pid);
+        const dead = start.host === host && start.pid !== undefined && !alive(start.pid, start.pidStart);
         if (!dead) out.push({ ...start, ...(start.requestedModel ? { model: start.requestedModel } : {}), status: 'running' });
         else out.push(Object.assign({ ...start }, this.recover(start)) as RunSummary);
       }

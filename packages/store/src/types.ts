@@ -50,6 +50,8 @@ export interface RunStart {
   /** Pid and host of the omnigent process recording the run (to tell running from killed). */
   pid?: number;
   host?: string;
+  /** Start time of that process as the OS counts it (Linux `/proc`), so a reused pid is not taken for it. */
+  pidStart?: string;
 }
 
 /** What is known when a run ends (the index's `end` record). */

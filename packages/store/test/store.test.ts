@@ -115,6 +115,12 @@ describe('RunStore', () => {
     expect(store.list().map((r) => [r.id, r.status])).toEqual([['55555555', 'running'], ['66666666', 'running']]);
   });
 
+  it('a pid now used by another process (another start time) does not keep a dead run running', () => {
+    const store = openStore(tempDir());
+    store.begin(start('reused-pid', { pid: process.pid, pidStart: '1' }));
+    expect(store.find('reused')).toMatchObject({ status: 'interrupted', reason: 'killed' });
+  });
+
   it('skips a torn index line and keeps the record appended after it', () => {
     const dir = tempDir();
     const store = openStore(dir);
