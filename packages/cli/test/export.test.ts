@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spanTreeLines, startOtlpReceiver, type ReceivedSpan } from '@omnigent/testkit';
 import { runCli, scratch, transcript } from './helpers.js';
@@ -86,6 +89,35 @@ describe('omnigent export', () => {
       const failed = await runCli(['export', '--since', '1h'], { cwd: dir, env: { ...MLFLOW, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain('could not export traces');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a run whose omnigent was killed ends at its last stored event, as an error, its open tool call interrupted', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const dir = scratch();
+      const store = join(dir, '.store');
+      mkdirSync(join(store, 'runs'), { recursive: true });
+      const deadPid = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+      const id = 'dead0000-0000-4000-8000-000000000000';
+      writeFileSync(join(store, 'index.jsonl'), `${JSON.stringify({ k: 'start', id, harness: 'fake', startedAt: '2026-03-01T10:00:00.000Z', cwd: dir, tags: [], pid: deadPid, host: (await import('node:os')).hostname() })}\n`);
+      const ev = (seq: number, time: string, e: Record<string, unknown>): string => JSON.stringify({ runId: id, harness: 'fake', seq, time, ...e });
+      writeFileSync(join(store, 'runs', `${id}.jsonl`), [
+        ev(0, '2026-03-01T10:00:00.100Z', { type: 'session.started', cwd: dir }),
+        ev(1, '2026-03-01T10:00:01.000Z', { type: 'tool.started', callId: 'b', name: 'Bash', kind: 'shell', input: { command: 'sleep 100' } }),
+        ev(2, '2026-03-01T10:00:04.000Z', { type: 'status', message: 'still going' }),
+      ].join('\n') + '\n');
+      const r = await runCli(['export', 'dead', '--endpoint', receiver.url], { cwd: dir, env: MLFLOW });
+      expect(r.code).toBe(0);
+      const root = receiver.spans.find((s) => !s.parentSpanId)!;
+      expect(root.status.code).toBe('ERROR');
+      expect(root.status.message).toContain('omnigent process died');
+      expect(root.endTimeUnixNano / 1_000_000n).toBe(BigInt(Date.parse('2026-03-01T10:00:04.000Z')));
+      const tool = receiver.spans.find((s) => s.name.includes('Bash'))!;
+      expect(tool.status.code).toBe('ERROR');
+      expect(tool.attributes['omnigent.tool.status']).toBe('interrupted');
     } finally {
       await receiver.close();
     }
