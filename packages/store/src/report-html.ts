@@ -76,9 +76,9 @@ function figureRows(groups: CompareGroup[], get: (g: CompareGroup) => GroupFigur
 function groupTable(groups: CompareGroup[], by: GroupDimension[]): string {
   const head = [...by.map((d) => `<th class="l">${esc(d)}</th>`), ...['runs', 'success', 'p50 time', 'p90 time', 'in/run', 'out/run', 'cache/run', 'cost/run', 'cost', 'tools/run'].map((h) => `<th>${h}</th>`), '<th class="l">top tools</th>'].join('');
   const rows = groups.map((g) => {
-    const cells = [
-      ...by.map((d) => `<td class="l">${esc(g.key[d] ?? UNKNOWN)}</td>`),
-      g.runs,
+    const dims = by.map((d) => `<td class="l">${esc(g.key[d] ?? UNKNOWN)}</td>`);
+    const figures = [
+      String(g.runs),
       formatPercent(g.successRate),
       formatMs(g.medianDurationMs),
       formatMs(g.p90DurationMs),
@@ -88,9 +88,9 @@ function groupTable(groups: CompareGroup[], by: GroupDimension[]): string {
       formatFigure(g.costUsd, g.runs, formatUsd),
       formatFigure(g.costUsd, g.runs, formatUsd, 'total'),
       g.toolCallsPerRun.toFixed(1),
-    ].map((c) => (typeof c === 'string' && c.startsWith('<td') ? c : `<td>${esc(String(c))}</td>`));
+    ].map((c) => `<td>${esc(c)}</td>`);
     const top = g.tools.slice(0, 3).map((t) => `${t.name} ×${t.calls} (${formatMs(t.medianMs)}, ${formatPercent(t.errorRate)} err)`).join(' · ');
-    return `<tr>${cells.join('')}<td class="tools">${esc(top || UNKNOWN)}</td></tr>`;
+    return `<tr>${dims.join('')}${figures.join('')}<td class="tools">${esc(top || UNKNOWN)}</td></tr>`;
   });
   return `<table id="groups"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
