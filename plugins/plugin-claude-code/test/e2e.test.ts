@@ -90,7 +90,7 @@ async function runCase(c: ClaudeCase, extraFlags: string[] = []): Promise<Outcom
   const r = c.request ?? {};
   if (r.permissionMode) flags.push('--permission-mode', r.permissionMode);
   if (r.maxTurns !== undefined) flags.push('--max-turns', String(r.maxTurns));
-  if (r.allowedTools) flags.push('--allowed-tools', ...r.allowedTools);
+  if (r.allowedTools) flags.push('--allowed-tools', r.allowedTools.join(','));
   const t0 = Date.now();
   const out = await omnigent(c.prompt, flags, dirs, mock);
   timings[c.name] = Date.now() - t0;

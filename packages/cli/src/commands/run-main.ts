@@ -73,7 +73,8 @@ export async function runMain(argv: RunArgs): Promise<number> {
       signal: controller.signal,
       ...(argv['idle-timeout'] !== undefined ? { inactivityMs: argv['idle-timeout'] * 1000 } : {}),
       onEvent,
-      store: argv.store !== false,
+      // undefined lets config `store.enabled` decide; --no-store always wins
+      ...(argv.store === false ? { store: false } : {}),
       tags: argv.tag ?? [],
     });
     return exitCodeFor(terminal);

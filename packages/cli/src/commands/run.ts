@@ -56,7 +56,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('append-system-prompt', { type: 'string', describe: 'Append to the system prompt' })
       .option('arg', { type: 'string', coerce: toList, describe: 'Extra argument passed to the harness CLI verbatim (repeatable)' })
       .option('env', { type: 'string', coerce: toList, describe: 'Extra environment for the harness, KEY=VALUE (repeatable)' })
-      .option('store', { type: 'boolean', default: true, describe: 'Record the run in the local store (--no-store to skip)' })
+      .option('store', { type: 'boolean', describe: 'Record the run in the local store (default: on; --no-store to skip)' })
       .option('tag', { type: 'string', coerce: toList, describe: 'Tag the stored run (repeatable)' }),
   handler: async (argv) => {
     const { runMain } = await import('./run-main.js');
