@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -83,6 +83,30 @@ export function parseFakeOptions(argv: string[], env: NodeJS.ProcessEnv): FakeHa
   return opts as FakeHarnessOptions;
 }
 
+/** Lines of a transcript file, read in chunks (a 1 GB transcript does not fit in one string). */
+function* transcriptLines(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let rest = Buffer.alloc(0);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      let data = rest.length ? Buffer.concat([rest, buf.subarray(0, n)]) : Buffer.from(buf.subarray(0, n));
+      let start = 0;
+      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+        yield data.toString('utf8', start, nl);
+        start = nl + 1;
+      }
+      rest = data.subarray(start);
+      data = rest;
+    }
+    if (rest.length) yield rest.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function write(text: string): Promise<void> {
@@ -121,12 +145,12 @@ export async function runFakeHarness(argv: string[], env: NodeJS.ProcessEnv): Pr
   if (opts.pidFile) writeFileSync(opts.pidFile, pids.join('\n') + '\n');
 
   const prompt = env.OMNIGENT_FAKE_PROMPT ?? promptFrom(argv);
-  const lines = opts.transcript ? readFileSync(opts.transcript, 'utf8').split('\n') : [];
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
-
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const last = i === lines.length - 1;
+  const lines = opts.transcript ? transcriptLines(opts.transcript) : [][Symbol.iterator]();
+  let next = lines.next();
+  while (!next.done) {
+    const line = next.value;
+    next = lines.next();
+    const last = next.done === true;
     if (opts.crashMidLine && last) {
       await write(line.slice(0, Math.max(1, Math.floor(line.length / 2))));
       break;
