@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-args.js';
+import { toList } from './list-option.js';
 
 /** Arguments of `omnigent run`. */
 export interface RunArgs extends GlobalArgs {
@@ -24,11 +25,6 @@ export interface RunArgs extends GlobalArgs {
   env?: string[];
   store?: boolean;
   tag?: string[];
-}
-
-/** Repeatable single-value options: one value per flag (so a prompt after them is never swallowed). */
-function toList(value: unknown): string[] {
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
 /** `omnigent run`: one prompt through one harness. */
