@@ -91,12 +91,9 @@ function notesFor(cells: string[]): string {
   return notes.length ? `${notes.join('\n')}\n` : '';
 }
 
-/** The `omnigent compare` table: one row per group, then each group's top tools, then footnotes. */
-export function renderCompareTable(groups: CompareGroup[], by: GroupDimension[], topTools = 3): string {
-  const header = [...by.map((d) => d.toUpperCase()), 'RUNS', 'OK', 'P50 TIME', 'P90 TIME', 'IN/RUN', 'OUT/RUN', 'CACHE/RUN', 'COST/RUN', 'COST', 'TOOLS/RUN'];
-  const align: Align[] = [...by.map((): Align => 'left'), ...Array<Align>(10).fill('right')];
-  const rows = groups.map((g) => [
-    ...by.map((d) => g.key[d] ?? UNKNOWN),
+/** The figure columns of one compare group, formatted (RUNS … TOOLS/RUN), shared by the table and the HTML report. */
+export function compareFigures(g: CompareGroup): string[] {
+  return [
     String(g.runs),
     formatPercent(g.successRate),
     formatMs(g.medianDurationMs),
@@ -107,7 +104,14 @@ export function renderCompareTable(groups: CompareGroup[], by: GroupDimension[],
     formatFigure(g.costUsd, g.runs, formatUsd),
     formatFigure(g.costUsd, g.runs, formatUsd, 'total'),
     g.toolCallsPerRun.toFixed(1),
-  ]);
+  ];
+}
+
+/** The `omnigent compare` table: one row per group, then each group's top tools, then footnotes. */
+export function renderCompareTable(groups: CompareGroup[], by: GroupDimension[], topTools = 3): string {
+  const header = [...by.map((d) => d.toUpperCase()), 'RUNS', 'OK', 'P50 TIME', 'P90 TIME', 'IN/RUN', 'OUT/RUN', 'CACHE/RUN', 'COST/RUN', 'COST', 'TOOLS/RUN'];
+  const align: Align[] = [...by.map((): Align => 'left'), ...Array<Align>(10).fill('right')];
+  const rows = groups.map((g) => [...by.map((d) => g.key[d] ?? UNKNOWN), ...compareFigures(g)]);
   let out = renderTable(header, rows, align);
   const toolRows: string[][] = [];
   for (const g of groups) {

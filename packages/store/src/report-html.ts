@@ -1,6 +1,6 @@
 import type { OmnigentEvent, ToolCompletedEvent, ToolStartedEvent } from '@omnigent/core';
 import { compareRuns, type CompareGroup, type GroupDimension, type GroupFigure } from './compare.js';
-import { FIGURE_NOTES, formatFigure, formatInt, formatLocalTime, formatMs, formatPercent, formatRunUsage, formatStatus, formatUsd, UNKNOWN } from './format.js';
+import { compareFigures, FIGURE_NOTES, formatFigure, formatInt, formatLocalTime, formatMs, formatPercent, formatRunUsage, formatStatus, formatUsd, UNKNOWN } from './format.js';
 import type { RunSummary } from './types.js';
 
 /** Inputs of {@link renderHtmlReport}. */
@@ -77,18 +77,7 @@ function groupTable(groups: CompareGroup[], by: GroupDimension[]): string {
   const head = [...by.map((d) => `<th class="l">${esc(d)}</th>`), ...['runs', 'success', 'p50 time', 'p90 time', 'in/run', 'out/run', 'cache/run', 'cost/run', 'cost', 'tools/run'].map((h) => `<th>${h}</th>`), '<th class="l">top tools</th>'].join('');
   const rows = groups.map((g) => {
     const dims = by.map((d) => `<td class="l">${esc(g.key[d] ?? UNKNOWN)}</td>`);
-    const figures = [
-      String(g.runs),
-      formatPercent(g.successRate),
-      formatMs(g.medianDurationMs),
-      formatMs(g.p90DurationMs),
-      formatFigure(g.tokens.input, g.runs),
-      formatFigure(g.tokens.output, g.runs),
-      formatFigure(g.tokens.cache, g.runs),
-      formatFigure(g.costUsd, g.runs, formatUsd),
-      formatFigure(g.costUsd, g.runs, formatUsd, 'total'),
-      g.toolCallsPerRun.toFixed(1),
-    ].map((c) => `<td>${esc(c)}</td>`);
+    const figures = compareFigures(g).map((c) => `<td>${esc(c)}</td>`);
     const top = g.tools.slice(0, 3).map((t) => `${t.name} ×${t.calls} (${formatMs(t.medianMs)}, ${formatPercent(t.errorRate)} err)`).join(' · ');
     return `<tr>${dims.join('')}${figures.join('')}<td class="tools">${esc(top || UNKNOWN)}</td></tr>`;
   });

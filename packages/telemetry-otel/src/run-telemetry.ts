@@ -47,10 +47,8 @@ export function telemetrySettings(options: Pick<TelemetryOptions, 'env' | 'confi
   return config.enabled ? config : undefined;
 }
 
-/** Start tracing one run. Returns undefined when telemetry is off. */
-export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions): RunTelemetry | undefined {
-  const config = telemetrySettings(options);
-  if (!config) return undefined;
+/** The export pipeline and the secret redactor for one trace (run or workflow). */
+export function openPipeline(config: NonNullable<ReturnType<typeof telemetrySettings>>, options: TelemetryOptions) {
   const pipeline = createExportPipeline(config, {
     ...(options.exporter ? { exporter: options.exporter } : {}),
     ...(options.flushTimeoutMs !== undefined ? { flushTimeoutMs: options.flushTimeoutMs } : {}),
@@ -58,7 +56,16 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
     ...(options.warn ? { warn: options.warn } : {}),
     ...(options.serviceVersion ? { serviceVersion: options.serviceVersion, scopeVersion: options.serviceVersion } : {}),
   });
+  // header values (API tokens in Authorization) are redacted like credentials
   const redactor = createRedactor({ env: options.env, secretEnvNames: options.credentialEnv ?? [], literals: Object.values(config.headers) });
+  return { pipeline, redactor };
+}
+
+/** Start tracing one run. Returns undefined when telemetry is off. */
+export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions): RunTelemetry | undefined {
+  const config = telemetrySettings(options);
+  if (!config) return undefined;
+  const { pipeline, redactor } = openPipeline(config, options);
   const tracer = new RunTracer(info, {
     tracer: pipeline.tracer,
     captureContent: config.captureContent,

@@ -1,9 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { GEN_AI, GENERAL, MLFLOW, OMNIGENT, type MlflowSpanType } from './attributes.js';
-import { createExportPipeline } from './export-pipeline.js';
 import { mlflowMessages } from './messages.js';
-import { createRedactor } from './redact.js';
-import { telemetrySettings, type TelemetryOptions } from './run-telemetry.js';
+import { openPipeline, telemetrySettings, type TelemetryOptions } from './run-telemetry.js';
 import { formatTraceparent } from './traceparent.js';
 import { DEFAULT_LIMITS, boundedText, sizeOf, toBoundedJson } from './truncate.js';
 
@@ -41,14 +39,7 @@ function asMessages(role: 'user' | 'assistant', value: unknown): unknown {
 export function startWorkflowTrace(info: WorkflowTraceInfo, options: TelemetryOptions): WorkflowTrace | undefined {
   const config = telemetrySettings(options);
   if (!config) return undefined;
-  const pipeline = createExportPipeline(config, {
-    ...(options.exporter ? { exporter: options.exporter } : {}),
-    ...(options.flushTimeoutMs !== undefined ? { flushTimeoutMs: options.flushTimeoutMs } : {}),
-    ...(options.exportTimeoutMs !== undefined ? { exportTimeoutMs: options.exportTimeoutMs } : {}),
-    ...(options.warn ? { warn: options.warn } : {}),
-    ...(options.serviceVersion ? { serviceVersion: options.serviceVersion, scopeVersion: options.serviceVersion } : {}),
-  });
-  const redactor = createRedactor({ env: options.env, secretEnvNames: options.credentialEnv ?? [], literals: Object.values(config.headers) });
+  const { pipeline, redactor } = openPipeline(config, options);
   const limits = options.limits ?? DEFAULT_LIMITS;
   const json = (v: unknown): string => toBoundedJson(redactor.value(v), limits);
   const name = info.name ?? 'workflow';
