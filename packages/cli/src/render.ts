@@ -1,6 +1,15 @@
 import pc from 'picocolors';
 import type { OmnigentEvent, TokenUsage } from '@omnigent/core';
 
+const USAGE_KEYS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd'] as const;
+
+/** Sum usages without inventing zeros: a figure stays undefined when no usage reported it. */
+function sumUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  const out: TokenUsage = { ...(a.costSource ?? b.costSource ? { costSource: (a.costSource ?? b.costSource)! } : {}) };
+  for (const k of USAGE_KEYS) if (a[k] !== undefined || b[k] !== undefined) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
+  return out;
+}
+
 type Colors = ReturnType<typeof pc.createColors>;
 
 /** Output options of the human renderer. */
@@ -62,7 +71,8 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
   let atLineStart = true;
   let streamed = false;
   let turns = 0;
-  let lastUsage: TokenUsage = {};
+  // run totals when the harness gives none: the sum over the finest scope it reported
+  const sums: Partial<Record<'call' | 'turn', TokenUsage>> = {};
   const out = (text: string): void => {
     if (!text) return;
     options.write(text);
@@ -103,7 +113,7 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
       case 'usage':
         if (e.scope === 'run') break;
         turns += 1;
-        lastUsage = e;
+        sums[e.scope] = sumUsage(sums[e.scope] ?? {}, e);
         line(c.dim(`  tokens: ${formatUsage(e)}`));
         break;
       case 'file.changed':
@@ -114,7 +124,7 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
         break;
       case 'run.completed':
       case 'run.failed': {
-        const usage = e.usage ?? (turns ? lastUsage : undefined);
+        const usage = e.usage ?? sums.turn ?? sums.call;
         const parts = [formatDuration(e.durationMs)];
         const t = e.turns ?? (turns || undefined);
         if (t !== undefined) parts.push(`${t} turn${t === 1 ? '' : 's'}`);

@@ -43,6 +43,18 @@ describe('omnigent run', () => {
     expect(r.stdout).toMatch(/ok completed .*1 turn/);
   });
 
+  it('regression: without run totals the summary line sums every model call (not the last one)', async () => {
+    const dir = scratch();
+    const t = transcript(dir, 't.jsonl', [
+      session,
+      { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 1000, cacheRead: 800, output: 10 },
+      { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 2000, cacheRead: 1000, output: 30 },
+      { type: 'result', ok: true },
+    ]);
+    const r = await runCli(['run', '-H', 'fake', 'x'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
+    expect(r.stdout).toMatch(/ok completed .*2 turns · tokens in 3,000 \(cache 1,800\) · out 40/);
+  });
+
   it('reads the prompt from stdin with "-"', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', [session, { $fake: 'echo-prompt' }]);
