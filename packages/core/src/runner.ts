@@ -33,6 +33,8 @@ export interface RunOptions {
   extraEnv?: Record<string, string>;
   /** Workflow step id stamped on every event. */
   step?: string;
+  /** After the harness exits, how long its stdout may stay open (held by a background child). Default: 2000 ms. */
+  pipeGraceMs?: number;
 }
 
 /** A running harness: iterate its events, or await its terminal event. */
@@ -265,6 +267,17 @@ export function startRun(options: RunOptions): HarnessRun {
         })
       : Promise.resolve();
 
+    // A background process the harness started may keep our stdout pipe open after the harness
+    // itself exited; once it has exited, give the pipe a short grace to drain, then stop reading
+    // so the run ends (the orphan is left alone: it may be a server the agent meant to start).
+    child.once('exit', () => {
+      const grace = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, options.pipeGraceMs ?? 2000);
+      grace.unref();
+      void stdoutDone.then(() => clearTimeout(grace));
+    });
     const res = await child;
     await stdoutDone;
     framer.end();

@@ -126,7 +126,8 @@ function promptFrom(argv: string[]): string {
  * Run the fake harness. Besides plain lines, a transcript may hold directives, objects with a
  * `$fake` key that are acted on instead of printed:
  * `{"$fake":"sleep","ms":100}`, `{"$fake":"write","path":"a.txt","content":"x"}` (relative to the
- * cwd), `{"$fake":"echo-prompt"}` (prints `{"type":"message","role":"assistant","text":<prompt>}`).
+ * cwd), `{"$fake":"echo-prompt"}` (prints `{"type":"message","role":"assistant","text":<prompt>}`),
+ * `{"$fake":"orphan","ms":30000}` (starts a `sleep` that inherits stdout and outlives the fake).
  */
 export async function runFakeHarness(argv: string[], env: NodeJS.ProcessEnv): Promise<never> {
   const opts = parseFakeOptions(argv, env);
@@ -168,6 +169,11 @@ export async function runFakeHarness(argv: string[], env: NodeJS.ProcessEnv): Pr
       const file = resolve(directive.path);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, directive.content ?? '');
+    } else if (directive?.$fake === 'orphan') {
+      // a background child that inherits stdout and outlives the harness (like `npm run dev &`)
+      const c = spawn('sleep', [String(directive.ms ? directive.ms / 1000 : 30)], { stdio: ['ignore', 'inherit', 'inherit'] });
+      c.unref();
+      if (c.pid && opts.pidFile) writeFileSync(opts.pidFile, [...pids, c.pid].join('\n') + '\n');
     } else if (directive?.$fake === 'echo-prompt') {
       await write(JSON.stringify({ type: 'message', role: 'assistant', text: prompt }) + '\n');
     } else await write(line + '\n');

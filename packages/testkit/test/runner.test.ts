@@ -128,6 +128,19 @@ describe('core runner against the fake harness', () => {
     expect(pidsFrom(pidFile).filter(isAlive)).toEqual([]);
   });
 
+  it('regression: a background child holding stdout open does not keep the run from ending after the harness exits', async () => {
+    const pidFile = join(dir, 'orphan.pids');
+    const { events, terminal } = await run({ transcript: transcript([session, { $fake: 'orphan', ms: 60_000 }, { type: 'result', ok: true }]), pidFile }, { inactivityMs: 30_000 });
+    assertRunInvariants(events);
+    expect(terminal.type).toBe('run.completed');
+    const pids = pidsFrom(pidFile);
+    // the orphan (a server the agent may have meant to start) is left alone; clean it up here
+    for (const p of pids.slice(1)) {
+      expect(isAlive(p)).toBe(true);
+      process.kill(p, 'SIGKILL');
+    }
+  });
+
   it('a binary that cannot be started ends in run.failed reason error', async () => {
     const { events, terminal } = await run({}, { bin: join(dir, 'does-not-exist') });
     assertRunInvariants(events);
