@@ -110,6 +110,7 @@ export class RunTracer {
   private readonly tools = new Map<string, ToolRecord>();
   private sessionId: string | undefined;
   private sessionModel: string | undefined;
+  private sessionProvider: string | undefined;
   private runUsage: (TokenUsage & { source?: string; confidence?: string }) | undefined;
   private warnings = 0;
   private ended = false;
@@ -172,6 +173,11 @@ export class RunTracer {
       case 'session.started': {
         const attrs: Attributes = {};
         setIf(attrs, GEN_AI.agentVersion, event.harnessVersion);
+        // harnesses whose provider varies (Pi) name it on the session; a fixed plugin provider wins
+        if (!this.info.provider && event.provider) {
+          this.sessionProvider = event.provider;
+          attrs[GEN_AI.providerName] = event.provider;
+        }
         if (event.model) {
           this.sessionModel = event.model;
           attrs[GEN_AI.responseModel] = event.model;
@@ -420,7 +426,7 @@ export class RunTracer {
   /** One `chat {model}` span from `scope.cursor` (or `start`) to `end`, carrying the pending content. */
   private chat(
     scope: AgentScope,
-    usage: TokenUsage & { scope: string; source?: string | undefined; confidence?: string | undefined; model?: string; callId?: string },
+    usage: TokenUsage & { scope: string; source?: string | undefined; confidence?: string | undefined; model?: string; provider?: string; callId?: string },
     end: Date,
     start?: Date,
   ): void {
@@ -430,7 +436,7 @@ export class RunTracer {
       [MLFLOW.spanType]: 'CHAT_MODEL' satisfies MlflowSpanType,
       [OMNIGENT.usageScope]: usage.scope,
     };
-    setIf(attrs, GEN_AI.providerName, this.info.provider);
+    setIf(attrs, GEN_AI.providerName, usage.provider ?? this.info.provider ?? this.sessionProvider);
     setIf(attrs, GEN_AI.requestModel, this.info.request.model ?? model);
     setIf(attrs, GEN_AI.responseModel, model);
     setIf(attrs, GEN_AI.responseId, usage.callId);

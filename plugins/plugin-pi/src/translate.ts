@@ -85,7 +85,7 @@ function onAssistantEnd(m: PiAssistantMessage, state: PiState): NonTerminalDraft
   const streamed = [...state.streamedText.entries()].sort(([a], [b]) => a - b).map(([, t]) => t).join('');
   const text = final.length >= streamed.length || !streamed.startsWith(final) ? final : streamed;
   if (text.length > 0) {
-    out.push({ type: 'message', role: 'assistant', text, ...(model ? { model } : {}) });
+    out.push({ type: 'message', role: 'assistant', text, ...(model ? { model } : {}), ...(m.provider ? { provider: m.provider } : {}) });
     state.answer = text;
   }
   const usage = piCallUsage(m, state.pricesConfigured);
@@ -99,6 +99,7 @@ function onAssistantEnd(m: PiAssistantMessage, state: PiState): NonTerminalDraft
       confidence: 'exact',
       ...usage,
       ...(model ? { model } : {}),
+      ...(m.provider ? { provider: m.provider } : {}),
       ...(m.responseId ? { callId: m.responseId } : {}),
     });
   }
@@ -169,6 +170,7 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
           ...(id ? { sessionId: id } : {}),
           cwd: typeof r.cwd === 'string' ? r.cwd : (state.request.cwd ?? process.cwd()),
           ...(state.request.model ? { model: state.request.model } : {}),
+          ...(provider ? { provider } : {}),
           details: {
             ...(typeof r.version === 'number' ? { sessionFormat: r.version } : {}),
             ...(provider ? { provider } : {}),
