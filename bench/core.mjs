@@ -37,14 +37,9 @@ const helpMs = timeCommand([cli, '--help'], runs);
 const versionMs = timeCommand([cli, '--version'], runs);
 
 // 2. throughput: 100,000 real Claude Code stream-json lines through framer + translate + bus
-const fixture = join(root, '../shared/fixtures/claude-code/include-partial-messages/stdout.jsonl');
-const localFixture = join(root, 'plugins/plugin-claude-code/test/fixtures');
-let sourceLines;
-try {
-  sourceLines = readFileSync(fixture, 'utf8').split('\n').filter(Boolean);
-} catch {
-  sourceLines = readFileSync(join(localFixture, 'include-partial-messages.jsonl'), 'utf8').split('\n').filter(Boolean);
-}
+// a real Claude Code transcript (recorded from claude 2.1.197, copied into the plugin's fixtures)
+const fixture = join(root, 'plugins/plugin-claude-code/test/fixtures/shared/include-partial-messages.jsonl');
+const sourceLines = readFileSync(fixture, 'utf8').split('\n').filter(Boolean);
 const N = 100_000;
 const lines = [];
 for (let i = 0; lines.length < N; i++) lines.push(sourceLines[i % sourceLines.length]);
