@@ -5,11 +5,48 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   return Boolean(stream.isTTY);
 }
 
-/** Write to stdout, waiting for the pipe to drain (so nothing is lost before exit). */
+let stdoutClosed = false;
+const closedListeners = new Set<() => void>();
+
+/** True once the reader of stdout went away (`omnigent run --json | head -1`). */
+export function isStdoutClosed(): boolean {
+  return stdoutClosed;
+}
+
+/**
+ * Call `listener` when the reader of stdout goes away (EPIPE). Commands that run harnesses use it
+ * to stop them; with no listener the process exits quietly. Returns the unsubscribe.
+ */
+export function onStdoutClosed(listener: () => void): () => void {
+  closedListeners.add(listener);
+  return () => closedListeners.delete(listener);
+}
+
+/** Route EPIPE on stdout to {@link onStdoutClosed} listeners instead of crashing. Called once at start-up. */
+export function watchStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    if (closedListeners.size === 0) process.exit(process.exitCode ?? 0);
+    for (const l of closedListeners) l();
+  });
+}
+
+/** Write to stdout, waiting for the pipe to drain (so nothing is lost before exit); a no-op once the reader is gone. */
 export function writeOut(text: string): Promise<void> {
+  if (stdoutClosed) return Promise.resolve();
   return new Promise((resolve) => {
     if (process.stdout.write(text)) resolve();
-    else process.stdout.once('drain', () => resolve());
+    else {
+      const done = (): void => {
+        process.stdout.off('drain', done);
+        unsubscribe();
+        resolve();
+      };
+      const unsubscribe = onStdoutClosed(done);
+      process.stdout.once('drain', done);
+    }
   });
 }
 

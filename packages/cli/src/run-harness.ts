@@ -10,6 +10,7 @@ import {
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
 import { loadHarnessPlugin } from './plugins.js';
+import { harnessVersion } from './harness-version.js';
 import { SINKS } from './sinks/index.js';
 import type { RunContext, RunSink, SinkFactory, WorkflowStepContext } from './sinks/types.js';
 
@@ -80,6 +81,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     resolveFrom: [...(loaded.dir ? [loaded.dir] : []), cwd],
     ...(options.env ? { env: options.env } : {}),
   });
+  const version = await harnessVersion(loaded.plugin, bin.path, options.env ?? process.env);
   const runId = options.runId ?? randomUUID();
   const ctx: RunContext = {
     runId,
@@ -117,6 +119,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     ...(options.signal ? { signal: options.signal } : {}),
     ...(idle !== undefined ? { inactivityMs: idle } : {}),
     extraEnv,
+    ...(version ? { harnessVersion: version } : {}),
     ...(options.workflow ? { step: options.workflow.step } : {}),
   });
   const terminal = await run.result();

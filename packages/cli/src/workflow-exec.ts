@@ -57,6 +57,9 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // the reader of our output went away (`| head`): cancel the harnesses instead of leaving them running
+  const { onStdoutClosed } = await import('./io.js');
+  const offClosed = onStdoutClosed(() => controller.abort());
 
   const { randomUUID } = await import('node:crypto');
   const workflowRunId = randomUUID();
@@ -134,6 +137,7 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
     });
   } finally {
     if (timer) clearInterval(timer);
+    offClosed();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -129,6 +129,37 @@ describe('omnigent run', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  it('regression: `omnigent run --json | head -1` neither crashes on EPIPE nor leaves the harness running', async () => {
+    const dir = scratch();
+    const t = transcript(dir, 't.jsonl', [session, ...Array.from({ length: 50 }, (_, i) => ({ type: 'status', message: `tick ${i}` }))]);
+    const pidFile = join(dir, 'pids');
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./helpers.js');
+    const result = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'run', '-H', 'fake', '--json', 'x'], {
+        cwd: dir,
+        env: { ...process.env, OMNIGENT_STORE: join(dir, '.store'), OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_DELAY_MS: '20', OMNIGENT_FAKE_HANG: '1', OMNIGENT_FAKE_PID_FILE: pidFile },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let first = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // like `head -1`: read one line, then close our end of the pipe
+      child.stdout.once('data', (d: Buffer) => {
+        first = d.toString().split('\n')[0]!;
+        child.stdout.destroy();
+      });
+      child.on('close', (code) => resolve({ code, stderr, first }));
+    });
+    expect(JSON.parse(result.first).type).toBe('session.started');
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.code).toBe(130);
+    const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+});
+
 describe('configuration errors', () => {
   it('name the file, the line and the key, and exit 2', async () => {
     const dir = scratch();

@@ -33,6 +33,8 @@ export interface RunOptions {
   extraEnv?: Record<string, string>;
   /** Workflow step id stamped on every event. */
   step?: string;
+  /** The harness CLI's version, filled into `session.started` when the harness does not report it. */
+  harnessVersion?: string;
   /** After the harness exits, how long its stdout may stay open (held by a background child). Default: 2000 ms. */
   pipeGraceMs?: number;
 }
@@ -78,7 +80,10 @@ export function startRun(options: RunOptions): HarnessRun {
   let terminalSent = false;
 
   const publish = (draft: EventDraft): OmnigentEvent => {
-    if (draft.type === 'session.started' && draft.sessionId) sessionId = draft.sessionId;
+    if (draft.type === 'session.started') {
+      if (draft.sessionId) sessionId = draft.sessionId;
+      if (!draft.harnessVersion && options.harnessVersion) draft = { ...draft, harnessVersion: options.harnessVersion };
+    }
     const event = {
       ...draft,
       runId,

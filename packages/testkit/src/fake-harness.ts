@@ -130,6 +130,11 @@ function promptFrom(argv: string[]): string {
  * `{"$fake":"orphan","ms":30000}` (starts a `sleep` that inherits stdout and outlives the fake).
  */
 export async function runFakeHarness(argv: string[], env: NodeJS.ProcessEnv): Promise<never> {
+  if (argv[0] === '--version') {
+    // like a real CLI: `omnigent doctor` and the version cache ask this
+    process.stdout.write(`omnigent-fake-harness ${env.OMNIGENT_FAKE_VERSION ?? '0.0.0-fake'}\n`);
+    process.exit(0);
+  }
   const opts = parseFakeOptions(argv, env);
   const pids: number[] = [process.pid];
   if (opts.ignoreSigterm) process.on('SIGTERM', () => undefined);

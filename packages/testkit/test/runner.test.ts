@@ -63,6 +63,19 @@ describe('core runner against the fake harness', () => {
     expect(terminal.type === 'run.completed' && terminal.result).toBe('Hello');
   });
 
+  it('fills harnessVersion into session.started when the harness does not report one, and never overrides it', async () => {
+    const bare = { type: 'session.started', cwd: '/w' };
+    const run1 = startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'go' }, harnessVersion: '0.169.0', extraEnv: fakeHarnessEnv({ transcript: transcript([bare]) }) });
+    const run2 = startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'go' }, harnessVersion: '0.169.0', extraEnv: fakeHarnessEnv({ transcript: transcript([{ ...bare, harnessVersion: '2.1.197' }]) }) });
+    const first = async (r: typeof run1) => {
+      for await (const e of r) if (e.type === 'session.started') return e.harnessVersion;
+      return undefined;
+    };
+    expect(await first(run1)).toBe('0.169.0');
+    expect(await first(run2)).toBe('2.1.197');
+    await Promise.all([run1.result(), run2.result()]);
+  });
+
   it('a non-zero exit with no terminal line fails with the exit code and the stderr tail', async () => {
     const { events, terminal } = await run({ transcript: transcript([session]), exitCode: 3, stderr: 'Error: API key missing\nset FOO_API_KEY' });
     assertRunInvariants(events);

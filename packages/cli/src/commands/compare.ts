@@ -37,14 +37,14 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
         const tools = s.toolFigures(runs);
         if (argv.json) await writeOut(`${JSON.stringify({ runs: runs.length, tools }, null, 2)}\n`);
         else if (argv.csv) await writeOut(s.toolCsv(tools));
-        else await writeOut(runs.length ? s.renderToolTable(tools) : `No stored runs match (store: ${store.dir}).\n`);
+        else await writeOut(runs.length ? s.renderToolTable(tools) : s.noRunsText(store.dir, store.all().length));
         return;
       }
       const dimensions = by as Array<'harness' | 'model' | 'step'>;
       const groups = s.compareRuns(runs, dimensions);
       if (argv.json) await writeOut(`${JSON.stringify({ by: dimensions, runs: runs.length, groups }, null, 2)}\n`);
       else if (argv.csv) await writeOut(s.compareCsv(groups, dimensions));
-      else await writeOut(runs.length ? s.renderCompareTable(groups, dimensions, argv.top) : `No stored runs match (store: ${store.dir}).\n`);
+      else await writeOut(runs.length ? s.renderCompareTable(groups, dimensions, argv.top) : s.noRunsText(store.dir, store.all().length));
     } catch (error) {
       printError(error);
       process.exitCode = exitCodeForError(error);

@@ -134,6 +134,9 @@ async function runMatrix(argv: MatrixArgs): Promise<number> {
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // the reader of our output went away (`| head`): cancel the harnesses instead of leaving them running
+  const { onStdoutClosed } = await import('../io.js');
+  const offClosed = onStdoutClosed(() => controller.abort());
 
   /** An isolated checkout for one combination, and how to remove it. */
   const isolate = async (c: MatrixCombination): Promise<{ workdir: string; root: string; remove: () => Promise<void> }> => {
@@ -214,6 +217,7 @@ async function runMatrix(argv: MatrixArgs): Promise<number> {
   try {
     await Promise.all(Array.from({ length: Math.min(argv.concurrency, mine.length) }, () => worker()));
   } finally {
+    offClosed();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

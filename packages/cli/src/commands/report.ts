@@ -27,6 +27,7 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       const { resolve } = await import('node:path');
       const s = await import('@omnigent/store');
       const { openStoreFor } = await import('./runs.js');
+      if (!argv.html) throw new s.StoreQueryError('--html needs the file to write, e.g. --html report.html');
       const by = s.splitList(argv.by) ?? ['harness', 'model'];
       const bad = by.find((d) => !['harness', 'model', 'step'].includes(d));
       if (bad) throw new s.StoreQueryError(`--by expects harness, model and/or step, got "${bad}"`);
@@ -45,8 +46,15 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
         ...(filterText ? { filterText } : {}),
       });
       const out = resolve(argv.html);
-      writeFileSync(out, html);
+      try {
+        writeFileSync(out, html);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+        throw new s.StoreQueryError(`cannot write the report to ${out}: ${why}`, 'Give --html a file path in a directory that exists, e.g. --html report.html');
+      }
       await writeOut(`wrote ${out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
+      if (!runs.length) process.stderr.write(s.noRunsText(store.dir, store.all().length));
     } catch (error) {
       printError(error);
       process.exitCode = exitCodeForError(error);

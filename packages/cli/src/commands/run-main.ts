@@ -1,7 +1,7 @@
 import { UsageError, type OmnigentEvent, type RunRequest } from '@omnigent/core';
 import { loadConfig } from '../config.js';
 import { EXIT, exitCodeFor, exitCodeForError } from '../exit-codes.js';
-import { printError, readStdin, useColor, writeOut } from '../io.js';
+import { onStdoutClosed, printError, readStdin, useColor, writeOut } from '../io.js';
 import { createRenderer } from '../render.js';
 import { runHarness } from '../run-harness.js';
 import type { RunArgs } from './run.js';
@@ -53,6 +53,8 @@ export async function runMain(argv: RunArgs): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // the reader of our output went away (`| head`): stop the harness like an interrupt, never leave it running
+  const offClosed = onStdoutClosed(() => controller.abort());
   try {
     const config = await loadConfig(process.cwd(), argv.config);
     const harness = argv.harness ?? config.config.defaults?.harness;
@@ -62,7 +64,7 @@ export async function runMain(argv: RunArgs): Promise<number> {
     let onEvent: (e: OmnigentEvent) => void | Promise<void>;
     if (json) onEvent = (e) => writeOut(`${JSON.stringify(e)}\n`);
     else {
-      const render = createRenderer({ write: (t) => process.stdout.write(t), color: useColor() });
+      const render = createRenderer({ write: (t) => void writeOut(t), color: useColor() });
       onEvent = render;
     }
     const { terminal } = await runHarness({
@@ -82,6 +84,7 @@ export async function runMain(argv: RunArgs): Promise<number> {
     printError(error);
     return exitCodeForError(error);
   } finally {
+    offClosed();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

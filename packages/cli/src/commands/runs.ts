@@ -63,6 +63,9 @@ export async function openStoreFor(argv: RunFilterArgs): Promise<{
   const known = ['completed', 'failed', 'interrupted', 'running'];
   const bad = status?.find((s) => !known.includes(s));
   if (bad) throw new StoreQueryError(`--status expects one of ${known.join(', ')}, got "${bad}"`);
+  if (argv.limit !== undefined && (!Number.isInteger(argv.limit) || argv.limit < 1)) {
+    throw new StoreQueryError(`--limit expects a whole number of at least 1${Number.isNaN(argv.limit) ? '' : `, got ${argv.limit}`}`, 'e.g. --limit 20');
+  }
   const harness = splitList(argv.harness);
   const model = splitList(argv.model);
   const tags = splitList(argv.tag);
@@ -127,10 +130,10 @@ export const runsCommand: CommandModule<GlobalArgs, RunsArgs> = {
     const { exitCodeForError } = await import('../exit-codes.js');
     try {
       const { store, filter } = await openStoreFor(argv);
-      const { renderRunsTable } = await import('@omnigent/store');
+      const { renderRunsTable, noRunsText } = await import('@omnigent/store');
       const runs = store.list(filter);
       if (argv.json) await writeOut(`${JSON.stringify(runs, null, 2)}\n`);
-      else if (runs.length === 0) await writeOut(`No stored runs match (store: ${store.dir}).\n`);
+      else if (runs.length === 0) await writeOut(noRunsText(store.dir, store.all().length));
       else await writeOut(renderRunsTable(runs));
     } catch (error) {
       printError(error);
