@@ -132,7 +132,8 @@ export function renderToolTable(tools: ToolFigure[]): string {
 
 function csvCell(v: string | number | boolean | undefined): string {
   if (v === undefined) return '';
-  const s = String(v);
+  // 12 significant digits drop float noise (0.0033099999999999996 -> 0.00331) and keep every real digit
+  const s = typeof v === 'number' ? String(Number(v.toPrecision(12))) : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -192,4 +193,12 @@ export function renderRunsTable(runs: RunSummary[]): string {
     ];
   });
   return renderTable(['ID', 'STARTED', 'HARNESS', 'MODEL', 'STATUS', 'TIME', 'TOKENS IN/OUT', 'COST', 'TOOLS', 'TAGS'], rows, ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'left']);
+}
+
+/** What `runs`, `compare` and `report` say when no run matched: an empty store says how to fill it, a filtered one what it holds. */
+export function noRunsText(dir: string, stored: number): string {
+  if (stored === 0) {
+    return `No runs recorded yet (store: ${dir}).\n  \`omnigent run\`, \`omnigent workflow run\` and \`omnigent demo\` record runs; OMNIGENT_STORE or store.path in the config picks another store.\n`;
+  }
+  return `No stored run matches these filters (the store at ${dir} holds ${stored} run${stored === 1 ? '' : 's'}).\n`;
 }

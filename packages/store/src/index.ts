@@ -30,8 +30,9 @@ export {
   renderRunsTable,
   compareCsv,
   toolCsv,
+  noRunsText,
 } from './format.js';
 export { renderRunHeader, renderTimeline } from './timeline.js';
-export { StoreQueryError } from './errors.js';
+export { StoreAccessError, StoreQueryError } from './errors.js';
 export type { HtmlReportInput } from './report-html.js';
 export { renderHtmlReport } from './report-html.js';

@@ -24,16 +24,16 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 const CSS = `
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--ok:#2f81f7;--bad:#cf222e;--warn:#9a6700;--alt:#8250df;--bg:#fff;--card:#f6f8fa}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
+main{max-width:1240px;margin:0 auto;padding:24px}h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
 .meta{color:var(--muted)}table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 th:first-child,td:first-child,td.l,th.l{text-align:left}th{background:var(--card);font-weight:600}.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:16px}
-figure svg,svg.timeline{width:100%;height:auto;display:block}td.tools{white-space:normal;text-align:left;min-width:220px}
+figure svg,svg.timeline{width:100%;height:auto;display:block}td.tools{white-space:normal;text-align:left;min-width:180px}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:12px}figcaption{font-weight:600;margin-bottom:6px}
 svg text{font:12px system-ui,sans-serif;fill:var(--fg)}svg .muted{fill:var(--muted)}.bar{fill:var(--ok)}.bar.out{fill:var(--alt)}.bar.cost{fill:var(--warn)}.whisker{stroke:var(--fg);stroke-width:1.5}
 .tool{fill:var(--ok)}.tool.err{fill:var(--bad)}.tool.sub{opacity:.75}.turn{stroke:var(--line);stroke-dasharray:3 3}
 details{border:1px solid var(--line);border-radius:6px;margin:6px 0;background:var(--bg)}summary{cursor:pointer;padding:6px 10px;font-variant-numeric:tabular-nums}
 details[open] summary{border-bottom:1px solid var(--line)}.run-body{padding:8px 10px;overflow-x:auto}.status-completed{color:#1a7f37}.status-failed{color:var(--bad)}.status-interrupted,.status-running{color:var(--warn)}
-.notes{color:var(--muted);font-size:12px}input[type=search]{padding:4px 8px;width:320px;border:1px solid var(--line);border-radius:4px}
+.notes{color:var(--muted);font-size:12px}.table-wrap{overflow-x:auto}input[type=search]{padding:4px 8px;width:320px;border:1px solid var(--line);border-radius:4px}
 `;
 
 // Filters the run list as you type; no network, no libraries.
@@ -50,8 +50,19 @@ interface BarRow {
   whisker?: number;
 }
 
+// Average width of a 12px system-ui character, to size the label column of a chart.
+const CHAR_W = 6.8;
+const LABEL_MAX_W = 300;
+
+/** `label` cut with … to fit `width` px (the full label stays in the bar's tooltip). */
+function fitLabel(label: string, width: number): string {
+  const max = Math.floor(width / CHAR_W);
+  return label.length <= max ? label : `${label.slice(0, Math.max(1, max - 1))}…`;
+}
+
 function barChart(id: string, title: string, rows: BarRow[], cls = ''): string {
-  const labelW = 170;
+  // wide enough for the longest label (up to a cap), so group names are never clipped at the left edge
+  const labelW = Math.min(LABEL_MAX_W, Math.max(80, Math.ceil(Math.max(0, ...rows.map((r) => r.label.length)) * CHAR_W) + 16));
   const barW = 260;
   const rowH = 26;
   const width = labelW + barW + 150;
@@ -64,7 +75,7 @@ function barChart(id: string, title: string, rows: BarRow[], cls = ''): string {
     const wx = r.whisker === undefined ? undefined : labelW + (r.whisker / max) * barW;
     const whisker = wx === undefined || r.value === undefined ? '' : `<line class="whisker" x1="${(labelW + w).toFixed(1)}" x2="${wx.toFixed(1)}" y1="${y + rowH / 2 - 1}" y2="${y + rowH / 2 - 1}"/><line class="whisker" x1="${wx.toFixed(1)}" x2="${wx.toFixed(1)}" y1="${y + 7}" y2="${y + rowH - 9}"/>`;
     const textX = labelW + Math.max(w, wx !== undefined ? wx - labelW : 0) + 6;
-    return `<text x="${labelW - 8}" y="${y + rowH / 2 + 3}" text-anchor="end">${esc(r.label)}</text>${bar}${whisker}<text class="value${r.value === undefined ? ' muted' : ''}" x="${textX.toFixed(1)}" y="${y + rowH / 2 + 3}">${esc(r.text)}</text>`;
+    return `<text x="${labelW - 8}" y="${y + rowH / 2 + 3}" text-anchor="end">${esc(fitLabel(r.label, labelW - 12))}<title>${esc(r.label)}</title></text>${bar}${whisker}<text class="value${r.value === undefined ? ' muted' : ''}" x="${textX.toFixed(1)}" y="${y + rowH / 2 + 3}">${esc(r.text)}</text>`;
   });
   return `<figure id="${id}"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg></figure>`;
 }
@@ -81,7 +92,18 @@ function groupTable(groups: CompareGroup[], by: GroupDimension[]): string {
     const top = g.tools.slice(0, 3).map((t) => `${t.name} ×${t.calls} (${formatMs(t.medianMs)}, ${formatPercent(t.errorRate)} err)`).join(' · ');
     return `<tr>${dims.join('')}${figures.join('')}<td class="tools">${esc(top || UNKNOWN)}</td></tr>`;
   });
-  return `<table id="groups"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  // a wide table scrolls inside its box instead of pushing the whole page sideways
+  return `<div class="table-wrap"><table id="groups"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/** What a tool call acted on, for its timeline label: a path, a command or a pattern, cut short. */
+function toolTarget(input: unknown): string {
+  if (!input || typeof input !== 'object') return '';
+  const o = input as Record<string, unknown>;
+  const v = ['file_path', 'path', 'command', 'cmd', 'pattern', 'url', 'query'].map((k) => o[k]).find((x) => typeof x === 'string') as string | undefined;
+  if (!v) return '';
+  const one = v.replace(/\s+/g, ' ').trim();
+  return one.length > 24 ? `${one.slice(0, 23)}…` : one;
 }
 
 /** SVG Gantt of one run: a row per tool call (sub-agent calls indented), dashed lines at turn starts. */
@@ -116,7 +138,8 @@ function timelineSvg(run: RunSummary, events: OmnigentEvent[]): string {
     const cls = `tool${c?.isError ? ' err' : ''}${d ? ' sub' : ''}`;
     const w = Math.max(2, x(end) - x(begin));
     const tip = `${s.name}: ${c ? (c.isError ? 'failed' : 'ok') : 'no result'} ${formatMs(end - begin)}`;
-    parts.push(`<text x="${8 + d * 14}" y="${y + 12}">${esc(s.name)}</text><rect class="${cls}" x="${x(begin).toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${rowH - 5}"><title>${esc(tip)}</title></rect>`);
+    const target = toolTarget(s.input);
+    parts.push(`<text x="${8 + d * 14}" y="${y + 12}">${esc(s.name)}${target ? `<tspan class="muted"> ${esc(target)}</tspan>` : ''}</text><rect class="${cls}" x="${x(begin).toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${rowH - 5}"><title>${esc(tip)}</title></rect>`);
   });
   if (!starts.length) parts.push(`<text class="muted" x="8" y="14">no tool calls</text>`);
   const axisY = height - 6;
@@ -125,7 +148,7 @@ function timelineSvg(run: RunSummary, events: OmnigentEvent[]): string {
 }
 
 function runDetails(run: RunSummary, events: OmnigentEvent[] | undefined): string {
-  const head = `<span class="l">${esc(run.id.slice(0, 8))}</span> · ${esc(formatLocalTime(run.startedAt))} · <b>${esc(run.harness)}</b> · ${esc(run.model ?? run.requestedModel ?? UNKNOWN)} · <span class="status-${run.status}">${esc(formatStatus(run))}</span> · ${esc(formatMs(run.durationMs))} · ${esc(formatRunUsage(run.usage))} · ${run.toolCalls ?? 0} tool calls`;
+  const head = `<span class="l">${esc(run.id.slice(0, 8))}</span> · ${esc(formatLocalTime(run.startedAt))} · <b>${esc(run.harness)}</b> · ${esc(run.model ?? run.requestedModel ?? UNKNOWN)} · <span class="status-${run.status}">${esc(formatStatus(run))}</span> · ${esc(formatMs(run.durationMs))} · ${esc(formatRunUsage(run.usage))} · ${run.toolCalls === undefined ? `tool calls ${UNKNOWN}` : `${run.toolCalls} tool call${run.toolCalls === 1 ? '' : 's'}`}`;
   const facts = [
     `cwd ${run.cwd}${run.git ? ` (git ${run.git.commit.slice(0, 10)})` : ''}`,
     ...(run.tags.length ? [`tags ${run.tags.join(', ')}`] : []),
@@ -133,7 +156,9 @@ function runDetails(run: RunSummary, events: OmnigentEvent[] | undefined): strin
     ...(run.message ? [run.message] : []),
     ...(run.prompt ? [`prompt: ${run.prompt}`] : []),
   ];
-  const body = events ? timelineSvg(run, events) : '<p class="notes">timeline not drawn (only the newest runs get one)</p>';
+  const body = events
+    ? `${timelineSvg(run, events)}<p class="notes">Tool calls from the start of the run (0) to its end; dashed lines: turn starts; red: failed calls. Hover a bar for its time.</p>`
+    : '<p class="notes">timeline not drawn (only the newest runs get one)</p>';
   return `<details data-run="${esc(run.id)}"><summary>${head}</summary><div class="run-body"><p class="notes">${facts.map(esc).join('<br>')}</p>${body}</div></details>`;
 }
 
@@ -157,7 +182,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   ];
   const notes = Object.entries(FIGURE_NOTES).map(([k, v]) => `<b>${esc(k)}</b> ${esc(v)}`).join(' · ');
   const runs = input.runs.map((r, i) => runDetails(r, i < limit ? input.events(r.id) : undefined));
-  const generated = (input.generatedAt ?? new Date()).toISOString();
+  const generated = `${(input.generatedAt ?? new Date()).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head>
 <body><main>

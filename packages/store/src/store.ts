@@ -2,7 +2,7 @@ import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
-import { StoreQueryError } from './errors.js';
+import { StoreAccessError, StoreQueryError } from './errors.js';
 import { matchesFilter, type RunFilter } from './filter.js';
 import { appendRecord, readIndex } from './index-file.js';
 import { RunRecorder } from './recorder.js';
@@ -96,7 +96,13 @@ export class RunStore {
 
   /** Every run, newest first. Runs whose process died are marked interrupted (and the index is told). */
   all(): RunSummary[] {
-    const { ended, open } = readIndex(this.indexFile, join(this.dir, 'index.cache.json'));
+    let index: ReturnType<typeof readIndex>;
+    try {
+      index = readIndex(this.indexFile, join(this.dir, 'index.cache.json'));
+    } catch (error) {
+      throw new StoreAccessError(this.dir, error);
+    }
+    const { ended, open } = index;
     const out: RunSummary[] = [...ended.values()];
     if (open.size) {
       const host = hostname();
@@ -143,7 +149,7 @@ export class RunStore {
       return parseEvents(readFileSync(this.eventsFile(id), 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      throw new StoreAccessError(this.dir, error);
     }
   }
 

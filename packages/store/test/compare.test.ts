@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareCsv, compareRuns, openStore, quantile, renderCompareTable, toolFigures } from '../src/index.js';
+import { compareCsv, compareRuns, noRunsText, openStore, quantile, renderCompareTable, toolCsv, toolFigures, type RunSummary } from '../src/index.js';
 import { fixtureStore } from './helpers.js';
 
 describe('quantile', () => {
@@ -89,5 +89,30 @@ describe('compare on the fixture runs (figures worked out by hand)', () => {
     expect(col('input_tokens_partial')).toBe('true');
     expect(col('output_tokens_total')).toBe('');
     expect(col('median_duration_ms')).toBe('5000');
+  });
+});
+
+describe('CSV numbers', () => {
+  it('carry no float noise (regression: 0.0033099999999999996, 1410.3000000000002)', () => {
+    const run = (id: string, costUsd: number, durationMs: number): RunSummary => ({
+      id, harness: 'h', startedAt: '2026-01-01T00:00:00.000Z', cwd: '/w', tags: [], status: 'completed', durationMs,
+      usage: { input: 1, output: 1, costUsd, confidence: 'exact' }, toolCalls: 1, toolErrors: 0, tools: { Bash: { calls: 1, errors: 0, durations: [durationMs] } },
+    });
+    // 0.1 + 0.2 is 0.30000000000000004 in floating point; the p90 of 738 and 1.5s interpolates to 1410.3000000000002
+    const runs = [run('a', 0.1, 738), run('b', 0.2, 1485)];
+    const [header, row] = compareCsv(compareRuns(runs, ['harness']), ['harness']).trim().split('\n').map((l) => l.split(','));
+    const col = (name: string): string => row![header!.indexOf(name)]!;
+    expect(col('cost_usd_total')).toBe('0.3');
+    expect(col('cost_usd_mean')).toBe('0.15');
+    expect(col('p90_duration_ms')).toBe('1410.3');
+    expect(toolCsv(toolFigures(runs)).trim().split('\n')[1]).toBe('Bash,2,2,1,1111.5,1410.3,0,0');
+  });
+});
+
+describe('noRunsText', () => {
+  it('tells an empty store (how to fill it) from filters that matched nothing (what the store holds)', () => {
+    expect(noRunsText('/s', 0)).toContain('No runs recorded yet (store: /s).');
+    expect(noRunsText('/s', 0)).toContain('omnigent run');
+    expect(noRunsText('/s', 7)).toBe('No stored run matches these filters (the store at /s holds 7 runs).\n');
   });
 });

@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OmnigentEvent } from '@omnigent/core';
 import { describe, expect, it } from 'vitest';
-import { CACHE_REFRESH_BYTES, openStore, parseSince, readGitState, resolveStoreDir, type RunStart } from '../src/index.js';
+import { CACHE_REFRESH_BYTES, StoreAccessError, openStore, parseSince, readGitState, resolveStoreDir, type RunStart } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const base = { runId: 'r', harness: 'fake' };
@@ -119,6 +119,29 @@ describe('RunStore', () => {
     const store = openStore(tempDir());
     store.begin(start('reused-pid', { pid: process.pid, pidStart: '1' }));
     expect(store.find('reused')).toMatchObject({ status: 'interrupted', reason: 'killed' });
+  });
+
+  it('a store path that is a file, or whose index cannot be read, fails with the path and what to do (exit 2), not a raw ENOTDIR', () => {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, 'x');
+    const err = (() => {
+      try {
+        openStore(file).list();
+      } catch (e) {
+        return e as StoreAccessError;
+      }
+      throw new Error('expected list() to throw');
+    })();
+    expect(err).toBeInstanceOf(StoreAccessError);
+    expect(err.message).toBe(`cannot read the run store at ${file}: it is not a directory`);
+    expect(err.code).toBe('CONFIG');
+    expect(err.hint).toContain('OMNIGENT_STORE');
+    // index.jsonl being a directory is reported the same way
+    const dir = tempDir();
+    mkdirSync(join(dir, 'index.jsonl'));
+    expect(() => openStore(dir).all()).toThrow(`cannot read the run store at ${dir}: a directory is where a file should be`);
+    // a missing store is simply empty
+    expect(openStore(join(dir, 'nope')).all()).toEqual([]);
   });
 
   it('skips a torn index line and keeps the record appended after it', () => {
