@@ -17,6 +17,7 @@ export const PERMISSION_MODES: Record<PermissionMode, string | undefined> = {
 export function claudeCommand(request: RunRequest, ctx: CommandContext): CommandSpec {
   const args: string[] = [];
   const env: Record<string, string | undefined> = {};
+  const warnings: string[] = [];
 
   // non-interactive print mode; skips the workspace-trust dialog
   args.push('-p');
@@ -29,6 +30,9 @@ export function claudeCommand(request: RunRequest, ctx: CommandContext): Command
   if (request.resume) args.push('--resume', request.resume);
   // a forced id must be a UUID; the CLI rejects anything else itself
   else if (request.sessionId) args.push('--session-id', request.sessionId);
+  // the CLI takes --session-id with --resume only together with --fork-session, which would leave
+  // the resumed session behind: resuming wins, and the dropped id is said, not swallowed
+  if (request.resume && request.sessionId) warnings.push(`claude-code resumes session ${request.resume}; the requested session id ${request.sessionId} was not applied`);
 
   const mode = PERMISSION_MODES[request.permissionMode ?? 'default'];
   if (mode) args.push('--permission-mode', mode);
@@ -45,6 +49,8 @@ export function claudeCommand(request: RunRequest, ctx: CommandContext): Command
   if (request.maxTurns !== undefined) args.push('--max-turns', String(request.maxTurns));
 
   if (request.baseUrl) env.ANTHROPIC_BASE_URL = request.baseUrl;
+  // Claude Code has no provider flag (Bedrock/Vertex are switched on by its own env variables)
+  if (request.provider && request.provider !== 'anthropic') warnings.push(`claude-code has no provider option; provider "${request.provider}" was not applied (Claude Code talks to Anthropic, or to ANTHROPIC_BASE_URL)`);
 
   args.push(...(request.extraArgs ?? []));
 
@@ -54,5 +60,6 @@ export function claudeCommand(request: RunRequest, ctx: CommandContext): Command
     // there is no --cwd flag: the child's cwd is the session's working directory
     ...(request.cwd ? { cwd: request.cwd } : {}),
     stdin: request.prompt,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

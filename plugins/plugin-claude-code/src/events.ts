@@ -85,6 +85,8 @@ export interface ClaudeAssistantLine extends ClaudeLineBase {
   };
   /** Set on synthetic error messages (`unknown`, `rate_limit`, `overloaded`, …). */
   error?: string;
+  /** The reply was cut off (interrupt, abort); its content is what arrived. */
+  aborted?: boolean;
   request_id?: string;
 }
 

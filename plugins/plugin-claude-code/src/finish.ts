@@ -1,6 +1,6 @@
 import type { ExitInfo, FinishResult, NonTerminalDraft, TerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
 import type { ClaudeResultLine } from './events.js';
-import { fromApiUsage, type ClaudeState } from './translate.js';
+import { flushPendingDeltas, fromApiUsage, type ClaudeState } from './translate.js';
 
 type RunUsage = TokenUsage & { source: UsageSource; confidence: UsageConfidence };
 
@@ -41,7 +41,8 @@ function lastLine(text: string): string {
 
 /** The child ended: close what is open and decide the outcome (exit code AND result line). */
 export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
-  const events: NonTerminalDraft[] = [];
+  // text that streamed but never got its assistant line (the process died mid-block)
+  const events: NonTerminalDraft[] = flushPendingDeltas(state);
   if (state.openTurn) {
     const open = state.openTurn;
     state.openTurn = undefined;
@@ -88,14 +89,18 @@ export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
       r.subtype === 'success'
         ? (r.result ?? state.apiError ?? `Claude API error${r.api_error_status ? ` ${r.api_error_status}` : ''}`)
         : (errors?.join('; ') ?? r.result ?? r.subtype);
-    const terminal: TerminalDraft & { errors?: string[]; subtype?: string } = {
+    // the harness's own facts go in `details`, the event's slot for them (never top-level extras)
+    const details: Record<string, unknown> = { subtype: r.subtype };
+    if (r.terminal_reason) details.terminalReason = r.terminal_reason;
+    if (typeof r.api_error_status === 'number') details.apiErrorStatus = r.api_error_status;
+    const terminal: TerminalDraft = {
       type: 'run.failed',
       reason: 'error',
       message,
       ...common,
       ...stderr,
-      subtype: r.subtype,
       ...(errors ? { errors } : {}),
+      details,
     };
     return { events, terminal };
   }

@@ -34,6 +34,9 @@ export interface ClaudeState {
   calls: Map<string, CallState>;
   /** The message currently streaming, per scope (`''` = main loop, else the parent tool call id). */
   streaming: Map<string, string>;
+  /** Streamed text/thinking per scope not yet consolidated by its `assistant` line. */
+  pendingText: Map<string, string>;
+  pendingThinking: Map<string, string>;
   /** Main-loop model calls seen (1-based turn numbers). */
   turn: number;
   openTurn?: { turn: number; messageId: string };
@@ -55,6 +58,8 @@ export function createClaudeState(request: RunRequest): ClaudeState {
     sessionStarted: false,
     calls: new Map(),
     streaming: new Map(),
+    pendingText: new Map(),
+    pendingThinking: new Map(),
     turn: 0,
     tools: new Map(),
     deniedIds: new Set(),
@@ -123,6 +128,31 @@ function scopeOf(line: { parent_tool_use_id?: string | null }): string {
 
 function parentOf(line: { parent_tool_use_id?: string | null }): { parentCallId?: string } {
   return line.parent_tool_use_id ? { parentCallId: line.parent_tool_use_id } : {};
+}
+
+function parentOfScope(scope: string): { parentCallId?: string } {
+  return scope ? { parentCallId: scope } : {};
+}
+
+/**
+ * Deltas whose block never got its `assistant` line (the stream broke off, the call was retried,
+ * the process died) become one whole event, so every run of deltas still ends in the message
+ * it adds up to and a stored run keeps the text a user saw stream by.
+ */
+export function flushPendingDeltas(state: ClaudeState, scope?: string): NonTerminalDraft[] {
+  const out: NonTerminalDraft[] = [];
+  const scopes = scope === undefined ? new Set([...state.pendingThinking.keys(), ...state.pendingText.keys()]) : [scope];
+  for (const s of scopes) {
+    const thinking = state.pendingThinking.get(s);
+    const text = state.pendingText.get(s);
+    state.pendingThinking.delete(s);
+    state.pendingText.delete(s);
+    const id = state.streaming.get(s);
+    const model = id ? state.calls.get(id)?.model : undefined;
+    if (thinking) out.push({ type: 'reasoning', text: thinking, ...parentOfScope(s) });
+    if (text) out.push({ type: 'message', role: 'assistant', text, ...(model ? { model } : {}), ...parentOfScope(s) });
+  }
+  return out;
 }
 
 /** Text the model saw for a tool result (string content, or its text blocks joined). */
@@ -214,7 +244,19 @@ function onSystem(line: ClaudeSystemOther, state: ClaudeState): NonTerminalDraft
       return [{ type: 'warning', code: 'api-retry', message: `Claude API call failed${why ? ` (${why})` : ''}; retry ${r.attempt ?? '?'}/${r.max_retries ?? '?'}${delay}`, raw: line }];
     }
     case 'status':
+      if (typeof line.compact_error === 'string' || line.compact_result === 'failed') {
+        const why = typeof line.compact_error === 'string' && line.compact_error ? `: ${line.compact_error}` : '';
+        return [{ type: 'warning', code: 'compact-failed', message: `Claude Code could not compact the conversation${why}`, raw: line }];
+      }
       return [{ type: 'status', code: 'status', message: String(line.status ?? 'status'), raw: line }];
+    case 'hook_response': {
+      if (line.outcome !== 'error') break;
+      // a failing hook can block tool calls or the stop: the user must see why
+      const stderr = typeof line.stderr === 'string' ? line.stderr.trim() : '';
+      const exit = typeof line.exit_code === 'number' ? ` (exit ${line.exit_code})` : '';
+      const name = typeof line.hook_name === 'string' ? line.hook_name : String(line.hook_event ?? 'a');
+      return [{ type: 'warning', code: 'hook-error', message: `Claude Code hook ${name} failed${exit}${stderr ? `: ${stderr}` : ''}`, raw: line }];
+    }
     case 'task_started':
       return [{ type: 'status', code, message: `sub-agent started: ${line.description ?? ''}`.trim(), raw: line }];
     case 'task_progress':
@@ -230,9 +272,24 @@ function onSystem(line: ClaudeSystemOther, state: ClaudeState): NonTerminalDraft
       return [{ type: 'status', code, message: 'a tool call was denied by the permission rules', raw: line }];
     }
     default:
-      // thinking_tokens, compact_boundary, hook_*, and whatever a newer CLI adds: kept as status
-      return [{ type: 'status', code, message: `claude-code ${line.subtype}`, raw: line }];
+      break;
   }
+  // thinking_tokens, compact_boundary, hook_*, and whatever a newer CLI adds: kept as status
+  return [{ type: 'status', code, message: `claude-code ${line.subtype}`, raw: line }];
+}
+
+/** `rate_limit_event` (subscription users): a refusal or a near-limit warning must be seen. */
+function onRateLimit(record: Record<string, unknown>): NonTerminalDraft[] {
+  const info = isObject(record.rate_limit_info) ? record.rate_limit_info : {};
+  const status = typeof info.status === 'string' ? info.status : undefined;
+  if (status !== 'rejected' && status !== 'allowed_warning') {
+    return [{ type: 'status', code: 'rate-limit-event', message: `claude-code rate limit ${status ?? 'update'}`, raw: record }];
+  }
+  const which = typeof info.rateLimitType === 'string' ? ` (${info.rateLimitType})` : '';
+  const used = typeof info.utilization === 'number' ? `, ${Math.round(info.utilization * 100)}% used` : '';
+  const resets = typeof info.resetsAt === 'number' ? `; resets at ${new Date(info.resetsAt * 1000).toISOString()}` : '';
+  const what = status === 'rejected' ? 'Claude rate limit reached' : 'Claude rate limit nearly reached';
+  return [{ type: 'warning', code: 'rate-limit', message: `${what}${which}${used}${resets}`, raw: record }];
 }
 
 function onStreamEvent(line: ClaudeStreamEventLine, state: ClaudeState): NonTerminalDraft[] {
@@ -242,6 +299,8 @@ function onStreamEvent(line: ClaudeStreamEventLine, state: ClaudeState): NonTerm
   switch (ev.type) {
     case 'message_start': {
       const msg = (ev as Extract<ClaudeStreamEventLine['event'], { type: 'message_start' }>).message;
+      // a new call in this scope: deltas of the previous one that never got their block are closed
+      out.push(...flushPendingDeltas(state, scope));
       const call = beginCall(state, msg.id, line, msg.model, out);
       call.streamed = true;
       if (msg.usage) call.start = msg.usage;
@@ -251,8 +310,10 @@ function onStreamEvent(line: ClaudeStreamEventLine, state: ClaudeState): NonTerm
     case 'content_block_delta': {
       const delta = (ev as Extract<ClaudeStreamEventLine['event'], { type: 'content_block_delta' }>).delta;
       if (delta.type === 'text_delta' && typeof delta.text === 'string' && delta.text) {
+        state.pendingText.set(scope, (state.pendingText.get(scope) ?? '') + delta.text);
         out.push({ type: 'message.delta', role: 'assistant', text: delta.text, ...parentOf(line) });
       } else if (delta.type === 'thinking_delta' && typeof delta.thinking === 'string' && delta.thinking) {
+        state.pendingThinking.set(scope, (state.pendingThinking.get(scope) ?? '') + delta.thinking);
         out.push({ type: 'reasoning', text: delta.thinking, delta: true, ...parentOf(line) });
       }
       // input_json_delta / signature_delta: the whole tool input arrives on the assistant line
@@ -294,6 +355,11 @@ function onAssistant(line: ClaudeAssistantLine, state: ClaudeState): NonTerminal
     // a real reply flagged by the CLI (e.g. max_output_tokens): keep its content, say why
     out.push({ type: 'warning', code: 'api-error', message: `Claude API reported "${line.error}" for message ${msg.id}`, raw: { error: line.error, request_id: line.request_id } });
   }
+  if (line.aborted === true) {
+    // the reply was cut off (interrupt, abort): its text is kept, but it is not a finished answer
+    out.push({ type: 'warning', code: 'aborted', message: `Claude Code marked message ${msg.id} as aborted: the reply was cut off`, raw: { aborted: true, message_id: msg.id } });
+  }
+  const scope = scopeOf(line);
   const call = beginCall(state, msg.id, line, msg.model, out);
   if (!call.streamed && !call.usageSent && msg.usage) {
     // no stream events (sub-agents, or no --include-partial-messages): input/cache are exact
@@ -303,10 +369,13 @@ function onAssistant(line: ClaudeAssistantLine, state: ClaudeState): NonTerminal
   }
   for (const block of msg.content) {
     if (block.type === 'text' && typeof block.text === 'string') {
+      state.pendingText.delete(scope);
       out.push({ type: 'message', role: 'assistant', text: block.text, ...(msg.model ? { model: msg.model } : {}), ...parent });
     } else if (block.type === 'thinking' && typeof block.thinking === 'string') {
+      state.pendingThinking.delete(scope);
       out.push({ type: 'reasoning', text: block.thinking, ...parent });
     } else if (block.type === 'redacted_thinking') {
+      state.pendingThinking.delete(scope);
       out.push({ type: 'reasoning', text: '[redacted thinking]', ...parent });
     } else if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
       state.tools.set(block.id, { name: block.name, ...parent });
@@ -399,9 +468,19 @@ export function translateClaude(record: unknown, state: ClaudeState, _ctx?: Tran
       return onUser(record as unknown as ClaudeUserLine, state);
     case 'result':
       return onResult(record as unknown as ClaudeResultLine, state);
+    case 'rate_limit_event':
+      return onRateLimit(record);
+    case 'auth_status':
+      if (typeof record.error === 'string' && record.error) {
+        return [{ type: 'warning', code: 'auth-status', message: `Claude Code authentication problem: ${record.error}`, raw: record }];
+      }
+      break;
     default:
-      // rate_limit_event, prompt_suggestion, tool_progress… and types of newer CLIs
-      return [{ type: 'status', code: String(record.type).replace(/_/g, '-'), message: `claude-code ${record.type}`, raw: record }];
+      break;
   }
-  return [{ type: 'warning', code: 'unparsed-line', message: `claude-code ${record.type} line without the expected fields`, raw: record }];
+  if (['system', 'stream_event', 'assistant', 'user'].includes(record.type)) {
+    return [{ type: 'warning', code: 'unparsed-line', message: `claude-code ${record.type} line without the expected fields`, raw: record }];
+  }
+  // prompt_suggestion, tool_progress, auth_status… and types of newer CLIs
+  return [{ type: 'status', code: String(record.type).replace(/_/g, '-'), message: `claude-code ${record.type}`, raw: record }];
 }

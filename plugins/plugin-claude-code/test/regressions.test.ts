@@ -1,0 +1,134 @@
+// Regression tests from the second review against shared/reference/harness-claude-cursor.md §1:
+// each test is named after the bug it pins down.
+import { describe, expect, it } from 'vitest';
+import type { NonTerminalDraft } from '@omnigent/core';
+import { claudeCommand, createClaudeState, finishClaude, translateClaude } from '../src/index.js';
+import { ofType } from './helpers.js';
+
+function run(lines: unknown[], exit: { exitCode?: number; signal?: string; stderrTail?: string } = { exitCode: 0 }) {
+  const state = createClaudeState({ prompt: 'x' });
+  const events: NonTerminalDraft[] = [];
+  for (const l of lines) events.push(...translateClaude(l, state));
+  const fin = finishClaude(state, { stderrTail: '', durationMs: 1, ...exit });
+  return { events: [...events, ...(fin.events ?? [])], terminal: fin.terminal };
+}
+
+const SID = '11111111-2222-3333-4444-555555555555';
+const init = { type: 'system', subtype: 'init', cwd: '/w', session_id: SID, model: 'claude-sonnet-4-5', tools: ['Bash'], claude_code_version: '2.1.197' };
+const okResult = { type: 'result', subtype: 'success', is_error: false, num_turns: 1, result: 'ok', session_id: SID, total_cost_usd: 0.5, modelUsage: { m: { inputTokens: 10, outputTokens: 2, costUSD: 0.5 } } };
+const se = (event: unknown, extra: Record<string, unknown> = {}) => ({ type: 'stream_event', event, session_id: SID, parent_tool_use_id: null, ...extra });
+
+describe('second review: Claude Code translator', () => {
+  it('run.failed keeps the result subtype and terminal reason in details, not as stray top-level fields', () => {
+    const { terminal } = run(
+      [init, { type: 'result', subtype: 'error_max_turns', is_error: true, errors: ['Reached maximum number of turns (2)'], num_turns: 3, terminal_reason: 'max_turns', session_id: SID }],
+      { exitCode: 1 },
+    );
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', details: { subtype: 'error_max_turns', terminalReason: 'max_turns' } });
+    expect(terminal).not.toHaveProperty('subtype');
+    const api = run([init, { type: 'result', subtype: 'success', is_error: true, api_error_status: 400, result: 'API Error: 400 x', session_id: SID }], { exitCode: 1 }).terminal;
+    expect(api).toMatchObject({ type: 'run.failed', details: { subtype: 'success', apiErrorStatus: 400 } });
+  });
+
+  it('a rejected or warning rate_limit_event is a warning, not a status', () => {
+    const { events } = run([
+      init,
+      { type: 'rate_limit_event', rate_limit_info: { status: 'rejected', resetsAt: 1789467000, rateLimitType: 'five_hour' }, session_id: SID },
+      { type: 'rate_limit_event', rate_limit_info: { status: 'allowed_warning', utilization: 0.9, rateLimitType: 'seven_day' }, session_id: SID },
+      { type: 'rate_limit_event', rate_limit_info: { status: 'allowed' }, session_id: SID },
+      okResult,
+    ]);
+    const warnings = ofType(events, 'warning').filter((w) => w.code === 'rate-limit');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]!.message).toContain('five_hour');
+    expect(warnings[1]!.message).toContain('seven_day');
+    // an "allowed" update is only status, never dropped
+    expect(ofType(events, 'status').filter((s) => s.code === 'rate-limit-event')).toHaveLength(1);
+  });
+
+  it('a failing hook (hook_response outcome error) is a warning with its name and stderr', () => {
+    const { events } = run([
+      init,
+      { type: 'system', subtype: 'hook_started', hook_id: 'h1', hook_name: 'PreToolUse:Bash', hook_event: 'PreToolUse', session_id: SID },
+      { type: 'system', subtype: 'hook_response', hook_id: 'h1', hook_name: 'PreToolUse:Bash', hook_event: 'PreToolUse', output: '', stdout: '', stderr: 'lint failed\n', exit_code: 2, outcome: 'error', session_id: SID },
+      { type: 'system', subtype: 'hook_response', hook_id: 'h2', hook_name: 'Stop', hook_event: 'Stop', output: '', stdout: 'fine', stderr: '', exit_code: 0, outcome: 'success', session_id: SID },
+      okResult,
+    ]);
+    const warning = ofType(events, 'warning').find((w) => w.code === 'hook-error');
+    expect(warning?.message).toContain('PreToolUse:Bash');
+    expect(warning?.message).toContain('lint failed');
+    expect(ofType(events, 'status').map((s) => s.code)).toEqual(expect.arrayContaining(['hook-started', 'hook-response']));
+  });
+
+  it('an assistant line marked aborted keeps its text and warns that the reply was cut off', () => {
+    const { events } = run([init, { type: 'assistant', message: { id: 'm1', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'half an ans' }] }, aborted: true, session_id: SID }, okResult]);
+    expect(ofType(events, 'message').map((m) => m.text)).toEqual(['half an ans']);
+    expect(ofType(events, 'warning').find((w) => w.code === 'aborted')?.message).toContain('m1');
+  });
+
+  it('streamed text of a call cut off before its assistant line still ends in one message equal to its deltas', () => {
+    const { events } = run(
+      [
+        init,
+        se({ type: 'message_start', message: { id: 'm1', usage: { input_tokens: 5, output_tokens: 1 } } }),
+        se({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Let me ' } }),
+        se({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'think.' } }),
+        { type: 'assistant', message: { id: 'm1', content: [{ type: 'thinking', thinking: 'Let me think.' }] }, session_id: SID },
+        se({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hello ' } }),
+        se({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'wor' } }),
+      ],
+      { signal: 'SIGKILL' },
+    );
+    expect(ofType(events, 'message.delta').map((d) => d.text).join('')).toBe('Hello wor');
+    expect(ofType(events, 'message').map((m) => m.text)).toEqual(['Hello wor']);
+    // the thinking block was consolidated by its assistant line: not repeated
+    expect(ofType(events, 'reasoning').filter((r) => !r.delta).map((r) => r.text)).toEqual(['Let me think.']);
+  });
+
+  it('a retried call whose first stream broke off closes the broken text before the retry streams', () => {
+    const { events } = run([
+      init,
+      se({ type: 'message_start', message: { id: 'm1', usage: { input_tokens: 5, output_tokens: 1 } } }),
+      se({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } }),
+      { type: 'system', subtype: 'api_retry', attempt: 1, max_retries: 10, retry_delay_ms: 500, error_status: 529, error: 'overloaded', session_id: SID },
+      se({ type: 'message_start', message: { id: 'm2', usage: { input_tokens: 5, output_tokens: 1 } } }),
+      se({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hello!' } }),
+      { type: 'assistant', message: { id: 'm2', content: [{ type: 'text', text: 'Hello!' }] }, session_id: SID },
+      okResult,
+    ]);
+    // every run of deltas is followed by the message it adds up to
+    const seq = events.filter((e) => e.type === 'message.delta' || e.type === 'message').map((e) => [e.type, (e as { text: string }).text]);
+    expect(seq).toEqual([
+      ['message.delta', 'Hel'],
+      ['message', 'Hel'],
+      ['message.delta', 'Hello!'],
+      ['message', 'Hello!'],
+    ]);
+  });
+
+  it('auth_status with an error is a warning', () => {
+    const { events } = run([init, { type: 'auth_status', isAuthenticating: false, output: [], error: 'OAuth token has expired', session_id: SID }, okResult]);
+    expect(ofType(events, 'warning').find((w) => w.code === 'auth-status')?.message).toContain('OAuth token has expired');
+  });
+
+  it('a failed compaction (system/status with compact_error) is a warning', () => {
+    const { events } = run([init, { type: 'system', subtype: 'status', status: null, compact_result: 'failed', compact_error: 'prompt too long', session_id: SID }, okResult]);
+    expect(ofType(events, 'warning').find((w) => w.code === 'compact-failed')?.message).toContain('prompt too long');
+  });
+});
+
+describe('second review: Claude Code command()', () => {
+  const ctx = { bin: '/usr/bin/claude', isRoot: false };
+
+  it('warns when the requested session id is dropped because --resume wins', () => {
+    const spec = claudeCommand({ prompt: 'p', resume: 'r', sessionId: '0f8e7a8c-1111-4222-8333-444455556666' }, ctx);
+    expect(spec.args).not.toContain('--session-id');
+    expect(spec.warnings?.join('\n')).toMatch(/session id/i);
+    expect(claudeCommand({ prompt: 'p', sessionId: '0f8e7a8c-1111-4222-8333-444455556666' }, ctx).warnings).toBeUndefined();
+  });
+
+  it('warns that a provider other than anthropic is not applied', () => {
+    expect(claudeCommand({ prompt: 'p', provider: 'openai' }, ctx).warnings?.join('\n')).toContain('openai');
+    expect(claudeCommand({ prompt: 'p', provider: 'anthropic' }, ctx).warnings).toBeUndefined();
+  });
+});
