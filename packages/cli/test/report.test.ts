@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ let browser: Browser | undefined;
 
 /** Headless Chromium; fails the test (never skips it) with the install command when it is missing. */
 async function launchChromium(): Promise<Browser> {
+  if (browser) return browser;
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is needed to check the HTML report and is not at ${CHROMIUM}. Install it: apt-get update && apt-get install -y chromium (or set OMNIGENT_TEST_CHROMIUM to its path).`);
   }
@@ -98,4 +99,55 @@ describe('omnigent report --html', () => {
     expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
     await page.close();
   });
+
+  it('long group names are not clipped, the page never scrolls sideways, a run line says "1 tool call" and an unknown count is —', async () => {
+    const browser = await launchChromium();
+    const dir = mkdtempSync(join(tmpdir(), 'omnigent-report-test-'));
+    const rec = (r: Record<string, unknown>): string => JSON.stringify(r);
+    const startOf = (id: string, model: string, host: string): Record<string, unknown> => ({ k: 'start', id, harness: 'claude-code', requestedModel: model, startedAt: '2026-01-10T10:00:00.000Z', cwd: '/w', tags: [], pid: 1, host });
+    mkdirSync(join(dir, '.store'));
+    writeFileSync(join(dir, '.store', 'index.jsonl'), [
+      rec(startOf('bbbb0001-0000-4000-8000-000000000001', 'claude-sonnet-4-5-20250929-with-a-long-suffix', 'elsewhere')),
+      rec({ k: 'end', id: 'bbbb0001-0000-4000-8000-000000000001', status: 'completed', durationMs: 1200, usage: { input: 100, output: 10, confidence: 'exact' }, toolCalls: 1, toolErrors: 0, tools: { Bash: { calls: 1, errors: 0, durations: [50] } }, events: 5 }),
+      // still running on another host: its tool calls are not known yet
+      rec(startOf('bbbb0002-0000-4000-8000-000000000002', 'claude-opus-4-1', 'elsewhere')),
+    ].join('\n') + '\n');
+    const out = join(dir, 'report.html');
+    const r = await runCli(['report', '--html', out], { cwd: dir });
+    expect(r.code).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(out).href);
+    expect(await page.locator('main > p.meta').innerText()).toMatch(/generated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    // regression: the group table pushed the page to 1351 px in a 1280 px window
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    // regression: labels were drawn right-aligned in a fixed 170 px column and lost their start ("e-code · claude-…")
+    for (const chart of ['#chart-duration', '#chart-input', '#chart-tools']) {
+      const fig = (await page.locator(chart).boundingBox())!;
+      const labels = page.locator(`${chart} svg > text:not(.value)`);
+      expect(await labels.count()).toBe(2);
+      for (let i = 0; i < 2; i++) {
+        const box = (await labels.nth(i).boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(fig.x);
+      }
+    }
+    const labelTexts = await page.locator('#chart-duration svg > text:not(.value)').evaluateAll((els) => els.map((e) => e.childNodes[0]!.textContent));
+    expect(labelTexts).toEqual(['claude-code · claude-opus-4-1', expect.stringMatching(/^claude-code · claude-sonnet-4-5-2025.*…$/)]);
+    const summaries = await page.locator('#runs summary').allInnerTexts();
+    expect(summaries.find((t) => t.includes('bbbb0001'))).toMatch(/· 1 tool call$/);
+    expect(summaries.find((t) => t.includes('bbbb0002'))).toMatch(/· tool calls —$/);
+    await page.close();
+  }, 120_000);
+
+  it('--html without a file, or into a missing directory: exit 2 saying what to give', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omnigent-report-test-'));
+    const bare = await runCli(['report', '--html'], { cwd: dir });
+    expect([bare.code, bare.stderr]).toEqual([2, 'omnigent: --html needs the file to write, e.g. --html report.html\n']);
+    const missing = await runCli(['report', '--html', join(dir, 'no', 'such', 'r.html')], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`cannot write the report to ${join(dir, 'no', 'such', 'r.html')}: its directory does not exist`);
+    // an empty store still writes the page, and says why it is empty
+    const empty = await runCli(['report', '--html', join(dir, 'r.html')], { cwd: dir });
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain('No runs recorded yet');
+  }, 120_000);
 });

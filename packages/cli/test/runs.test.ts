@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '@omnigent/core';
@@ -123,4 +123,34 @@ describe('the run store through the CLI', () => {
     const listed = JSON.parse((await runCli(['runs', '--json'], { cwd: moved, env: { OMNIGENT_STORE: undefined } })).stdout) as Json[];
     expect(listed).toHaveLength(1);
   });
+
+  it('bad input says what is wrong and what to do: unknown id, bad --since, bad --limit, a store that is a file (exit 2); an empty store is not "no match"', async () => {
+    const dir = scratch();
+    const empty = await runCli(['runs'], { cwd: dir });
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain(`No runs recorded yet (store: ${join(dir, '.store')}).`);
+    const t = transcript(dir, 't.jsonl', story);
+    expect((await runCli(['run', '-H', 'fake', 'x'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } })).code).toBe(0);
+    const none = await runCli(['runs', '--harness', 'codex'], { cwd: dir });
+    expect(none.stdout).toBe(`No stored run matches these filters (the store at ${join(dir, '.store')} holds 1 run).\n`);
+    expect((await runCli(['compare', '--harness', 'codex'], { cwd: dir })).stdout).toContain('No stored run matches these filters');
+
+    const unknown = await runCli(['runs', 'show', 'zzzz'], { cwd: dir });
+    expect([unknown.code, unknown.stderr]).toEqual([2, `omnigent: No stored run has an id starting with "zzzz".\n  omnigent runs lists them (store: ${join(dir, '.store')}).\n`]);
+    const since = await runCli(['runs', '--since', 'yesterday'], { cwd: dir });
+    expect([since.code, since.stderr]).toEqual([2, 'omnigent: --since expects a duration like 30m, 24h, 7d, 2w or a date like 2026-01-31, got "yesterday"\n']);
+    // regression: --limit -1 listed every run but the oldest, --limit abc listed nothing
+    for (const limit of ['-1', '0', 'abc', '2.5']) {
+      const r = await runCli(['runs', '--limit', limit], { cwd: dir });
+      expect(r.code, limit).toBe(2);
+      expect(r.stderr, limit).toMatch(/^omnigent: --limit expects a whole number of at least 1/);
+    }
+    // regression: a store path that is a file printed a raw ENOTDIR and exited 1
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const bad = await runCli(['runs'], { cwd: dir, env: { OMNIGENT_STORE: file } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`omnigent: cannot read the run store at ${file}: it is not a directory\n  Point OMNIGENT_STORE (or store.path in omnigent.config) at a directory you can read and write.\n`);
+    expect((await runCli(['compare'], { cwd: dir, env: { OMNIGENT_STORE: file } })).code).toBe(2);
+  }, 120_000);
 });
