@@ -40,8 +40,8 @@ const PATTERNS: RegExp[] = [
   // SendGrid and Twilio keys.
   /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g,
   /\bSK[0-9a-fA-F]{32}\b/g,
-  // Telegram bot tokens.
-  /\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b/g,
+  // Telegram bot tokens, also glued to `bot` in the API URL (api.telegram.org/bot<token>/…).
+  /(?:\b|(?<=bot))\d{8,10}:AA[A-Za-z0-9_-]{33}\b/g,
 ];
 
 // Label + secret: the label stays so the text still reads, the value goes.
@@ -82,7 +82,7 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const SECRET_KEY = /(?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|^pwd$|credential|authorization|private[_-]?key|cookie)/i;
+const SECRET_KEY = /(?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|^pwd$|credential|authorization|^auth$|private[_-]?key|cookie)/i;
 
 /** Build a redactor; the environment's credential values are matched literally (longest first). */
 export function createRedactor(options: RedactorOptions = {}): Redactor {

@@ -320,7 +320,8 @@ export class RunTracer {
     const tool = this.tools.get(parentCallId);
     const parentCtx = tool?.ctx ?? this.root.ctx;
     const start = tool?.start ?? timeOf(event);
-    const name = subagentName(tool?.input, tool?.name ?? 'subagent');
+    // The name comes from the tool input, so it is redacted and kept short like any captured text.
+    const name = boundedText(this.redactor.text(subagentName(tool?.input, tool?.name ?? 'subagent')), 128);
     const attrs: Attributes = {
       [GEN_AI.operationName]: 'invoke_agent',
       [MLFLOW.spanType]: 'AGENT' satisfies MlflowSpanType,

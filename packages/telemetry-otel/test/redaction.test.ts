@@ -42,6 +42,8 @@ const CORPUS: Array<[string, string, string]> = [
   ['user credential env var', 'custom-credential-value-9f8e7d', 'the service said custom-credential-value-9f8e7d'.replace('custom-credential-value-9f8e7d', '%s')],
   ['user password env var', 'plain-pass-value-xyz', 'pw is %s'],
   ['plugin credentialEnv var', 'login-secret-abc123', 'login %s'],
+  // The usual place of a Telegram token: right after `bot` in the API URL (no word boundary there).
+  ['telegram bot token in its API URL', `123456789:AA${r(33)}`, 'curl https://api.telegram.org/bot%s/getMe'],
 ];
 
 const ENV = {
@@ -82,6 +84,31 @@ describe('redaction', () => {
       count: 3,
       list: [REDACTED],
     });
+  });
+
+  it('redacts the value under an "auth" key in structured input (docker config style)', () => {
+    expect(redactor.value({ auths: { 'registry.example.com': { auth: 'dXNlcjpodW50ZXIyaHVudGVyMg==' } }, authors: 'Jane' })).toEqual({
+      auths: { 'registry.example.com': { auth: REDACTED } },
+      authors: 'Jane',
+    });
+  });
+
+  it('redacts and bounds a sub-agent name taken from the tool input (span name and gen_ai.agent.name)', async () => {
+    const secret = `sk-ant-api03-${r(40)}`;
+    const events = [
+      ev(0, { type: 'tool.started', callId: 'a1', name: 'Agent', kind: 'agent', input: { subagent_type: `helper ${secret} ${'x'.repeat(500)}` } }),
+      ev(1, { type: 'message', role: 'assistant', text: 'sub says hi', parentCallId: 'a1' }),
+      ev(2, { type: 'tool.completed', callId: 'a1', name: 'Agent', output: 'done', isError: false }),
+      ev(3, { type: 'run.completed', durationMs: 3 }),
+    ];
+    for (const capture of [false, true]) {
+      const { spans } = await trace(events, { capture });
+      const sub = spans.find((s) => s.attributes['gen_ai.operation.name'] === 'invoke_agent' && s.parentSpanContext)!;
+      expect(sub.name.startsWith('invoke_agent helper ')).toBe(true);
+      expect(exportedText(spans)).not.toContain(secret);
+      expect(sub.name.length).toBeLessThanOrEqual(200);
+      expect(String(sub.attributes['gen_ai.agent.name']).length).toBeLessThanOrEqual(200);
+    }
   });
 
   it('lets no secret reach any exported attribute, whatever event carries it', async () => {
