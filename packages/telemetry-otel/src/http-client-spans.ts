@@ -12,6 +12,8 @@ export interface HttpClientTraceTarget {
   parent: Context;
   /** Requests to this URL (the trace exporter's own) are never traced. */
   excludeUrl: string;
+  /** Applied to the URL and error messages before they go on a span (paths can hold tokens). */
+  redact?: (text: string) => string;
 }
 
 interface UndiciRequest {
@@ -22,7 +24,8 @@ interface UndiciRequest {
 
 const targets: HttpClientTraceTarget[] = [];
 const httpSpans = new WeakMap<object, Span>();
-const open = new Set<Span>();
+/** Open spans, each with its run's redaction. */
+const open = new Map<Span, (text: string) => string>();
 let subscribed = false;
 
 function sameEndpoint(url: URL, exclude: string): boolean {
@@ -37,8 +40,9 @@ function sameEndpoint(url: URL, exclude: string): boolean {
 function start(method: string, url: URL): Span | undefined {
   const target = targets[targets.length - 1];
   if (!target || sameEndpoint(url, target.excludeUrl)) return undefined;
-  // Query strings often carry tokens: keep scheme, host and path only.
-  const full = `${url.protocol}//${url.host}${url.pathname}`;
+  // Query strings often carry tokens: keep scheme, host and path only; paths may too (bot APIs, webhooks).
+  const redact = target.redact ?? ((t: string) => t);
+  const full = redact(`${url.protocol}//${url.host}${url.pathname}`);
   const span = target.tracer.startSpan(
     method,
     {
@@ -52,16 +56,17 @@ function start(method: string, url: URL): Span | undefined {
     },
     target.parent,
   );
-  open.add(span);
+  open.set(span, redact);
   return span;
 }
 
 function finish(span: Span | undefined, status: number | undefined, error?: unknown): void {
-  if (!span || !open.has(span)) return;
+  const redact = span && open.get(span);
+  if (!span || !redact) return;
   open.delete(span);
   if (status !== undefined) span.setAttribute('http.response.status_code', status);
   if (error !== undefined || (status !== undefined && status >= 400)) {
-    span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message } : {}) });
+    span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: redact(error.message) } : {}) });
     span.setAttribute('error.type', status !== undefined && status >= 400 ? String(status) : error instanceof Error ? error.name : '_OTHER');
   }
   span.end();
@@ -120,6 +125,6 @@ export function traceHttpClient(target: HttpClientTraceTarget): () => void {
     const i = targets.indexOf(target);
     if (i >= 0) targets.splice(i, 1);
     // Requests still in flight when the run ends are closed, so no span is left open.
-    if (targets.length === 0) for (const span of [...open]) finish(span, undefined, new Error('still in flight when the run ended'));
+    if (targets.length === 0) for (const span of [...open.keys()]) finish(span, undefined, new Error('still in flight when the run ended'));
   };
 }

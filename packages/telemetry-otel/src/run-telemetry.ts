@@ -73,7 +73,7 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const traceparent = tracer.traceparent;
-  const stopHttp = config.httpClientInstrumentation ? traceHttpClient({ tracer: pipeline.tracer, parent: tracer.context, excludeUrl: config.tracesUrl }) : undefined;
+  const stopHttp = config.httpClientInstrumentation ? traceHttpClient({ tracer: pipeline.tracer, parent: tracer.context, excludeUrl: config.tracesUrl, redact: redactor.text }) : undefined;
   return {
     traceparent,
     env: { TRACEPARENT: traceparent },
