@@ -63,7 +63,8 @@ export interface CursorToolResult {
 /** The object under a tool kind key, e.g. `tool_call.readToolCall`. */
 export interface CursorToolBody {
   args?: Record<string, unknown>;
-  result?: CursorToolResult;
+  /** success/error/rejected; `function` tools may carry a bare value instead. */
+  result?: CursorToolResult | string;
   [key: string]: unknown;
 }
 

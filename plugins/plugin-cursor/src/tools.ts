@@ -109,8 +109,10 @@ function mcpText(success: Record<string, unknown>): string | undefined {
  * Contract: shell success with a non-zero `exitCode` is an error (as Claude Code and Codex report
  * it); an MCP success with `isError: true` is an error; any other non-success key is an error.
  */
-export function toolOutcome(key: string, result: CursorToolResult | undefined): CursorToolOutcome {
-  if (!isRecord(result)) return { output: null, isError: false, status: 'ok' };
+export function toolOutcome(key: string, result: CursorToolResult | string | undefined): CursorToolOutcome {
+  if (result === undefined || result === null) return { output: null, isError: false, status: 'ok' };
+  // `function` tools (and unknown kinds) may return a bare value rather than success/error/rejected
+  if (!isRecord(result)) return { output: result, isError: false, status: 'ok' };
   if (isRecord(result.rejected)) {
     const r = result.rejected;
     return { output: typeof r.reason === 'string' && r.reason ? r.reason : r, isError: true, status: 'denied' };

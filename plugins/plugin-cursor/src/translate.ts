@@ -83,6 +83,7 @@ function unsupportedNotices(request: RunRequest): NonTerminalDraft[] {
     [(request.disallowedTools?.length ?? 0) > 0, 'cursor-agent has no supported tool deny flag; disallowed tools were not applied (use .cursor/hooks.json)'],
     [request.sessionId !== undefined, 'cursor-agent cannot be given a session id; it picks its own'],
     [request.baseUrl !== undefined, "cursor-agent talks only to Cursor's own backend; the base URL was not applied"],
+    [request.provider !== undefined && request.provider !== 'cursor', `cursor-agent has no provider option; provider "${request.provider}" was not applied (pick the model with --model)`],
   ];
   return notes.filter(([on]) => on).map(([, message]) => ({ type: 'warning', code: 'unsupported-option', message }));
 }
@@ -204,9 +205,13 @@ function callIdOf(r: CursorToolCallLine): string | undefined {
 }
 
 function harnessDuration(r: CursorToolCallLine): number | undefined {
-  const started = Number(r.startedAtMs);
-  const completed = Number(r.completedAtMs);
-  if (!r.startedAtMs || !r.completedAtMs || !Number.isFinite(started) || !Number.isFinite(completed) || completed < started) return undefined;
+  // builds put the timestamps on the line or inside the `tool_call` object (strings of epoch ms)
+  const inner = r.tool_call ?? {};
+  const startedAt = r.startedAtMs ?? inner.startedAtMs;
+  const completedAt = r.completedAtMs ?? inner.completedAtMs;
+  const started = Number(startedAt);
+  const completed = Number(completedAt);
+  if (!startedAt || !completedAt || !Number.isFinite(started) || !Number.isFinite(completed) || completed < started) return undefined;
   return completed - started;
 }
 
@@ -271,7 +276,8 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
 function onResult(r: CursorResultLine, state: CursorState): NonTerminalDraft[] {
   const out = closeTurn(state);
   state.result = {
-    isError: r.is_error === true,
+    // `is_error` is the documented flag; an `error…` subtype without it is no success either
+    isError: r.is_error === true || (typeof r.subtype === 'string' && r.subtype.startsWith('error')),
     ...(typeof r.result === 'string' ? { text: r.result } : {}),
     ...(typeof r.subtype === 'string' ? { subtype: r.subtype } : {}),
   };
