@@ -24,6 +24,11 @@ export interface TelemetryConfig {
   headers: Record<string, string>;
   serviceName: string;
   resourceAttributes: Record<string, string>;
+  /**
+   * OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT / OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, when set. omnigent
+   * applies it itself (JSON values stay valid); the SDK would cut them mid-string.
+   */
+  attributeValueLengthLimit?: number;
   /** Why telemetry is off although it was asked for (printed once by the caller). */
   problem?: string;
 }
@@ -40,6 +45,11 @@ function parseBool(value: string | undefined): boolean | undefined {
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   return undefined;
+}
+
+function positiveInt(value: string | undefined): number | undefined {
+  const n = Number(value?.trim() || NaN);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -107,6 +117,8 @@ export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, file: TelemetryFi
   const serviceName = nonEmpty(env.OTEL_SERVICE_NAME) ?? nonEmpty(file.serviceName) ?? resourceAttributes['service.name'] ?? 'omnigent';
 
   const config: TelemetryConfig = { enabled, captureContent, httpClientInstrumentation, tracesUrl, headers, serviceName, resourceAttributes };
+  const lengthLimit = positiveInt(env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT) ?? positiveInt(env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT);
+  if (lengthLimit !== undefined) config.attributeValueLengthLimit = lengthLimit;
   if (enabled && protocol !== SUPPORTED_PROTOCOL) {
     config.enabled = false;
     config.problem = `OTEL_EXPORTER_OTLP_PROTOCOL="${protocol}" is not supported; omnigent exports OTLP over "${SUPPORTED_PROTOCOL}" only (what MLflow accepts). Telemetry is off for this run.`;

@@ -4,6 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from './config.js';
+import { limitsWithin, type ContentLimits } from './truncate.js';
 import { processWarnOnce, type WarnOnce } from './warn-once.js';
 
 /** Options of {@link createExportPipeline}. */
@@ -27,6 +28,8 @@ export interface ExportPipeline {
   tracer: Tracer;
   /** Export everything still queued and stop; bounded, never throws, warns once on failure. */
   shutdown: () => Promise<void>;
+  /** Content limits for captured JSON (within the configured attribute value length limit). */
+  limits: ContentLimits;
 }
 
 function describeFailure(error: unknown, headerValues: string[]): string {
@@ -125,7 +128,13 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
     scheduledDelayMillis: 1_000,
     exportTimeoutMillis: exportTimeoutMs + 1_000,
   });
-  const provider = new BasicTracerProvider({ resource, spanProcessors: [processor] });
+  const provider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [processor],
+    // The SDK would apply OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT by cutting JSON values mid-string (MLflow
+    // then shows them as broken text). Captured JSON is bounded to that limit instead (`limits`).
+    spanLimits: { attributeValueLengthLimit: Infinity },
+  });
   const tracer = provider.getTracer('@omnigent/telemetry-otel', options.scopeVersion);
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
@@ -135,5 +144,5 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
     })();
     return closing;
   };
-  return { tracer, shutdown };
+  return { tracer, shutdown, limits: limitsWithin(config.attributeValueLengthLimit) };
 }

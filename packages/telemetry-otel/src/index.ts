@@ -12,7 +12,7 @@ export type { RunTelemetry, TelemetryOptions } from './run-telemetry.js';
 export { RunTracer } from './run-tracer.js';
 export type { RunTraceInfo, RunTracerOptions } from './run-tracer.js';
 export { formatTraceparent, parseTraceparent } from './traceparent.js';
-export { DEFAULT_LIMITS, toBoundedJson } from './truncate.js';
+export { DEFAULT_LIMITS, limitsWithin, toBoundedJson, wellFormed } from './truncate.js';
 export type { ContentLimits } from './truncate.js';
 export { createWarnOnce, processWarnOnce } from './warn-once.js';
 export type { WarnOnce } from './warn-once.js';

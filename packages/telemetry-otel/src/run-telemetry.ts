@@ -70,7 +70,7 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
     tracer: pipeline.tracer,
     captureContent: config.captureContent,
     redactor,
-    ...(options.limits ? { limits: options.limits } : {}),
+    limits: options.limits ?? pipeline.limits,
   });
   const traceparent = tracer.traceparent;
   const stopHttp = config.httpClientInstrumentation ? traceHttpClient({ tracer: pipeline.tracer, parent: tracer.context, excludeUrl: config.tracesUrl, redact: redactor.text }) : undefined;

@@ -9,7 +9,26 @@ export interface ContentLimits {
 /** Default content limits. */
 export const DEFAULT_LIMITS: ContentLimits = { maxStringChars: 16_384, maxAttributeChars: 65_536 };
 
-function cutString(s: string, max: number): string {
+/** The default limits, lowered to an attribute value length limit (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT) when there is one. */
+export function limitsWithin(attributeValueLengthLimit: number | undefined, base: ContentLimits = DEFAULT_LIMITS): ContentLimits {
+  if (attributeValueLengthLimit === undefined) return base;
+  return {
+    maxStringChars: Math.min(base.maxStringChars, attributeValueLengthLimit),
+    maxAttributeChars: Math.min(base.maxAttributeChars, attributeValueLengthLimit),
+  };
+}
+
+// Half of a surrogate pair (a harness cut its output mid-emoji). JSON.stringify would send it as a
+// `\ud83d` escape, which MLflow decodes back into a string that UTF-8 cannot store.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `s` with every lone surrogate replaced by U+FFFD, as a UTF-8 encoder would. */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\ufffd');
+}
+
+function cutString(raw: string, max: number): string {
+  const s = wellFormed(raw);
   if (s.length <= max) return s;
   // Do not split a surrogate pair: a lone surrogate is not valid UTF-8 on the wire.
   let end = max;
@@ -24,7 +43,7 @@ function cutValue(v: unknown, max: number, depth: number): unknown {
   if (depth > 32) return '[nested too deep]';
   if (Array.isArray(v)) return v.map((x) => cutValue(x, max, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = cutValue(x, max, depth + 1);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[wellFormed(k)] = cutValue(x, max, depth + 1);
   return out;
 }
 

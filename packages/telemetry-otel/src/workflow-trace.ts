@@ -3,7 +3,7 @@ import { GEN_AI, GENERAL, MLFLOW, OMNIGENT, type MlflowSpanType } from './attrib
 import { mlflowMessages } from './messages.js';
 import { openPipeline, telemetrySettings, type TelemetryOptions } from './run-telemetry.js';
 import { formatTraceparent } from './traceparent.js';
-import { DEFAULT_LIMITS, boundedText, sizeOf, toBoundedJson } from './truncate.js';
+import { boundedText, sizeOf, toBoundedJson } from './truncate.js';
 
 /** What a workflow trace records about the workflow. */
 export interface WorkflowTraceInfo {
@@ -40,7 +40,7 @@ export function startWorkflowTrace(info: WorkflowTraceInfo, options: TelemetryOp
   const config = telemetrySettings(options);
   if (!config) return undefined;
   const { pipeline, redactor } = openPipeline(config, options);
-  const limits = options.limits ?? DEFAULT_LIMITS;
+  const limits = options.limits ?? pipeline.limits;
   const json = (v: unknown): string => toBoundedJson(redactor.value(v), limits);
   const name = info.name ?? 'workflow';
   const attrs: Attributes = {

@@ -54,6 +54,12 @@ describe('resolveTelemetryConfig', () => {
     expect(c.resourceAttributes).toEqual({ 'deployment.environment': 'ci', team: 'ml ops' });
   });
 
+  it('reads the attribute value length limit (span-specific first), ignoring values that are not positive integers', () => {
+    expect(resolveTelemetryConfig({ ...SEED, OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '4096' }).attributeValueLengthLimit).toBe(4096);
+    expect(resolveTelemetryConfig({ ...SEED, OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '4096', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '512' }).attributeValueLengthLimit).toBe(512);
+    for (const bad of ['', 'abc', '-1', '0', '1.5']) expect(resolveTelemetryConfig({ ...SEED, OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: bad }).attributeValueLengthLimit).toBeUndefined();
+  });
+
   it('takes every key from the config file, with the environment winning', () => {
     const file = {
       enabled: true,

@@ -300,6 +300,64 @@ describe('RunTracer span model', () => {
     expect(out.messages[0]!.content.length).toBeLessThan(20_000);
   });
 
+  it('replaces lone surrogates in captured content with U+FFFD (MLflow decodes JSON attributes and stores them as UTF-8)', async () => {
+    // A harness that cut its output mid-emoji leaves half a surrogate pair; JSON.stringify would
+    // send it as a "\ud83d" escape, which MLflow decodes back into a string UTF-8 cannot store.
+    const cut = 'ok \ud83d';
+    const events = [
+      ev(0, { type: 'tool.started', callId: 't', name: 'Read', kind: 'read', input: { path: `a\udc00.txt` } }),
+      ev(10, { type: 'tool.completed', callId: 't', name: 'Read', output: cut, isError: false }),
+      ev(15, { type: 'tool.started', callId: 'e', name: 'Bash', kind: 'shell', input: { command: 'x' } }),
+      ev(16, { type: 'tool.completed', callId: 'e', name: 'Bash', output: `failed ${cut}`, isError: true }),
+      ev(20, { type: 'message', role: 'assistant', text: cut }),
+      ev(30, { type: 'run.completed', durationMs: 30, result: cut }),
+    ];
+    const { spans } = await trace(events, { capture: true, info: info({ request: { prompt: `p \udfff q`, model: 'm' } }) });
+    const loneEscape = /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i;
+    const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    for (const s of spans) {
+      for (const [k, v] of Object.entries(s.attributes)) {
+        if (typeof v !== 'string') continue;
+        expect(loneEscape.test(v), `${s.name} ${k}`).toBe(false);
+        expect(lone.test(v), `${s.name} ${k}`).toBe(false);
+      }
+      expect(lone.test(s.status.message ?? ''), s.name).toBe(false);
+    }
+    expect(JSON.parse(one(spans, 'execute_tool Read').attributes['gen_ai.tool.call.result'] as string)).toBe('ok \ufffd');
+    expect(JSON.parse(one(spans, 'execute_tool Read').attributes['gen_ai.tool.call.arguments'] as string)).toEqual({ path: 'a\ufffd.txt' });
+    expect(JSON.parse(one(spans, 'invoke_agent claude-code').attributes['mlflow.spanInputs'] as string)).toEqual({ messages: [{ role: 'user', content: 'p \ufffd q' }] });
+    expect(one(spans, 'execute_tool Bash').status.message).toBe('failed ok \ufffd');
+  });
+
+  it('keeps captured JSON valid and within OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT instead of letting the SDK cut it mid-string', async () => {
+    const saved = process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+    process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT = '300';
+    try {
+      const long = 'word '.repeat(200);
+      const events = [
+        ev(0, { type: 'tool.started', callId: 't', name: 'Bash', kind: 'shell', input: { command: long, cwd: '/w' } }),
+        ev(10, { type: 'tool.completed', callId: 't', name: 'Bash', output: { stdout: long, exit: 0 }, isError: false }),
+        ev(20, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 5, output: 6 }),
+        ev(30, { type: 'run.completed', durationMs: 30, result: long }),
+      ];
+      const { spans } = await trace(events, { capture: true, info: info({ request: { prompt: long, model: 'm' } }), env: { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '300' } });
+      for (const s of spans) {
+        for (const k of ['mlflow.spanInputs', 'mlflow.spanOutputs', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result', 'mlflow.chat.tokenUsage']) {
+          const v = s.attributes[k];
+          if (v === undefined) continue;
+          expect(() => JSON.parse(v as string), `${s.name} ${k}`).not.toThrow();
+          expect((v as string).length, `${s.name} ${k}`).toBeLessThanOrEqual(300);
+        }
+      }
+      const root = one(spans, 'invoke_agent claude-code');
+      expect(JSON.parse(root.attributes['mlflow.spanInputs'] as string).messages[0].role).toBe('user');
+      expect(JSON.parse(one(spans, 'execute_tool Bash').attributes['gen_ai.tool.call.result'] as string).exit).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+      else process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT = saved;
+    }
+  });
+
   it('ends the root with an error when the run vanished without a terminal event', async () => {
     const { spans } = await trace([ev(0, { type: 'session.started', sessionId: 's', cwd: '/w' })]);
     expect(one(spans, 'invoke_agent claude-code').status.code).toBe(SpanStatusCode.ERROR);
