@@ -139,13 +139,16 @@ export function plainLine(e: WorkflowEvent): string | undefined {
     case 'workflow.step.retrying':
       return `  ${e.step} failed (${e.message}); retrying, attempt ${e.attempt}`;
     case 'workflow.step.completed':
-      return `${e.status === 'ok' ? 'ok' : e.status === 'cancelled' ? 'CANCELLED' : 'FAILED'} ${e.step} ${formatDuration(e.durationMs ?? 0)}${e.message ? `: ${e.message}` : ''}`;
+      return `${e.status === 'ok' ? 'ok' : e.status === 'cancelled' ? 'CANCELLED' : 'FAILED'} ${e.step}${e.durationMs !== undefined ? ` ${formatDuration(e.durationMs)}` : ''}${e.message ? `: ${e.message}` : ''}`;
     case 'workflow.step.skipped':
       return `- ${e.step} skipped: ${e.message}`;
     case 'workflow.completed':
       return undefined;
   }
 }
+
+/** Shown for a figure nobody reported (as in `omnigent runs` and `compare`). */
+const UNKNOWN = '—';
 
 /** The comparison table printed at the end: step, harness, model, status, duration, tokens, cost. */
 export function summaryTable(t: WorkflowTracker, color: boolean): string {
@@ -154,24 +157,39 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
   const rows: Array<{ cells: string[]; status: StepView['status'] }> = [];
   let tokens: number | undefined;
   let cost: number | undefined;
+  // a step that ran but reported no figure makes the total a lower bound (it is not 0)
+  let tokensMissing = false;
+  let costMissing = false;
   for (const s of t.steps.values()) {
+    const ran = s.status !== 'pending' && s.status !== 'skipped';
     const tok = totalTokens(s.usage);
     if (tok !== undefined) tokens = (tokens ?? 0) + tok;
+    else if (ran) tokensMissing = true;
     if (s.usage?.costUsd !== undefined) cost = (cost ?? 0) + s.usage.costUsd;
+    else if (ran) costMissing = true;
     rows.push({
       status: s.status,
       cells: [
         s.id,
         s.harness,
-        s.model ?? '–',
+        s.model ?? UNKNOWN,
         WORD[s.status],
-        s.durationMs !== undefined ? formatDuration(s.durationMs) : '–',
-        tok !== undefined ? fmtInt(tok) : '–',
-        s.usage?.costUsd !== undefined ? `$${s.usage.costUsd.toFixed(4)}` : '–',
+        s.durationMs !== undefined ? formatDuration(s.durationMs) : UNKNOWN,
+        tok !== undefined ? fmtInt(tok) : UNKNOWN,
+        s.usage?.costUsd !== undefined ? `$${s.usage.costUsd.toFixed(4)}` : UNKNOWN,
       ],
     });
   }
-  const total = ['total', '', '', '', '', tokens !== undefined ? fmtInt(tokens) : '–', cost !== undefined ? `$${cost.toFixed(4)}` : '–'];
+  const lowerBound = (tokens !== undefined && tokensMissing) || (cost !== undefined && costMissing);
+  const total = [
+    'total',
+    '',
+    '',
+    '',
+    '',
+    tokens !== undefined ? `${fmtInt(tokens)}${tokensMissing ? '+' : ''}` : UNKNOWN,
+    cost !== undefined ? `$${cost.toFixed(4)}${costMissing ? '+' : ''}` : UNKNOWN,
+  ];
   const all = [head, ...rows.map((r) => r.cells), total];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const right = new Set([4, 5, 6]);
@@ -186,5 +204,6 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
     }),
     c.dim(rule),
     fmt(total),
+    ...(lowerBound ? [c.dim(`+ at least: a step that ran did not report it (${UNKNOWN}), so the true total is higher`)] : []),
   ].join('\n');
 }

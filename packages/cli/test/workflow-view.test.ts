@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OmnigentEvent } from '@omnigent/core';
 import type { WorkflowEvent } from '@omnigent/workflow';
-import { WorkflowTracker, renderLive, summaryTable } from '../src/workflow-view.js';
+import { WorkflowTracker, plainLine, renderLive, summaryTable } from '../src/workflow-view.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const at = (ms: number): string => new Date(T0 + ms).toISOString();
@@ -34,8 +34,25 @@ describe('workflow live view and summary', () => {
 
     const table = summaryTable(t, false).split('\n');
     expect(table[0]).toMatch(/^step\s+harness\s+model\s+status\s+duration\s+tokens\s+cost$/);
-    expect(table[2]).toMatch(/^plan\s+cursor\s+gpt-5\s+done\s+4\.0s\s+1,234\s+–$/);
-    expect(table.at(-1)).toMatch(/^total\s+1,234\s+–$/);
+    expect(table[2]).toMatch(/^plan\s+cursor\s+gpt-5\s+done\s+4\.0s\s+1,234\s+—$/);
+    // lint ran and reported no tokens: the total is a lower bound, not a sum that counts lint as 0
+    expect(table.at(-2)).toMatch(/^total\s+1,234\+\s+—$/);
+    expect(table.at(-1)).toBe('+ at least: a step that ran did not report it (—), so the true total is higher');
+  });
+
+  it('unknown is — (as in runs and compare), never 0: no "0ms" for a step without a duration, no lower-bound note when every step that ran reported', () => {
+    const done = { ...base, type: 'workflow.step.completed', harness: 'h', needs: [], attempts: 1, runIds: [], diff: '', files: [] } as const;
+    expect(plainLine({ ...done, step: 'a', status: 'cancelled', message: 'the run was interrupted' })).toBe('CANCELLED a: the run was interrupted');
+    expect(plainLine({ ...done, step: 'a', status: 'ok', durationMs: 1500 })).toBe('ok a 1.5s');
+    const t = new WorkflowTracker();
+    feed(t, [
+      { ...base, type: 'workflow.started', name: 'wf', input: '', steps: [{ id: 'a', harness: 'h', needs: [] }, { id: 'b', harness: 'h', needs: ['a'] }] },
+      { ...done, step: 'a', status: 'ok', durationMs: 10, usage: { input: 5, output: 1, costUsd: 0.5 } },
+      { ...base, type: 'workflow.step.skipped', step: 'b', reason: 'stopped', because: 'a', message: 'x' },
+    ]);
+    const table = summaryTable(t, false).split('\n');
+    expect(table.at(-1)).toMatch(/^total\s+6\s+\$0\.5000$/);
+    expect(table.find((l) => l.startsWith('b '))).toMatch(/^b\s+h\s+—\s+skipped\s+—\s+—\s+—$/);
   });
 
   it('a narrow terminal shortens the activity, never wrapping a step over two lines', () => {

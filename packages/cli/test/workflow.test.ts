@@ -127,8 +127,8 @@ describe('omnigent workflow run', () => {
     expect(r.stdout).toMatch(/ok other /);
     expect(r.stdout).toMatch(/step\s+harness\s+model\s+status\s+duration\s+tokens\s+cost/);
     expect(r.stdout).toMatch(/broken\s+fake\s+fake-model\s+failed/);
-    expect(r.stdout).toMatch(/after\s+fake\s+–\s+skipped/);
-    expect(r.stdout).toMatch(/other\s+fake\s+fake-model\s+done\s+\S+\s+11\s+–/);
+    expect(r.stdout).toMatch(/after\s+fake\s+—\s+skipped/);
+    expect(r.stdout).toMatch(/other\s+fake\s+fake-model\s+done\s+\S+\s+11\s+—/);
     expect(r.stdout).toContain('workflow failing failed');
   });
 
@@ -225,9 +225,10 @@ describe('omnigent workflow validate', () => {
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as { valid: boolean; issues: Array<Record<string, unknown>> };
     expect(out.valid).toBe(false);
+    // in file order
     expect(out.issues).toEqual([
-      { file, line: 5, key: 'steps.0.needs.0', message: 'unknown step "ghost" (steps: a)' },
       expect.objectContaining({ file, line: 4, key: 'steps.0.prompt' }),
+      { file, line: 5, key: 'steps.0.needs.0', message: 'unknown step "ghost" (steps: a)' },
     ]);
   });
 
@@ -236,6 +237,6 @@ describe('omnigent workflow validate', () => {
     const file = workflowFile(dir, ['steps:', '  - id: a', '    prompt: x: y']);
     const r = await runCli(['workflow', 'validate', file], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}:3: (yaml): not valid YAML:`);
+    expect(r.stderr).toContain(`${file}:3: not valid YAML:`);
   });
 });

@@ -11,10 +11,11 @@ export interface WorkflowIssue {
   message: string;
 }
 
-/** Format one issue as `file:line: key: message`. */
+/** Format one issue as `file:line: key: message` (pseudo-keys such as `(yaml)` and `(file)` are left out: they say nothing the message does not). */
 export function formatIssue(issue: WorkflowIssue): string {
   const loc = issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}: ` : issue.line ? `line ${issue.line}: ` : '';
-  return `${loc}${issue.key}: ${issue.message}`;
+  const key = issue.key.startsWith('(') ? '' : `${issue.key}: `;
+  return `${loc}${key}${issue.message}`;
 }
 
 /**
@@ -23,11 +24,11 @@ export function formatIssue(issue: WorkflowIssue): string {
  */
 export class WorkflowError extends OmnigentError {
   readonly issues: WorkflowIssue[];
-  constructor(issues: WorkflowIssue[]) {
+  constructor(found: WorkflowIssue[], hint = 'Fix the workflow file; `omnigent workflow validate <file>` checks it without running anything.') {
+    // in file order, so the list reads top to bottom like the file (stable: same-line issues keep their order)
+    const issues = [...found].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
     const head = issues.length === 1 ? 'Invalid workflow: ' : `Invalid workflow (${issues.length} problems):\n  `;
-    super('WORKFLOW', head + issues.map(formatIssue).join('\n  '), {
-      hint: 'Fix the workflow file; `omnigent workflow validate <file>` checks it without running anything.',
-    });
+    super('WORKFLOW', head + issues.map(formatIssue).join('\n  '), { hint });
     this.issues = issues;
   }
 }

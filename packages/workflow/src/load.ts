@@ -4,7 +4,7 @@ import { LineCounter, parseDocument, parse as parseYamlValue, type Document } fr
 import type { z } from 'zod';
 import { ancestorsOf, findCycle } from './dag.js';
 import { WorkflowError, type WorkflowIssue } from './errors.js';
-import { workflowSchema, type StepSpec, type WorkflowSpec } from './schema.js';
+import { stepSchema, workflowSchema, type StepSpec, type WorkflowSpec } from './schema.js';
 import { scanTemplate } from './template.js';
 import type { Workflow, WorkflowStep } from './workflow.js';
 import { lineOfPath } from './yaml-lines.js';
@@ -19,14 +19,58 @@ export interface ParseWorkflowOptions {
   set?: string[];
 }
 
+/** Why a required key is required, for the `missing` message. */
+const REQUIRED: Record<string, string> = {
+  prompt: 'every step needs a prompt (what the agent is asked)',
+  id: 'every step needs an id (letters, digits, - and _)',
+  steps: 'a workflow needs a list of steps',
+};
+
+/** Edit distance of two short strings (for "did you mean"). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The keys allowed where an unknown key was found: top level, `defaults`, or a step. */
+function allowedKeys(path: PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(workflowSchema.shape);
+  if (path[0] === 'defaults') return Object.keys(workflowSchema.shape.defaults.unwrap().shape);
+  return Object.keys(stepSchema.shape);
+}
+
+function unknownKeyMessage(path: PropertyKey[], key: string): string {
+  const near = allowedKeys(path)
+    // a shared stem counts as close (`retry` for `retries`)
+    .map((k) => ({ k, d: key.length >= 4 && k.startsWith(key.toLowerCase().slice(0, -1)) ? 1 : distance(key.toLowerCase(), k) }))
+    .filter((c) => c.d <= 2)
+    .sort((a, b) => a.d - b.d)[0];
+  return near ? `unknown key; did you mean "${near.k}"?` : 'unknown key (see the workflow reference in the README of @omnigent/workflow)';
+}
+
 function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
   let path = [...issue.path];
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     path = [...issue.path, issue.keys[0]!];
-    message = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (see the workflow reference in the README of @omnigent/workflow)`;
+    message = issue.keys.length > 1
+      ? `unknown keys ${issue.keys.join(', ')} (see the workflow reference in the README of @omnigent/workflow)`
+      : unknownKeyMessage(issue.path, issue.keys[0]!);
+  } else if (issue.code === 'too_small' && issue.origin === 'number') {
+    message = `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}`;
+  } else if (issue.code === 'too_big' && issue.origin === 'number') {
+    message = `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
+  } else if (issue.code === 'too_small' && issue.origin === 'string') {
+    message = 'must not be empty';
   } else if (issue.code === 'invalid_type') {
-    message = issue.input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}`;
+    // zod names a required key's type `nonoptional`, which tells the reader nothing
+    const what = issue.expected === 'nonoptional' ? REQUIRED[String(path[path.length - 1])] ?? 'required' : `expected ${issue.expected}`;
+    message = issue.input === undefined ? `missing: ${what}` : `expected ${issue.expected}`;
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   } else if (issue.code === 'invalid_union' && path[path.length - 1] === 'needs') {
@@ -191,7 +235,9 @@ export async function loadWorkflow(file: string, options: Omit<ParseWorkflowOpti
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new WorkflowError([{ file, key: '(file)', message: `cannot read the workflow file: ${(error as Error).message}` }]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new WorkflowError([{ file, key: '(file)', message: `cannot read the workflow file: ${why}` }], 'Check the path (example workflows are in examples/workflows/ of the omnigent repository).');
   }
   return parseWorkflow(text, { ...options, file });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkflowError, parseWorkflow, type WorkflowIssue } from '../src/index.js';
+import { WorkflowError, loadWorkflow, parseWorkflow, type WorkflowIssue } from '../src/index.js';
 
 function issuesOf(text: string, options: Parameters<typeof parseWorkflow>[1] = {}): WorkflowIssue[] {
   try {
@@ -110,15 +110,51 @@ describe('workflow validation', () => {
       ].join('\n'),
     );
     expect(issues.map((i) => `${i.line} ${i.key}: ${i.message}`)).toEqual([
-      '5 steps.0.retry: unknown key (see the workflow reference in the README of @omnigent/workflow)',
+      '5 steps.0.retry: unknown key; did you mean "retries"?',
       '9 steps.1.timeout: expected number',
       '10 steps.1.on_failure: expected one of "stop", "continue"',
     ]);
     const more = issuesOf(['steps:', '  - id: a', '    prompt: x', '  - id: a', '    harness: fake', '    prompt: y'].join('\n'));
     expect(more.map((i) => `${i.line} ${i.key}: ${i.message}`)).toEqual([
-      '4 steps.1.id: duplicate step id "a"',
       '2 steps.0.harness: missing (set harness on the step or under defaults)',
+      '4 steps.1.id: duplicate step id "a"',
     ]);
+  });
+
+  it('messages a user can act on: a missing prompt or id says why it is needed, limits read as words, a misspelt key gets a suggestion, issues come in file order', () => {
+    const issues = issuesOf(['nmae: x', 'defaults:', '  modle: m', '  retries: 20', 'steps:', '  - harness: fake', '    promt: x', '    timeout: -3', '  - id: b', '    harness: fake', '    prompt: ""', '    xyzzy: 1'].join('\n'));
+    expect(issues.map((i) => `${i.line} ${i.key}: ${i.message}`)).toEqual([
+      '1 nmae: unknown key; did you mean "name"?',
+      '3 defaults.modle: unknown key; did you mean "model"?',
+      '4 defaults.retries: must be at most 10',
+      // regression: was "missing (expected nonoptional)"
+      '6 steps.0.id: missing: every step needs an id (letters, digits, - and _)',
+      '6 steps.0.prompt: missing: every step needs a prompt (what the agent is asked)',
+      '7 steps.0.promt: unknown key; did you mean "prompt"?',
+      // regression: was "Too small: expected number to be >0"
+      '8 steps.0.timeout: must be greater than 0',
+      '11 steps.1.prompt: must not be empty',
+      '12 steps.1.xyzzy: unknown key (see the workflow reference in the README of @omnigent/workflow)',
+    ]);
+    expect(issuesOf('name: x\n')).toEqual([{ file: 'wf.yaml', line: 1, key: 'steps', message: 'missing: a workflow needs a list of steps' }]);
+  });
+
+  it('the formatted error leaves out pseudo-keys, and a missing file says so with what to check', async () => {
+    const err = (() => {
+      try {
+        parseWorkflow('steps:\n  - id: a\n    prompt: x: y\n', { file: 'wf.yaml' });
+      } catch (e) {
+        return e as WorkflowError;
+      }
+      throw new Error('expected a WorkflowError');
+    })();
+    expect(err.message).toMatch(/^Invalid workflow: wf\.yaml:3: not valid YAML: /);
+    const missing = await loadWorkflow('/nonexistent/wf.yaml').then(
+      () => undefined,
+      (e: unknown) => e as WorkflowError,
+    );
+    expect(missing!.message).toBe('Invalid workflow: /nonexistent/wf.yaml: cannot read the workflow file: no such file');
+    expect(missing!.hint).toContain('Check the path');
   });
 
   it('--set overrides a step (or every step with *) before validation', () => {
