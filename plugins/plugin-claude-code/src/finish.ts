@@ -5,10 +5,11 @@ import { flushPendingDeltas, fromApiUsage, type ClaudeState } from './translate.
 type RunUsage = TokenUsage & { source: UsageSource; confidence: UsageConfidence };
 
 /**
- * Run totals from a result line. `modelUsage` covers sub-agents, `usage` only the main loop, so
- * `modelUsage` wins; cost is the CLI's own list-price estimate.
+ * Run totals from the latest result line. `modelUsage` covers sub-agents, `usage` only the main
+ * loop, so `modelUsage` wins; cost is the CLI's own list-price estimate. `modelUsage` and cost are
+ * running totals across results, `usage` is per result: `mainLoopSum` is its sum over all of them.
  */
-export function runUsageOf(result: ClaudeResultLine): RunUsage | undefined {
+export function runUsageOf(result: ClaudeResultLine, mainLoopSum?: TokenUsage): RunUsage | undefined {
   const models = Object.values(result.modelUsage ?? {});
   let usage: TokenUsage | undefined;
   let confidence: UsageConfidence = 'exact';
@@ -22,8 +23,8 @@ export function runUsageOf(result: ClaudeResultLine): RunUsage | undefined {
       if (m.cacheReadInputTokens !== undefined) usage.cacheRead = (usage.cacheRead ?? 0) + read;
       if (m.cacheCreationInputTokens !== undefined) usage.cacheWrite = (usage.cacheWrite ?? 0) + write;
     }
-  } else if (result.usage) {
-    usage = fromApiUsage(result.usage);
+  } else if (result.usage || mainLoopSum) {
+    usage = mainLoopSum ?? fromApiUsage(result.usage);
     // main loop only: a sub-agent's tokens would be missing
     confidence = 'partial';
   }
@@ -74,10 +75,11 @@ export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
     return { events, terminal };
   }
 
-  const usage = runUsageOf(r);
+  const usage = runUsageOf(r, state.resultMainUsage);
+  const turns = state.resultTurns ?? r.num_turns;
   const common = {
     ...(usage ? { usage } : {}),
-    ...(r.num_turns !== undefined ? { turns: r.num_turns } : {}),
+    ...(turns !== undefined ? { turns } : {}),
     ...(typeof r.result === 'string' ? { result: r.result } : {}),
     ...exitFields,
   };

@@ -1,4 +1,4 @@
-import type { NonTerminalDraft, RunRequest, TokenUsage, ToolKind, TranslateContext } from '@omnigent/core';
+import { addUsage, type NonTerminalDraft, type RunRequest, type TokenUsage, type ToolKind, type TranslateContext } from '@omnigent/core';
 import type {
   ClaudeApiUsage,
   ClaudeAssistantLine,
@@ -45,8 +45,15 @@ export interface ClaudeState {
   deniedIds: Set<string>;
   /** Tool calls already completed with status `denied`. */
   deniedReported: Set<string>;
-  /** The latest `result` line (stream-json input mode repeats it per turn, cumulative). */
+  /**
+   * The latest `result` line. Stream-json input mode prints one per turn: `modelUsage` and
+   * `total_cost_usd` are running totals there, while `usage` and `num_turns` cover that turn only.
+   */
   result?: ClaudeResultLine;
+  /** Sum of `num_turns` over every result line. */
+  resultTurns?: number;
+  /** Sum of `result.usage` (main loop, per turn) over every result line. */
+  resultMainUsage?: TokenUsage;
   /** Text of a synthetic API-error assistant message (`API Error: 400 …`). */
   apiError?: string;
 }
@@ -94,7 +101,15 @@ export function toolKind(name: string): ToolKind {
 
 // Wording of the CLI's permission refusals (tool_result text); `result.permission_denials` and
 // `system/permission_denied` confirm them when present.
-const DENIAL_PATTERNS = [/ was blocked\. For security/, /requested permissions? to /i, /haven't granted it yet/i, /permission to use .+ (?:has been|was) denied/i];
+// A PreToolUse hook that exits 2 blocks the call; the CLI words it "PreToolUse:<Tool> hook error".
+const DENIAL_PATTERNS = [
+  / was blocked\. For security/,
+  /requested permissions? to /i,
+  /haven't granted it yet/i,
+  /permission to use .+ (?:has been|was) denied/i,
+  /^PreToolUse:\S* hook error/,
+  /blocked by (?:a |the )?PreToolUse hook/i,
+];
 
 /** True when a tool error text is a permission refusal rather than a tool failure. */
 export function isPermissionDenial(text: string): boolean {
@@ -439,6 +454,8 @@ function onUser(line: ClaudeUserLine, state: ClaudeState): NonTerminalDraft[] {
 function onResult(line: ClaudeResultLine, state: ClaudeState): NonTerminalDraft[] {
   const out: NonTerminalDraft[] = [];
   state.result = line;
+  if (typeof line.num_turns === 'number') state.resultTurns = (state.resultTurns ?? 0) + line.num_turns;
+  if (isObject(line.usage)) state.resultMainUsage = addUsage(state.resultMainUsage, fromApiUsage(line.usage));
   closeTurn(state, out);
   for (const d of line.permission_denials ?? []) {
     if (state.deniedReported.has(d.tool_use_id)) continue;

@@ -117,6 +117,48 @@ describe('second review: Claude Code translator', () => {
   });
 });
 
+describe('second review: Claude Code runs the fixtures do not show (shapes captured from the real 2.1.197)', () => {
+  it('two result lines (stream-json input): cumulative modelUsage and cost come from the latest, per-turn num_turns are summed', () => {
+    // captured: two turns over stdin; modelUsage and total_cost_usd are running totals, usage and num_turns are per turn
+    const result = (n: number, text: string, turnUsage: { input_tokens: number; output_tokens: number }, total: { inputTokens: number; outputTokens: number }, cost: number) => ({
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      num_turns: n,
+      result: text,
+      session_id: SID,
+      total_cost_usd: cost,
+      usage: { ...turnUsage, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      modelUsage: { 'claude-sonnet-4-5': { ...total, cacheReadInputTokens: 0, cacheCreationInputTokens: 0, costUSD: cost } },
+    });
+    const { terminal } = run([init, result(1, 'one', { input_tokens: 100, output_tokens: 10 }, { inputTokens: 100, outputTokens: 10 }, 0.00045), init, result(1, 'two', { input_tokens: 200, output_tokens: 20 }, { inputTokens: 300, outputTokens: 30 }, 0.00135)]);
+    expect(terminal).toMatchObject({ type: 'run.completed', result: 'two', turns: 2, usage: { input: 300, output: 30, costUsd: 0.00135, confidence: 'exact' } });
+  });
+
+  it('two result lines without modelUsage: the per-turn result.usage figures are summed, not replaced', () => {
+    const r = (input: number, output: number) => ({ type: 'result', subtype: 'success', is_error: false, num_turns: 1, result: 'x', session_id: SID, usage: { input_tokens: input, output_tokens: output } });
+    const { terminal } = run([init, r(100, 10), init, r(200, 20)]);
+    expect(terminal).toMatchObject({ type: 'run.completed', usage: { input: 300, output: 30, source: 'result', confidence: 'partial' } });
+  });
+
+  it('a tool call blocked by a PreToolUse hook ends with status denied', () => {
+    const { events } = run([
+      init,
+      { type: 'assistant', message: { id: 'm1', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: 't1', name: 'Bash', input: { command: 'echo hi' } }] }, parent_tool_use_id: null, session_id: SID },
+      { type: 'system', subtype: 'hook_response', hook_id: 'h', hook_name: 'PreToolUse:Bash', hook_event: 'PreToolUse', output: 'blocked-by-hook\n', stdout: '', stderr: 'blocked-by-hook\n', exit_code: 2, outcome: 'error', session_id: SID },
+      {
+        type: 'user',
+        message: { role: 'user', content: [{ type: 'tool_result', content: 'PreToolUse:Bash hook error: [echo blocked-by-hook >&2; exit 2]: blocked-by-hook\n', is_error: true, tool_use_id: 't1' }] },
+        parent_tool_use_id: null,
+        session_id: SID,
+        tool_use_result: 'Error: PreToolUse:Bash hook error: [echo blocked-by-hook >&2; exit 2]: blocked-by-hook\n',
+      },
+      okResult,
+    ]);
+    expect(ofType(events, 'tool.completed')[0]).toMatchObject({ callId: 't1', isError: true, status: 'denied' });
+  });
+});
+
 describe('second review: Claude Code command()', () => {
   const ctx = { bin: '/usr/bin/claude', isRoot: false };
 
