@@ -45,6 +45,10 @@ describe('OTLP export to an MLflow-like receiver', () => {
     await run.close(RUN.at(-1) as never);
     expect(lines).toEqual([]);
     expect(rx.requests.every((r) => r.status === 200 && r.headers['x-mlflow-experiment-id'] === '0' && r.headers['content-type'] === 'application/x-protobuf')).toBe(true);
+    // Uncompressed (one MLflow version only decompressed with the header), and only to /v1/traces.
+    expect(rx.requests.map((r) => [r.method, r.path, r.headers['content-encoding'] ?? 'identity'])).toEqual(rx.requests.map(() => ['POST', '/v1/traces', 'identity']));
+    // The resource says who sent the spans and nothing else (no process command line: it holds the prompt).
+    expect(Object.keys(rx.spans[0]!.resource).sort()).toEqual(['service.name', 'telemetry.sdk.language', 'telemetry.sdk.name', 'telemetry.sdk.version']);
     expect(spanTreeLines(rx.spans)).toEqual(['invoke_agent claude-code', '  chat claude-sonnet-4-5', '  execute_tool Bash', '  chat claude-sonnet-4-5']);
     const root = rx.spans.find((s) => !s.parentSpanId)!;
     expect(root.kind).toBe(3);
