@@ -107,6 +107,8 @@ const DENIAL_PATTERNS = [
   /requested permissions? to /i,
   /haven't granted it yet/i,
   /permission to use .+ (?:has been|was) denied/i,
+  // read-only (`plan`) mode: "Cannot write to <path> while in plan mode."
+  / while in plan mode\.?$/,
   /^PreToolUse:\S* hook error/,
   /blocked by (?:a |the )?PreToolUse hook/i,
 ];

@@ -159,6 +159,28 @@ describe('second review: Claude Code runs the fixtures do not show (shapes captu
   });
 });
 
+describe('second review: permission refusals worded as the real 2.1.197 words them', () => {
+  const refusal = (name: string, text: string) =>
+    run([
+      init,
+      { type: 'assistant', message: { id: 'm1', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: 't1', name, input: {} }] }, parent_tool_use_id: null, session_id: SID },
+      { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', content: text, is_error: true, tool_use_id: 't1' }] }, parent_tool_use_id: null, session_id: SID, tool_use_result: `Error: ${text}` },
+      { ...okResult, permission_denials: [{ tool_name: name, tool_use_id: 't1', tool_input: {} }] },
+    ]).events;
+
+  it('read-only (plan mode) refusals are denials, reported once', () => {
+    const events = refusal('Write', 'Cannot write to /tmp/x.txt while in plan mode.');
+    expect(ofType(events, 'tool.completed')[0]).toMatchObject({ isError: true, status: 'denied' });
+    expect(ofType(events, 'warning').filter((w) => w.code === 'permission-denied')).toHaveLength(0);
+  });
+
+  it("dontAsk refusals are denials, reported once", () => {
+    const events = refusal('Bash', "Permission to use Bash has been denied because Claude Code is running in don't ask mode. IMPORTANT: You *may* attempt to accomplish this action using other tools");
+    expect(ofType(events, 'tool.completed')[0]).toMatchObject({ isError: true, status: 'denied' });
+    expect(ofType(events, 'warning').filter((w) => w.code === 'permission-denied')).toHaveLength(0);
+  });
+});
+
 describe('second review: Claude Code command()', () => {
   const ctx = { bin: '/usr/bin/claude', isRoot: false };
 
