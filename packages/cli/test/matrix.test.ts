@@ -144,4 +144,55 @@ describe('omnigent matrix', () => {
     expect(r.stderr).toContain('task.yaml');
     expect(r.stderr).toContain('timeout');
   });
+
+  it('task errors read well: bad YAML without a dangling colon, a missing or misspelt prompt, a missing file (exit 2)', async () => {
+    const ws = workspace();
+    const src = tmp('omnigent-matrix-bad-');
+    const cases: Array<[string, string]> = [
+      // regression: ended "…at line 2, column 1:" with the code frame cut off
+      ['prompt: [\n', 'not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1\n'],
+      // regression: was "prompt: Invalid input: expected string, received undefined"
+      ['timeout: 5\n', 'prompt: missing: a task needs a prompt (what every harness is asked)\n'],
+      ['promt: p\n', 'promt: unknown key (a task has prompt, repo, cwd, setup, env, timeout, tags)\n'],
+    ];
+    for (const [i, [text, message]] of cases.entries()) {
+      const file = join(src, `task${i}.yaml`);
+      writeFileSync(file, text);
+      const r = await runCli(['matrix', file, '-H', 'fake'], { cwd: ws.dir, env: ws.env });
+      expect([r.code, r.stderr]).toEqual([2, `omnigent: ${file}: ${message}`]);
+    }
+    const missing = await runCli(['matrix', join(src, 'nope.yaml'), '-H', 'fake'], { cwd: ws.dir, env: ws.env });
+    expect([missing.code, missing.stderr]).toEqual([2, `omnigent: ${join(src, 'nope.yaml')}: cannot read the task: no such file\n`]);
+    rmSync(src, { recursive: true, force: true });
+  }, 120_000);
+
+  it('progress columns fit the labels; Ctrl-C stops the matrix, says how many runs never started, exit 130', async () => {
+    const ws = workspace();
+    const src = tmp('omnigent-matrix-plain-');
+    writeFileSync(join(src, 'task.yaml'), 'prompt: p\n');
+    const quick = await runCli(['matrix', join(src, 'task.yaml'), '-H', 'fake', '-m', 'a,a-much-longer-model-name-than-28', '--id', 'cols'], { cwd: ws.dir, env: ws.env });
+    expect(quick.code).toBe(0);
+    const progress = quick.stdout.split('\n').filter((l) => l.startsWith('['));
+    // regression: labels were padded to a fixed 28 columns (wide gaps, or no gap past 28)
+    expect(progress[0]).toMatch(/^\[1\/2\] fake\/a#1 {2,}completed/);
+    expect(progress.map((l) => l.indexOf('completed'))).toEqual([progress[0]!.indexOf('completed'), progress[0]!.indexOf('completed')]);
+    expect(progress[1]).toMatch(/^\[2\/2\] fake\/a-much-longer-model-name-than-28#1  completed/);
+
+    const slow = transcript(ws.dir, 'slow.jsonl', [{ type: 'session.started', cwd: '.' }, { $fake: 'sleep', ms: 30_000 }, { type: 'result', ok: true }]);
+    let sent = false;
+    const r = await runCli(['matrix', join(src, 'task.yaml'), '-H', 'fake', '-n', '3', '--id', 'int'], {
+      cwd: ws.dir,
+      env: { ...ws.env, OMNIGENT_FAKE_TRANSCRIPT: slow },
+      onStdout: (text, child) => {
+        if (!sent && text.includes('matrix int: 3 runs')) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 1500);
+        }
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/\[1\/3\] fake\/default#1\s+interrupted/);
+    expect(r.stdout).toContain('interrupted: 2 of 3 runs not started');
+    rmSync(src, { recursive: true, force: true });
+  }, 120_000);
 });

@@ -83,16 +83,32 @@ async function runMatrix(argv: MatrixArgs): Promise<number> {
     .strict();
 
   const taskFile = resolve(argv.task);
+  let text: string;
+  try {
+    text = readFileSync(taskFile, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read the task: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`, { file: taskFile });
+  }
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(taskFile, 'utf8'));
+    raw = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`cannot read the task: ${(error as Error).message.split('\n')[0]}`, { file: taskFile });
+    // the first line of a YAML error ends "at line 2, column 1:" before a code frame
+    throw new ConfigError(`not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`, { file: taskFile });
   }
-  const parsed = taskSchema.safeParse(raw);
+  const parsed = taskSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${issue.message}${issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')}; a task has prompt, repo, cwd, setup, env, timeout, tags)` : ''}`, { file: taskFile, key: issue.path.join('.') || '(root)' });
+    // a misspelt key first: "unknown key promt" explains the "missing prompt" that follows from it
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
+    const keys = 'a task has prompt, repo, cwd, setup, env, timeout, tags';
+    const message =
+      issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (${keys})`
+      : issue.code === 'invalid_type' && issue.input === undefined ? (issue.path[0] === 'prompt' ? 'missing: a task needs a prompt (what every harness is asked)' : 'missing')
+      : issue.code === 'invalid_type' ? `expected ${issue.expected}`
+      : issue.message;
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    throw new ConfigError(message, { file: taskFile, key: path.join('.') || '(root)' });
   }
   const task = parsed.data;
   const shard = argv.shard === undefined ? undefined : parseShard(argv.shard);
@@ -173,6 +189,8 @@ async function runMatrix(argv: MatrixArgs): Promise<number> {
   const results: Array<{ combination: string; harness: string; model?: string; repeat: number; runId?: string; status: string; durationMs?: number; error?: string; worktree?: string }> = [];
   let done = 0;
   let next = 0;
+  // progress columns as wide as this matrix's longest combination label
+  const labelW = Math.max(...mine.map((c) => comboLabel(c).length));
   const worker = async (): Promise<void> => {
     while (next < mine.length && !controller.signal.aborted) {
       const c = mine[next++]!;
@@ -211,7 +229,7 @@ async function runMatrix(argv: MatrixArgs): Promise<number> {
       }
       results.push(result);
       done += 1;
-      log(`[${done}/${mine.length}] ${label.padEnd(28)} ${result.status.padEnd(11)} ${store.formatMs(result.durationMs).padStart(7)}${result.runId ? `  run ${result.runId.slice(0, 8)}` : ''}${result.error ? `  ${result.error.split('\n')[0]}` : ''}${result.worktree ? `  kept ${result.worktree}` : ''}`);
+      log(`[${String(done).padStart(String(mine.length).length)}/${mine.length}] ${label.padEnd(labelW)}  ${result.status.padEnd(11)} ${store.formatMs(result.durationMs).padStart(7)}${result.runId ? `  run ${result.runId.slice(0, 8)}` : ''}${result.error ? `  ${result.error.split('\n')[0]}` : ''}${result.worktree ? `  kept ${result.worktree}` : ''}`);
     }
   };
   try {
@@ -220,6 +238,10 @@ async function runMatrix(argv: MatrixArgs): Promise<number> {
     offClosed();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+  if (controller.signal.aborted && results.length < mine.length) {
+    const left = mine.length - results.length;
+    log(`interrupted: ${left} of ${mine.length} run${mine.length === 1 ? '' : 's'} not started`);
   }
 
   const runs = store.openStore(storeDir).list({ tags: [`matrix:${matrixId}`] });
