@@ -43,6 +43,15 @@ const cases = {
   'missing-key': { prompt: 'Say hello', noKey: true, turns: [] },
   sigint: { prompt: 'Sleep', kill: 'SIGINT', turns: [{ output: [{ type: 'exec_command', cmd: 'sleep 30' }] }] },
   sigterm: { prompt: 'Sleep', kill: 'SIGTERM', turns: [{ output: [{ type: 'exec_command', cmd: 'sleep 30' }] }] },
+  // hunk 1 applies, hunk 2 cannot (its parent is a file): codex says `failed`, yet a.txt changed
+  'patch-failed': {
+    prompt: 'Update a.txt and add b.txt/x.txt',
+    files: { 'a.txt': 'one\n', 'b.txt': 'bee\n' },
+    turns: [
+      { output: [{ type: 'apply_patch', patch: '*** Begin Patch\n*** Update File: a.txt\n@@\n-one\n+ONE\n*** Add File: b.txt/x.txt\n+hi\n*** End Patch\n' }], usage: { input: 100, output: 10 } },
+      { output: [{ type: 'message', text: 'Only a.txt was updated' }], usage: { input: 110, output: 5 } },
+    ],
+  },
   resume: {
     prompt: 'First question',
     turns: [{ output: [{ type: 'message', text: 'First answer' }], usage: { input: 120, cached: 20, output: 15, reasoning: 5 } }],
@@ -76,6 +85,7 @@ async function record(name, spec) {
   const work = join(scratch, 'work');
   mkdirSync(home, { recursive: true });
   mkdirSync(work, { recursive: true });
+  for (const [file, text] of Object.entries(spec.files ?? {})) writeFileSync(join(work, file), text);
   const steps = [spec, ...(spec.then ? [spec.then] : [])];
   let threadId;
   for (const [i, step] of steps.entries()) {

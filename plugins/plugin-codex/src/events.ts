@@ -22,6 +22,13 @@ export interface CodexAgentMessageItem {
   text: string;
 }
 
+/** Plan mode's proposed plan (streamed as `item.plan.delta`, then completed whole). */
+export interface CodexPlanItem {
+  id: string;
+  type: 'plan';
+  text: string;
+}
+
 /** Reasoning summary parts joined with newlines. */
 export interface CodexReasoningItem {
   id: string;
@@ -109,6 +116,7 @@ export interface CodexErrorItem {
 /** Every item type codex 0.169 emits. */
 export type CodexThreadItem =
   | CodexAgentMessageItem
+  | CodexPlanItem
   | CodexReasoningItem
   | CodexCommandExecutionItem
   | CodexFileChangeItem
@@ -153,6 +161,21 @@ export interface CodexStreamErrorEvent {
   message: string;
 }
 
+/** Plan-mode text delta of a `plan` item. */
+export interface CodexPlanDeltaEvent {
+  type: 'item.plan.delta';
+  item_id: string;
+  delta: string;
+}
+
+/** The model asked the user questions (some CLI versions); exec cannot answer them. */
+export interface CodexRequestUserInputEvent {
+  type: 'request_user_input';
+  id: string;
+  call_id: string;
+  questions: { id: string; header?: string; question: string; options?: unknown }[];
+}
+
 /** Every top-level line of `codex exec --json`. */
 export type CodexThreadEvent =
   | CodexThreadStartedEvent
@@ -160,4 +183,6 @@ export type CodexThreadEvent =
   | CodexTurnCompletedEvent
   | CodexTurnFailedEvent
   | CodexItemEvent
+  | CodexPlanDeltaEvent
+  | CodexRequestUserInputEvent
   | CodexStreamErrorEvent;

@@ -33,7 +33,7 @@ export function finishCodex(state: CodexState, exit: ExitInfo): FinishResult {
     : undefined;
   const common = {
     ...(usage ? { usage } : {}),
-    ...(state.lastMessage !== undefined ? { result: state.lastMessage } : {}),
+    ...((state.lastMessage ?? state.lastPlan) !== undefined ? { result: state.lastMessage ?? state.lastPlan } : {}),
     ...(state.turns > 0 ? { turns: state.turns } : {}),
   };
   const exitFields = {

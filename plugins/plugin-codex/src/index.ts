@@ -16,6 +16,7 @@ export type {
   CodexItemStatus,
   CodexAgentMessageItem,
   CodexReasoningItem,
+  CodexPlanItem,
   CodexCommandExecutionItem,
   CodexFileChangeItem,
   CodexFileUpdateChange,
@@ -31,4 +32,6 @@ export type {
   CodexTurnFailedEvent,
   CodexItemEvent,
   CodexStreamErrorEvent,
+  CodexPlanDeltaEvent,
+  CodexRequestUserInputEvent,
 } from './events.js';

@@ -27,6 +27,8 @@ export interface CodexState {
   /** Top-level `error` messages (fatal stream errors, normally followed by `turn.failed`). */
   streamErrors: string[];
   lastMessage?: string;
+  /** Text of the last `plan` item (plan mode): the answer when no agent message came. */
+  lastPlan?: string;
   /** Tool calls started and not yet completed, by item id. */
   openTools: Map<string, string>;
   /** Unknown item types already reported, so a started/updated/completed triplet warns once. */

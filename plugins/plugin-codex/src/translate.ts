@@ -55,7 +55,8 @@ function toolOutput(item: Rec): unknown {
     case 'collab_tool_call':
       return { agentsStates: item.agents_states ?? {} };
     case 'web_search':
-      return { query: item.query ?? null };
+      // newer codex resolves the action (search, open_page, find_in_page) only at completion
+      return { query: item.query ?? null, ...(item.action !== undefined ? { action: item.action } : {}) };
     case 'todo_list':
       return { items: item.items ?? [] };
     default:
@@ -105,8 +106,9 @@ function toolEvents(kind: 'item.started' | 'item.updated' | 'item.completed', it
     status: status === 'declined' ? 'denied' : isError ? 'error' : 'ok',
     ...(exitCode !== undefined ? { exitCode } : {}),
   });
-  // a patch that applied touched files; a failed or declined one did not
-  if (item.type === 'file_change' && !isError) {
+  // codex applies a patch file by file, so a `failed` one may have changed some of its paths (the
+  // JSON does not say which): report them all, tied to the failed call; a declined one touched none
+  if (item.type === 'file_change' && status !== 'declined') {
     for (const change of changesOf(item)) out.push({ type: 'file.changed', path: change.path, change: change.kind, callId });
   }
   return out;
@@ -123,6 +125,13 @@ function itemEvents(kind: 'item.started' | 'item.updated' | 'item.completed', ra
       const t = text(item.text);
       state.lastMessage = t;
       return [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}) }];
+    }
+    case 'plan': {
+      // plan mode's proposed plan: codex's final answer when the turn has no agent message
+      if (kind !== 'item.completed') return [];
+      const t = text(item.text);
+      state.lastPlan = t;
+      return t.length > 0 ? [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}) }] : [];
     }
     case 'reasoning': {
       const t = text(item.text);
@@ -160,6 +169,21 @@ function turnCompleted(usage: unknown, state: CodexState): Draft[] {
     { type: 'usage', scope: 'turn', source: 'derived', confidence, ...delta, ...(state.model ? { model: state.model } : {}) },
     { type: 'turn.completed', turn, usage: delta },
   ];
+}
+
+/**
+ * `request_user_input`: the model asked the user something. Exec cannot answer (stdin is closed and
+ * codex rejects the request in exec mode), so the run goes on without an answer; say what was asked.
+ */
+function userInputWarning(record: Rec): Draft {
+  const questions = Array.isArray(record.questions) ? record.questions : [];
+  const asked = questions.map((q) => (isRecord(q) ? text(q.question) || text(q.header) : '')).filter((q) => q.length > 0);
+  return {
+    type: 'warning',
+    code: 'user-input-requested',
+    message: `codex asked for user input, which cannot be answered in a non-interactive run; it continues without an answer${asked.length ? `: ${asked.join(' / ')}` : ''}`,
+    raw: record,
+  };
 }
 
 /** Codex hides every provider 5xx behind one generic text; say so, or users chase a capacity problem. */
@@ -214,8 +238,10 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
     case 'item.completed':
       return itemEvents(record.type, record.item, state, record);
     case 'item.plan.delta':
-      // plan-mode text deltas; the todo_list item carries the plan itself
+      // plan-mode text deltas; the completed `plan` item carries the whole text
       return [];
+    case 'request_user_input':
+      return [userInputWarning(record)];
     default:
       return [{ type: 'warning', code: 'unknown-record', message: `codex printed an unknown event type "${record.type}"`, raw: record }];
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertRunInvariants } from '@omnigent/testkit/conformance';
@@ -89,6 +89,25 @@ describe('omnigent run -H codex with the real codex CLI', () => {
     expect(eventsOf(run, 'tool.started')[0]).toMatchObject({ name: 'file_change', kind: 'edit' });
     expect(eventsOf(run, 'file.changed')).toEqual([expect.objectContaining({ path: file, change: 'add', callId: eventsOf(run, 'tool.started')[0]!.callId })]);
     expect(readFileSync(file, 'utf8')).toBe('hello world\n');
+  });
+
+  it('bug: failed patch changed a file on disk but reported no file.changed (real codex)', async () => {
+    // hunk 1 applies; hunk 2 cannot (its parent is a file), so codex reports the patch `failed`
+    const patch = '*** Begin Patch\n*** Update File: a.txt\n@@\n-one\n+ONE\n*** Add File: b.txt/x.txt\n+hi\n*** End Patch\n';
+    const b = await box({
+      turns: [{ output: [{ type: 'apply_patch', patch }], usage: { input: 100, output: 10 } }, { output: [{ type: 'message', text: 'Only a.txt was updated' }], usage: { input: 110, output: 5 } }],
+    });
+    writeFileSync(join(b.work, 'a.txt'), 'one\n');
+    writeFileSync(join(b.work, 'b.txt'), 'bee\n');
+    const run = await omnigentRun(b, 'Update a.txt and add b.txt/x.txt', ['-m', 'gpt-5.5']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    assertRunInvariants(run.events);
+    expect(readFileSync(join(b.work, 'a.txt'), 'utf8')).toBe('ONE\n');
+    const call = eventsOf(run, 'tool.completed')[0]!;
+    expect(call).toMatchObject({ name: 'file_change', isError: true, status: 'error' });
+    expect(eventsOf(run, 'file.changed')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: join(b.work, 'a.txt'), change: 'update', callId: call.callId })]),
+    );
   });
 
   it('does not edit in read-only mode: no file_change, no file', async () => {

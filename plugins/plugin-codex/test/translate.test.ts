@@ -220,7 +220,7 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
     expect(ofType(events, 'tool.updated')[0]).toMatchObject({ output: { items: items(true) } });
   });
 
-  it('marks a declined command as denied and a failed patch without file.changed', () => {
+  it('marks a declined command as denied, and a failed patch as an error that still names its paths', () => {
     const { events } = translateAll([
       { type: 'thread.started', thread_id: 't' },
       { type: 'item.started', item: { id: 'item_0', type: 'command_execution', command: 'rm -rf /', aggregated_output: '', exit_code: null, status: 'in_progress' } },
@@ -233,7 +233,10 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
       ['item_1', true, 'error'],
       ['item_2', false, 'ok'],
     ]);
+    // codex applies a patch file by file: a `failed` one may have changed some of its paths
     expect(ofType(events, 'file.changed').map((e) => [e.callId, e.path, e.change])).toEqual([
+      ['item_1', '/w/a.txt', 'update'],
+      ['item_1', '/w/b.txt', 'delete'],
       ['item_2', '/w/a.txt', 'update'],
       ['item_2', '/w/b.txt', 'delete'],
     ]);
@@ -246,7 +249,7 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
       { type: 'item.completed', item: { id: 'item_0', type: 'collab_tool_call', tool: 'spawn_agent', prompt: 'help', receiver_thread_ids: ['t2'], status: 'completed' } },
       { type: 'item.started', item: { id: 'item_1', type: 'hologram' } },
       { type: 'item.completed', item: { id: 'item_1', type: 'hologram' } },
-      { type: 'request_user_input', id: 'x', questions: [] },
+      { type: 'thread.renamed', name: 'x' },
     ]);
     expect(ofType(events, 'tool.started')[0]).toMatchObject({ name: 'spawn_agent', kind: 'agent', input: { prompt: 'help', receiverThreadIds: ['t2'] } });
     expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['unknown-item', 'unknown-record']);
@@ -279,5 +282,80 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
     const { events, terminal } = translateAll(records);
     expect(terminal?.type).toBe('run.completed');
     expect(ofType(events, 'warning').map((w) => w.message)).toContain('Reconnecting... 1/5');
+  });
+});
+
+describe('review regressions (cases of the reference the first version missed)', () => {
+  it('bug: failed patch changed a file on disk but reported no file.changed', () => {
+    // recorded: hunk 1 updated a.txt, hunk 2 could not add b.txt/x.txt; codex reports `failed`
+    const { events, terminal } = translateAll(fixture('patch-failed'));
+    expect(ofType(events, 'tool.completed')).toEqual([
+      expect.objectContaining({ callId: 'item_0', name: 'file_change', isError: true, status: 'error' }),
+    ]);
+    expect(ofType(events, 'file.changed')).toEqual([
+      { type: 'file.changed', path: '$SCRATCH/work/a.txt', change: 'update', callId: 'item_0' },
+      { type: 'file.changed', path: '$SCRATCH/work/b.txt/x.txt', change: 'add', callId: 'item_0' },
+    ]);
+    expect(terminal).toMatchObject({ type: 'run.completed', result: 'Only a.txt was updated' });
+  });
+
+  it('bug: declined patch (never applied) must not report file.changed', () => {
+    const { events } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'item.completed', item: { id: 'item_0', type: 'file_change', changes: [{ path: '/w/a.txt', kind: 'update' }], status: 'declined' } },
+    ]);
+    expect(ofType(events, 'tool.completed')[0]).toMatchObject({ isError: true, status: 'denied' });
+    expect(ofType(events, 'file.changed')).toEqual([]);
+  });
+
+  it('bug: plan item (plan mode) was an unknown item and its text was lost', () => {
+    const plan = '1. Read the code\n2. Fix the bug';
+    const { events, terminal } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'turn.started' },
+      { type: 'item.plan.delta', item_id: 'item_0', delta: '1. Read the code\n' },
+      { type: 'item.plan.delta', item_id: 'item_0', delta: '2. Fix the bug' },
+      { type: 'item.completed', item: { id: 'item_0', type: 'plan', text: plan } },
+      { type: 'turn.completed', usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 5 } },
+    ]);
+    expect(ofType(events, 'warning')).toEqual([]);
+    expect(ofType(events, 'message')).toEqual([{ type: 'message', role: 'assistant', text: plan }]);
+    // codex's own final message is the last agent message, else the plan
+    expect(terminal).toMatchObject({ type: 'run.completed', result: plan });
+    const withAnswer = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'item.completed', item: { id: 'item_0', type: 'agent_message', text: 'answer' } },
+      { type: 'item.completed', item: { id: 'item_1', type: 'plan', text: plan } },
+      { type: 'turn.completed', usage: { input_tokens: 10, output_tokens: 5 } },
+    ]);
+    expect(withAnswer.terminal).toMatchObject({ result: 'answer' });
+  });
+
+  it('bug: request_user_input was reported as an unknown event instead of an unanswerable question', () => {
+    const { events, terminal } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'turn.started' },
+      { type: 'request_user_input', id: 'turn-1', call_id: 'call_9', questions: [{ id: 'q1', header: 'Target', question: 'Which branch should I use?', options: null }] },
+      { type: 'item.completed', item: { id: 'item_0', type: 'agent_message', text: 'Using main.' } },
+      { type: 'turn.completed', usage: { input_tokens: 10, output_tokens: 5 } },
+    ]);
+    const warnings = ofType(events, 'warning');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: 'user-input-requested', message: expect.stringContaining('Which branch should I use?') });
+    expect(warnings[0]!.message).toContain('cannot be answered');
+    expect(terminal).toMatchObject({ type: 'run.completed', result: 'Using main.' });
+  });
+
+  it('bug: web_search (newer shape) lost the action codex resolved at completion', () => {
+    const action = { type: 'search', query: 'codex exec json', queries: ['codex exec json'] };
+    const { events } = translateAll([
+      { type: 'thread.started', thread_id: 't' },
+      { type: 'item.started', item: { id: 'ws_1', type: 'web_search', query: '', action: { type: 'other' } } },
+      { type: 'item.completed', item: { id: 'ws_1', type: 'web_search', query: 'codex exec json', action } },
+    ]);
+    expect(ofType(events, 'tool.started')).toHaveLength(1);
+    expect(ofType(events, 'tool.completed')).toEqual([
+      { type: 'tool.completed', callId: 'ws_1', name: 'web_search', output: { query: 'codex exec json', action }, isError: false, status: 'ok' },
+    ]);
   });
 });
