@@ -89,6 +89,11 @@ describe('omnigent export', () => {
       const failed = await runCli(['export', '--since', '1h'], { cwd: dir, env: { ...MLFLOW, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain('could not export traces');
+      // regression: only a "warning:" line, though nothing was exported and the exit code is 1
+      expect(failed.stderr).toContain(`omnigent: export failed: the traces of 2 runs did not all reach ${receiver.url}/v1/traces`);
+      expect(failed.stderr).toContain('run the same command again; the runs stay in the store');
+      const nothing = await runCli(['export', '--harness', 'codex'], { cwd: dir });
+      expect([nothing.code, nothing.stdout]).toEqual([0, `Nothing exported. No stored run matches these filters (the store at ${join(dir, '.store')} holds 2 runs).\n`]);
     } finally {
       await receiver.close();
     }

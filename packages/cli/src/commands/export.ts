@@ -34,7 +34,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
         runs = ids.map((id) => store.find(id, all)).filter((r) => s.matchesFilter(r, filter));
       }
       if (runs.length === 0) {
-        await writeOut('No stored runs match; nothing exported.\n');
+        await writeOut(`Nothing exported. ${s.noRunsText(store.dir, store.all().length)}`);
         return;
       }
       const { loadConfig } = await import('../config.js');
@@ -92,6 +92,8 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       }
       await pipeline.shutdown();
       if (warn.warned) {
+        // the warning above says why; this line says what it means for the user's runs
+        process.stderr.write(`omnigent: export failed: the traces of ${runs.length} run${runs.length === 1 ? '' : 's'} did not all reach ${settings.tracesUrl}\n  Start the collector (or give its address with --endpoint) and run the same command again; the runs stay in the store.\n`);
         process.exitCode = EXIT.runFailed;
         return;
       }
