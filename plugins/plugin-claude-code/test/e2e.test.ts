@@ -2,7 +2,7 @@
 // claude-code --json` as a child process, against the scripted mock Anthropic server. Offline,
 // loopback only, scratch HOME; works as root (CI) because bypass is never needed.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -248,6 +248,54 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     expect(o.exitCode).toBe(0);
     expect(o.events[0]).toMatchObject({ details: { permissionMode: 'bypassPermissions' } });
     expect(readFileSync(join(o.workDir, 'out.txt'), 'utf8')).toBe('written by the mock\n');
+  });
+
+  it('read-only: a Write refused in plan mode is a denial, reported once, and nothing is written', async () => {
+    const c: ClaudeCase = {
+      name: 'read-only-write',
+      prompt: 'Create out.txt',
+      request: { permissionMode: 'read-only' },
+      scenario: (dir) => ({
+        turns: [
+          { content: [{ type: 'tool_use', name: 'Write', input: { file_path: join(dir, 'out.txt'), content: 'x\n' } }] },
+          { content: [{ type: 'text', text: 'I cannot write in read-only mode.' }] },
+        ],
+      }),
+    };
+    const o = await runCase(c);
+    expectWellFormed(o);
+    expect(o.exitCode).toBe(0);
+    expect(o.events[0]).toMatchObject({ details: { permissionMode: 'plan' } });
+    expect(of(o.events, 'tool.completed')[0]).toMatchObject({ name: 'Write', isError: true, status: 'denied' });
+    expect(of(o.events, 'warning').filter((w) => w.code === 'permission-denied')).toHaveLength(0);
+    expect(existsSync(join(o.workDir, 'out.txt'))).toBe(false);
+    expect(last(o.events).type).toBe('run.completed');
+  });
+
+  it('hook events: a PreToolUse hook that blocks Bash is a denial plus a hook-error warning', async () => {
+    const c: ClaudeCase = {
+      name: 'hook-blocks-bash',
+      prompt: 'Run echo hi',
+      request: { allowedTools: ['Bash'] },
+      scenario: (dir) => {
+        mkdirSync(join(dir, '.claude'));
+        writeFileSync(join(dir, '.claude', 'settings.json'), JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo blocked-by-hook >&2; exit 2' }] }] } }));
+        return {
+          turns: [
+            { content: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo hi', description: 'Print hi' } }] },
+            { content: [{ type: 'text', text: 'The hook blocked it.' }] },
+          ],
+        };
+      },
+    };
+    const o = await runCase(c, ['--arg=--include-hook-events']);
+    expectWellFormed(o);
+    expect(o.exitCode).toBe(0);
+    expect(of(o.events, 'tool.completed')[0]).toMatchObject({ name: 'Bash', isError: true, status: 'denied' });
+    const warning = of(o.events, 'warning').find((w) => w.code === 'hook-error');
+    expect(warning?.message).toContain('PreToolUse:Bash');
+    expect(warning?.message).toContain('blocked-by-hook');
+    expect(of(o.events, 'status').map((s) => s.code)).toContain('hook-started');
   });
 
   it('resume: a second run with --resume keeps the session id and sends the history', async () => {
