@@ -5,12 +5,18 @@ import { explainFailure } from './translate.js';
 /** stderr lines codex prints on healthy runs; never the reason for a failure. */
 const STDERR_NOISE = [/^WARNING: proceeding, even though we could not create PATH aliases/, /^Reading additional input from stdin/];
 
-/** The last stderr line that says something (skips codex's harmless notices). */
+/** A frame of the backtrace codex prints under `RUST_BACKTRACE=1` (`  3: <unknown>`, `at src/x.rs:1`). */
+const BACKTRACE_FRAME = /^(\d+: |at )/;
+
+/**
+ * The last stderr line that says something (skips codex's harmless notices). With RUST_BACKTRACE
+ * set, codex follows its `Error: …` line with `Stack backtrace:` and frames: the error is the line.
+ */
 export function meaningfulStderr(tail: string): string | undefined {
-  const lines = tail
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0 && !STDERR_NOISE.some((re) => re.test(l)));
+  let all = tail.split('\n').map((l) => l.trim());
+  const trace = all.findIndex((l) => /^stack backtrace:?$/i.test(l));
+  if (trace >= 0) all = all.slice(0, trace);
+  const lines = all.filter((l) => l.length > 0 && !BACKTRACE_FRAME.test(l) && !STDERR_NOISE.some((re) => re.test(l)));
   return lines.at(-1)?.slice(0, 500);
 }
 

@@ -182,6 +182,15 @@ describe('omnigent run -H codex with the real codex CLI', () => {
     expect(second.mock.responsesRequests()[0]!.userText).toBe('And again');
   });
 
+  it('bug: resuming an unknown thread with RUST_BACKTRACE=1 failed with a backtrace frame as its message (real codex)', async () => {
+    const b = await box({ turns: [{ output: [{ type: 'message', text: 'never' }] }] });
+    const run = await omnigentRun(b, 'Say hello', ['-m', 'gpt-5.5', '--env', 'RUST_BACKTRACE=1', '--resume', '01a20d5b-37cf-7350-9817-84f4adfc7000']);
+    expect(run.exitCode).toBe(1);
+    assertRunInvariants(run.events);
+    expect(last(run.events)).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 1, message: expect.stringContaining('no rollout found for thread id 01a20d5b-37cf-7350-9817-84f4adfc7000') });
+    expect(b.mock.responsesRequests()).toHaveLength(0);
+  });
+
   it('stops on SIGINT during a command: exit 130, run.failed aborted, no codex process left', async () => {
     const marker = `omnigent-sigint-${process.pid}-${Date.now()}`;
     const b = await box({ turns: [{ output: [{ type: 'exec_command', cmd: `sleep 45; echo ${marker}` }], usage: { input: 100, output: 10 } }] });

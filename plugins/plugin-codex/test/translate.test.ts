@@ -359,3 +359,22 @@ describe('review regressions (cases of the reference the first version missed)',
     ]);
   });
 });
+
+describe('review regressions: stderr of a failed start', () => {
+  it('bug: codex error with RUST_BACKTRACE set was reported as its last backtrace frame', () => {
+    const frames = Array.from({ length: 12 }, (_, i) => `  ${i}: <unknown>`).join('\n');
+    const stderrTail = [
+      'WARNING: proceeding, even though we could not create PATH aliases: Refusing to create helper binaries under temporary dir "/tmp"',
+      'Error: thread/resume: thread/resume failed: no rollout found for thread id 01a2 (code -32600)',
+      '',
+      'Stack backtrace:',
+      frames,
+    ].join('\n');
+    const { terminal } = translateAll([], { resume: '01a2' }, { exitCode: 1, stderrTail });
+    expect(terminal).toMatchObject({
+      type: 'run.failed',
+      reason: 'exit',
+      message: 'codex exited with code 1 before starting a thread: Error: thread/resume: thread/resume failed: no rollout found for thread id 01a2 (code -32600)',
+    });
+  });
+});
