@@ -80,6 +80,25 @@ export function parseKeyValueList(value: string | undefined): Record<string, str
   return out;
 }
 
+// Export headers that name things rather than grant access: their values stay readable in
+// warnings (MLflow's "No Experiment with id=… exists") and in captured content.
+const PUBLIC_HEADERS = new Set(['x-mlflow-experiment-id']);
+
+/**
+ * Values of the export headers that may be credentials (every header but the known public ones),
+ * plus the bare credential of `Scheme credential` values, which may show up on its own.
+ */
+export function secretHeaderValues(headers: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (PUBLIC_HEADERS.has(name.trim().toLowerCase())) continue;
+    out.push(value);
+    const bare = /^[A-Za-z][\w-]*\s+(\S.*)$/.exec(value.trim())?.[1];
+    if (bare) out.push(bare);
+  }
+  return out;
+}
+
 /** `endpoint` + `/v1/traces`, as the OTLP spec says for the generic endpoint variable. */
 export function tracesUrlFromEndpoint(endpoint: string): string {
   return `${endpoint.replace(/\/+$/, '')}/v1/traces`;

@@ -3,7 +3,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { TelemetryConfig } from './config.js';
+import { secretHeaderValues, type TelemetryConfig } from './config.js';
 import { limitsWithin, type ContentLimits } from './truncate.js';
 import { processWarnOnce, type WarnOnce } from './warn-once.js';
 
@@ -101,7 +101,7 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
   const warn = options.warn ?? processWarnOnce;
   const flushTimeoutMs = options.flushTimeoutMs ?? 5_000;
   const exportTimeoutMs = Math.min(options.exportTimeoutMs ?? 4_000, flushTimeoutMs);
-  const headerValues = Object.values(config.headers);
+  const headerValues = secretHeaderValues(config.headers);
   const report = (error: unknown): void => warn(`could not export traces to ${config.tracesUrl}: ${describeFailure(error, headerValues)}`);
   const inner =
     options.exporter ??

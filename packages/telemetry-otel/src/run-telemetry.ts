@@ -1,6 +1,6 @@
 import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { resolveTelemetryConfig, type TelemetryConfig, type TelemetryFileConfig } from './config.js';
+import { resolveTelemetryConfig, secretHeaderValues, type TelemetryConfig, type TelemetryFileConfig } from './config.js';
 import { createExportPipeline } from './export-pipeline.js';
 import { traceHttpClient } from './http-client-spans.js';
 import { createRedactor } from './redact.js';
@@ -56,8 +56,8 @@ export function openPipeline(config: NonNullable<ReturnType<typeof telemetrySett
     ...(options.warn ? { warn: options.warn } : {}),
     ...(options.serviceVersion ? { serviceVersion: options.serviceVersion, scopeVersion: options.serviceVersion } : {}),
   });
-  // header values (API tokens in Authorization) are redacted like credentials
-  const redactor = createRedactor({ env: options.env, secretEnvNames: options.credentialEnv ?? [], literals: Object.values(config.headers) });
+  // header values (API tokens in Authorization) are redacted like credentials; the experiment id is not one
+  const redactor = createRedactor({ env: options.env, secretEnvNames: options.credentialEnv ?? [], literals: secretHeaderValues(config.headers) });
   return { pipeline, redactor };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyValueList, resolveTelemetryConfig } from '../src/index.js';
+import { parseKeyValueList, resolveTelemetryConfig, secretHeaderValues } from '../src/index.js';
 
 const SEED = {
   OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:5000',
@@ -39,6 +39,10 @@ describe('resolveTelemetryConfig', () => {
     const c = resolveTelemetryConfig({ ...SEED, OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20abc,x-mlflow-experiment-id=7', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0, x-extra = a%3Db' });
     expect(c.headers).toEqual({ Authorization: 'Bearer abc', 'x-mlflow-experiment-id': '0', 'x-extra': 'a=b' });
     expect(parseKeyValueList('a=1;prop,broken,=x,b=%E2%9C%93')).toEqual({ a: '1', b: '✓' });
+  });
+
+  it('treats every export header value as a secret except the MLflow experiment id, and also the bare credential after a scheme', () => {
+    expect(secretHeaderValues({ 'X-MLflow-Experiment-Id': '374829103847562', Authorization: 'Bearer abc.def', 'x-api-key': 'k-123456' }).sort()).toEqual(['Bearer abc.def', 'abc.def', 'k-123456']);
   });
 
   it('turns telemetry off with a clear message for a protocol MLflow does not take', () => {

@@ -1,8 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SpanKind, ROOT_CONTEXT, trace as otelTrace } from '@opentelemetry/api';
 import { spanTreeLines, startOtlpReceiver, type OtlpReceiver } from '@omnigent/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExportPipeline, createWarnOnce, resolveTelemetryConfig, startRunTelemetry } from '../src/index.js';
-import { ev, info } from './helpers.js';
+import { ev, exportedText, info, trace } from './helpers.js';
 
 function envFor(rx: OtlpReceiver): NodeJS.ProcessEnv {
   return {
@@ -94,6 +96,49 @@ describe('OTLP export to an MLflow-like receiver', () => {
       expect(lines[0]).not.toContain('topsecretvalue');
     });
   }
+
+  it('a 422 for an experiment that does not exist names the experiment id (the id is not a secret)', async () => {
+    // MLflow's answer when x-mlflow-experiment-id names no experiment (seen on a real server).
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(422, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ detail: `No Experiment with id=${String(req.headers['x-mlflow-experiment-id'])} exists` }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { warn, lines } = sink();
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const env = { OMNIGENT_TELEMETRY_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=999,authorization=Bearer%20topsecretvalue' };
+      const run = startRunTelemetry(info(), { env, warn })!;
+      const done = ev(1, { type: 'run.completed', durationMs: 1 });
+      run.onEvent(done);
+      await run.close(done as never);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('HTTP 422');
+      expect(lines[0]).toContain('No Experiment with id=999 exists');
+      expect(lines[0]).not.toContain('topsecretvalue');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('captured content keeps the experiment id but loses the exporter\'s credential header values', async () => {
+    const env = { OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=374829103847562,authorization=Bearer%20topsecretvalue' };
+    const text = 'logged to experiment 374829103847562 with topsecretvalue';
+    const { spans } = await trace(
+      [
+        ev(0, { type: 'tool.started', callId: 't', name: 'Bash', kind: 'shell', input: { command: 'mlflow experiments search' } }),
+        ev(1, { type: 'tool.completed', callId: 't', name: 'Bash', output: text, isError: false }),
+        ev(2, { type: 'run.completed', durationMs: 2 }),
+      ],
+      { capture: true, env },
+    );
+    const out = exportedText(spans);
+    expect(out).toContain('logged to experiment 374829103847562 with [REDACTED]');
+    expect(out).not.toContain('topsecretvalue');
+  });
 
   it('a 422 from MLflow (no experiment header) is reported with its status', async () => {
     rx = await startOtlpReceiver();
