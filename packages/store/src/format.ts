@@ -168,8 +168,9 @@ export function formatLocalTime(iso: string, seconds = false): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}${seconds ? `:${p(d.getSeconds())}` : ''}`;
 }
 
-/** Status as shown in lists: `failed (timeout)`, `interrupted (killed)`. */
+/** Status as shown in lists: `failed (timeout)`, `interrupted (killed)`; plain `interrupted` for Ctrl-C (`(aborted)` would say it twice). */
 export function formatStatus(run: RunSummary): string {
+  if (run.status === 'interrupted' && run.reason === 'aborted') return run.status;
   return run.reason && run.status !== 'completed' ? `${run.status} (${run.reason})` : run.status;
 }
 

@@ -108,7 +108,9 @@ export function renderTimeline(run: RunSummary, events: OmnigentEvent[]): string
         put(e, 0, `completed in ${formatMs(e.durationMs)}${e.result ? `: ${oneLine(e.result, 80)}` : ''}`);
         break;
       case 'run.failed':
-        put(e, 0, `FAILED (${e.reason}${e.exitCode !== undefined ? `, exit ${e.exitCode}` : ''}) after ${formatMs(e.durationMs)}: ${oneLine(e.message, 100)}`);
+        // Ctrl-C is not a failure of the harness: say what happened
+        if (e.reason === 'aborted') put(e, 0, `INTERRUPTED after ${formatMs(e.durationMs)}: ${oneLine(e.message, 100)}`);
+        else put(e, 0, `FAILED (${e.reason}${e.exitCode !== undefined ? `, exit ${e.exitCode}` : ''}) after ${formatMs(e.durationMs)}: ${oneLine(e.message, 100)}`);
         break;
       default:
         break;

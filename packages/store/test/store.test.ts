@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OmnigentEvent } from '@omnigent/core';
 import { describe, expect, it } from 'vitest';
-import { CACHE_REFRESH_BYTES, StoreAccessError, openStore, parseSince, readGitState, resolveStoreDir, type RunStart } from '../src/index.js';
+import { CACHE_REFRESH_BYTES, StoreAccessError, formatStatus, openStore, renderRunsTable, renderTimeline, parseSince, readGitState, resolveStoreDir, type RunStart } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const base = { runId: 'r', harness: 'fake' };
@@ -89,6 +89,21 @@ describe('RunStore', () => {
     const rec = store.begin(start('33333333'));
     rec.finish(ev({ type: 'run.failed', reason: 'aborted', message: 'interrupted', durationMs: 5 }) as Extract<OmnigentEvent, { type: 'run.failed' }>);
     expect(store.find('3')).toMatchObject({ status: 'interrupted', reason: 'aborted' });
+  });
+
+  it('an aborted run reads "interrupted" in lists and INTERRUPTED on its timeline, not "interrupted (aborted)" / "FAILED (aborted)"', () => {
+    const store = openStore(tempDir());
+    const rec = store.begin(start('34343434'));
+    const terminal = ev({ type: 'run.failed', reason: 'aborted', message: 'the run was interrupted', durationMs: 2500 }) as Extract<OmnigentEvent, { type: 'run.failed' }>;
+    rec.append(terminal);
+    rec.finish(terminal);
+    const run = store.find('3434');
+    expect(formatStatus(run)).toBe('interrupted');
+    expect(renderRunsTable([run]).split('\n')[1]).toMatch(/ interrupted +2\.5s /);
+    expect(renderTimeline(run, store.events(run.id))).toContain('INTERRUPTED after 2.5s: the run was interrupted');
+    // other reasons keep their word
+    expect(formatStatus({ ...run, reason: 'killed' })).toBe('interrupted (killed)');
+    expect(formatStatus({ ...run, status: 'failed', reason: 'timeout' })).toBe('failed (timeout)');
   });
 
   it('a run whose process died is interrupted, summarized from its kept events, and the index is told', () => {
