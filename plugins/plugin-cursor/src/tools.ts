@@ -15,6 +15,10 @@ export const CURSOR_TOOL_KINDS: Readonly<Record<string, ToolKind>> = {
   mcpToolCall: 'mcp',
   updateTodosToolCall: 'todo',
   webFetchToolCall: 'web',
+  // keys public Cursor adapters map as well
+  webSearchToolCall: 'web',
+  todoToolCall: 'todo',
+  findToolCall: 'search',
 };
 
 /** Keys that sit beside the kind key inside `tool_call` on some builds and are not tools. */

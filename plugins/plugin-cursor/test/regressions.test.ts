@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NonTerminalDraft, RunRequest } from '@omnigent/core';
 import { createCursorState, finishCursor, translateCursor } from '../src/translate.js';
+import { identifyTool } from '../src/tools.js';
 import { ofType } from './helpers.js';
 
 function run(lines: unknown[], request: Partial<RunRequest> = {}, exit: { exitCode?: number; stderrTail?: string } = { exitCode: 0 }) {
@@ -51,6 +52,14 @@ describe('second review: Cursor translator', () => {
     const { terminal } = run([init, { type: 'result', subtype: 'error', duration_ms: 5, result: 'Model provider returned an error', session_id: SID }]);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error' });
     expect(terminal && 'message' in terminal ? terminal.message : '').toContain('Model provider returned an error');
+  });
+
+  it('maps the other tool keys seen in public adapters (webSearch, todo, find) to their kinds', () => {
+    expect(identifyTool({ webSearchToolCall: { args: { searchTerm: 'x' } } })).toMatchObject({ name: 'webSearchToolCall', kind: 'web' });
+    expect(identifyTool({ todoToolCall: { args: {} } })).toMatchObject({ name: 'todoToolCall', kind: 'todo' });
+    expect(identifyTool({ findToolCall: { args: { query: 'x' } } })).toMatchObject({ name: 'findToolCall', kind: 'search' });
+    // a key nobody has seen yet still works, as kind other
+    expect(identifyTool({ brandNewToolCall: { args: { a: 1 } } })).toMatchObject({ name: 'brandNewToolCall', kind: 'other', input: { a: 1 } });
   });
 
   it('warns that a provider other than cursor is not applied', () => {
