@@ -71,7 +71,7 @@ export function createCodexState(request: RunRequest, ctx?: StateContext): Codex
   return {
     cwd: resolve(request.cwd ?? process.cwd()),
     // codex never prints its model: the request's, else the -c override, else config.toml's
-    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined) ?? (options.ignoreUserConfig ? undefined : configuredModel(codexHome(request, env))),
+    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined) ?? (options.ignoreUserConfig ? undefined : configuredModel(codexHome(request, env), options.profile)),
     resumed: request.resume !== undefined,
     turns: 0,
     previousTotal,

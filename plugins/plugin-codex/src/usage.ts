@@ -70,12 +70,17 @@ export function codexHome(request: RunRequest, env: NodeJS.ProcessEnv = process.
 
 /**
  * The top-level `model = "…"` of `$CODEX_HOME/config.toml` (the model codex uses when none is
- * given), read with a line scan: only the root table before the first `[section]` counts.
+ * given), read with a line scan: only the root table before the first `[section]` counts. With a
+ * profile, codex 0.169 layers `$CODEX_HOME/<profile>.config.toml` over it, so that file wins.
  */
-export function configuredModel(home: string): string | undefined {
+export function configuredModel(home: string, profile?: string): string | undefined {
+  return (profile ? rootModel(join(home, `${profile}.config.toml`)) : undefined) ?? rootModel(join(home, 'config.toml'));
+}
+
+function rootModel(file: string): string | undefined {
   let text: string;
   try {
-    text = readFileSync(join(home, 'config.toml'), 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

@@ -378,3 +378,17 @@ describe('review regressions: stderr of a failed start', () => {
     });
   });
 });
+
+describe('review regressions: model with a profile', () => {
+  it('bug: with -p <profile> the model came from config.toml instead of <profile>.config.toml', () => {
+    const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
+    writeFileSync(join(home, 'config.toml'), 'model = "gpt-5.5"\n');
+    writeFileSync(join(home, 'fast.config.toml'), 'model = "gpt-5.5-mini"\n');
+    const started = (options: Record<string, unknown>) => ofType(translateAll(fixture('reference-text'), { env: { CODEX_HOME: home }, options }).events, 'session.started')[0]!;
+    expect(started({ profile: 'fast' }).model).toBe('gpt-5.5-mini');
+    // a profile without a model of its own inherits the base config's
+    expect(started({ profile: 'other' }).model).toBe('gpt-5.5');
+    expect(started({}).model).toBe('gpt-5.5');
+    rmSync(home, { recursive: true, force: true });
+  });
+});
