@@ -119,7 +119,7 @@ describe('omnigent report --html', () => {
     await page.goto(pathToFileURL(out).href);
     expect(await page.locator('main > p.meta').innerText()).toMatch(/generated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     // regression: the group table pushed the page to 1351 px in a 1280 px window
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
     // regression: labels were drawn right-aligned in a fixed 170 px column and lost their start ("e-code · claude-…")
     for (const chart of ['#chart-duration', '#chart-input', '#chart-tools']) {
       const fig = (await page.locator(chart).boundingBox())!;

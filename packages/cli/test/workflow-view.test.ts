@@ -41,13 +41,14 @@ describe('workflow live view and summary', () => {
   });
 
   it('unknown is — (as in runs and compare), never 0: no "0ms" for a step without a duration, no lower-bound note when every step that ran reported', () => {
-    const done = { ...base, type: 'workflow.step.completed', harness: 'h', needs: [], attempts: 1, runIds: [], diff: '', files: [] } as const;
-    expect(plainLine({ ...done, step: 'a', status: 'cancelled', message: 'the run was interrupted' })).toBe('CANCELLED a: the run was interrupted');
-    expect(plainLine({ ...done, step: 'a', status: 'ok', durationMs: 1500 })).toBe('ok a 1.5s');
+    type Completed = Extract<WorkflowEvent, { type: 'workflow.step.completed' }>;
+    const done = (extra: Pick<Completed, 'step' | 'status'> & Partial<Completed>): Completed => ({ ...base, type: 'workflow.step.completed', harness: 'h', needs: [], attempts: 1, runIds: [], diff: '', files: [], ...extra });
+    expect(plainLine(done({ step: 'a', status: 'cancelled', message: 'the run was interrupted' }))).toBe('CANCELLED a: the run was interrupted');
+    expect(plainLine(done({ step: 'a', status: 'ok', durationMs: 1500 }))).toBe('ok a 1.5s');
     const t = new WorkflowTracker();
     feed(t, [
       { ...base, type: 'workflow.started', name: 'wf', input: '', steps: [{ id: 'a', harness: 'h', needs: [] }, { id: 'b', harness: 'h', needs: ['a'] }] },
-      { ...done, step: 'a', status: 'ok', durationMs: 10, usage: { input: 5, output: 1, costUsd: 0.5 } },
+      done({ step: 'a', status: 'ok', durationMs: 10, usage: { input: 5, output: 1, costUsd: 0.5 } }),
       { ...base, type: 'workflow.step.skipped', step: 'b', reason: 'stopped', because: 'a', message: 'x' },
     ]);
     const table = summaryTable(t, false).split('\n');
