@@ -125,7 +125,8 @@ export function toolOutcome(key: string, result: CursorToolResult | string | und
     const e = result.error;
     const exitCode = typeof e.exitCode === 'number' ? e.exitCode : undefined;
     return {
-      output: typeof e.errorMessage === 'string' && e.errorMessage ? e.errorMessage : e,
+      // `errorMessage` per the captures; some adapters read `message`, so both are accepted
+      output: typeof e.errorMessage === 'string' && e.errorMessage ? e.errorMessage : typeof e.message === 'string' && e.message ? e.message : e,
       isError: true,
       status: 'error',
       ...(exitCode !== undefined ? { exitCode } : {}),

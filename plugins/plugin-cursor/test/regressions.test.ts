@@ -62,6 +62,16 @@ describe('second review: Cursor translator', () => {
     expect(identifyTool({ brandNewToolCall: { args: { a: 1 } } })).toMatchObject({ name: 'brandNewToolCall', kind: 'other', input: { a: 1 } });
   });
 
+  it('an error result worded as error.message (not errorMessage) keeps that text as the output', () => {
+    const { events } = run([
+      init,
+      { type: 'tool_call', subtype: 'started', call_id: 'e1', tool_call: { readToolCall: { args: { path: 'gone.txt' } } }, session_id: SID },
+      { type: 'tool_call', subtype: 'completed', call_id: 'e1', tool_call: { readToolCall: { args: { path: 'gone.txt' }, result: { error: { message: 'File not found: gone.txt' } } } }, session_id: SID },
+      ok,
+    ]);
+    expect(ofType(events, 'tool.completed')[0]).toMatchObject({ output: 'File not found: gone.txt', isError: true, status: 'error' });
+  });
+
   it('warns that a provider other than cursor is not applied', () => {
     const { events } = run([init, ok], { provider: 'openai' });
     expect(ofType(events, 'warning').map((w) => w.message).join('\n')).toContain('openai');
