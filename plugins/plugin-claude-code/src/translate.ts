@@ -304,7 +304,9 @@ function onRateLimit(record: Record<string, unknown>): NonTerminalDraft[] {
   }
   const which = typeof info.rateLimitType === 'string' ? ` (${info.rateLimitType})` : '';
   const used = typeof info.utilization === 'number' ? `, ${Math.round(info.utilization * 100)}% used` : '';
-  const resets = typeof info.resetsAt === 'number' ? `; resets at ${new Date(info.resetsAt * 1000).toISOString()}` : '';
+  // epoch seconds; a value that can only be milliseconds is taken as such
+  const resetMs = typeof info.resetsAt === 'number' && Number.isFinite(info.resetsAt) ? (info.resetsAt > 1e11 ? info.resetsAt : info.resetsAt * 1000) : undefined;
+  const resets = resetMs !== undefined && Math.abs(resetMs) < 8.64e15 ? `; resets at ${new Date(resetMs).toISOString()}` : '';
   const what = status === 'rejected' ? 'Claude rate limit reached' : 'Claude rate limit nearly reached';
   return [{ type: 'warning', code: 'rate-limit', message: `${what}${which}${used}${resets}`, raw: record }];
 }

@@ -41,9 +41,16 @@ describe('second review: Claude Code translator', () => {
     const warnings = ofType(events, 'warning').filter((w) => w.code === 'rate-limit');
     expect(warnings).toHaveLength(2);
     expect(warnings[0]!.message).toContain('five_hour');
+    expect(warnings[0]!.message).toContain(new Date(1789467000 * 1000).toISOString());
     expect(warnings[1]!.message).toContain('seven_day');
     // an "allowed" update is only status, never dropped
     expect(ofType(events, 'status').filter((s) => s.code === 'rate-limit-event')).toHaveLength(1);
+  });
+
+  it('a rate_limit_event with resetsAt in milliseconds or out of range never breaks the line', () => {
+    const at = (resetsAt: number) => translateClaude({ type: 'rate_limit_event', rate_limit_info: { status: 'rejected', resetsAt }, session_id: SID }, createClaudeState({ prompt: 'x' }))[0];
+    expect(at(1789467000000)).toMatchObject({ type: 'warning', code: 'rate-limit', message: expect.stringContaining(new Date(1789467000000).toISOString()) });
+    expect(at(1e300)).toMatchObject({ type: 'warning', code: 'rate-limit' });
   });
 
   it('a failing hook (hook_response outcome error) is a warning with its name and stderr', () => {
