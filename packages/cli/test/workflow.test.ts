@@ -196,6 +196,32 @@ describe('omnigent workflow run', () => {
     expect(events.find((e) => e.type === 'workflow.step.completed')).toMatchObject({ output: 'do: the task from a file' });
   });
 
+  it('--input - reads stdin (regression: the prompt was the internal "\\0stdin" marker); no input or an empty one for {{ input }} is exit 2; so is a missing -C', async () => {
+    const dir = project();
+    const echo = transcript(dir, 'echo.jsonl', [session, { $fake: 'echo-prompt' }, ok('')]);
+    const file = workflowFile(dir, ['steps:', `  - { id: a, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "do: {{ input }}" }`, `  - { id: b, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "fixed" }`]);
+    const r = await runCli(['workflow', 'run', file, '--json', '--no-store', '--input', '-'], { cwd: dir, input: 'the task from stdin\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout).find((e) => e.type === 'workflow.step.started' && e.step === 'a')).toMatchObject({ prompt: 'do: the task from stdin' });
+
+    // regression: ran every step with "do: " and nothing after it
+    const none = await runCli(['workflow', 'run', file, '--no-store'], { cwd: dir });
+    expect([none.code, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toBe(`omnigent: ${file} uses {{ input }} (step a) and no input was given.\n  Give it with --input "…", --input @task.md or --input - (stdin), or set input: in the workflow file.\n`);
+    const empty = await runCli(['workflow', 'run', file, '--no-store', '--input', '-'], { cwd: dir, input: '\n' });
+    expect([empty.code, empty.stdout]).toEqual([2, '']);
+    expect(empty.stderr).toContain('omnigent: --input -: the input is empty, and step a would get nothing as {{ input }}.');
+    // the file's own input: is enough
+    writeFileSync(file, `input: from the file\n${readFileSync(file, 'utf8')}`);
+    const own = await runCli(['workflow', 'run', file, '--json', '--no-store'], { cwd: dir });
+    expect(jsonLines(own.stdout).find((e) => e.type === 'workflow.step.started' && e.step === 'a')).toMatchObject({ prompt: 'do: from the file' });
+
+    // regression: a missing -C was reported as 'unknown harness "fake"' (no config found there)
+    const cwd = await runCli(['workflow', 'run', file, '--no-store', '-C', join(dir, 'nope')], { cwd: dir });
+    expect(cwd.code).toBe(2);
+    expect(cwd.stderr).toContain(`omnigent: --cwd ${join(dir, 'nope')}: no such directory`);
+  }, 120_000);
+
   it('an invalid workflow exits 2 before anything runs, naming file, line and key', async () => {
     const dir = project();
     const file = workflowFile(dir, ['steps:', '  - id: a', '    harness: fake', '    needs: b', '    prompt: x', '  - id: b', '    harness: nope', '    needs: a', '    prompt: "{{ steps.a.outptu }}"']);

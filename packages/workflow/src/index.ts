@@ -6,7 +6,7 @@ export type { Workflow, WorkflowStep } from './workflow.js';
 export type { ParseWorkflowOptions } from './load.js';
 export { parseWorkflow, loadWorkflow } from './load.js';
 export type { StepField, TemplateRef, TemplatePlaceholder, TemplateValues } from './template.js';
-export { STEP_FIELDS, scanTemplate, renderTemplate } from './template.js';
+export { STEP_FIELDS, scanTemplate, renderTemplate, stepsUsingInput } from './template.js';
 export type { GraphStep } from './dag.js';
 export { findCycle, ancestorsOf, descendantsOf } from './dag.js';
 export type {

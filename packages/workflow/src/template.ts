@@ -64,3 +64,8 @@ export function renderTemplate(template: string, values: TemplateValues): string
     return v ?? '';
   });
 }
+
+/** The ids of the steps whose prompt uses `{{ input }}` (a run without an input would give them ''). */
+export function stepsUsingInput(steps: ReadonlyArray<{ id: string; prompt: string }>): string[] {
+  return steps.filter((s) => scanTemplate(s.prompt).some((p) => p.ref?.kind === 'input')).map((s) => s.id);
+}
