@@ -5,7 +5,7 @@ import { EXIT } from './exit-codes.js';
 import { useColor, writeOut } from './io.js';
 import { runHarness } from './run-harness.js';
 import { openWorkflowTrace } from './sinks/telemetry.js';
-import { WorkflowTracker, plainLine, renderLive, summaryTable } from './workflow-view.js';
+import { WorkflowTracker, canDrawLive, plainLine, renderLive, summaryTable } from './workflow-view.js';
 
 /** Options of {@link executeWorkflow}. */
 export interface ExecuteWorkflowOptions {
@@ -23,7 +23,7 @@ export interface ExecuteWorkflowOptions {
   /** Environment for omnigent and the harnesses. Default: `process.env`. */
   env?: NodeJS.ProcessEnv;
   worktreeRoot?: string;
-  /** Force the live view on or off (default: on when stdout is a TTY and not JSON). */
+  /** Force the live view on or off (default: on when stdout is a TTY with a size, and not JSON). */
   live?: boolean;
 }
 
@@ -45,7 +45,7 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
   const env = options.env ?? process.env;
   const wf = options.workflow;
   const color = useColor();
-  const live = options.live ?? (!options.json && Boolean(process.stdout.isTTY));
+  const live = options.live ?? (!options.json && canDrawLive(process.stdout));
   const tracker = new WorkflowTracker();
   const controller = new AbortController();
   let interrupts = 0;

@@ -129,6 +129,15 @@ export function renderLive(t: WorkflowTracker, color: boolean, now = Date.now(),
   return lines.join('\n');
 }
 
+/**
+ * Whether the live view can be drawn on `stream`: a TTY that knows its size. A TTY of 0 rows
+ * (`script` without a size, some container shells) shows none of the redrawn frames, so it gets
+ * the plain lines instead.
+ */
+export function canDrawLive(stream: { isTTY?: boolean; rows?: number; columns?: number }): boolean {
+  return Boolean(stream.isTTY) && (stream.rows ?? 0) > 0 && (stream.columns ?? 0) > 0;
+}
+
 /** One plain line per workflow event (no TTY): for logs and CI. */
 export function plainLine(e: WorkflowEvent): string | undefined {
   switch (e.type) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OmnigentEvent } from '@omnigent/core';
 import type { WorkflowEvent } from '@omnigent/workflow';
-import { WorkflowTracker, plainLine, renderLive, summaryTable } from '../src/workflow-view.js';
+import { WorkflowTracker, canDrawLive, plainLine, renderLive, summaryTable } from '../src/workflow-view.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const at = (ms: number): string => new Date(T0 + ms).toISOString();
@@ -54,6 +54,13 @@ describe('workflow live view and summary', () => {
     const table = summaryTable(t, false).split('\n');
     expect(table.at(-1)).toMatch(/^total\s+6\s+\$0\.5000$/);
     expect(table.find((l) => l.startsWith('b '))).toMatch(/^b\s+h\s+—\s+skipped\s+—\s+—\s+—$/);
+  });
+
+  it('the live view needs a TTY that knows its size (regression: a 0-row TTY showed no progress at all); else plain lines', () => {
+    expect(canDrawLive({ isTTY: true, rows: 40, columns: 100 })).toBe(true);
+    expect(canDrawLive({ isTTY: true, rows: 0, columns: 0 })).toBe(false);
+    expect(canDrawLive({ isTTY: true })).toBe(false);
+    expect(canDrawLive({ isTTY: false, rows: 40, columns: 100 })).toBe(false);
   });
 
   it('a narrow terminal shortens the activity, never wrapping a step over two lines', () => {
