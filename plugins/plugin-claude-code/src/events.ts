@@ -57,7 +57,7 @@ export interface ClaudeSystemApiRetry extends ClaudeLineBase {
   attempt?: number;
   max_retries?: number;
   retry_delay_ms?: number;
-  error_status?: number;
+  error_status?: number | null;
   error?: string;
 }
 

@@ -256,7 +256,8 @@ function onSystem(line: ClaudeSystemOther, state: ClaudeState): NonTerminalDraft
       return onInit(line as unknown as ClaudeSystemInit, state);
     case 'api_retry': {
       const r = line as unknown as ClaudeSystemApiRetry;
-      const why = [r.error_status, r.error].filter((x) => x !== undefined).join(' ');
+      // error_status is null when no HTTP answer came at all (connection dropped)
+      const why = [r.error_status, r.error].filter((x) => x !== undefined && x !== null).join(' ');
       const delay = r.retry_delay_ms !== undefined ? ` in ${Math.round(r.retry_delay_ms)} ms` : '';
       return [{ type: 'warning', code: 'api-retry', message: `Claude API call failed${why ? ` (${why})` : ''}; retry ${r.attempt ?? '?'}/${r.max_retries ?? '?'}${delay}`, raw: line }];
     }

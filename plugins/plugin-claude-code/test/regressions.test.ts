@@ -113,6 +113,13 @@ describe('second review: Claude Code translator', () => {
     ]);
   });
 
+  it('api_retry after a dropped connection (error_status null) names the error alone', () => {
+    const [w] = translateClaude({ type: 'system', subtype: 'api_retry', attempt: 1, max_retries: 10, retry_delay_ms: 900, error_status: null, error: 'connection_error', session_id: SID }, createClaudeState({ prompt: 'x' }));
+    expect(w).toMatchObject({ type: 'warning', code: 'api-retry' });
+    expect((w as { message: string }).message).toContain('(connection_error)');
+    expect((w as { message: string }).message).not.toContain('null');
+  });
+
   it('auth_status with an error is a warning', () => {
     const { events } = run([init, { type: 'auth_status', isAuthenticating: false, output: [], error: 'OAuth token has expired', session_id: SID }, okResult]);
     expect(ofType(events, 'warning').find((w) => w.code === 'auth-status')?.message).toContain('OAuth token has expired');
