@@ -298,6 +298,19 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     expect(of(o.events, 'status').map((s) => s.code)).toContain('hook-started');
   });
 
+  it('system prompt flags: --system-prompt replaces and --append-system-prompt extends what the API receives', async () => {
+    const c: ClaudeCase = { name: 'system-prompts', prompt: 'Say hello', scenario: () => ({ turns: [{ content: [{ type: 'text', text: 'Hello.' }] }] }) };
+    const o = await runCase(c, ['--system-prompt', 'SYSTEM-MARKER-7f3', '--append-system-prompt', 'APPENDED-MARKER-9c1']);
+    expectWellFormed(o);
+    expect(o.exitCode, o.stderr).toBe(0);
+    const system = JSON.stringify((o.mock.messageRequests()[0]!.body as { system?: unknown }).system);
+    expect(system).toContain('SYSTEM-MARKER-7f3');
+    expect(system).toContain('APPENDED-MARKER-9c1');
+    // the CLI's own ~26 kB system prompt is gone
+    expect(system.length).toBeLessThan(5000);
+    expect(last(o.events)).toMatchObject({ type: 'run.completed', result: 'Hello.' });
+  });
+
   it('resume: a second run with --resume keeps the session id and sends the history', async () => {
     const dirs = scratch();
     const scenario: MockAnthropicScenario = RESUME_SCENARIO;
