@@ -25,6 +25,8 @@ export interface PiOptions {
   pricesConfigured?: boolean;
   /** Ignore the user's extensions, skills, prompt templates and AGENTS.md/CLAUDE.md files. */
   isolated?: boolean;
+  /** Continue the most recent session of the working directory: `--continue` (a `resume` id wins). */
+  continueSession?: boolean;
 }
 
 const WRITING_TOOLS = new Set(['bash', 'edit', 'write']);
@@ -59,6 +61,7 @@ export function piOptions(request: RunRequest): PiOptions {
   if (optionBoolean(o, 'noSession')) out.noSession = true;
   if (optionBoolean(o, 'isolated')) out.isolated = true;
   if (optionBoolean(o, 'pricesConfigured')) out.pricesConfigured = true;
+  if (optionBoolean(o, 'continueSession')) out.continueSession = true;
   return out;
 }
 
@@ -76,12 +79,16 @@ export function piTools(request: RunRequest): string[] | undefined {
   return tools.filter((t) => !denied.has(t));
 }
 
+/** Linux refuses to exec an argument longer than 128 KiB (MAX_ARG_STRLEN: E2BIG); keep clear of it. */
+const MAX_PROMPT_ARG_BYTES = 100_000;
+
 /**
  * Pi reads an argument starting with `-` as an option and one starting with `@` as a file to
- * attach; such prompts go through stdin, which pi's print mode reads as the prompt.
+ * attach; such prompts, and prompts too long for one argument, go through stdin, which pi's print
+ * mode reads as the prompt.
  */
 function promptNeedsStdin(prompt: string): boolean {
-  return prompt.startsWith('-') || prompt.startsWith('@');
+  return prompt.startsWith('-') || prompt.startsWith('@') || Buffer.byteLength(prompt, 'utf8') > MAX_PROMPT_ARG_BYTES;
 }
 
 /** Request fields pi has no way to honour, said once as warnings. */
@@ -110,6 +117,8 @@ export function piCommand(request: RunRequest, _ctx?: CommandContext): CommandSp
 
   // --session: continue an earlier session (id or unique id prefix); the history is re-sent
   if (request.resume) args.push('--session', request.resume);
+  // --continue: the most recent session of the working directory
+  else if (options.continueSession) args.push('--continue');
   // --session-dir: where session files live
   if (options.sessionDir) args.push('--session-dir', options.sessionDir);
   // --no-session: ephemeral run

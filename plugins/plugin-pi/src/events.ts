@@ -70,14 +70,26 @@ export interface PiBashExecutionMessage {
   role: 'bashExecution';
   command: string;
   output: string;
-  exitCode: number | undefined;
+  /** null when the command died of a signal; absent when cancelled. */
+  exitCode: number | null | undefined;
   cancelled: boolean;
   truncated: boolean;
   timestamp?: number;
 }
 
+/** A message an extension sent (`pi.sendMessage`); it joins the LLM context as user text. */
+export interface PiCustomMessage {
+  role: 'custom';
+  customType: string;
+  content: string | PiContentBlock[];
+  /** Shown to the user; `false` means context only. */
+  display: boolean;
+  details?: unknown;
+  timestamp?: number;
+}
+
 /** Any message pi reports (extensions add custom roles). */
-export type PiMessage = PiAssistantMessage | PiUserMessage | PiToolResultMessage | PiBashExecutionMessage | { role: string };
+export type PiMessage = PiAssistantMessage | PiUserMessage | PiToolResultMessage | PiBashExecutionMessage | PiCustomMessage | { role: string };
 
 /** The streaming sub-event carried by `message_update`. Contract: `partial` is never trusted. */
 export interface PiAssistantMessageEvent {

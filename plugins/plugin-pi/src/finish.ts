@@ -30,7 +30,9 @@ export function finishPi(state: PiState, exit: ExitInfo): FinishResult {
   if ((exit.exitCode !== undefined && exit.exitCode !== 0) || exit.signal) {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
     const why = modelError ?? (exit.stderrTail ? lastLine(exit.stderrTail) : 'it printed nothing on stderr');
-    return failed('exit', `pi ${how}: ${why}`);
+    // pi answers SIGINT with 130 and SIGTERM/SIGHUP with 143/129: stopped from outside, not a crash
+    const stopped = exit.signal !== undefined || exit.exitCode === 130 || exit.exitCode === 143 || exit.exitCode === 129;
+    return failed(stopped ? 'aborted' : 'exit', `pi ${how}: ${why}`);
   }
   if (modelError !== undefined) {
     const retries = state.retryError !== undefined && state.retryAttempts ? ` (after ${state.retryAttempts} retries)` : '';

@@ -16,6 +16,7 @@ export type {
   PiUserMessage,
   PiToolResultMessage,
   PiBashExecutionMessage,
+  PiCustomMessage,
   PiMessage,
   PiAssistantMessageEvent,
   PiToolResult,

@@ -4,6 +4,7 @@ import type {
   PiAssistantMessageEvent,
   PiBashExecutionMessage,
   PiContentBlock,
+  PiCustomMessage,
   PiMessage,
   PiToolResult,
   PiUserMessage,
@@ -133,7 +134,9 @@ function onUpdate(e: PiAssistantMessageEvent | undefined, state: PiState): NonTe
 
 function onBashExecution(m: PiBashExecutionMessage): NonTerminalDraft[] {
   const callId = `bash-execution-${m.timestamp ?? Date.now()}`;
-  const isError = m.cancelled || (m.exitCode !== undefined && m.exitCode !== 0);
+  // `exitCode` is null when the command died of a signal, absent when cancelled: no code then
+  const exitCode = typeof m.exitCode === 'number' ? m.exitCode : undefined;
+  const isError = m.cancelled === true || (exitCode !== undefined && exitCode !== 0);
   return [
     { type: 'tool.started', callId, name: 'bash', kind: 'shell', input: { command: m.command } },
     {
@@ -142,8 +145,8 @@ function onBashExecution(m: PiBashExecutionMessage): NonTerminalDraft[] {
       name: 'bash',
       output: m.output,
       isError,
-      ...(m.exitCode !== undefined ? { exitCode: m.exitCode } : {}),
-      status: m.cancelled ? 'interrupted' : isError ? 'error' : 'ok',
+      ...(exitCode !== undefined && m.cancelled !== true ? { exitCode } : {}),
+      status: m.cancelled === true ? 'interrupted' : isError ? 'error' : 'ok',
     },
   ];
 }
@@ -222,7 +225,13 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
         return text ? [{ type: 'message', role: 'user', text }] : [];
       }
       if (m.role === 'bashExecution') return onBashExecution(m as PiBashExecutionMessage);
-      // toolResult repeats tool_execution_end; custom/summary messages are pi's own bookkeeping
+      if (m.role === 'custom') {
+        // an extension's message: shown to the user unless `display: false` (then context only)
+        const custom = m as PiCustomMessage;
+        const text = blocksText(custom.content);
+        return custom.display !== false && text ? [{ type: 'message', role: 'system', text }] : [];
+      }
+      // toolResult repeats tool_execution_end; summary messages are pi's own bookkeeping
       return [];
     }
     case 'tool_execution_start': {
@@ -245,6 +254,8 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const isError = r.isError === true;
       const output = toolOutput(r.result as PiToolResult | undefined);
       const exitCode = name === 'bash' ? bashExitCode(output, isError) : undefined;
+      // pi's bash tool ends a command it killed on abort (SIGINT/SIGTERM) with this line
+      const aborted = isError && name === 'bash' && typeof output === 'string' && /(^|\n)Command aborted\s*$/.test(output);
       return [
         {
           type: 'tool.completed',
@@ -253,7 +264,7 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
           output,
           isError,
           ...(exitCode !== undefined ? { exitCode } : {}),
-          status: isError ? 'error' : 'ok',
+          status: aborted ? 'interrupted' : isError ? 'error' : 'ok',
         },
       ];
     }

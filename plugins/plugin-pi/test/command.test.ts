@@ -94,4 +94,21 @@ describe('pi command()', () => {
     const detected = await piHarness.detect!('/usr/bin/pi', async () => ({ stdout: '', stderr: '0.73.1\n', exitCode: 0 }));
     expect(detected).toEqual({ version: '0.73.1' });
   });
+
+  it('bug: a prompt longer than the per-argument limit (128 KiB) could not be spawned: it goes through stdin', () => {
+    const prompt = `Summarize: ${'x'.repeat(200_000)}`;
+    const spec = cmd({ prompt });
+    expect(spec.stdin).toBe(prompt);
+    expect(spec.args).toEqual(['--mode', 'json', '-p']);
+    // multi-byte text counts in bytes: 50k three-byte characters are 150 KB
+    expect(cmd({ prompt: '€'.repeat(50_000) }).stdin).toBe('€'.repeat(50_000));
+    expect(cmd({ prompt: 'short' }).stdin).toBeUndefined();
+  });
+
+  it('gap: continuing the most recent session (pi --continue) had no option', () => {
+    expect(cmd({ options: { continueSession: true } }).args).toEqual(['--mode', 'json', '-p', '--continue', 'do it']);
+    // an explicit session id wins
+    expect(cmd({ resume: 'abc', options: { continueSession: true } }).args).toEqual(['--mode', 'json', '-p', '--session', 'abc', 'do it']);
+    expect(() => cmd({ options: { continueSession: 'yes' } })).toThrow(ConfigError);
+  });
 });

@@ -28,12 +28,13 @@ interface RunOutcome {
   stderr: string;
 }
 
-function run(args: string[], opts: { onEvent?: (e: OmnigentEvent, child: ReturnType<typeof spawn>) => void } = {}): Promise<RunOutcome> {
+function run(args: string[], opts: { onEvent?: (e: OmnigentEvent, child: ReturnType<typeof spawn>) => void; stdin?: string } = {}): Promise<RunOutcome> {
   const child = spawn(process.execPath, [OMNIGENT, 'run', '-H', 'pi', '-m', 'mock-model', '--json', '--no-store', ...args], {
     cwd: work,
     env: { ...process.env, HOME: join(scratch, 'home'), MOCK_API_KEY: 'sk-mock', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   const events: OmnigentEvent[] = [];
   let stderr = '';
   let buf = '';
@@ -250,6 +251,18 @@ describe('omnigent run -H pi with the real pi CLI', () => {
     expect(code).toBe(0);
     const body = mock.chatRequests().at(-1)!.body as { messages: Array<{ role: string; content: unknown }> };
     expect(JSON.stringify(body.messages.at(-1)!.content)).toContain('@notes.md is not a file: Say OK');
+    expect(terminal(events)).toMatchObject({ type: 'run.completed', result: 'OK' });
+  });
+
+  it('bug: a 200 KB prompt could not be spawned (E2BIG): it reaches the model through stdin', async () => {
+    const prompt = `Say OK about this text: ${'lorem ipsum '.repeat(17_000)}END-MARKER`;
+    // `omnigent run -` reads the prompt from stdin (an argv entry that long cannot be spawned at all)
+    const { code, events, stderr } = await run(['-'], { stdin: prompt });
+    expect(code, stderr).toBe(0);
+    const body = mock.chatRequests().at(-1)!.body as { messages: Array<{ role: string; content: unknown }> };
+    const sent = JSON.stringify(body.messages.at(-1)!.content);
+    expect(sent).toContain('END-MARKER');
+    expect(sent.length).toBeGreaterThan(200_000);
     expect(terminal(events)).toMatchObject({ type: 'run.completed', result: 'OK' });
   });
 

@@ -280,3 +280,48 @@ describe('pi translator: cases the recordings do not show', () => {
     expect(bashExitCode('Command timed out after 5 seconds', true)).toBeUndefined();
   });
 });
+
+describe('review regressions (cases of the reference the first version missed)', () => {
+  it('bug: bashExecution with exitCode null (command killed) became an error carrying exitCode null', () => {
+    const { events } = translateAll([header, { type: 'message_end', message: { role: 'bashExecution', command: 'sleep 9', output: '', exitCode: null, cancelled: false, truncated: false, timestamp: 7 } }]);
+    const [done] = ofType(events, 'tool.completed');
+    expect(done).toEqual({ type: 'tool.completed', callId: 'bash-execution-7', name: 'bash', output: '', isError: false, status: 'ok' });
+    // a cancelled one is interrupted, whatever its exit code
+    const cancelled = ofType(translateAll([header, { type: 'message_end', message: { role: 'bashExecution', command: 'x', output: 'a', exitCode: null, cancelled: true, truncated: false, timestamp: 8 } }]).events, 'tool.completed')[0];
+    expect(cancelled).toMatchObject({ isError: true, status: 'interrupted' });
+    expect(cancelled!.exitCode).toBeUndefined();
+  });
+
+  it('bug: custom (extension) messages shown to the user were dropped', () => {
+    const { events } = translateAll([
+      header,
+      { type: 'message_start', message: { role: 'custom', customType: 'gate', content: 'Blocked: rm -rf needs approval', display: true, timestamp: 1 } },
+      { type: 'message_end', message: { role: 'custom', customType: 'gate', content: 'Blocked: rm -rf needs approval', display: true, timestamp: 1 } },
+      { type: 'message_end', message: { role: 'custom', customType: 'ctx', content: [{ type: 'text', text: 'hidden context' }], display: false, timestamp: 2 } },
+      { type: 'message_end', message: { role: 'custom', customType: 'note', content: [{ type: 'text', text: 'part 1' }, { type: 'text', text: ' part 2' }], display: true, timestamp: 3 } },
+    ]);
+    expect(ofType(events, 'message')).toEqual([
+      { type: 'message', role: 'system', text: 'Blocked: rm -rf needs approval' },
+      { type: 'message', role: 'system', text: 'part 1 part 2' },
+    ]);
+    expect(ofType(events, 'warning')).toEqual([]);
+  });
+
+  it('bug: a bash call pi aborted (Command aborted) was a plain error instead of interrupted', () => {
+    const { events } = translateAll([
+      header,
+      { type: 'tool_execution_start', toolCallId: 'c1', toolName: 'bash', args: { command: 'sleep 30' } },
+      { type: 'tool_execution_end', toolCallId: 'c1', toolName: 'bash', result: { content: [{ type: 'text', text: 'partial\n\nCommand aborted' }] }, isError: true },
+    ]);
+    expect(ofType(events, 'tool.completed')[0]).toMatchObject({ isError: true, status: 'interrupted', output: 'partial\n\nCommand aborted' });
+  });
+
+  it('bug: pi stopped by a signal from outside (exit 143 or 130) failed with reason exit instead of aborted', () => {
+    for (const exitCode of [143, 130]) {
+      const { terminal } = translateAll([header, { type: 'turn_start' }], { exitCode });
+      expect(terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', message: expect.stringContaining(`exited with code ${exitCode}`) });
+    }
+    expect(translateAll([header], { exitCode: undefined, signal: 'SIGKILL' }).terminal).toMatchObject({ reason: 'aborted', message: expect.stringContaining('SIGKILL') });
+    expect(translateAll([header], { exitCode: 1, stderrTail: 'boom' }).terminal).toMatchObject({ reason: 'exit' });
+  });
+});
