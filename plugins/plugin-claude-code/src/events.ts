@@ -149,6 +149,8 @@ export interface ClaudeResultLine extends ClaudeLineBase {
   modelUsage?: Record<string, ClaudeModelUsage>;
   permission_denials?: Array<{ tool_name: string; tool_use_id: string; tool_input?: unknown }>;
   terminal_reason?: string;
+  /** Why the session could not start (type only; not exercised). */
+  startup_failure_reason?: string;
 }
 
 /** Every line type the translator knows. Unknown types are reported, never dropped. */

@@ -87,14 +87,16 @@ export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
   // `subtype: success` with `is_error: true` is how API errors end; the subtype alone lies
   if (r.is_error === true || r.subtype !== 'success') {
     const errors = r.errors?.length ? r.errors : undefined;
+    const startup = typeof r.startup_failure_reason === 'string' && r.startup_failure_reason ? r.startup_failure_reason : undefined;
     const message =
       r.subtype === 'success'
         ? (r.result ?? state.apiError ?? `Claude API error${r.api_error_status ? ` ${r.api_error_status}` : ''}`)
-        : (errors?.join('; ') ?? r.result ?? r.subtype);
+        : (errors?.join('; ') ?? r.result ?? startup ?? r.subtype);
     // the harness's own facts go in `details`, the event's slot for them (never top-level extras)
     const details: Record<string, unknown> = { subtype: r.subtype };
     if (r.terminal_reason) details.terminalReason = r.terminal_reason;
     if (typeof r.api_error_status === 'number') details.apiErrorStatus = r.api_error_status;
+    if (startup) details.startupFailureReason = startup;
     const terminal: TerminalDraft = {
       type: 'run.failed',
       reason: 'error',

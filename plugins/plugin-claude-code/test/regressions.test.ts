@@ -30,6 +30,11 @@ describe('second review: Claude Code translator', () => {
     expect(api).toMatchObject({ type: 'run.failed', details: { subtype: 'success', apiErrorStatus: 400 } });
   });
 
+  it('a result that failed at startup names startup_failure_reason in the message and details', () => {
+    const { terminal } = run([init, { type: 'result', subtype: 'error_during_execution', is_error: true, errors: [], startup_failure_reason: 'MCP server "db" failed to start', session_id: SID }], { exitCode: 1 });
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'MCP server "db" failed to start', details: { startupFailureReason: 'MCP server "db" failed to start' } });
+  });
+
   it('a rejected or warning rate_limit_event is a warning, not a status', () => {
     const { events } = run([
       init,
