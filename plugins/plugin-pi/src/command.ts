@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, type CommandContext, type CommandSpec, type RunRequest } from '@omnigent/core';
 import { PI_DEFAULT_TOOLS, PI_READ_ONLY_TOOLS } from './events.js';
 
@@ -83,6 +87,22 @@ export function piTools(request: RunRequest): string[] | undefined {
 const MAX_PROMPT_ARG_BYTES = 100_000;
 
 /**
+ * A system prompt as a `--system-prompt`/`--append-system-prompt` value: inline, or, when too long
+ * for one argument, the path of a file holding it (pi reads a value naming an existing file). The
+ * file is named by the text's hash, so the same prompt gives the same argv.
+ */
+function promptArg(text: string): string {
+  if (Buffer.byteLength(text, 'utf8') <= MAX_PROMPT_ARG_BYTES) return text;
+  const dir = join(tmpdir(), 'omnigent-pi');
+  const file = join(dir, `prompt-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.md`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, text);
+  }
+  return file;
+}
+
+/**
  * Pi reads an argument starting with `-` as an option and one starting with `@` as a file to
  * attach; such prompts, and prompts too long for one argument, go through stdin, which pi's print
  * mode reads as the prompt.
@@ -125,8 +145,8 @@ export function piCommand(request: RunRequest, _ctx?: CommandContext): CommandSp
   if (options.noSession && !request.resume) args.push('--no-session');
 
   // --system-prompt replaces pi's prompt; --append-system-prompt adds to it (text or a file path)
-  if (request.systemPrompt) args.push('--system-prompt', request.systemPrompt);
-  if (request.appendSystemPrompt) args.push('--append-system-prompt', request.appendSystemPrompt);
+  if (request.systemPrompt) args.push('--system-prompt', promptArg(request.systemPrompt));
+  if (request.appendSystemPrompt) args.push('--append-system-prompt', promptArg(request.appendSystemPrompt));
 
   // --tools allowlist (--no-tools when nothing is left)
   const tools = piTools(request);

@@ -1,4 +1,5 @@
 import { ConfigError, type RunRequest } from '@omnigent/core';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import piHarness, { piCommand } from '../src/index.js';
 
@@ -110,5 +111,17 @@ describe('pi command()', () => {
     // an explicit session id wins
     expect(cmd({ resume: 'abc', options: { continueSession: true } }).args).toEqual(['--mode', 'json', '-p', '--session', 'abc', 'do it']);
     expect(() => cmd({ options: { continueSession: 'yes' } })).toThrow(ConfigError);
+  });
+
+  it('bug: a system prompt longer than the per-argument limit could not be spawned: it goes in a file pi reads', () => {
+    const long = `You are careful.\n${'rule '.repeat(30_000)}`;
+    const spec = cmd({ systemPrompt: long, appendSystemPrompt: `Also: ${'more '.repeat(30_000)}` });
+    const file = spec.args[spec.args.indexOf('--system-prompt') + 1]!;
+    const appended = spec.args[spec.args.indexOf('--append-system-prompt') + 1]!;
+    expect(readFileSync(file, 'utf8')).toBe(long);
+    expect(readFileSync(appended, 'utf8')).toBe(`Also: ${'more '.repeat(30_000)}`);
+    for (const a of spec.args) expect(Buffer.byteLength(a)).toBeLessThan(100_000);
+    // short ones stay inline
+    expect(cmd({ systemPrompt: 'terse' }).args).toContain('terse');
   });
 });
