@@ -90,6 +90,10 @@ export async function workflowValidateMain(argv: WorkflowArgs): Promise<number> 
       for (const s of workflow.steps) {
         lines.push(`  ${s.id}: ${s.harness}${s.model ? ` · ${s.model}` : ''}${s.needs.length ? ` (needs ${s.needs.join(', ')})` : ''}${s.isolation === 'worktree' ? ' [worktree]' : ''}`);
       }
+      const usesInput = stepsUsingInput(workflow.steps);
+      if (usesInput.length) {
+        lines.push(workflow.input !== undefined ? `  {{ input }} defaults to the file's input: (--input replaces it)` : `  run it with --input "…": step${usesInput.length === 1 ? '' : 's'} ${usesInput.join(', ')} use${usesInput.length === 1 ? 's' : ''} {{ input }}`);
+      }
       await writeOut(`${lines.join('\n')}\n`);
     }
     return EXIT.ok;

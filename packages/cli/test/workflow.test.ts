@@ -242,6 +242,9 @@ describe('omnigent workflow validate', () => {
     expect(r.stdout).toContain('valid workflow "ok", 2 steps');
     expect(r.stdout).toContain('  a: fake · m1');
     expect(r.stdout).toContain('  b: fake · m2 (needs a) [worktree]');
+    expect(r.stdout).not.toContain('{{ input }}');
+    const withInput = workflowFile(dir, ['steps:', '  - { id: a, harness: fake, prompt: "{{ input }}" }']);
+    expect((await runCli(['workflow', 'validate', withInput], { cwd: dir })).stdout).toContain('  run it with --input "…": step a uses {{ input }}');
   });
 
   it('--json lists every problem with file, line and key; exit 2', async () => {
