@@ -32,7 +32,7 @@ export function claudeCommand(request: RunRequest, ctx: CommandContext): Command
   else if (request.sessionId) args.push('--session-id', request.sessionId);
   // the CLI takes --session-id with --resume only together with --fork-session, which would leave
   // the resumed session behind: resuming wins, and the dropped id is said, not swallowed
-  if (request.resume && request.sessionId) warnings.push(`claude-code resumes session ${request.resume}; the requested session id ${request.sessionId} was not applied`);
+  if (request.resume && request.sessionId && request.sessionId !== request.resume) warnings.push(`claude-code resumes session ${request.resume}; the requested session id ${request.sessionId} was not applied`);
 
   const mode = PERMISSION_MODES[request.permissionMode ?? 'default'];
   if (mode) args.push('--permission-mode', mode);

@@ -208,6 +208,8 @@ describe('second review: Claude Code command()', () => {
     expect(spec.args).not.toContain('--session-id');
     expect(spec.warnings?.join('\n')).toMatch(/session id/i);
     expect(claudeCommand({ prompt: 'p', sessionId: '0f8e7a8c-1111-4222-8333-444455556666' }, ctx).warnings).toBeUndefined();
+    // resuming the very id that was asked for drops nothing
+    expect(claudeCommand({ prompt: 'p', resume: '0f8e7a8c-1111-4222-8333-444455556666', sessionId: '0f8e7a8c-1111-4222-8333-444455556666' }, ctx).warnings).toBeUndefined();
   });
 
   it('warns that a provider other than anthropic is not applied', () => {
