@@ -401,7 +401,9 @@ export function finishCursor(state: CursorState, exit: ExitInfo): FinishResult {
     const message = explained
       ? `${explained} [${base}]`
       : `${base}${exit.stderrTail ? `: ${lastLine(exit.stderrTail)}` : ' and printed nothing on stderr'}`;
-    terminal = failed(exit.exitCode === 0 && !exit.signal ? 'error' : 'exit', message);
+    // the process ended without its result line: an `exit` failure, with code 0 too (the same rule
+    // as the Claude Code plugin); the message names the cause when stderr tells it
+    terminal = failed('exit', message);
   }
   return { events, terminal };
 }

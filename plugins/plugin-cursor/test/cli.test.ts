@@ -202,7 +202,7 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
     expect(ofType(r.events, 'tool.completed')).toMatchObject([{ callId: 'call_build_1', status: 'interrupted', isError: true }]);
-    expect(r.events.at(-1)).toMatchObject({ type: 'run.failed', reason: 'error' });
+    expect(r.events.at(-1)).toMatchObject({ type: 'run.failed', reason: 'exit' });
   });
 
   it('exits 127 when neither cursor-agent nor agent is on PATH', async () => {

@@ -298,7 +298,7 @@ describe('failure truth', () => {
       { type: 'tool.completed', callId: 'call_build_1', name: 'shellToolCall', output: null, isError: true, status: 'interrupted' },
       { type: 'turn.completed', turn: 1 },
     ]);
-    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', turns: 1 });
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', turns: 1 });
     expect(terminal?.type === 'run.failed' && terminal.message).toBe('cursor-agent exited with code 0 without a result line and printed nothing on stderr');
   });
 
