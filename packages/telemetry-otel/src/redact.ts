@@ -48,10 +48,13 @@ const PATTERNS: RegExp[] = [
 const LABELLED: RegExp[] = [
   // Authorization schemes.
   /\b((?:Bearer|Basic|Token|Bot)\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  // user:password@ in URLs (postgres://, mongodb+srv://, https://, redis://…).
-  /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+(?=@)/gi,
+  // user:password@ in URLs (postgres://, mongodb+srv://, https://, redis://…). The scheme is
+  // bounded: an unbounded one rescans a long dotted run from each of its word boundaries.
+  /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]*:)[^\s@/]+(?=@)/gi,
   // key=value / key: value where the key names a secret (env files, CLI flags, connection strings).
-  /\b((?:[A-Za-z0-9_.-]*?(?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|pwd|credentials?|auth|private[_-]?key|client[_-]?secret|accountkey|sharedaccesskey|sig))\\?["']?\s*[:=]\s*\\?["']?)(?!\[REDACTED\])[^\s"',;&}{)]{4,}/gi,
+  // Anchored on the secret word itself (DB_PASSWORD= matches at PASSWORD=, the prefix stays as is):
+  // a lazy name prefix before it made long dotted or dashed runs quadratic.
+  /((?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|pwd|credentials?|auth|private[_-]?key|client[_-]?secret|accountkey|sharedaccesskey|sig)\\?["']?\s*[:=]\s*\\?["']?)(?!\[REDACTED\])[^\s"',;&}{)]{4,}/gi,
   // --password value / -p value style flags.
   /(--(?:password|passwd|token|api-key|secret)[ =])[^\s"']+/gi,
 ];

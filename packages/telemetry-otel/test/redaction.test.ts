@@ -70,6 +70,16 @@ describe('redaction', () => {
     });
   }
 
+  // Two patterns used to rescan a whole run of [a-z0-9.-] characters from every word boundary in
+  // it: 200 KB of such text (a dotted or dashed blob in a tool output) took a minute, with the
+  // CLI's event loop blocked. The limit below is a stall guard (>100x what linear work needs).
+  it('redacts long dotted or dashed runs without stalling (no quadratic backtracking)', { timeout: 20_000 }, () => {
+    const blobs = ['a.'.repeat(100_000), 'ab-'.repeat(70_000), `${'x1.y2-'.repeat(30_000)}://z`];
+    for (const blob of blobs) expect(redactor.text(blob)).toBe(blob);
+    const secret = `sk-ant-api03-${r(40)}`;
+    expect(redactor.text(`${'a.'.repeat(50_000)} ANTHROPIC_TOKEN=${secret}`)).toBe(`${'a.'.repeat(50_000)} ANTHROPIC_TOKEN=${REDACTED}`);
+  });
+
   it('keeps labels readable and leaves ordinary text alone', () => {
     expect(redactor.text('Authorization: Bearer abcdefgh12345678')).toBe('Authorization: Bearer [REDACTED]');
     expect(redactor.text('postgres://admin:pw123456@db:5432/app')).toBe('postgres://admin:[REDACTED]@db:5432/app');
