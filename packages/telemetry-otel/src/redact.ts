@@ -109,7 +109,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') return text(v);
-    if (v === null || typeof v !== 'object' || depth > 64) return v;
+    if (v === null || typeof v !== 'object') return v;
+    // Deeper than this is never walked, so it must not be exported either (a status message
+    // serializes the value whole).
+    if (depth > 64) return '[nested too deep]';
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {

@@ -121,6 +121,21 @@ describe('redaction', () => {
     }
   });
 
+  it('a secret nested deeper than the redactor walks does not leak through a tool error\'s status message', async () => {
+    const secret = `sk-ant-api03-${r(40)}`;
+    let deep: unknown = { error: secret };
+    for (let i = 0; i < 70; i++) deep = { e: deep };
+    const { spans } = await trace(
+      [
+        ev(0, { type: 'tool.started', callId: 't', name: 'Bash', kind: 'shell', input: { nested: deep } }),
+        ev(1, { type: 'tool.completed', callId: 't', name: 'Bash', output: deep, isError: true }),
+        ev(2, { type: 'run.completed', durationMs: 2 }),
+      ],
+      { capture: true },
+    );
+    expect(exportedText(spans)).not.toContain(secret);
+  });
+
   it('lets no secret reach any exported attribute, whatever event carries it', async () => {
     const all = CORPUS.map(([, secret, template]) => template.replace('%s', secret)).join('\n');
     const events = [
