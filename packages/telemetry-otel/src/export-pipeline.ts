@@ -47,6 +47,15 @@ function describeFailure(error: unknown, headerValues: string[]): string {
   return text;
 }
 
+// Content limits of each pipeline's tracer, so a RunTracer built on it (the `export` command, say)
+// keeps within the configured attribute length limit without being passed it.
+const tracerLimits = new WeakMap<Tracer, ContentLimits>();
+
+/** Content limits of a tracer made by {@link createExportPipeline}; undefined for other tracers. */
+export function limitsOfTracer(tracer: Tracer): ContentLimits | undefined {
+  return tracerLimits.get(tracer);
+}
+
 /** Passes spans to the real exporter and turns its failures into one stderr warning. */
 class ReportingExporter implements SpanExporter {
   constructor(
@@ -144,5 +153,7 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
     })();
     return closing;
   };
-  return { tracer, shutdown, limits: limitsWithin(config.attributeValueLengthLimit) };
+  const limits = limitsWithin(config.attributeValueLengthLimit);
+  tracerLimits.set(tracer, limits);
+  return { tracer, shutdown, limits };
 }

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { OmnigentEvent, RunRequest, TerminalEvent, TokenUsage, UsageEvent } from '@omnigent/core';
 import { GEN_AI, GENERAL, MLFLOW, OMNIGENT, type MlflowSpanType } from './attributes.js';
+import { limitsOfTracer } from './export-pipeline.js';
 import { chatInputText, messagesAttribute, mlflowMessages, type MessagePart, type SemconvMessage } from './messages.js';
 import type { Redactor } from './redact.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
@@ -26,6 +27,7 @@ export interface RunTracerOptions {
   captureContent: boolean;
   /** Applied to every captured string (and error messages) before export. */
   redactor: Redactor;
+  /** Default: the limits of the pipeline that made `tracer`, else {@link DEFAULT_LIMITS}. */
   limits?: ContentLimits;
 }
 
@@ -119,7 +121,7 @@ export class RunTracer {
     this.tracer = options.tracer;
     this.capture = options.captureContent;
     this.redactor = options.redactor;
-    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.limits = options.limits ?? limitsOfTracer(options.tracer) ?? DEFAULT_LIMITS;
     this.info = info;
     const remote = parseTraceparent(info.workflow?.traceparent);
     const parent = remote ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT;

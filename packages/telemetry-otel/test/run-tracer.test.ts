@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { startWorkflowTrace, createWarnOnce } from '../src/index.js';
+import { RunTracer, createExportPipeline, createRedactor, resolveTelemetryConfig, startWorkflowTrace, createWarnOnce } from '../src/index.js';
 import { CollectingExporter, T0, edges, ev, exportedText, info, one, times, trace, treeLines } from './helpers.js';
 
 const SID = 'sess-42';
@@ -355,6 +355,24 @@ describe('RunTracer span model', () => {
     } finally {
       if (saved === undefined) delete process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT;
       else process.env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT = saved;
+    }
+  });
+
+  it('a RunTracer on a pipeline\'s tracer keeps captured JSON within the configured length limit without being told (omnigent export)', async () => {
+    const exporter = new CollectingExporter();
+    const config = resolveTelemetryConfig({ OMNIGENT_TELEMETRY_ENABLED: 'true', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '200' });
+    const pipeline = createExportPipeline(config, { exporter, warn: createWarnOnce(() => undefined) });
+    const long = 'word '.repeat(100);
+    const tracer = new RunTracer(info({ request: { prompt: long, model: 'm' } }), { tracer: pipeline.tracer, captureContent: true, redactor: createRedactor() });
+    tracer.onEvent(ev(0, { type: 'tool.started', callId: 't', name: 'Bash', kind: 'shell', input: { command: long } }));
+    tracer.onEvent(ev(1, { type: 'tool.completed', callId: 't', name: 'Bash', output: long, isError: false }));
+    tracer.end(ev(2, { type: 'run.completed', durationMs: 2, result: long }) as never);
+    await pipeline.shutdown();
+    const values = exporter.spans.flatMap((s) => ['mlflow.spanInputs', 'mlflow.spanOutputs', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result'].map((k) => s.attributes[k]).filter((v): v is string => typeof v === 'string'));
+    expect(values).toHaveLength(4);
+    for (const v of values) {
+      expect(v.length).toBeLessThanOrEqual(200);
+      expect(() => JSON.parse(v)).not.toThrow();
     }
   });
 
