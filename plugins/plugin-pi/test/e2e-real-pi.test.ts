@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive, type OmnigentEvent } from '@omnigent/core';
-import { startMockChatCompletions, type MockChatCompletionsServer } from '@omnigent/testkit';
+import { startMockChatCompletions, startMockResponses, type MockChatCompletionsServer, type MockResponsesServer } from '@omnigent/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // END TO END: the real pi CLI (0.73.1, installed as a dev dependency) driven by `omnigent run -H pi
@@ -18,6 +18,8 @@ const PRICE = { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 0.5 };
 const cost = (input: number, output: number, cacheRead: number) => (input * PRICE.input + output * PRICE.output + cacheRead * PRICE.cacheRead) / 1e6;
 
 let mock: MockChatCompletionsServer;
+/** The same model behind pi's `openai-responses` api (provider `mockr`). */
+let responses: MockResponsesServer;
 let scratch: string;
 let agentDir: string;
 let work: string;
@@ -116,6 +118,12 @@ beforeAll(async () => {
     ],
     fallback: [{ content: 'OK', usage: { prompt: 10, completion: 1 } }],
   });
+  responses = await startMockResponses({
+    turns: [
+      { output: [{ type: 'reasoning', summary: ['Plan: run echo'] }, { type: 'message', text: 'Let me run it.' }, { type: 'function_call', name: 'bash', arguments: { command: 'echo hi' }, callId: 'call_4' }], usage: { input: 120, cached: 20, output: 15 } },
+      { output: [{ type: 'message', text: 'Done: hi' }], usage: { input: 130, cached: 30, output: 7 } },
+    ],
+  });
   scratch = mkdtempSync(join(tmpdir(), 'omnigent-pi-e2e-'));
   agentDir = join(scratch, 'agent');
   work = join(scratch, 'work');
@@ -131,6 +139,12 @@ beforeAll(async () => {
           compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
           models: [{ id: 'mock-model', name: 'Mock Model', contextWindow: 32000, maxTokens: 4096, cost: PRICE }],
         },
+        mockr: {
+          baseUrl: responses.url,
+          api: 'openai-responses',
+          apiKey: 'MOCK_API_KEY',
+          models: [{ id: 'mock-model', name: 'Mock Model (Responses)', reasoning: true, contextWindow: 32000, maxTokens: 4096, cost: PRICE }],
+        },
       },
     }),
   );
@@ -144,6 +158,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mock?.close();
+  await responses?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -264,6 +279,22 @@ describe('omnigent run -H pi with the real pi CLI', () => {
     expect(sent).toContain('END-MARKER');
     expect(sent.length).toBeGreaterThan(200_000);
     expect(terminal(events)).toMatchObject({ type: 'run.completed', result: 'OK' });
+  });
+
+  it('openai-responses api: reasoning summary as thinking, `call_id|item_id` tool ids pair start and end', async () => {
+    const { code, events, stderr } = await run(['--provider', 'mockr', 'Run echo hi over the responses api']);
+    expect(code, stderr).toBe(0);
+    expect(ofType(events, 'reasoning').filter((r) => !r.delta).map((r) => r.text)).toEqual(['Plan: run echo']);
+    const [started] = ofType(events, 'tool.started');
+    expect(started).toMatchObject({ name: 'bash', kind: 'shell', input: { command: 'echo hi' } });
+    expect(started!.callId).toMatch(/^call_4\|/);
+    expect(ofType(events, 'tool.completed')).toEqual([expect.objectContaining({ callId: started!.callId, output: 'hi\n', isError: false, exitCode: 0 })]);
+    expect(ofType(events, 'usage').map((u) => [u.input, u.cacheRead, u.output, u.provider])).toEqual([
+      [120, 20, 15, 'mockr'],
+      [130, 30, 7, 'mockr'],
+    ]);
+    expect(terminal(events)).toMatchObject({ type: 'run.completed', result: 'Done: hi', usage: { input: 250, output: 22 } });
+    expect(responses.responsesRequests()).toHaveLength(2);
   });
 
   it('SIGINT during a long bash command: exit 130, the call is closed, no pi or sleep process is left', async () => {
