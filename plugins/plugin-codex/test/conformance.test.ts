@@ -9,6 +9,7 @@ describeHarnessConformance(codex, [
   { name: 'tool', transcript: t('tool'), expect: 'completed' },
   { name: 'cmdfail', transcript: t('cmdfail'), expect: 'completed' },
   { name: 'patch', transcript: t('patch'), expect: 'completed' },
+  { name: 'patch-failed (partly applied)', transcript: t('patch-failed'), expect: 'completed' },
   { name: 'unknown-model', transcript: t('unknown-model'), expect: 'completed' },
   { name: 'http500', transcript: t('http500'), exitCode: 1, expect: 'failed' },
   { name: 'response-failed', transcript: t('response-failed'), exitCode: 1, expect: 'failed' },
