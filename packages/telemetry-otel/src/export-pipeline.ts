@@ -4,6 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { secretHeaderValues, type TelemetryConfig } from './config.js';
+import { REDACTED } from './redact.js';
 import { limitsWithin, type ContentLimits } from './truncate.js';
 import { processWarnOnce, type WarnOnce } from './warn-once.js';
 
@@ -45,6 +46,16 @@ function describeFailure(error: unknown, headerValues: string[]): string {
   // A server may echo request headers back: never print their values.
   for (const v of headerValues) if (v.length >= 3) text = text.split(v).join('[REDACTED]');
   return text;
+}
+
+/** The URL as warnings show it: a password in it (`http://user:pw@host`) is replaced. */
+function shownUrl(url: string): string {
+  try {
+    const { password } = new URL(url);
+    return password ? url.replace(`:${password}@`, `:${REDACTED}@`) : url;
+  } catch {
+    return url;
+  }
 }
 
 // Content limits of each pipeline's tracer, so a RunTracer built on it (the `export` command, say)
@@ -110,8 +121,9 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
   const warn = options.warn ?? processWarnOnce;
   const flushTimeoutMs = options.flushTimeoutMs ?? 5_000;
   const exportTimeoutMs = Math.min(options.exportTimeoutMs ?? 4_000, flushTimeoutMs);
+  const url = shownUrl(config.tracesUrl);
   const headerValues = secretHeaderValues(config.headers);
-  const report = (error: unknown): void => warn(`could not export traces to ${config.tracesUrl}: ${describeFailure(error, headerValues)}`);
+  const report = (error: unknown): void => warn(`could not export traces to ${url}: ${describeFailure(error, headerValues)}`);
   const inner =
     options.exporter ??
     new OTLPTraceExporter({
@@ -149,7 +161,7 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
       const outcome = await withTimeout(provider.shutdown(), flushTimeoutMs);
-      if (outcome === 'timeout') warn(`could not export traces to ${config.tracesUrl}: no answer within ${Math.round(flushTimeoutMs / 1000)}s; giving up so the run is not held up`);
+      if (outcome === 'timeout') warn(`could not export traces to ${url}: no answer within ${Math.round(flushTimeoutMs / 1000)}s; giving up so the run is not held up`);
     })();
     return closing;
   };

@@ -97,6 +97,20 @@ describe('OTLP export to an MLflow-like receiver', () => {
     });
   }
 
+  it('the export warning does not print a password in the endpoint URL', async () => {
+    rx = await startOtlpReceiver({ mode: 'fail' });
+    const { warn, lines } = sink();
+    const env = { ...envFor(rx), OTEL_EXPORTER_OTLP_ENDPOINT: rx.url.replace('http://', 'http://mlflow:s3cretpassw0rd@') };
+    const run = startRunTelemetry(info(), { env, warn, flushTimeoutMs: 3_000, exportTimeoutMs: 1_500 })!;
+    const done = ev(1, { type: 'run.completed', durationMs: 1 });
+    run.onEvent(done);
+    await run.close(done as never);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('HTTP 500');
+    expect(lines[0]).not.toContain('s3cretpassw0rd');
+    expect(lines[0]).toContain(`${rx.url.replace('http://', 'http://mlflow:[REDACTED]@')}/v1/traces`);
+  });
+
   it('a 422 for an experiment that does not exist names the experiment id (the id is not a secret)', async () => {
     // MLflow's answer when x-mlflow-experiment-id names no experiment (seen on a real server).
     const server = createServer((req, res) => {
