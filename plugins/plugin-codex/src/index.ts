@@ -6,7 +6,7 @@ export type { CodexState, BaselineSource } from './state.js';
 export { createCodexState } from './state.js';
 export type { CodexOptions, CodexProviderOption, CodexPrice, CodexPreviousUsage } from './options.js';
 export { codexOptions } from './options.js';
-export { fromCodexUsage, usageDelta, priceUsage, findRollout, rolloutTotals, codexHome, configuredModel } from './usage.js';
+export { fromCodexUsage, usageDelta, priceUsage, findRollout, rolloutTotals, codexHome, configuredModel, configuredSetting } from './usage.js';
 export { toToml, tomlKey } from './toml.js';
 export type { TomlValue } from './toml.js';
 export type {

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { RunRequest, TokenUsage, UsageConfidence, StateContext } from '@omnigent/core';
 import { codexOptions, type CodexPrice } from './options.js';
-import { codexHome, configuredModel, findRollout, fromPreviousUsage, rolloutTotals } from './usage.js';
+import { DEFAULT_PROVIDER_ID } from './command.js';
+import { codexHome, configuredModel, configuredSetting, findRollout, fromPreviousUsage, rolloutTotals } from './usage.js';
 
 /** Where the thread's usage before this run came from. */
 export type BaselineSource = 'new-thread' | 'option' | 'rollout' | 'unknown';
@@ -10,6 +11,8 @@ export type BaselineSource = 'new-thread' | 'option' | 'rollout' | 'unknown';
 export interface CodexState {
   cwd: string;
   model: string | undefined;
+  /** The model provider id codex uses (`openai` unless configured otherwise). */
+  provider: string;
   resumed: boolean;
   threadId?: string;
   /** Turns started in this process (1-based numbering of `turn.started`). */
@@ -56,6 +59,9 @@ export function createCodexState(request: RunRequest, ctx?: StateContext): Codex
   const env = ctx?.env ?? process.env;
   const options = codexOptions(request);
   const configModel = options.config?.model;
+  const configProvider = options.config?.model_provider;
+  const home = codexHome(request, env);
+  const fromFile = (key: 'model' | 'model_provider'): string | undefined => (options.ignoreUserConfig ? undefined : configuredSetting(home, key, options.profile));
   let previousTotal: TokenUsage | undefined = {};
   let baselineSource: BaselineSource = 'new-thread';
   if (request.resume) {
@@ -71,7 +77,14 @@ export function createCodexState(request: RunRequest, ctx?: StateContext): Codex
   return {
     cwd: resolve(request.cwd ?? process.cwd()),
     // codex never prints its model: the request's, else the -c override, else config.toml's
-    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined) ?? (options.ignoreUserConfig ? undefined : configuredModel(codexHome(request, env), options.profile)),
+    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined) ?? (options.ignoreUserConfig ? undefined : configuredModel(home, options.profile)),
+    // the same precedence as command(): options.provider, the request's, -c overrides, config files
+    provider:
+      (options.provider ? (typeof options.provider.id === 'string' ? options.provider.id : DEFAULT_PROVIDER_ID) : undefined) ??
+      request.provider ??
+      (typeof configProvider === 'string' ? configProvider : undefined) ??
+      fromFile('model_provider') ??
+      'openai',
     resumed: request.resume !== undefined,
     turns: 0,
     previousTotal,

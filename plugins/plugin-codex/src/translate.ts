@@ -124,14 +124,14 @@ function itemEvents(kind: 'item.started' | 'item.updated' | 'item.completed', ra
       if (kind !== 'item.completed') return [];
       const t = text(item.text);
       state.lastMessage = t;
-      return [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}) }];
+      return [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}), provider: state.provider }];
     }
     case 'plan': {
       // plan mode's proposed plan: codex's final answer when the turn has no agent message
       if (kind !== 'item.completed') return [];
       const t = text(item.text);
       state.lastPlan = t;
-      return t.length > 0 ? [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}) }] : [];
+      return t.length > 0 ? [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}), provider: state.provider }] : [];
     }
     case 'reasoning': {
       const t = text(item.text);
@@ -166,7 +166,7 @@ function turnCompleted(usage: unknown, state: CodexState): Draft[] {
   state.runUsage = addUsage(state.runUsage, delta);
   const confidence = state.usageConfidence;
   return [
-    { type: 'usage', scope: 'turn', source: 'derived', confidence, ...delta, ...(state.model ? { model: state.model } : {}) },
+    { type: 'usage', scope: 'turn', source: 'derived', confidence, ...delta, ...(state.model ? { model: state.model } : {}), provider: state.provider },
     { type: 'turn.completed', turn, usage: delta },
   ];
 }
@@ -210,6 +210,7 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
           sessionId: threadId,
           cwd: state.cwd,
           ...(state.model ? { model: state.model } : {}),
+          provider: state.provider,
           details: { resumed: state.resumed, usageBaseline: state.baselineSource },
         },
         ...state.unsupported.map((field): Draft => ({

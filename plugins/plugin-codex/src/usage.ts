@@ -69,24 +69,30 @@ export function codexHome(request: RunRequest, env: NodeJS.ProcessEnv = process.
 }
 
 /**
- * The top-level `model = "…"` of `$CODEX_HOME/config.toml` (the model codex uses when none is
- * given), read with a line scan: only the root table before the first `[section]` counts. With a
- * profile, codex 0.169 layers `$CODEX_HOME/<profile>.config.toml` over it, so that file wins.
+ * A top-level string setting (`model`, `model_provider`) of `$CODEX_HOME/config.toml`, read with a
+ * line scan: only the root table before the first `[section]` counts. With a profile, codex 0.169
+ * layers `$CODEX_HOME/<profile>.config.toml` over it, so that file wins.
  */
-export function configuredModel(home: string, profile?: string): string | undefined {
-  return (profile ? rootModel(join(home, `${profile}.config.toml`)) : undefined) ?? rootModel(join(home, 'config.toml'));
+export function configuredSetting(home: string, key: 'model' | 'model_provider', profile?: string): string | undefined {
+  return (profile ? rootSetting(join(home, `${profile}.config.toml`), key) : undefined) ?? rootSetting(join(home, 'config.toml'), key);
 }
 
-function rootModel(file: string): string | undefined {
+/** The top-level `model` codex uses when none is given (see {@link configuredSetting}). */
+export function configuredModel(home: string, profile?: string): string | undefined {
+  return configuredSetting(home, 'model', profile);
+}
+
+function rootSetting(file: string, key: string): string | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
+  const re = new RegExp(`^\\s*${key}\\s*=\\s*(?:"([^"\\\\]*)"|'([^']*)')\\s*(?:#.*)?$`);
   for (const line of text.split('\n')) {
     if (/^\s*\[/.test(line)) return undefined;
-    const m = /^\s*model\s*=\s*(?:"([^"\\]*)"|'([^']*)')\s*(?:#.*)?$/.exec(line);
+    const m = re.exec(line);
     if (m) return m[1] ?? m[2];
   }
   return undefined;

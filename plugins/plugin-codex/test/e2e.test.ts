@@ -34,7 +34,9 @@ describe('omnigent run -H codex with the real codex CLI', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     assertRunInvariants(run.events);
     const session = eventsOf(run, 'session.started')[0]!;
-    expect(session).toMatchObject({ harness: 'codex', cwd: b.work, model: 'gpt-5.5' });
+    // the provider comes from omnigent.config.json's options.provider (id mock)
+    expect(session).toMatchObject({ harness: 'codex', cwd: b.work, model: 'gpt-5.5', provider: 'mock' });
+    expect(eventsOf(run, 'usage')[0]).toMatchObject({ provider: 'mock' });
     expect(session.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(eventsOf(run, 'reasoning').map((r) => r.text)).toEqual(['Plan: run echo']);
     const started = eventsOf(run, 'tool.started');

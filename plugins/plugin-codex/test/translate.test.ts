@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RunRequest } from '@omnigent/core';
 import { fixture, ofType, translateAll } from './replay.js';
 
 describe('codex translator on transcripts of the real CLI', () => {
@@ -15,10 +16,10 @@ describe('codex translator on transcripts of the real CLI', () => {
     expect(ofType(events, 'tool.completed')).toEqual([
       { type: 'tool.completed', callId: 'item_1', name: 'command_execution', output: 'hi\n', isError: false, status: 'ok', exitCode: 0 },
     ]);
-    expect(ofType(events, 'message')).toEqual([{ type: 'message', role: 'assistant', text: 'Done: the command printed hi', model: 'gpt-5.5' }]);
+    expect(ofType(events, 'message')).toEqual([{ type: 'message', role: 'assistant', text: 'Done: the command printed hi', model: 'gpt-5.5', provider: 'openai' }]);
     // the mock sent 120/20/15/5 then 130/30/7/2: one process, so the total is this turn's usage
     expect(ofType(events, 'usage')).toEqual([
-      { type: 'usage', scope: 'turn', source: 'derived', confidence: 'exact', input: 250, cacheRead: 50, cacheWrite: 0, output: 22, reasoning: 7, model: 'gpt-5.5' },
+      { type: 'usage', scope: 'turn', source: 'derived', confidence: 'exact', input: 250, cacheRead: 50, cacheWrite: 0, output: 22, reasoning: 7, model: 'gpt-5.5', provider: 'openai' },
     ]);
     expect(ofType(events, 'turn.started')).toEqual([{ type: 'turn.started', turn: 1 }]);
     expect(ofType(events, 'turn.completed')[0]).toMatchObject({ turn: 1, usage: { input: 250, output: 22 } });
@@ -155,7 +156,7 @@ describe('resume usage from the rollout file', () => {
     const { events, terminal } = translateAll(fixture('resume-2'), { resume: threadId, env: { CODEX_HOME: home } });
     // resume-2 reported the thread total 420/220/35/9; the first run ended at 120/20/15/5
     expect(ofType(events, 'usage')).toEqual([
-      { type: 'usage', scope: 'turn', source: 'derived', confidence: 'exact', input: 300, cacheRead: 200, cacheWrite: 0, output: 20, reasoning: 4 },
+      { type: 'usage', scope: 'turn', source: 'derived', confidence: 'exact', input: 300, cacheRead: 200, cacheWrite: 0, output: 20, reasoning: 4, provider: 'openai' },
     ]);
     expect(terminal).toMatchObject({ usage: { input: 300, output: 20, confidence: 'exact' } });
     expect(ofType(events, 'session.started')[0]).toMatchObject({ details: { usageBaseline: 'rollout' } });
@@ -319,7 +320,7 @@ describe('review regressions (cases of the reference the first version missed)',
       { type: 'turn.completed', usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 5 } },
     ]);
     expect(ofType(events, 'warning')).toEqual([]);
-    expect(ofType(events, 'message')).toEqual([{ type: 'message', role: 'assistant', text: plan }]);
+    expect(ofType(events, 'message')).toEqual([{ type: 'message', role: 'assistant', text: plan, provider: 'openai' }]);
     // codex's own final message is the last agent message, else the plan
     expect(terminal).toMatchObject({ type: 'run.completed', result: plan });
     const withAnswer = translateAll([
@@ -389,6 +390,27 @@ describe('review regressions: model with a profile', () => {
     // a profile without a model of its own inherits the base config's
     expect(started({ profile: 'other' }).model).toBe('gpt-5.5');
     expect(started({}).model).toBe('gpt-5.5');
+    rmSync(home, { recursive: true, force: true });
+  });
+});
+
+describe('review regressions: provider', () => {
+  it('gap: session, message and usage events did not name the model provider codex used', () => {
+    const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
+    const provider = (request: Partial<RunRequest>) => {
+      const { events } = translateAll(fixture('reference-text'), { env: { CODEX_HOME: home }, ...request });
+      const names = [ofType(events, 'session.started')[0]!.provider, ofType(events, 'message')[0]!.provider, ofType(events, 'usage')[0]!.provider];
+      expect(new Set(names).size).toBe(1);
+      return names[0];
+    };
+    expect(provider({})).toBe('openai');
+    expect(provider({ options: { provider: { id: 'mock', base_url: 'http://127.0.0.1:9/v1' } } })).toBe('mock');
+    expect(provider({ options: { provider: { base_url: 'http://127.0.0.1:9/v1' } } })).toBe('omnigent');
+    expect(provider({ provider: 'ollama' })).toBe('ollama');
+    expect(provider({ options: { config: { model_provider: 'azure' } } })).toBe('azure');
+    writeFileSync(join(home, 'config.toml'), 'model = "gpt-5.5"\nmodel_provider = "mock"\n[model_providers.mock]\nname = "Mock"\n');
+    expect(provider({})).toBe('mock');
+    expect(provider({ options: { ignoreUserConfig: true } })).toBe('openai');
     rmSync(home, { recursive: true, force: true });
   });
 });
