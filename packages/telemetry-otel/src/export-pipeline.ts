@@ -4,6 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { secretHeaderValues, type TelemetryConfig } from './config.js';
+import { DropWatch } from './drop-watch.js';
 import { REDACTED } from './redact.js';
 import { limitsWithin, type ContentLimits } from './truncate.js';
 import { processWarnOnce, type WarnOnce } from './warn-once.js';
@@ -22,6 +23,8 @@ export interface ExportPipelineOptions {
   serviceVersion?: string;
   /** Instrumentation scope version. */
   scopeVersion?: string;
+  /** Most spans waiting for export at once; more are dropped (with a warning). Default: 200000. */
+  maxQueueSize?: number;
 }
 
 /** A tracer plus its bounded, never-throwing flush. */
@@ -69,12 +72,16 @@ export function limitsOfTracer(tracer: Tracer): ContentLimits | undefined {
 
 /** Passes spans to the real exporter and turns its failures into one stderr warning. */
 class ReportingExporter implements SpanExporter {
+  /** Told the size of every batch (the drop watch mirrors the queue with it). */
+  onBatch: (count: number) => void = () => undefined;
+
   constructor(
     private readonly inner: SpanExporter,
     private readonly report: (error: unknown) => void,
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.onBatch(spans.length);
     try {
       this.inner.export(spans, (result) => {
         if (result.code !== ExportResultCode.SUCCESS) this.report(result.error);
@@ -141,14 +148,19 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
       ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
     }),
   );
-  const processor = new BatchSpanProcessor(exporter, {
+  const maxQueueSize = options.maxQueueSize ?? 200_000;
+  const batches = new BatchSpanProcessor(exporter, {
     // A run's spans are few, but a workflow or a flood of tool calls may end thousands at once;
     // dropping any would leave holes in the MLflow tree, so the queue is far above any real run.
-    maxQueueSize: 200_000,
+    maxQueueSize,
     maxExportBatchSize: 1_000,
     scheduledDelayMillis: 1_000,
     exportTimeoutMillis: exportTimeoutMs + 1_000,
   });
+  // Only a caller that ends spans in a loop that never yields (nothing can be sent meanwhile) can
+  // fill the queue; the batch processor would drop the rest silently.
+  const processor = new DropWatch(batches, maxQueueSize);
+  exporter.onBatch = (count) => processor.exported(count);
   const provider = new BasicTracerProvider({
     resource,
     spanProcessors: [processor],
@@ -161,6 +173,7 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
       const outcome = await withTimeout(provider.shutdown(), flushTimeoutMs);
+      if (processor.dropped > 0) warn(`${processor.dropped} spans were dropped: more than ${maxQueueSize} waited for export to ${url} at once`);
       if (outcome === 'timeout') warn(`could not export traces to ${url}: no answer within ${Math.round(flushTimeoutMs / 1000)}s; giving up so the run is not held up`);
     })();
     return closing;

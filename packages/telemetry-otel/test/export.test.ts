@@ -80,6 +80,21 @@ describe('OTLP export to an MLflow-like receiver', () => {
     expect(new Set(rx.spans.map((s) => s.spanId)).size).toBe(10_000);
   });
 
+  it('says so when spans are dropped because more waited for export than the queue holds (a loop that never yields)', async () => {
+    rx = await startOtlpReceiver();
+    const { warn, lines } = sink();
+    const pipeline = createExportPipeline(resolveTelemetryConfig(envFor(rx)), { warn, maxQueueSize: 2_000, flushTimeoutMs: 60_000, exportTimeoutMs: 30_000 });
+    const root = pipeline.tracer.startSpan('invoke_agent burst', { kind: SpanKind.CLIENT }, ROOT_CONTEXT);
+    const ctx = otelTrace.setSpan(ROOT_CONTEXT, root);
+    // Ended synchronously: one batch of 1,000 goes to the exporter, 2,000 wait, the rest cannot.
+    for (let i = 0; i < 4_999; i++) pipeline.tracer.startSpan(`execute_tool t${i}`, {}, ctx).end();
+    root.end();
+    await pipeline.shutdown();
+    expect(rx.spans).toHaveLength(3_000);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('2000 spans were dropped');
+  });
+
   for (const mode of ['down', 'fail', 'hang'] as const) {
     it(`a collector that is ${mode} costs one warning naming the endpoint, never a failure`, async () => {
       rx = await startOtlpReceiver({ mode });
