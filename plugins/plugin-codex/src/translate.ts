@@ -231,9 +231,13 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
       // close the turn so telemetry spans end; the failure itself is the terminal event
       return [{ type: 'turn.completed', turn: Math.max(state.turns, 1) }];
     }
-    case 'error':
-      state.streamErrors.push(text(record.message));
+    case 'error': {
+      const message = text(record.message);
+      // a retry notice: say so while it happens (backoff can take a while); only a failure follows
+      if (/^Reconnecting\.\.\./.test(message)) return [{ type: 'warning', code: 'api-retry', message, raw: record }];
+      state.streamErrors.push(message);
       return [];
+    }
     case 'item.started':
     case 'item.updated':
     case 'item.completed':

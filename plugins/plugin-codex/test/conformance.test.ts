@@ -16,6 +16,7 @@ describeHarnessConformance(codex, [
   { name: 'missing-key', transcript: t('missing-key'), exitCode: 1, expect: 'failed' },
   { name: 'sigint (open tool closed by the runner)', transcript: t('sigint'), exitCode: 1, expect: 'failed' },
   { name: 'not-git (no JSON)', transcript: [], exitCode: 1, stderr: 'Not inside a trusted directory and --skip-git-repo-check was not specified.', expect: 'failed' },
+  { name: 'reconnect (websocket retries, then https)', transcript: t('reconnect'), expect: 'completed' },
   { name: 'reference text', transcript: t('reference-text'), expect: 'completed' },
   { name: 'reference error', transcript: t('reference-error'), exitCode: 1, expect: 'failed' },
 ]);

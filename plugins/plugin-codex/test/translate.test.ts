@@ -414,3 +414,41 @@ describe('review regressions: provider', () => {
     rmSync(home, { recursive: true, force: true });
   });
 });
+
+describe('review regressions: reconnects', () => {
+  it('bug: codex reconnect notices (top-level error "Reconnecting... n/m") surfaced only after the run ended', () => {
+    // recorded: the built-in provider tries a WebSocket 4 times, falls back to HTTPS and answers
+    const { events, terminal } = translateAll(fixture('reconnect'));
+    const types = events.map((e) => (e.type === 'warning' ? `warning:${e.code}` : e.type));
+    expect(types).toEqual([
+      'session.started',
+      'turn.started',
+      'warning:api-retry',
+      'warning:api-retry',
+      'warning:api-retry',
+      'warning:api-retry',
+      'warning:harness-warning',
+      'message',
+      'usage',
+      'turn.completed',
+    ]);
+    expect(ofType(events, 'warning')[0]!.message).toMatch(/^Reconnecting\.\.\. 2\/5 /);
+    expect(terminal).toMatchObject({ type: 'run.completed', result: 'hi' });
+  });
+
+  it('a reconnect that never recovers still fails with the turn.failed message', () => {
+    const { terminal, events } = translateAll(
+      [
+        { type: 'thread.started', thread_id: 't' },
+        { type: 'turn.started' },
+        { type: 'error', message: 'Reconnecting... 1/2 (stream disconnected)' },
+        { type: 'error', message: 'stream disconnected before completion: boom' },
+        { type: 'turn.failed', error: { message: 'stream disconnected before completion: boom' } },
+      ],
+      {},
+      { exitCode: 1 },
+    );
+    expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['api-retry']);
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'stream disconnected before completion: boom' });
+  });
+});
