@@ -21,7 +21,8 @@ export const piHarness = defineHarness<PiState>({
     subagents: false,
     // pi has no sandbox or permission prompts by design: every tool runs with the user's rights
     sandbox: false,
-    fileChanges: false,
+    // derived from successful write (add) and edit (update) calls
+    fileChanges: true,
     traceparent: false,
   },
   binary: { names: ['pi'], npmPackage: '@mariozechner/pi-coding-agent', install: 'npm install -g @mariozechner/pi-coding-agent' },

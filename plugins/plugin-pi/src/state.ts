@@ -28,6 +28,10 @@ export interface PiState {
   announcedModel?: string;
   /** Tool names by call id (for updates that lack them) and calls still running. */
   openTools: Map<string, string>;
+  /** Arguments of running calls (`tool_execution_end` does not repeat them). */
+  toolArgs: Map<string, unknown>;
+  /** Pi's working directory (session header), against which tool paths resolve. */
+  cwd: string;
 }
 
 /** New state for one run. */
@@ -47,5 +51,7 @@ export function createPiState(request: RunRequest): PiState {
     calls: 0,
     retrying: false,
     openTools: new Map(),
+    toolArgs: new Map(),
+    cwd: request.cwd ?? process.cwd(),
   };
 }

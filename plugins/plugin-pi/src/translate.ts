@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { addUsage, type NonTerminalDraft, type ToolKind, type TranslateContext } from '@omnigent/core';
 import type {
   PiAssistantMessage,
@@ -50,6 +52,21 @@ function toolOutput(result: PiToolResult | undefined): unknown {
   const content = Array.isArray(result.content) ? result.content : [];
   if (content.every((b) => b && b.type === 'text')) return blocksText(content);
   return result;
+}
+
+/**
+ * The file a successful `write` (add) or `edit` (update) call changed, as an absolute path resolved
+ * the way pi's tools resolve it: a leading `@` dropped, `~` is the home directory, else relative to
+ * pi's cwd. (Pi's write does not say whether the file existed; like cursor's, it counts as `add`.)
+ */
+function changedFile(name: string, args: unknown, cwd: string): { path: string; change: 'add' | 'update' } | undefined {
+  const change = name === 'write' ? 'add' : name === 'edit' ? 'update' : undefined;
+  if (!change || !args || typeof args !== 'object') return undefined;
+  const raw = (args as { path?: unknown }).path;
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  let p = raw.startsWith('@') ? raw.slice(1) : raw;
+  if (p === '~' || p.startsWith('~/')) p = homedir() + p.slice(1);
+  return { path: isAbsolute(p) ? p : resolvePath(cwd, p), change };
 }
 
 const EXIT_CODE_RE = /Command exited with code (\d+)\s*$/;
@@ -166,6 +183,7 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
     case 'session': {
       const id = typeof r.id === 'string' ? r.id : undefined;
       if (id) state.sessionId = id;
+      if (typeof r.cwd === 'string' && r.cwd !== '') state.cwd = r.cwd;
       const provider = state.request.provider ?? (typeof state.request.options?.provider === 'string' ? state.request.options.provider : undefined);
       return [
         {
@@ -238,6 +256,7 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const callId = String(r.toolCallId ?? '');
       const name = String(r.toolName ?? 'unknown');
       state.openTools.set(callId, name);
+      state.toolArgs.set(callId, r.args);
       return [{ type: 'tool.started', callId, name, kind: piToolKind(name), input: r.args ?? null }];
     }
     case 'tool_execution_update': {
@@ -251,11 +270,14 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const callId = String(r.toolCallId ?? '');
       const name = String(r.toolName ?? state.openTools.get(callId) ?? 'unknown');
       state.openTools.delete(callId);
+      const args = state.toolArgs.get(callId);
+      state.toolArgs.delete(callId);
       const isError = r.isError === true;
       const output = toolOutput(r.result as PiToolResult | undefined);
       const exitCode = name === 'bash' ? bashExitCode(output, isError) : undefined;
       // pi's bash tool ends a command it killed on abort (SIGINT/SIGTERM) with this line
       const aborted = isError && name === 'bash' && typeof output === 'string' && /(^|\n)Command aborted\s*$/.test(output);
+      const changed = isError ? undefined : changedFile(name, args, state.cwd);
       return [
         {
           type: 'tool.completed',
@@ -266,6 +288,7 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
           ...(exitCode !== undefined ? { exitCode } : {}),
           status: aborted ? 'interrupted' : isError ? 'error' : 'ok',
         },
+        ...(changed ? [{ type: 'file.changed' as const, ...changed, callId }] : []),
       ];
     }
     case 'auto_retry_start': {

@@ -229,6 +229,7 @@ describe('omnigent run -H pi with the real pi CLI', () => {
     expect(ofType(events, 'tool.started').map((t) => [t.name, t.kind, t.input])).toEqual([['write', 'write', { path: 'hello.txt', content: 'hello from pi\n' }]]);
     expect(ofType(events, 'tool.completed')[0]).toMatchObject({ name: 'write', isError: false, output: 'Successfully wrote 14 bytes to hello.txt' });
     expect(readFileSync(join(work, 'hello.txt'), 'utf8')).toBe('hello from pi\n');
+    expect(ofType(events, 'file.changed')).toEqual([expect.objectContaining({ path: join(work, 'hello.txt'), change: 'add', callId: ofType(events, 'tool.started')[0]!.callId })]);
   });
 
   it('HTTP 500: pi retries, exits 0, and omnigent still fails the run with exit 1 and the provider message', async () => {

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bashExitCode, piToolKind } from '../src/index.js';
 import { OWN_FIXTURES, SHARED_FIXTURES, fixtureLines, ofType, translateAll, translateFile } from './support/replay.js';
@@ -323,5 +323,37 @@ describe('review regressions (cases of the reference the first version missed)',
     }
     expect(translateAll([header], { exitCode: undefined, signal: 'SIGKILL' }).terminal).toMatchObject({ reason: 'aborted', message: expect.stringContaining('SIGKILL') });
     expect(translateAll([header], { exitCode: 1, stderrTail: 'boom' }).terminal).toMatchObject({ reason: 'exit' });
+  });
+});
+
+describe('review regressions: file changes', () => {
+  it('gap: pi write/edit calls produced no file.changed (the other harnesses report them)', () => {
+    const { events } = translateFile(own('write-edit'));
+    const calls = ofType(events, 'tool.started');
+    // the recording's cwd is the placeholder `$SCRATCH/work`; a real one is absolute already
+    const file = resolve('$SCRATCH/work', 'hello.txt');
+    expect(ofType(events, 'file.changed')).toEqual([
+      { type: 'file.changed', path: file, change: 'add', callId: calls[0]!.callId },
+      { type: 'file.changed', path: file, change: 'update', callId: calls[2]!.callId },
+    ]);
+    // each follows its tool's completion
+    const types = events.map((e) => e.type);
+    expect(types.indexOf('file.changed')).toBeGreaterThan(types.indexOf('tool.completed'));
+  });
+
+  it('a failed edit changes nothing; absolute and @ paths resolve like pi resolves them', () => {
+    const { events } = translateAll([
+      header,
+      { type: 'tool_execution_start', toolCallId: 'e1', toolName: 'edit', args: { path: 'missing.txt', edits: [] } },
+      { type: 'tool_execution_end', toolCallId: 'e1', toolName: 'edit', result: { content: [{ type: 'text', text: 'File not found: missing.txt' }] }, isError: true },
+      { type: 'tool_execution_start', toolCallId: 'w1', toolName: 'write', args: { path: '/abs/a.txt', content: 'x' } },
+      { type: 'tool_execution_end', toolCallId: 'w1', toolName: 'write', result: { content: [{ type: 'text', text: 'Successfully wrote 1 bytes to /abs/a.txt' }] }, isError: false },
+      { type: 'tool_execution_start', toolCallId: 'w2', toolName: 'write', args: { path: '@sub/b.txt', content: 'x' } },
+      { type: 'tool_execution_end', toolCallId: 'w2', toolName: 'write', result: { content: [{ type: 'text', text: 'ok' }] }, isError: false },
+    ]);
+    expect(ofType(events, 'file.changed').map((e) => [e.callId, e.path, e.change])).toEqual([
+      ['w1', '/abs/a.txt', 'add'],
+      ['w2', '/w/sub/b.txt', 'add'],
+    ]);
   });
 });
