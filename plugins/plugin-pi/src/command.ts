@@ -96,8 +96,9 @@ function promptArg(text: string): string {
   const dir = join(tmpdir(), 'omnigent-pi');
   const file = join(dir, `prompt-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.md`);
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, text);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // a system prompt may hold private instructions: readable by the user only
+    writeFileSync(file, text, { mode: 0o600 });
   }
   return file;
 }
