@@ -269,8 +269,12 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
           });
         }
       } catch (error) {
-        r.status = 'failed';
-        r.message = `could not read the step's changes from git: ${(error as Error).message}`;
+        const why = `could not read the step's changes from git: ${(error as Error).message}`;
+        // a cancelled or failed step keeps its status and the harness's message: Ctrl-C is not a git error
+        if (r.status === 'ok') {
+          r.status = 'failed';
+          r.message = why;
+        } else r.message = r.message ? `${r.message} (and ${why})` : why;
       }
     }
     return { retryable: r.status === 'failed', ...(top ? { top } : {}) };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OmnigentEvent } from '@omnigent/core';
@@ -269,5 +269,33 @@ describe('runWorkflow', () => {
     expect(result.status).toBe('cancelled');
     expect(result.steps.map((s) => s.status)).toEqual(['cancelled', 'skipped']);
     expect(events.find((e) => e.type === 'workflow.step.skipped')).toMatchObject({ step: 'b', reason: 'cancelled' });
+  });
+
+  it('a cancelled or failed step stays cancelled or failed when git cannot read its changes afterwards (regression: Ctrl-C showed as a git failure)', async () => {
+    for (const outcome of ['aborted', 'exit'] as const) {
+      const dir = repo();
+      const w = wf(['steps:', '  - { id: a, harness: h, prompt: a }']);
+      const result = await runWorkflow(w, {
+        baseDir: dir,
+        runStep: async (input) => {
+          // the repository goes away while the step runs (as when a temp dir is cleaned up)
+          rmSync(join(dir, '.git'), { recursive: true, force: true });
+          return terminal(input, false, outcome === 'aborted' ? { reason: 'aborted', message: 'the run was interrupted' } : {});
+        },
+      });
+      const step = result.steps[0]!;
+      expect(step.status).toBe(outcome === 'aborted' ? 'cancelled' : 'failed');
+      expect(step.message).toMatch(new RegExp(`^${outcome === 'aborted' ? 'the run was interrupted' : 'exited with code 1'} \\(and could not read the step's changes from git: `));
+    }
+    // a step that succeeded but whose changes cannot be read fails: its handoff would be wrong
+    const dir = repo();
+    const ok = await runWorkflow(wf(['steps:', '  - { id: a, harness: h, prompt: a }']), {
+      baseDir: dir,
+      runStep: async (input) => {
+        rmSync(join(dir, '.git'), { recursive: true, force: true });
+        return terminal(input, true);
+      },
+    });
+    expect(ok.steps[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/^could not read the step's changes from git: /) });
   });
 });
