@@ -102,7 +102,8 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
       onEvent,
       runStep: async (s) => {
         const st = s.step;
-        const { terminal } = await runHarness({
+        // a step that cannot start (binary missing…) shows one line: keep the error's hint (how to install) on it
+        const started = runHarness({
           harness: st.harness,
           runId: s.runId,
           config: options.config,
@@ -131,7 +132,11 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
             ...(st.appendSystemPrompt !== undefined ? { appendSystemPrompt: st.appendSystemPrompt } : {}),
             ...(st.allowedTools ? { allowedTools: st.allowedTools } : {}),
           },
+        }).catch((error: unknown) => {
+          const hint = (error as { hint?: unknown } | null)?.hint;
+          throw typeof hint === 'string' && error instanceof Error ? new Error(`${error.message} ${hint}`, { cause: error }) : error;
         });
+        const { terminal } = await started;
         return { terminal };
       },
     });

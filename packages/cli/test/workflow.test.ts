@@ -222,6 +222,14 @@ describe('omnigent workflow run', () => {
     expect(cwd.stderr).toContain(`omnigent: --cwd ${join(dir, 'nope')}: no such directory`);
   }, 120_000);
 
+  it('a step whose harness binary is missing fails with the install hint on its line (regression: the hint was dropped); exit 1', async () => {
+    const dir = project();
+    const file = workflowFile(dir, ['steps:', '  - { id: a, harness: fake, prompt: hi }']);
+    const r = await runCli(['workflow', 'run', file, '--no-store'], { cwd: dir, env: { OMNIGENT_FAKE_BIN: join(dir, 'nope') } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAILED a \S+: The fake CLI was not found \(looked in: OMNIGENT_FAKE_BIN=.*\)\. Install it with: npm install -D @omnigent\/testkit/m);
+  }, 120_000);
+
   it('an invalid workflow exits 2 before anything runs, naming file, line and key', async () => {
     const dir = project();
     const file = workflowFile(dir, ['steps:', '  - id: a', '    harness: fake', '    needs: b', '    prompt: x', '  - id: b', '    harness: nope', '    needs: a', '    prompt: "{{ steps.a.outptu }}"']);
