@@ -175,8 +175,9 @@ export class RunTracer {
       case 'session.started': {
         const attrs: Attributes = {};
         setIf(attrs, GEN_AI.agentVersion, event.harnessVersion);
-        // harnesses whose provider varies (Pi) name it on the session; a fixed plugin provider wins
-        if (!this.info.provider && event.provider) {
+        // the provider the harness names on the session (Pi's per-model one, Codex's configured
+        // one) is more precise than the plugin's fixed default (`openai` for any Codex provider)
+        if (event.provider) {
           this.sessionProvider = event.provider;
           attrs[GEN_AI.providerName] = event.provider;
         }
@@ -331,7 +332,7 @@ export class RunTracer {
       [OMNIGENT.parentCallId]: parentCallId,
       [OMNIGENT.runId]: this.info.runId,
     };
-    setIf(attrs, GEN_AI.providerName, this.info.provider);
+    setIf(attrs, GEN_AI.providerName, this.sessionProvider ?? this.info.provider);
     if (this.sessionId) attrs[GEN_AI.conversationId] = this.sessionId.slice(0, 250);
     const prompt = subagentPrompt(tool?.input);
     if (prompt !== undefined) {
@@ -439,7 +440,7 @@ export class RunTracer {
       [MLFLOW.spanType]: 'CHAT_MODEL' satisfies MlflowSpanType,
       [OMNIGENT.usageScope]: usage.scope,
     };
-    setIf(attrs, GEN_AI.providerName, usage.provider ?? this.info.provider ?? this.sessionProvider);
+    setIf(attrs, GEN_AI.providerName, usage.provider ?? this.sessionProvider ?? this.info.provider);
     setIf(attrs, GEN_AI.requestModel, this.info.request.model ?? model);
     setIf(attrs, GEN_AI.responseModel, model);
     setIf(attrs, GEN_AI.responseId, usage.callId);

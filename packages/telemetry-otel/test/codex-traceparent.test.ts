@@ -128,7 +128,8 @@ describe('omnigent run -H codex (real CLI, mock Responses API) with the MLflow u
       expect(spanTreeLines(ours)).toEqual(['invoke_agent codex', '  chat gpt-5.5']);
       expect(agent!.attributes).toMatchObject({
         'gen_ai.agent.name': 'codex',
-        'gen_ai.provider.name': 'openai',
+        // the provider codex was configured with (the plugin's fixed default would say openai)
+        'gen_ai.provider.name': 'mock',
         'mlflow.spanType': 'AGENT',
         'session.id': sessionId,
         'omnigent.usage.total.input_tokens': 120,
