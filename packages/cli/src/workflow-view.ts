@@ -167,15 +167,15 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
   let tokens: number | undefined;
   let cost: number | undefined;
   // a step that ran but reported no figure makes the total a lower bound (it is not 0)
-  let tokensMissing = false;
-  let costMissing = false;
+  const noTokens: string[] = [];
+  const noCost: string[] = [];
   for (const s of t.steps.values()) {
     const ran = s.status !== 'pending' && s.status !== 'skipped';
     const tok = totalTokens(s.usage);
     if (tok !== undefined) tokens = (tokens ?? 0) + tok;
-    else if (ran) tokensMissing = true;
+    else if (ran) noTokens.push(s.id);
     if (s.usage?.costUsd !== undefined) cost = (cost ?? 0) + s.usage.costUsd;
-    else if (ran) costMissing = true;
+    else if (ran) noCost.push(s.id);
     rows.push({
       status: s.status,
       cells: [
@@ -189,7 +189,8 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
       ],
     });
   }
-  const lowerBound = (tokens !== undefined && tokensMissing) || (cost !== undefined && costMissing);
+  const tokensMissing = tokens !== undefined && noTokens.length > 0;
+  const costMissing = cost !== undefined && noCost.length > 0;
   const total = [
     'total',
     '',
@@ -213,6 +214,8 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
     }),
     c.dim(rule),
     fmt(total),
-    ...(lowerBound ? [c.dim(`+ at least: a step that ran did not report it (${UNKNOWN}), so the true total is higher`)] : []),
+    ...(tokensMissing || costMissing
+      ? [c.dim(`+ lower bound: ${[tokensMissing ? `${noTokens.join(', ')} reported no tokens` : '', costMissing ? `${noCost.join(', ')} reported no cost` : ''].filter(Boolean).join('; ')}`)]
+      : []),
   ].join('\n');
 }

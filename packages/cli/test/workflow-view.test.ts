@@ -37,7 +37,7 @@ describe('workflow live view and summary', () => {
     expect(table[2]).toMatch(/^plan\s+cursor\s+gpt-5\s+done\s+4\.0s\s+1,234\s+—$/);
     // lint ran and reported no tokens: the total is a lower bound, not a sum that counts lint as 0
     expect(table.at(-2)).toMatch(/^total\s+1,234\+\s+—$/);
-    expect(table.at(-1)).toBe('+ at least: a step that ran did not report it (—), so the true total is higher');
+    expect(table.at(-1)).toBe('+ lower bound: build, lint reported no tokens');
   });
 
   it('unknown is — (as in runs and compare), never 0: no "0ms" for a step without a duration, no lower-bound note when every step that ran reported', () => {
