@@ -36,7 +36,7 @@ describe('omnigent compare', () => {
   it('the table shows partial figures as lower bounds and unknown as —, never 0', async () => {
     const r = await runCli(['compare'], { cwd: fixtureCwd() });
     const beta = r.stdout.split('\n').find((l) => l.startsWith('beta'))!;
-    expect(beta.split(/\s{2,}/)).toEqual(['beta', '3', '50%', '5.0s', '5.8s', '500+*', '—', '—', '—', '—', '1.3']);
+    expect(beta.split(/\s{2,}/)).toEqual(['beta', '3', '50%', '5.0s', '5.8s', '500+*', '—', '—', '—', '—', '2.0*']);
     expect(r.stdout).toContain('+ lower bound');
     expect(r.stdout).toContain('— not reported');
   });

@@ -52,8 +52,10 @@ export interface CompareGroup {
   tokens: { input: GroupFigure; output: GroupFigure; cache: GroupFigure; reasoning: GroupFigure };
   costUsd: GroupFigure;
   toolCalls: number;
-  /** `toolCalls / runs`. */
-  toolCallsPerRun: number;
+  /** Runs whose tool calls are known (a run still going has not reported them). */
+  toolCallsReported: number;
+  /** `toolCalls / toolCallsReported`; undefined when no run reported (never 0 for unknown). */
+  toolCallsPerRun?: number;
   /** Most called tools first. */
   tools: ToolFigure[];
 }
@@ -127,6 +129,7 @@ export function summarizeGroup(runs: RunSummary[], key: Record<string, string>):
   const finished = runs.length - running;
   const durations = runs.filter((r) => r.status !== 'running' && r.durationMs !== undefined).map((r) => r.durationMs!);
   const toolCalls = runs.reduce((n, r) => n + (r.toolCalls ?? 0), 0);
+  const toolCallsReported = runs.filter((r) => r.toolCalls !== undefined).length;
   const g: CompareGroup = {
     key,
     label: Object.values(key).join(' · '),
@@ -143,7 +146,8 @@ export function summarizeGroup(runs: RunSummary[], key: Record<string, string>):
     },
     costUsd: figure(runs, (r) => r.usage!.costUsd),
     toolCalls,
-    toolCallsPerRun: runs.length ? toolCalls / runs.length : 0,
+    toolCallsReported,
+    ...(toolCallsReported ? { toolCallsPerRun: toolCalls / toolCallsReported } : {}),
     tools: toolFigures(runs),
   };
   if (finished > 0) g.successRate = completed / finished;

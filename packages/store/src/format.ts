@@ -103,7 +103,7 @@ export function compareFigures(g: CompareGroup): string[] {
     formatFigure(g.tokens.cache, g.runs),
     formatFigure(g.costUsd, g.runs, formatUsd),
     formatFigure(g.costUsd, g.runs, formatUsd, 'total'),
-    g.toolCallsPerRun.toFixed(1),
+    g.toolCallsPerRun === undefined ? UNKNOWN : `${g.toolCallsPerRun.toFixed(1)}${g.toolCallsReported < g.runs ? '*' : ''}`,
   ];
 }
 

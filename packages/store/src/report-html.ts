@@ -178,7 +178,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     barChart('chart-output', 'Output tokens per run', figureRows(groups, (g) => g.tokens.output), 'out'),
     barChart('chart-cost', 'Cost per run (USD)', figureRows(groups, (g) => g.costUsd, formatUsd), 'cost'),
     barChart('chart-success', 'Success rate', groups.map((g) => ({ label: g.label, value: g.successRate, text: `${formatPercent(g.successRate)} of ${g.runs - g.running}` }))),
-    barChart('chart-tools', 'Tool calls per run', groups.map((g) => ({ label: g.label, value: g.toolCallsPerRun, text: g.toolCallsPerRun.toFixed(1) }))),
+    barChart('chart-tools', 'Tool calls per run', groups.map((g) => ({ label: g.label, value: g.toolCallsPerRun, text: compareFigures(g)[9]! }))),
   ];
   const notes = Object.entries(FIGURE_NOTES).map(([k, v]) => `<b>${esc(k)}</b> ${esc(v)}`).join(' · ');
   const runs = input.runs.map((r, i) => runDetails(r, i < limit ? input.events(r.id) : undefined));

@@ -46,6 +46,8 @@ describe('compare on the fixture runs (figures worked out by hand)', () => {
     const [alpha, beta] = compareRuns(runs, ['harness']);
     expect(alpha!.toolCalls).toBe(4);
     expect(alpha!.toolCallsPerRun).toBeCloseTo(4 / 3, 10);
+    // beta: 4 + 0 calls over its two finished runs; the running one has not reported its calls (not counted as 0)
+    expect([beta!.toolCalls, beta!.toolCallsReported, beta!.toolCallsPerRun]).toEqual([4, 2, 2]);
     expect(alpha!.tools.map((t) => t.name)).toEqual(['Bash', 'Read']);
     const bash = alpha!.tools[0]!;
     expect(bash).toMatchObject({ calls: 3, runs: 2, errors: 1, medianMs: 200 });
@@ -71,7 +73,7 @@ describe('compare on the fixture runs (figures worked out by hand)', () => {
     const alphaRow = text.split('\n').find((l) => l.startsWith('alpha'))!;
     const betaRow = text.split('\n').find((l) => l.startsWith('beta'))!;
     expect(alphaRow.split(/\s{2,}/)).toEqual(['alpha', '3', '67%', '2.0s', '2.8s', '200+', '20+', '100*', '$0.0200*', '$0.0400*', '1.3']);
-    expect(betaRow.split(/\s{2,}/)).toEqual(['beta', '3', '50%', '5.0s', '5.8s', '500+*', '—', '—', '—', '—', '1.3']);
+    expect(betaRow.split(/\s{2,}/)).toEqual(['beta', '3', '50%', '5.0s', '5.8s', '500+*', '—', '—', '—', '—', '2.0*']);
     expect(text).toMatch(/Top tools[\s\S]*alpha\s+Bash\s+3\s+1\.0\s+200ms\s+33%/);
     expect(text).toMatch(/beta\s+Edit\s+4\s+1\.3\s+25ms\s+25%/);
     expect(text).toContain('+ lower bound');
