@@ -132,6 +132,8 @@ describe('omnigent report --html', () => {
     }
     const labelTexts = await page.locator('#chart-duration svg > text:not(.value)').evaluateAll((els) => els.map((e) => e.childNodes[0]!.textContent));
     expect(labelTexts).toEqual(['claude-code · claude-opus-4-1', expect.stringMatching(/^claude-code · claude-sonnet-4-5-2025.*…$/)]);
+    // one finished run: its duration once, not "1.2s / p90 1.2s"; the running-only group has none
+    expect(await page.locator('#chart-duration text.value').allTextContents()).toEqual(['—', '1.2s']);
     // the group of the running run has no known tool calls: —, no bar (regression: 0.0)
     expect(await page.locator('#chart-tools text.value').allTextContents()).toEqual(['—', '1.0']);
     expect(await page.locator('#chart-tools rect.bar').count()).toBe(1);

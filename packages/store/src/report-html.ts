@@ -173,7 +173,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const groups = compareRuns(input.runs, by);
   const limit = input.timelines ?? 50;
   const charts = [
-    barChart('chart-duration', 'Duration: median, whisker to p90', groups.map((g) => ({ label: g.label, value: g.medianDurationMs, whisker: g.p90DurationMs, text: `${formatMs(g.medianDurationMs)} / p90 ${formatMs(g.p90DurationMs)}` }))),
+    barChart('chart-duration', 'Duration: median, whisker to p90', groups.map((g) => ({ label: g.label, value: g.medianDurationMs, whisker: g.p90DurationMs, text: formatMs(g.medianDurationMs) === formatMs(g.p90DurationMs) ? formatMs(g.medianDurationMs) : `${formatMs(g.medianDurationMs)} / p90 ${formatMs(g.p90DurationMs)}` }))),
     barChart('chart-input', 'Input tokens per run', figureRows(groups, (g) => g.tokens.input)),
     barChart('chart-output', 'Output tokens per run', figureRows(groups, (g) => g.tokens.output), 'out'),
     barChart('chart-cost', 'Cost per run (USD)', figureRows(groups, (g) => g.costUsd, formatUsd), 'cost'),
