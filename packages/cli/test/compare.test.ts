@@ -59,5 +59,9 @@ describe('omnigent compare', () => {
     const bad = await runCli(['compare', '--by', 'colour'], { cwd });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--by expects');
+    // regression: --top abc printed no top tools without a word
+    const top = await runCli(['compare', '--top', 'abc'], { cwd });
+    expect([top.code, top.stderr]).toEqual([2, 'omnigent: --top expects a whole number of tools (0 for none)\n']);
+    expect((await runCli(['compare', '--top', '0'], { cwd })).stdout).not.toContain('Top tools');
   });
 });

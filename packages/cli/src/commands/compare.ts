@@ -31,6 +31,9 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
       if (!(by.length === 1 && by[0] === 'tool') && by.some((d) => !dims.includes(d))) {
         throw new s.StoreQueryError(`--by expects harness, model, step (comma-separated) or tool, got "${argv.by}"`);
       }
+      if (argv.top !== undefined && (!Number.isInteger(argv.top) || argv.top < 0)) {
+        throw new s.StoreQueryError(`--top expects a whole number of tools (0 for none)${Number.isNaN(argv.top) ? '' : `, got ${argv.top}`}`);
+      }
       const { store, filter } = await openStoreFor(argv);
       const runs = store.list(filter);
       if (by[0] === 'tool') {
