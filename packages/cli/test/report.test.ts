@@ -150,6 +150,9 @@ describe('omnigent report --html', () => {
     const missing = await runCli(['report', '--html', join(dir, 'no', 'such', 'r.html')], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`cannot write the report to ${join(dir, 'no', 'such', 'r.html')}: its directory does not exist`);
+    // regression: --timelines abc silently drew no timeline
+    const timelines = await runCli(['report', '--html', join(dir, 'r.html'), '--timelines', 'abc'], { cwd: dir });
+    expect([timelines.code, timelines.stderr]).toEqual([2, 'omnigent: --timelines expects a whole number of runs (0 for none)\n']);
     // an empty store still writes the page, and says why it is empty
     const empty = await runCli(['report', '--html', join(dir, 'r.html')], { cwd: dir });
     expect(empty.code).toBe(0);

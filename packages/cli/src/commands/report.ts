@@ -28,6 +28,9 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       const s = await import('@omnigent/store');
       const { openStoreFor } = await import('./runs.js');
       if (!argv.html) throw new s.StoreQueryError('--html needs the file to write, e.g. --html report.html');
+      if (!Number.isInteger(argv.timelines) || argv.timelines < 0) {
+        throw new s.StoreQueryError(`--timelines expects a whole number of runs (0 for none)${Number.isNaN(argv.timelines) ? '' : `, got ${argv.timelines}`}`);
+      }
       const by = s.splitList(argv.by) ?? ['harness', 'model'];
       const bad = by.find((d) => !['harness', 'model', 'step'].includes(d));
       if (bad) throw new s.StoreQueryError(`--by expects harness, model and/or step, got "${bad}"`);
