@@ -53,6 +53,7 @@ export interface HarnessRun extends AsyncIterable<OmnigentEvent> {
 
 const STDERR_TAIL_BYTES = 8192;
 const PENDING_LIMIT = 256;
+const PENDING_WAIT_MS = 1000;
 
 function tailOf(text: string, maxLines = 40): string {
   const lines = text.replace(/\s+$/, '').split('\n');
@@ -78,6 +79,7 @@ export function startRun(options: RunOptions): HarnessRun {
   let pending: EventDraft[] | undefined = [];
   const openTools = new Map<string, { started: number; name: string; parentCallId: string | undefined }>();
   let terminalSent = false;
+  let pendingTimer: NodeJS.Timeout | undefined;
 
   const publish = (draft: EventDraft): OmnigentEvent => {
     if (draft.type === 'session.started') {
@@ -118,9 +120,16 @@ export function startRun(options: RunOptions): HarnessRun {
         if (draft.durationMs === undefined) draft = { ...draft, durationMs: Math.round(performance.now() - open.started) };
       }
     }
+    if (sessionStarted && draft.type === 'session.started') {
+      // the harness named its session after omnigent had to start one: keep the facts, once
+      if (draft.sessionId) sessionId = draft.sessionId;
+      publish({ type: 'status', code: 'session', message: `${plugin.name} session ${draft.sessionId ?? ''} started late`.replace('  ', ' '), raw: draft });
+      return;
+    }
     if (!sessionStarted) {
       if (draft.type === 'session.started') {
         sessionStarted = true;
+        clearTimeout(pendingTimer);
         publish(draft);
         for (const p of pending ?? []) publish(p);
         pending = undefined;
@@ -128,8 +137,13 @@ export function startRun(options: RunOptions): HarnessRun {
       }
       if (draft.type !== 'run.completed' && draft.type !== 'run.failed' && pending && pending.length < PENDING_LIMIT) {
         pending.push(draft);
+        // events that precede the session (Codex's model warning) wait briefly; a harness that never
+        // names a session must not hold every event back until it exits
+        pendingTimer ??= setTimeout(flushPending, PENDING_WAIT_MS);
+        pendingTimer.unref?.();
         return;
       }
+      clearTimeout(pendingTimer);
       synthesizeSession();
       for (const p of pending ?? []) publish(p);
       pending = undefined;
@@ -138,6 +152,7 @@ export function startRun(options: RunOptions): HarnessRun {
   };
 
   const flushPending = (): void => {
+    clearTimeout(pendingTimer);
     if (!sessionStarted && pending && pending.length > 0) {
       synthesizeSession();
       for (const p of pending) publish(p);

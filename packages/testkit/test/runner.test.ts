@@ -76,6 +76,34 @@ describe('core runner against the fake harness', () => {
     await Promise.all([run1.result(), run2.result()]);
   });
 
+  it('regression: a harness that never names a session still streams its events while it runs', async () => {
+    const r = startRun({
+      plugin: fakeHarness,
+      bin: FAKE_HARNESS_BIN,
+      request: { prompt: 'go', cwd: dir },
+      extraEnv: fakeHarnessEnv({ transcript: transcript([{ type: 'message', role: 'assistant', text: 'early' }, { $fake: 'sleep', ms: 4000 }, { type: 'result', ok: true }]) }),
+    });
+    const events: OmnigentEvent[] = [];
+    let aliveAtFirstMessage: boolean | undefined;
+    r.bus.on('*', (e) => {
+      events.push(e);
+      if (e.type === 'message') aliveAtFirstMessage = r.pid !== undefined && isAlive(r.pid);
+    });
+    await r.result();
+    await r.bus.flush();
+    assertRunInvariants(events);
+    expect(events[0]).toMatchObject({ type: 'session.started', details: { synthesized: true } });
+    expect(aliveAtFirstMessage).toBe(true);
+  });
+
+  it('a session.started that comes after omnigent had to start one is kept as a status event, never a second session', async () => {
+    const { events } = await run({ transcript: transcript([{ type: 'message', role: 'assistant', text: 'early' }, { $fake: 'sleep', ms: 1500 }, { ...session }, { type: 'result', ok: true }]) });
+    assertRunInvariants(events);
+    const late = events.find((e) => e.type === 'status' && e.code === 'session');
+    expect(late).toBeDefined();
+    expect(events.at(-1)?.sessionId).toBe('sess-1');
+  });
+
   it('a non-zero exit with no terminal line fails with the exit code and the stderr tail', async () => {
     const { events, terminal } = await run({ transcript: transcript([session]), exitCode: 3, stderr: 'Error: API key missing\nset FOO_API_KEY' });
     assertRunInvariants(events);

@@ -53,8 +53,11 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       const warn = otel.createWarnOnce();
       // One pipeline for every run: spans are batched across runs, flushed once at the end.
       const pipeline = otel.createExportPipeline(settings, { warn, serviceVersion: version, scopeVersion: version, flushTimeoutMs: 30_000, exportTimeoutMs: 10_000 });
-      const redactor = otel.createRedactor({ env, literals: Object.values(settings.headers) });
+      // credential header values are redacted, the MLflow experiment id is not (as in live export)
+      const redactor = otel.createRedactor({ env, literals: otel.secretHeaderValues(settings.headers) });
       for (const run of runs) {
+        // let the batch processor send between runs (a long export would otherwise queue everything)
+        await new Promise((r) => setImmediate(r));
         const events = store.events(run.id);
         const req = store.request(run.id);
         const tracer = new otel.RunTracer(
