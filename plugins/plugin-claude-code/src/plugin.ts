@@ -1,14 +1,18 @@
+import { createRequire } from 'node:module';
 import { defineHarness } from '@omnigent/core';
 import { claudeCommand } from './command.js';
 import { detectClaude } from './detect.js';
 import { finishClaude } from './finish.js';
 import { createClaudeState, translateClaude, type ClaudeState } from './translate.js';
 
+// src/ and dist/ are both one level below package.json
+const pkg = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+
 /** The Claude Code harness plugin (`-H claude-code`). */
 export const claudeCode = defineHarness<ClaudeState>({
   name: 'claude-code',
   displayName: 'Claude Code',
-  meta: { version: '0.0.0', packageName: '@omnigent/plugin-claude-code' },
+  meta: { version: pkg.version, packageName: pkg.name },
   capabilities: {
     resume: true,
     // exact per model call from the stream events (sub-agent calls: input/cache only)
