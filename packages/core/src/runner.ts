@@ -39,7 +39,11 @@ export interface RunOptions {
   pipeGraceMs?: number;
 }
 
-/** A running harness: iterate its events, or await its terminal event. */
+/**
+ * A running harness: iterate its events, or await its terminal event. Contract: an iterator sees
+ * the events emitted from the moment it is created, so start iterating before the first `await`
+ * after `startRun()` (nothing is emitted before then: spawning is asynchronous).
+ */
 export interface HarnessRun extends AsyncIterable<OmnigentEvent> {
   readonly runId: string;
   readonly bus: EventBus;
@@ -243,6 +247,10 @@ export function startRun(options: RunOptions): HarnessRun {
       ...(spec.stdin !== undefined ? { input: spec.stdin } : {}),
     });
     pid = child.pid;
+    // the child runs in its own process group (so a terminal's Ctrl-C reaches only omnigent, which
+    // then stops it cleanly); if omnigent itself exits without that (an uncaught error, exit()),
+    // the group must not be left running: a synchronous TERM on the way out
+    if (pid !== undefined) trackGroup(pid);
 
     let killing: Promise<void> | undefined;
     const stop = (why: 'timeout' | 'aborted', message: string): void => {
@@ -299,6 +307,7 @@ export function startRun(options: RunOptions): HarnessRun {
       void stdoutDone.then(() => clearTimeout(grace));
     });
     const res = await child;
+    if (pid !== undefined) untrackGroup(pid);
     await stdoutDone;
     framer.end();
     if (res.failed && res.exitCode === undefined && !res.signal && !endedBy) {
@@ -399,6 +408,30 @@ export function startRun(options: RunOptions): HarnessRun {
     abort: () => controller.abort(),
     [Symbol.asyncIterator]: () => iterate(bus, result),
   };
+}
+
+/** Process groups of running harnesses, terminated synchronously if omnigent exits first. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // one listener for all runs (parallel workflow steps would otherwise add one each)
+  process.once('exit', () => {
+    for (const g of liveGroups) {
+      try {
+        process.kill(-g, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+function untrackGroup(pid: number): void {
+  liveGroups.delete(pid);
 }
 
 function lastLine(text: string): string {

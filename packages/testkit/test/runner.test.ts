@@ -71,8 +71,10 @@ describe('core runner against the fake harness', () => {
       for await (const e of r) if (e.type === 'session.started') return e.harnessVersion;
       return undefined;
     };
-    expect(await first(run1)).toBe('0.169.0');
-    expect(await first(run2)).toBe('2.1.197');
+    // both iterations start now: an iterator sees the events emitted from the moment it is created
+    const [v1, v2] = await Promise.all([first(run1), first(run2)]);
+    expect(v1).toBe('0.169.0');
+    expect(v2).toBe('2.1.197');
     await Promise.all([run1.result(), run2.result()]);
   });
 
@@ -180,6 +182,27 @@ describe('core runner against the fake harness', () => {
       expect(isAlive(p)).toBe(true);
       process.kill(p, 'SIGKILL');
     }
+  });
+
+  it('regression: when omnigent exits abruptly mid-run (process.exit, uncaught error) the harness group does not outlive it', async () => {
+    const pidFile = join(dir, 'abrupt.pids');
+    const core = new URL('../../core/dist/index.js', import.meta.url).href;
+    const kit = new URL('../dist/index.js', import.meta.url).href;
+    const script = `
+      const { startRun } = await import(${JSON.stringify(core)});
+      const { fakeHarness, FAKE_HARNESS_BIN, fakeHarnessEnv } = await import(${JSON.stringify(kit)});
+      const run = startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'x' },
+        extraEnv: fakeHarnessEnv({ transcript: ${JSON.stringify(transcript([session]))}, hang: true, pidFile: ${JSON.stringify(pidFile)} }) });
+      run.bus.on('session.started', () => setTimeout(() => process.exit(3), 200));
+      await run.result();`;
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(3);
+    const pids = pidsFrom(pidFile);
+    expect(pids.length).toBe(2);
+    // the TERM is sent on the way out; give the group a moment to act on it
+    for (let i = 0; i < 50 && pids.some(isAlive); i++) await new Promise((res) => setTimeout(res, 100));
+    expect(pids.filter(isAlive)).toEqual([]);
   });
 
   it('a binary that cannot be started ends in run.failed reason error', async () => {
