@@ -1,15 +1,14 @@
 // End to end: `omnigent run` as a child process with exactly the MLflow user's six environment
 // variables, the endpoint pointed at the testkit OTLP receiver (which enforces MLflow's rules).
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spanTreeLines, startMockAnthropic, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@omnigent/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { omnigentRun, seedEnv, type Outcome } from './omnigent-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const OMNIGENT = join(here, '../../cli/bin/omnigent.js');
 const FAKE_PLUGIN = join(here, '../../testkit/dist/fake-plugin.js');
 // Where the fake harness binary is (the plugin is loaded by path, outside any node_modules).
 const FAKE_BIN = join(here, '../../testkit/dist/fake-harness-bin.js');
@@ -26,18 +25,6 @@ function scratch(): string {
   return dir;
 }
 
-/** The six variables from the MLflow user's setup, with the endpoint replaced. */
-function seedEnv(endpoint: string): Record<string, string> {
-  return {
-    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-    OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0',
-    OMNIGENT_TELEMETRY_ENABLED: 'true',
-    OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION: 'false',
-    OMNIGENT_OTEL_CAPTURE_CONTENT: 'true',
-  };
-}
-
 const TRANSCRIPT = [
   { type: 'session.started', sessionId: 'fake-sess-1', cwd: '/tmp', model: 'fake-model-1', harnessVersion: '9.9.9' },
   { type: 'turn.started', turn: 1 },
@@ -52,38 +39,12 @@ const TRANSCRIPT = [
   { type: 'result', ok: true, result: 'Found a.txt' },
 ];
 
-interface Outcome {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function omnigent(cwd: string, args: string[], env: Record<string, string>): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OMNIGENT, 'run', ...args], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: cwd, TERM: 'dumb', CI: 'true', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve({ exitCode, stdout, stderr });
-    });
-  });
-}
-
 function fakeRun(rx: OtlpReceiver | string, extra: Record<string, string> = {}, args: string[] = []): Promise<Outcome> {
   const dir = scratch();
   const transcript = join(dir, 'transcript.jsonl');
   writeFileSync(transcript, TRANSCRIPT.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const endpoint = typeof rx === 'string' ? rx : rx.url;
-  return omnigent(dir, ['-H', 'fake', '--no-store', '--json', ...args, 'list the files'], { ...seedEnv(endpoint), OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: FAKE_BIN, ...extra });
+  return omnigentRun(dir, ['-H', 'fake', '--no-store', '--json', ...args, 'list the files'], { ...seedEnv(endpoint), OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: FAKE_BIN, ...extra });
 }
 
 function byName(spans: ReceivedSpan[], name: string): ReceivedSpan[] {
@@ -155,7 +116,7 @@ describe('omnigent run with the MLflow user setup', () => {
     const bin = join(dir, 'print-traceparent.mjs');
     writeFileSync(bin, `#!${process.execPath}\nprocess.stdout.write(JSON.stringify({ type: 'result', ok: true, result: process.env.TRACEPARENT ?? 'none' }) + '\\n');\n`);
     chmodSync(bin, 0o755);
-    const o = await omnigent(dir, ['-H', 'fake', '--no-store', '--json', '--bin', bin, 'hi'], seedEnv(rx.url));
+    const o = await omnigentRun(dir, ['-H', 'fake', '--no-store', '--json', '--bin', bin, 'hi'], seedEnv(rx.url));
     expect(o.exitCode).toBe(0);
     const [root] = byName(rx.spans, 'invoke_agent fake');
     expect(root!.attributes['mlflow.spanOutputs']).toBe(JSON.stringify({ messages: [{ role: 'assistant', content: `00-${root!.traceId}-${root!.spanId}-01` }] }));
@@ -180,7 +141,7 @@ describe('omnigent run with the MLflow user setup', () => {
     const dir = scratch();
     const transcript = join(dir, 't.jsonl');
     writeFileSync(transcript, `${JSON.stringify({ type: 'result', ok: false, message: 'model said no' })}\n`);
-    const o = await omnigent(dir, ['-H', 'fake', '--no-store', '--json', 'x'], { ...seedEnv(rx.url), OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: FAKE_BIN });
+    const o = await omnigentRun(dir, ['-H', 'fake', '--no-store', '--json', 'x'], { ...seedEnv(rx.url), OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: FAKE_BIN });
     expect(o.exitCode).toBe(1);
     const [root] = byName(rx.spans, 'invoke_agent fake');
     expect(root!.status).toEqual({ code: 'ERROR', message: 'model said no' });
@@ -222,7 +183,7 @@ describe('omnigent run -H claude-code (real CLI, mock Anthropic) with the MLflow
     try {
       const dir = mkdtempSync(join(tmpdir(), 'omnigent-otel-cc-'));
       scratchDirs.push(dir);
-      const o = await omnigent(dir, ['-H', 'claude-code', '--json', '--no-store', '-m', 'claude-sonnet-4-5', '--allowed-tools', 'Bash', 'Run echo hi for me'], {
+      const o = await omnigentRun(dir, ['-H', 'claude-code', '--json', '--no-store', '-m', 'claude-sonnet-4-5', '--allowed-tools', 'Bash', 'Run echo hi for me'], {
         ...seedEnv(rx.url),
         ANTHROPIC_BASE_URL: mock.url,
         ANTHROPIC_API_KEY: 'test-key',

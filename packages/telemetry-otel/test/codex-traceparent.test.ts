@@ -2,45 +2,17 @@
 // exporting its own OpenTelemetry spans to the same receiver (its `[otel]` table in a scratch
 // CODEX_HOME). Codex reads the TRACEPARENT omnigent gives it, so its spans join our trace under the
 // invoke_agent span. Offline: the model is the testkit's mock Responses server on 127.0.0.1.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spanTree, spanTreeLines, startMockResponses, startOtlpReceiver, type ReceivedSpan } from '@omnigent/testkit';
 import { describe, expect, it } from 'vitest';
+import { omnigentRun, seedEnv } from './omnigent-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const OMNIGENT = join(here, '../../cli/bin/omnigent.js');
 /** The real codex CLI, installed as plugin-codex's dev dependency. */
 const CODEX_BIN = join(here, '../../../plugins/plugin-codex/node_modules/.bin/codex');
-
-interface Outcome {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function omnigent(cwd: string, args: string[], env: Record<string, string>): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OMNIGENT, 'run', ...args], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: cwd, TERM: 'dumb', CI: 'true', NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    // omnigent's own --timeout kills codex first; this only catches omnigent itself hanging
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve({ exitCode, stdout, stderr });
-    });
-  });
-}
 
 /** Kill (by pid) any process still running with `needle` (our unique scratch dir) on its command line. */
 function killLeftovers(needle: string): number[] {
@@ -102,16 +74,11 @@ describe('omnigent run -H codex (real CLI, mock Responses API) with the MLflow u
           '',
         ].join('\n'),
       );
-      const o = await omnigent(root, ['-H', 'codex', '--json', '--no-store', '--timeout', '90', '--bin', CODEX_BIN, '-m', 'gpt-5.5', '-C', work, 'Say hello'], {
-        OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0',
-        OMNIGENT_TELEMETRY_ENABLED: 'true',
-        OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION: 'false',
-        OMNIGENT_OTEL_CAPTURE_CONTENT: 'true',
+      const o = await omnigentRun(root, ['-H', 'codex', '--json', '--no-store', '--timeout', '90', '--bin', CODEX_BIN, '-m', 'gpt-5.5', '-C', work, 'Say hello'], {
+        ...seedEnv(rx.url),
         CODEX_HOME: codexHome,
         MOCK_API_KEY: 'sk-mock',
-      });
+      }, 100_000);
       expect(o.exitCode, o.stderr).toBe(0);
       const events = o.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; result?: string; sessionId?: string });
       expect(events.at(-1)).toMatchObject({ type: 'run.completed', result: 'Hello from the mock, traced.' });

@@ -5,17 +5,7 @@ import { spanTreeLines, startOtlpReceiver, type OtlpReceiver } from '@omnigent/t
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExportPipeline, createWarnOnce, resolveTelemetryConfig, startRunTelemetry } from '../src/index.js';
 import { ev, exportedText, info, trace } from './helpers.js';
-
-function envFor(rx: OtlpReceiver): NodeJS.ProcessEnv {
-  return {
-    OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-    OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0',
-    OMNIGENT_TELEMETRY_ENABLED: 'true',
-    OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION: 'false',
-    OMNIGENT_OTEL_CAPTURE_CONTENT: 'true',
-  };
-}
+import { seedEnv } from './omnigent-child.js';
 
 function sink(): { warn: ReturnType<typeof createWarnOnce>; lines: string[] } {
   const lines: string[] = [];
@@ -42,7 +32,7 @@ describe('OTLP export to an MLflow-like receiver', () => {
   it('delivers the run tree as protobuf MLflow accepts: plain span types, integer tokens', async () => {
     rx = await startOtlpReceiver();
     const { warn, lines } = sink();
-    const run = startRunTelemetry(info(), { env: envFor(rx), warn })!;
+    const run = startRunTelemetry(info(), { env: seedEnv(rx.url), warn })!;
     for (const e of RUN) run.onEvent(e);
     await run.close(RUN.at(-1) as never);
     expect(lines).toEqual([]);
@@ -68,7 +58,7 @@ describe('OTLP export to an MLflow-like receiver', () => {
   it('exports a burst of 10,000 spans with none dropped', async () => {
     rx = await startOtlpReceiver();
     const { warn, lines } = sink();
-    const config = resolveTelemetryConfig(envFor(rx));
+    const config = resolveTelemetryConfig(seedEnv(rx.url));
     const pipeline = createExportPipeline(config, { warn, flushTimeoutMs: 60_000, exportTimeoutMs: 30_000 });
     const root = pipeline.tracer.startSpan('invoke_agent burst', { kind: SpanKind.CLIENT }, ROOT_CONTEXT);
     const ctx = otelTrace.setSpan(ROOT_CONTEXT, root);
@@ -83,7 +73,7 @@ describe('OTLP export to an MLflow-like receiver', () => {
   it('says so when spans are dropped because more waited for export than the queue holds (a loop that never yields)', async () => {
     rx = await startOtlpReceiver();
     const { warn, lines } = sink();
-    const pipeline = createExportPipeline(resolveTelemetryConfig(envFor(rx)), { warn, maxQueueSize: 2_000, flushTimeoutMs: 60_000, exportTimeoutMs: 30_000 });
+    const pipeline = createExportPipeline(resolveTelemetryConfig(seedEnv(rx.url)), { warn, maxQueueSize: 2_000, flushTimeoutMs: 60_000, exportTimeoutMs: 30_000 });
     const root = pipeline.tracer.startSpan('invoke_agent burst', { kind: SpanKind.CLIENT }, ROOT_CONTEXT);
     const ctx = otelTrace.setSpan(ROOT_CONTEXT, root);
     // Ended synchronously: one batch of 1,000 goes to the exporter, 2,000 wait, the rest cannot.
@@ -99,7 +89,7 @@ describe('OTLP export to an MLflow-like receiver', () => {
     it(`a collector that is ${mode} costs one warning naming the endpoint, never a failure`, async () => {
       rx = await startOtlpReceiver({ mode });
       const { warn, lines } = sink();
-      const env = { ...envFor(rx), OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0,authorization=Bearer%20topsecretvalue' };
+      const env = { ...seedEnv(rx.url), OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0,authorization=Bearer%20topsecretvalue' };
       const run = startRunTelemetry(info(), { env, warn, flushTimeoutMs: 3_000, exportTimeoutMs: 1_500 })!;
       for (const e of RUN) run.onEvent(e);
       await expect(run.close(RUN.at(-1) as never)).resolves.toBeUndefined();
@@ -115,7 +105,7 @@ describe('OTLP export to an MLflow-like receiver', () => {
   it('the export warning does not print a password in the endpoint URL', async () => {
     rx = await startOtlpReceiver({ mode: 'fail' });
     const { warn, lines } = sink();
-    const env = { ...envFor(rx), OTEL_EXPORTER_OTLP_ENDPOINT: rx.url.replace('http://', 'http://mlflow:s3cretpassw0rd@') };
+    const env = { ...seedEnv(rx.url), OTEL_EXPORTER_OTLP_ENDPOINT: rx.url.replace('http://', 'http://mlflow:s3cretpassw0rd@') };
     const run = startRunTelemetry(info(), { env, warn, flushTimeoutMs: 3_000, exportTimeoutMs: 1_500 })!;
     const done = ev(1, { type: 'run.completed', durationMs: 1 });
     run.onEvent(done);
@@ -172,7 +162,7 @@ describe('OTLP export to an MLflow-like receiver', () => {
   it('a 422 from MLflow (no experiment header) is reported with its status', async () => {
     rx = await startOtlpReceiver();
     const { warn, lines } = sink();
-    const env = { ...envFor(rx), OTEL_EXPORTER_OTLP_TRACES_HEADERS: '' };
+    const env = { ...seedEnv(rx.url), OTEL_EXPORTER_OTLP_TRACES_HEADERS: '' };
     const run = startRunTelemetry(info(), { env, warn })!;
     for (const e of RUN) run.onEvent(e);
     await run.close(RUN.at(-1) as never);
