@@ -85,7 +85,9 @@ export function startRun(options: RunOptions): HarnessRun {
   let terminalSent = false;
   let pendingTimer: NodeJS.Timeout | undefined;
 
+  let lastType: string | undefined;
   const publish = (draft: EventDraft): OmnigentEvent => {
+    lastType = draft.type;
     if (draft.type === 'session.started') {
       if (draft.sessionId) sessionId = draft.sessionId;
       if (!draft.harnessVersion && options.harnessVersion) draft = { ...draft, harnessVersion: options.harnessVersion };
@@ -270,12 +272,21 @@ export function startRun(options: RunOptions): HarnessRun {
     const armIdle = (): void => {
       if (!inactivityMs) return;
       clearTimeout(idleTimer);
-      idleTimer = setTimeout(
-        () => stop('timeout', `${plugin.name} printed nothing for ${Math.round(inactivityMs / 1000)}s; stopped by the inactivity watchdog`),
-        inactivityMs,
-      );
+      idleTimer = setTimeout(() => stop('timeout', idleMessage(inactivityMs)), inactivityMs);
     };
     armIdle();
+    // say what the harness was doing when it went quiet: a long tool call reads differently from a
+    // model that never answered
+    const idleMessage = (ms: number): string => {
+      const quiet = `${plugin.name} printed nothing for ${Math.round(ms / 1000)}s`;
+      const running = [...openTools.values()].map((t) => `${t.name} (running ${Math.round((performance.now() - t.started) / 1000)}s)`);
+      const doing = running.length
+        ? `while tool call${running.length > 1 ? 's' : ''} ${running.join(', ')} ${running.length > 1 ? 'were' : 'was'} open`
+        : lastType
+          ? `after its last event (${lastType})`
+          : 'and never printed anything';
+      return `${quiet} ${doing}; stopped by the inactivity watchdog (raise it with --idle-timeout, 0 turns it off)`;
+    };
     const onAbort = (): void => stop('aborted', 'the run was interrupted');
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -148,9 +148,15 @@ describe('core runner against the fake harness', () => {
     assertRunInvariants(events);
     expect(terminal.type === 'run.failed' && terminal.reason).toBe('timeout');
     expect(terminal.type === 'run.failed' && terminal.message).toContain('inactivity watchdog');
+    expect(terminal.type === 'run.failed' && terminal.message).toContain('after its last event (session.started)');
     const pids = pidsFrom(pidFile);
     expect(pids.length).toBe(3);
     expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('the watchdog says which tool call was open when the harness went quiet', async () => {
+    const { terminal } = await run({ transcript: transcript([session, { type: 'tool.started', callId: 't9', name: 'Bash', kind: 'shell', input: { command: 'npm test' } }]), hang: true }, { inactivityMs: 700 });
+    expect(terminal.type === 'run.failed' && terminal.message).toMatch(/printed nothing for 1s while tool call Bash \(running \d+s\) was open; stopped by the inactivity watchdog \(raise it with --idle-timeout/);
   });
 
   it('--timeout ends a run that keeps talking', async () => {
