@@ -31,13 +31,8 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
   builder: (y) => y.option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
     const { resolveBinary, detectVersion, OmnigentError } = await import('@omnigent/core');
-    const { loadConfig } = await import('../config.js');
-    const { loadAllPlugins } = await import('../plugins.js');
-    const { printError } = await import('../io.js');
-    const { exitCodeForError } = await import('../exit-codes.js');
-    try {
-      const config = await loadConfig(process.cwd(), argv.config);
-      const { plugins, errors } = await loadAllPlugins(config, process.cwd());
+    const { withAllPlugins } = await import('../plugins.js');
+    await withAllPlugins(argv.config, async (config, { plugins, errors }) => {
       const rows = await Promise.all(
         plugins.map(async (p) => {
           const base = { harness: p.plugin.name, package: p.packageName ?? p.specifier, credentialsSet: (p.plugin.credentialEnv ?? []).filter((k) => process.env[k]) , credentialsMissing: (p.plugin.credentialEnv ?? []).filter((k) => !process.env[k]) };
@@ -75,9 +70,6 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
       w('telemetry:');
       if (Object.keys(telemetry).length === 0) w('  off (set OMNIGENT_TELEMETRY_ENABLED=true and OTEL_EXPORTER_OTLP_ENDPOINT to export traces)');
       for (const [k, v] of Object.entries(telemetry)) w(`  ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-    } catch (error) {
-      printError(error);
-      process.exitCode = exitCodeForError(error);
-    }
+    });
   },
 };

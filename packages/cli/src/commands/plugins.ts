@@ -12,13 +12,8 @@ export const pluginsCommand: CommandModule<GlobalArgs, PluginsArgs> = {
   builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }),
   handler: async (argv) => {
     const { CONTRACT_VERSION } = await import('@omnigent/core');
-    const { loadConfig } = await import('../config.js');
-    const { loadAllPlugins } = await import('../plugins.js');
-    const { printError } = await import('../io.js');
-    const { exitCodeForError } = await import('../exit-codes.js');
-    try {
-      const config = await loadConfig(process.cwd(), argv.config);
-      const { plugins, errors } = await loadAllPlugins(config, process.cwd());
+    const { withAllPlugins } = await import('../plugins.js');
+    await withAllPlugins(argv.config, async (config, { plugins, errors }) => {
       if (argv.json) {
         process.stdout.write(
           `${JSON.stringify({
@@ -38,9 +33,6 @@ export const pluginsCommand: CommandModule<GlobalArgs, PluginsArgs> = {
           for (const e of errors) process.stdout.write(`  ${e.specifier}: ${e.error.message}${e.error.hint ? ` — ${e.error.hint}` : ''}\n`);
         }
       }
-    } catch (error) {
-      printError(error);
-      process.exitCode = exitCodeForError(error);
-    }
+    });
   },
 };
