@@ -3,11 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
+/** Spill folders that exist right now, removed on the way out if their queue was never drained. */
+const liveDirs = new Set<string>();
+let exitHook = false;
+function trackDir(dir: string): void {
+  liveDirs.add(dir);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
+
 /**
  * FIFO queue of JSON-serializable items that keeps at most `maxInMemory` items in memory and
  * spills the rest to a temporary file, so a slow consumer never loses items nor grows memory
  * without bound. Order is preserved: once spilling starts, new items go to the file until the
- * file has been read back.
+ * file has been read back. Contract: the file (`$TMPDIR/omnigent-spill-*`) is deleted as soon as it
+ * has been read back, on `dispose()`, and when the process exits; only a hard kill can leave one.
  */
 export class SpillQueue<T> {
   private mem: T[] = [];
@@ -38,6 +51,7 @@ export class SpillQueue<T> {
     }
     if (this.fd === undefined) {
       this.dir = mkdtempSync(join(tmpdir(), 'omnigent-spill-'));
+      trackDir(this.dir);
       this.fd = openSync(join(this.dir, 'queue.jsonl'), 'w+');
     }
     const data = Buffer.from(JSON.stringify(item) + '\n', 'utf8');
@@ -91,12 +105,17 @@ export class SpillQueue<T> {
     this.readBuf = '';
     this.readOff = 0;
     this.decoder = new StringDecoder('utf8');
+    // drained: the file goes now, not at exit (a long-lived process must not keep its disk space)
+    this.dispose();
   }
 
   /** Delete the spill file. */
   dispose(): void {
     if (this.fd !== undefined) closeSync(this.fd);
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      liveDirs.delete(this.dir);
+    }
     this.fd = undefined;
     this.dir = undefined;
   }
