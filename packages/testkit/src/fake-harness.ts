@@ -30,6 +30,16 @@ export interface FakeHarnessOptions {
   bigLineBytes?: number;
   /** Write the pids of the fake and its children to this file (for leak checks). */
   pidFile?: string;
+  /** Print this many lines that are not JSON, as fast as possible. */
+  notJson?: number;
+  /** After the transcript, print the same retry warning forever (`Reconnecting... n/5`, code `api-retry`), every `delayMs` (default 50). */
+  retryForever?: boolean;
+  /** Start a daemon that double-forks out of the fake's tree and process group (`setsid sleep 300` from a shell that exits). */
+  doubleFork?: boolean;
+  /** With `doubleFork`: the daemon starts with an empty environment (`env -i`). */
+  daemonClearEnv?: boolean;
+  /** With `doubleFork`: how long the intermediate shell lives before it exits. Default: 0. */
+  daemonLingerMs?: number;
 }
 
 const FLAGS: Record<string, keyof FakeHarnessOptions> = {
@@ -44,9 +54,14 @@ const FLAGS: Record<string, keyof FakeHarnessOptions> = {
   '--flood': 'flood',
   '--big-line-bytes': 'bigLineBytes',
   '--pid-file': 'pidFile',
+  '--not-json': 'notJson',
+  '--retry-forever': 'retryForever',
+  '--double-fork': 'doubleFork',
+  '--daemon-clear-env': 'daemonClearEnv',
+  '--daemon-linger-ms': 'daemonLingerMs',
 };
-const BOOLEAN = new Set<keyof FakeHarnessOptions>(['crashMidLine', 'hang', 'detachedChild', 'ignoreSigterm']);
-const NUMERIC = new Set<keyof FakeHarnessOptions>(['delayMs', 'exitCode', 'flood', 'bigLineBytes']);
+const BOOLEAN = new Set<keyof FakeHarnessOptions>(['crashMidLine', 'hang', 'detachedChild', 'ignoreSigterm', 'retryForever', 'doubleFork', 'daemonClearEnv']);
+const NUMERIC = new Set<keyof FakeHarnessOptions>(['delayMs', 'exitCode', 'flood', 'bigLineBytes', 'notJson', 'daemonLingerMs']);
 
 /** Environment variable for an option: `delayMs` -> `OMNIGENT_FAKE_DELAY_MS`. */
 export function fakeEnvName(key: keyof FakeHarnessOptions): string {
@@ -116,6 +131,21 @@ function write(text: string): Promise<void> {
   });
 }
 
+/** Start `setsid sleep 300` from a shell that then exits: a daemon reparented to init, in a session of its own. Resolves its pid. */
+function doubleFork(opts: FakeHarnessOptions): Promise<number> {
+  const linger = (opts.daemonLingerMs ?? 0) / 1000;
+  const script = `${opts.daemonClearEnv ? 'env -i ' : ''}setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!; sleep ${linger}`;
+  const sh = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolvePid, reject) => {
+    let out = '';
+    sh.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolvePid(Number(out.trim()));
+    });
+    sh.once('error', reject);
+  });
+}
+
 /** Read the prompt: the last positional argument, or stdin when it is a pipe with data. */
 function promptFrom(argv: string[]): string {
   const positional = argv.filter((a, i) => !a.startsWith('-') && !(argv[i - 1] ?? '').startsWith('--'));
@@ -148,6 +178,7 @@ export async function runFakeHarness(argv: string[], env: NodeJS.ProcessEnv): Pr
     c.unref();
     if (c.pid) pids.push(c.pid);
   }
+  if (opts.doubleFork) pids.push(await doubleFork(opts));
   if (opts.pidFile) writeFileSync(opts.pidFile, pids.join('\n') + '\n');
 
   const prompt = env.OMNIGENT_FAKE_PROMPT ?? promptFrom(argv);
@@ -195,6 +226,23 @@ export async function runFakeHarness(argv: string[], env: NodeJS.ProcessEnv): Pr
       }
     }
     if (buf) await write(buf);
+  }
+  if (opts.notJson) {
+    let buf = '';
+    for (let i = 0; i < opts.notJson; i++) {
+      buf += `progress: step ${i} of ${opts.notJson} (not json)\n`;
+      if (buf.length > 65536) {
+        await write(buf);
+        buf = '';
+      }
+    }
+    if (buf) await write(buf);
+  }
+  if (opts.retryForever) {
+    for (let i = 1; ; i++) {
+      await write(JSON.stringify({ type: 'warning', code: 'api-retry', message: `Reconnecting... ${(i % 5) + 1}/5 (stream disconnected before completion)` }) + '\n');
+      await sleep(opts.delayMs || 50);
+    }
   }
   if (opts.bigLineBytes) {
     await write(`{"type":"message","role":"assistant","text":"${'x'.repeat(opts.bigLineBytes)}"}\n`);
