@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAlive, startRun, type OmnigentEvent } from '@omnigent/core';
+import { isAlive, killAllRunsNow, startRun, type OmnigentEvent } from '@omnigent/core';
 import { assertRunInvariants } from '../src/conformance.js';
 import { FAKE_HARNESS_BIN, fakeHarness } from '../src/fake-plugin.js';
 import { fakeHarnessEnv, type FakeHarnessOptions } from '../src/fake-harness.js';
@@ -28,7 +28,7 @@ const normal = [
   { type: 'result', ok: true, result: 'Hello' },
 ];
 
-async function run(fake: FakeHarnessOptions, extra: { inactivityMs?: number; timeoutMs?: number; signal?: AbortSignal; bin?: string; killGraceMs?: number } = {}) {
+async function run(fake: FakeHarnessOptions, extra: { inactivityMs?: number; timeoutMs?: number; signal?: AbortSignal; bin?: string; killGraceMs?: number; onStart?: (r: ReturnType<typeof startRun>) => void } = {}) {
   const r = startRun({
     plugin: fakeHarness,
     bin: extra.bin ?? FAKE_HARNESS_BIN,
@@ -41,9 +41,30 @@ async function run(fake: FakeHarnessOptions, extra: { inactivityMs?: number; tim
   });
   const events: OmnigentEvent[] = [];
   r.bus.on('*', (e) => void events.push(e));
+  extra.onStart?.(r);
   const terminal = await r.result();
   await r.bus.flush();
   return { events, terminal };
+}
+
+/** Wait (bounded) until none of `pids` is alive; returns the survivors. */
+async function survivors(pids: number[], boundMs = 10_000): Promise<number[]> {
+  const until = Date.now() + boundMs;
+  while (pids.some(isAlive) && Date.now() < until) await new Promise((res) => setTimeout(res, 100));
+  return pids.filter(isAlive);
+}
+
+async function pidsWhenWritten(file: string, count: number): Promise<number[]> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const pids = pidsFrom(file);
+      if (pids.length >= count && pids.every((p) => p > 0)) return pids;
+    } catch {
+      // not written yet
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`${file} never listed ${count} pids`);
 }
 
 function pidsFrom(file: string): number[] {
@@ -247,5 +268,121 @@ describe('core runner against the fake harness', () => {
     expect(received).toBe(100_002);
     expect(inOrder).toBe(true);
     expect(peakHeap).toBeLessThan(150 * 1024 * 1024);
+  });
+
+  it('regression: a harness that printed nothing at all still yields session.started before its terminal', async () => {
+    const { events, terminal } = await run({ exitCode: 5 });
+    assertRunInvariants(events);
+    expect(events.map((e) => e.type)).toEqual(['session.started', 'run.failed']);
+    expect(terminal.type === 'run.failed' && terminal.message).toContain('exited with code 5');
+  });
+
+  it('regression: a flood of non-JSON lines becomes 20 warnings and one summary with the count and samples', async () => {
+    const { events, terminal } = await run({ transcript: transcript([session]), notJson: 50_000 });
+    assertRunInvariants(events);
+    const warnings = events.filter((e) => e.type === 'warning');
+    expect(warnings.filter((w) => w.type === 'warning' && w.code === 'unparsed-line').length).toBe(20);
+    const summary = warnings.find((w) => w.type === 'warning' && w.code === 'unparsed-lines');
+    expect(summary?.type === 'warning' && summary.raw).toMatchObject({ count: 49_980, total: 50_000 });
+    expect(events.length).toBeLessThan(30);
+    expect(events.at(-2)).toBe(summary);
+    expect(terminal.type).toBe('run.completed');
+  });
+
+  it('regression: a harness that repeats the same retry warning forever is stopped by the inactivity watchdog', async () => {
+    const { events, terminal } = await run({ transcript: transcript([session]), retryForever: true, delayMs: 50 }, { inactivityMs: 1500, timeoutMs: 50_000 });
+    assertRunInvariants(events);
+    expect(events.filter((e) => e.type === 'warning').length).toBeGreaterThan(5);
+    expect(terminal.type === 'run.failed' && terminal.reason).toBe('timeout');
+    expect(terminal.type === 'run.failed' && terminal.message).toContain('inactivity watchdog');
+  });
+
+  it('regression: a daemon that double-forked out of the harness group is killed with the run when it is aborted', async () => {
+    const pidFile = join(dir, 'daemon.pids');
+    const ac = new AbortController();
+    const { terminal } = await run({ transcript: transcript([session]), hang: true, doubleFork: true, pidFile }, {
+      signal: ac.signal,
+      onStart: () => void pidsWhenWritten(pidFile, 3).then(() => ac.abort()),
+    });
+    expect(terminal.type === 'run.failed' && terminal.reason).toBe('aborted');
+    const pids = pidsFrom(pidFile);
+    const daemon = pids.at(-1)!;
+    // it really left the tree: a session of its own, reparented away from the harness
+    expect(await survivors(pids)).toEqual([]);
+    expect(isAlive(daemon)).toBe(false);
+  });
+
+  it('regression: a double-forked daemon with an empty environment is still killed when it was seen in the tree once (sampling)', async () => {
+    const pidFile = join(dir, 'daemon-noenv.pids');
+    const ac = new AbortController();
+    const { terminal } = await run({ transcript: transcript([session]), hang: true, doubleFork: true, daemonClearEnv: true, daemonLingerMs: 2500, pidFile }, {
+      signal: ac.signal,
+      // abort once the intermediate shell has exited and the daemon is an orphan
+      onStart: () => void pidsWhenWritten(pidFile, 3).then(() => setTimeout(() => ac.abort(), 3500)),
+    });
+    expect(terminal.type === 'run.failed' && terminal.reason).toBe('aborted');
+    expect(await survivors(pidsFrom(pidFile))).toEqual([]);
+  });
+
+  it('abort({ force: true }) after a plain abort hurries the SIGKILL of a harness that ignores SIGTERM (never skips it)', async () => {
+    const pidFile = join(dir, 'force.pids');
+    const t0 = Date.now();
+    const { terminal } = await run({ transcript: transcript([session]), hang: true, ignoreSigterm: true, pidFile }, {
+      killGraceMs: 120_000,
+      onStart: (r) =>
+        void pidsWhenWritten(pidFile, 2).then(() => {
+          r.abort();
+          r.abort();
+          setTimeout(() => r.abort({ force: true }), 300);
+        }),
+    });
+    expect(terminal.type === 'run.failed' && terminal.reason).toBe('aborted');
+    expect(pidsFrom(pidFile).filter(isAlive)).toEqual([]);
+    // the 120 s grace was cut short: the test would time out otherwise
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  });
+
+  it('killAllRunsNow() SIGKILLs every live run at once; each still ends with one aborted terminal', async () => {
+    const files = [join(dir, 'all1.pids'), join(dir, 'all2.pids')];
+    const runs = files.map((pidFile) =>
+      startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'go', cwd: dir }, killGraceMs: 120_000, extraEnv: fakeHarnessEnv({ transcript: transcript([session]), hang: true, ignoreSigterm: true, pidFile }) }),
+    );
+    await Promise.all(files.map((f) => pidsWhenWritten(f, 2)));
+    runs[0]!.abort();
+    expect(killAllRunsNow()).toBeGreaterThanOrEqual(2);
+    const terminals = await Promise.all(runs.map((r) => r.result()));
+    expect(terminals.map((t) => t.type === 'run.failed' && t.reason)).toEqual(['aborted', 'aborted']);
+    expect(files.flatMap(pidsFrom).filter(isAlive)).toEqual([]);
+  });
+
+  it('a harness killed by a signal omnigent did not send fails with reason exit, never aborted', async () => {
+    const pidFile = join(dir, 'segv.pids');
+    const { terminal } = await run({ transcript: transcript([session]), hang: true, pidFile }, {
+      onStart: () => void pidsWhenWritten(pidFile, 2).then(([fake]) => process.kill(fake!, 'SIGKILL')),
+    });
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', signal: 'SIGKILL' });
+    expect(terminal.type === 'run.failed' && terminal.message).toContain('fake was killed by SIGKILL');
+  });
+
+  it('regression: when omnigent is SIGKILLed mid-run, no process of the harness tree survives it (the reaper)', async () => {
+    const pidFile = join(dir, 'sigkill.pids');
+    const core = new URL('../../core/dist/index.js', import.meta.url).href;
+    const kit = new URL('../dist/index.js', import.meta.url).href;
+    const script = `
+      const { startRun } = await import(${JSON.stringify(core)});
+      const { fakeHarness, FAKE_HARNESS_BIN, fakeHarnessEnv } = await import(${JSON.stringify(kit)});
+      const run = startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'x' },
+        extraEnv: fakeHarnessEnv({ transcript: ${JSON.stringify(transcript([session]))}, hang: true, detachedChild: true, doubleFork: true, ignoreSigterm: true, pidFile: ${JSON.stringify(pidFile)} }) });
+      await run.result();`;
+    const { spawn } = await import('node:child_process');
+    const omnigent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    const pids = await pidsWhenWritten(pidFile, 4);
+    expect(pids.every(isAlive)).toBe(true);
+    // give the runner a moment to register the group with the reaper, then kill omnigent hard
+    await new Promise((res) => setTimeout(res, 300));
+    const gone = new Promise((res) => omnigent.once('exit', res));
+    omnigent.kill('SIGKILL');
+    await gone;
+    expect(await survivors(pids, 15_000)).toEqual([]);
   });
 });
