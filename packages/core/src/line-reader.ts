@@ -45,6 +45,8 @@ export class LineReader {
   private unparsed = 0;
   private readonly samples: string[] = [];
   private lastWarning: string | undefined;
+  private lastWarningText = '';
+  private repeats = 0;
   private readonly limit: number;
 
   constructor(private readonly o: LineReaderOptions) {
@@ -91,6 +93,7 @@ export class LineReader {
       if (d.type === 'warning') progress = this.warn(d) || progress;
       else {
         this.lastWarning = undefined;
+        this.repeats = 0;
         this.o.emit(d);
         progress = true;
       }
@@ -121,14 +124,22 @@ export class LineReader {
     });
   }
 
+  /** The warning the harness has only been repeating since its last progress, and how often. */
+  get repeating(): { message: string; times: number } | undefined {
+    return this.repeats > 0 ? { message: this.lastWarningText, times: this.repeats + 1 } : undefined;
+  }
+
   private warn(w: Extract<EventDraft, { type: 'warning' }>): boolean {
     this.o.emit(w);
-    return this.repeat(warningKey(w));
+    const progress = this.repeat(warningKey(w));
+    if (progress) this.lastWarningText = w.message.slice(0, 200);
+    return progress;
   }
 
   private repeat(key: string): boolean {
     const progress = key !== this.lastWarning;
     this.lastWarning = key;
+    this.repeats = progress ? 0 : this.repeats + 1;
     return progress;
   }
 }

@@ -140,7 +140,7 @@ export function startRun(options: RunOptions): HarnessRun {
         return progress || !chunk.includes(10);
       },
       timeoutMessage: () => `${plugin.name} did not finish within ${Math.round((timeoutMs ?? 0) / 1000)}s (--timeout)`,
-      idleMessage: () => idleMessage(plugin.name, inactivityMs, seq),
+      idleMessage: () => idleMessage(plugin.name, inactivityMs, seq, reader.repeating),
     });
     if (abortAsked) child.stop('aborted', 'the run was interrupted', abortAsked);
     const end: ChildEnd = await child.ended;
@@ -196,8 +196,12 @@ export function startRun(options: RunOptions): HarnessRun {
 }
 
 /** What the harness was doing when it went quiet: a long tool call reads differently from a model that never answered. */
-function idleMessage(harness: string, ms: number, seq: EventSequencer): string {
-  const quiet = `${harness} printed nothing for ${Math.round(ms / 1000)}s`;
+function idleMessage(harness: string, ms: number, seq: EventSequencer, repeating: { message: string; times: number } | undefined): string {
+  const secs = Math.round(ms / 1000);
+  if (repeating) {
+    return `${harness} made no progress for ${secs}s: it only repeated the warning "${repeating.message}" (${repeating.times} times); stopped by the inactivity watchdog (raise it with --idle-timeout, 0 turns it off)`;
+  }
+  const quiet = `${harness} printed nothing for ${secs}s`;
   const running = [...seq.openTools.values()].map((t) => `${t.name} (running ${Math.round((performance.now() - t.started) / 1000)}s)`);
   const doing = running.length
     ? `while tool call${running.length > 1 ? 's' : ''} ${running.join(', ')} ${running.length > 1 ? 'were' : 'was'} open`

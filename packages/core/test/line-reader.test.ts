@@ -52,7 +52,9 @@ describe('LineReader', () => {
     expect(reader.line(retry(1))).toBe(true);
     expect(reader.line(retry(2))).toBe(false);
     expect(reader.line(retry(3))).toBe(false);
+    expect(reader.repeating).toEqual({ message: 'Reconnecting... 1/5', times: 3 });
     expect(reader.line(JSON.stringify({ type: 'message', role: 'assistant', text: 'hi' }))).toBe(true);
+    expect(reader.repeating).toBeUndefined();
     expect(reader.line(retry(1))).toBe(true);
     expect(reader.line(JSON.stringify({ type: 'warning', code: 'api-retry', message: 'another problem' }))).toBe(true);
     expect(reader.line(JSON.stringify([]))).toBe(true);

@@ -294,7 +294,28 @@ describe('core runner against the fake harness', () => {
     assertRunInvariants(events);
     expect(events.filter((e) => e.type === 'warning').length).toBeGreaterThan(5);
     expect(terminal.type === 'run.failed' && terminal.reason).toBe('timeout');
-    expect(terminal.type === 'run.failed' && terminal.message).toContain('inactivity watchdog');
+    expect(terminal.type === 'run.failed' && terminal.message).toMatch(/fake made no progress for 2s: it only repeated the warning "Reconnecting\.\.\. \d\/5 \(stream disconnected before completion\)" \(\d+ times\); stopped by the inactivity watchdog/);
+  });
+
+  it('the reaper never keeps omnigent alive, and exits with it when omnigent exits normally', async () => {
+    const reaperJs = new URL('../../core/dist/reaper.js', import.meta.url).href;
+    const core = new URL('../../core/dist/index.js', import.meta.url).href;
+    const kit = new URL('../dist/index.js', import.meta.url).href;
+    const script = `
+      const { startRun } = await import(${JSON.stringify(core)});
+      const { reaperPid } = await import(${JSON.stringify(reaperJs)});
+      const { fakeHarness, FAKE_HARNESS_BIN, fakeHarnessEnv } = await import(${JSON.stringify(kit)});
+      const run = startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'x' }, extraEnv: fakeHarnessEnv({ transcript: ${JSON.stringify(transcript([session]))} }) });
+      const t = await run.result();
+      console.log(JSON.stringify({ reaper: reaperPid(), type: t.type }));`;
+    const { spawnSync } = await import('node:child_process');
+    // a reaper that held the event loop would make this time out
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout.trim()) as { reaper: number; type: string };
+    expect(out.type).toBe('run.completed');
+    expect(out.reaper).toBeGreaterThan(0);
+    expect(await survivors([out.reaper])).toEqual([]);
   });
 
   it('regression: a daemon that double-forked out of the harness group is killed with the run when it is aborted', async () => {
