@@ -1,4 +1,5 @@
-// Core benchmarks: CLI start-up, framing+translate+bus throughput, peak RSS on a 1 GB transcript.
+// Core benchmarks: CLI start-up, framing+translate+bus throughput (bare, and through the runner's
+// line reader and event sequencer), peak RSS on a 1 GB transcript.
 // Run through `pnpm bench` (after `pnpm build`). Prints one JSON object on stdout.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -70,10 +71,31 @@ function pipeline() {
   framer.end();
   return { ms: performance.now() - t0, events };
 }
-rawParse(); pipeline();
+// the same lines through the runner's own stages (line reader: parse + translate + warnings and
+// progress; event sequencer: stamping, session gating, tool pairing), as startRun wires them
+const { LineReader } = await import(join(root, 'packages/core/dist/line-reader.js'));
+const { EventSequencer } = await import(join(root, 'packages/core/dist/event-sequencer.js'));
+function runnerStages() {
+  const t0 = performance.now();
+  const bus = new EventBus();
+  let events = 0;
+  bus.on('*', () => void events++);
+  const request = { prompt: 'bench' };
+  const seqr = new EventSequencer({ runId: 'r', harness: 'claude-code', bus, cwd: '/w' });
+  const reader = new LineReader({ plugin, state: plugin.createState(request), request, emit: (d) => seqr.emit(d), t0, maxLineBytes: 64 * 1024 * 1024 });
+  const framer = new JsonlFramer({ line: (line) => void reader.line(line) });
+  for (let off = 0; off < text.length; off += 65536) framer.push(text.subarray(off, off + 65536));
+  framer.end();
+  reader.end();
+  seqr.finish({ type: 'run.completed' }, 0);
+  return { ms: performance.now() - t0, events };
+}
+rawParse(); pipeline(); runnerStages();
 const raw = median([1, 2, 3, 4, 5].map(() => rawParse().ms));
 const pipe = [1, 2, 3, 4, 5].map(() => pipeline());
 const pipeMs = median(pipe.map((p) => p.ms));
+const stages = [1, 2, 3, 4, 5].map(() => runnerStages());
+const stagesMs = median(stages.map((p) => p.ms));
 
 // 3. peak RSS of `omnigent run --json` replaying a large transcript through the fake harness
 const targetBytes = quick ? 100 * 1024 * 1024 : 1024 * 1024 * 1024;
@@ -128,6 +150,10 @@ const result = {
     linesPerSecond: Math.round(N / (pipeMs / 1000)),
     ratioOfRaw: +(raw / pipeMs).toFixed(2),
     target: '>= 0.33 of raw',
+    runnerStagesMs: +stagesMs.toFixed(1),
+    runnerStagesEventsOut: stages[0].events,
+    runnerStagesLinesPerSecond: Math.round(N / (stagesMs / 1000)),
+    runnerStagesRatioOfRaw: +(raw / stagesMs).toFixed(2),
   },
   replay: { inputMb: Math.round(inputMb), exitCode: rss.code, peakRssMb: +rss.peakMb.toFixed(1), seconds: +rss.seconds.toFixed(1), stdoutMb: Math.round(rss.outMb), target: '< 200 MB' },
 };
