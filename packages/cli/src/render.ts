@@ -1,7 +1,6 @@
 import pc from 'picocolors';
 import type { OmnigentEvent, TokenUsage } from '@omnigent/core';
-
-const USAGE_KEYS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd'] as const;
+import { USAGE_KEYS } from '@omnigent/core/events';
 
 /** Sum usages without inventing zeros: a figure stays undefined when no usage reported it. */
 function sumUsage(a: TokenUsage, b: TokenUsage): TokenUsage {

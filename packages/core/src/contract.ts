@@ -7,8 +7,8 @@ import type {
 } from './events.js';
 
 /**
- * Version of the harness plugin contract. Contract: a plugin whose `contractVersion` differs in
- * its major number is refused at load time.
+ * Version of the harness plugin contract (one integer). Contract: a plugin stamped with another
+ * number is refused at load time; additive changes (new optional hooks or fields) keep the number.
  */
 export const CONTRACT_VERSION = 1;
 
@@ -183,22 +183,48 @@ export interface HarnessDefinition<S = unknown> {
   credentialEnv?: string[];
   /** Find the version of an installed binary. Default: `<bin> --version`, first version-looking token. */
   detect?: (bin: string, exec: DetectExec) => Promise<DetectResult>;
-  /** Map a request onto the harness's argv/env. Pure: no spawning. */
+  /**
+   * Map a request onto the harness's argv/env. Contract: no spawning and no network; the same
+   * request gives the same spec. Request fields the harness cannot honour go in `warnings` (the
+   * only route for them). A plugin may write an idempotent, content-addressed file the CLI can
+   * only read from a path (Codex's replacement system prompt); nothing else touches the disk.
+   */
   command: (request: RunRequest, ctx: CommandContext) => CommandSpec;
-  /** New per-run translate state. `ctx.env` is the child's environment (user env, request env, runner extras). */
-  createState: (request: RunRequest, ctx?: StateContext) => S;
+  /**
+   * New per-run translate state. `ctx.env` is the child's environment (user env, request env,
+   * runner extras). Default: `undefined` as the state (for translators that need none).
+   */
+  createState?: (request: RunRequest, ctx?: StateContext) => S;
   /** One parsed stdout line (JSON) -> normalized events. Pure apart from `state`. */
   translate: (record: unknown, state: S, ctx: TranslateContext) => NonTerminalDraft[];
-  /** The child ended: last events and the terminal outcome. */
-  finish: (state: S, exit: ExitInfo) => FinishResult;
+  /**
+   * The child ended: last events and the terminal outcome. Default: no events, and the outcome
+   * from the exit (code 0 completes, anything else fails with reason `exit`).
+   */
+  finish?: (state: S, exit: ExitInfo) => FinishResult;
 }
 
-/** A harness plugin as loaded: the definition plus filled-in defaults and the contract stamp. */
+/**
+ * A harness plugin as loaded: the definition plus filled-in defaults and the contract stamp.
+ * Contract: `defineHarness` fills `createState` and `finish` when the author left them out, so a
+ * plugin made by it also runs on an omnigent that still calls both unconditionally.
+ */
 export interface HarnessPlugin<S = unknown> extends HarnessDefinition<S> {
   readonly kind: 'harness';
   readonly contractVersion: number;
   readonly capabilities: HarnessCapabilities;
+  createState: (request: RunRequest, ctx?: StateContext) => S;
+  finish: (state: S, exit: ExitInfo) => FinishResult;
 }
+
+/**
+ * A loaded plugin whatever its state type (what the runner, sinks and test suites hold).
+ * Contract: the state is opaque to the holder; it only passes `createState`'s value back in.
+ */
+// The one `any` of the contract: S is both returned (createState) and taken (translate, finish),
+// so neither `unknown` nor `never` accepts every `HarnessPlugin<S>`; TypeScript has no existential.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyHarness = HarnessPlugin<any>;
 
 /** Capabilities a plugin does not declare. */
 export const DEFAULT_CAPABILITIES: HarnessCapabilities = {
@@ -213,13 +239,32 @@ export const DEFAULT_CAPABILITIES: HarnessCapabilities = {
   traceparent: false,
 };
 
-/** Define a harness plugin: fills capability defaults and stamps the contract version. */
-export function defineHarness<S>(definition: HarnessDefinition<S>): HarnessPlugin<S> {
+/** The outcome `finish` gives by default: code 0 completes, anything else fails with reason `exit`. */
+export function defaultFinish(exit: ExitInfo): FinishResult {
+  if (exit.exitCode === 0 && !exit.signal) return { terminal: { type: 'run.completed', exitCode: 0 } };
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
+  return {
+    terminal: {
+      type: 'run.failed',
+      reason: exit.endedByRunner ?? 'exit',
+      message: `the harness ${how}`,
+      ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}),
+      ...(exit.signal ? { signal: exit.signal } : {}),
+      ...(exit.stderrTail ? { stderrTail: exit.stderrTail } : {}),
+    },
+  };
+}
+
+/** Define a harness plugin: fills capability and hook defaults and stamps the contract version. */
+export function defineHarness<S = undefined>(definition: HarnessDefinition<S>): HarnessPlugin<S> {
   return {
     ...definition,
     kind: 'harness',
     contractVersion: CONTRACT_VERSION,
     capabilities: { ...DEFAULT_CAPABILITIES, ...definition.capabilities },
+    // a plugin without state gets `undefined`: S defaults to it when no createState is given
+    createState: definition.createState ?? (() => undefined as S),
+    finish: definition.finish ?? ((_state, exit) => defaultFinish(exit)),
   };
 }
 

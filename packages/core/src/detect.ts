@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import type { DetectResult, HarnessPlugin } from './contract.js';
+import type { DetectResult, HarnessDefinition } from './contract.js';
 
 const VERSION_RE = /\d+\.\d+\.\d+(?:[-+.][0-9A-Za-z.-]+)?|\d{4}\.\d{2}\.\d{2}-[0-9a-f]+/;
 
@@ -9,7 +9,7 @@ export function parseVersion(text: string): string | undefined {
 }
 
 /** Run `plugin.detect` (default: `<bin> --version`), bounded to `timeoutMs`. Never throws. */
-export async function detectVersion(plugin: HarnessPlugin, bin: string, timeoutMs = 15_000): Promise<DetectResult & { error?: string }> {
+export async function detectVersion(plugin: Pick<HarnessDefinition, 'detect'>, bin: string, timeoutMs = 15_000): Promise<DetectResult & { error?: string }> {
   const exec = async (args: string[]) => {
     const r = await execa(bin, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
     return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode };

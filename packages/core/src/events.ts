@@ -1,3 +1,5 @@
+import type { WarningCode } from './warning-codes.js';
+
 /** Harness identifier. Contract: lowercase, kebab-case; open for third-party plugins. */
 export type HarnessId = 'claude-code' | 'codex' | 'cursor' | 'pi' | (string & {});
 
@@ -186,8 +188,8 @@ export interface FileChangedEvent extends EventBase {
 export interface WarningEvent extends EventBase {
   type: 'warning';
   message: string;
-  /** Stable code, e.g. `unparsed-line`, `line-too-long`, `api-retry`, `harness-warning`. */
-  code?: string;
+  /** Stable code from the registry ({@link WarningCode}), e.g. `unparsed-line`, `api-retry`. */
+  code?: WarningCode;
   raw?: unknown;
 }
 

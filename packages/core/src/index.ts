@@ -30,6 +30,7 @@ export type {
   NonTerminalDraft,
 } from './events.js';
 export { isTerminal, EVENT_TYPES } from './events.js';
+export type { WarningCode } from './warning-codes.js';
 
 export type {
   PermissionMode,
@@ -47,8 +48,9 @@ export type {
   DetectExec,
   HarnessDefinition,
   HarnessPlugin,
+  AnyHarness,
 } from './contract.js';
-export { CONTRACT_VERSION, DEFAULT_CAPABILITIES, defineHarness, isHarnessPlugin } from './contract.js';
+export { CONTRACT_VERSION, DEFAULT_CAPABILITIES, defineHarness, defaultFinish, isHarnessPlugin } from './contract.js';
 
 export type { EventHandler, SubscriberError, EventBusOptions } from './bus.js';
 export { EventBus } from './bus.js';
@@ -90,4 +92,8 @@ export {
   envName,
 } from './errors.js';
 
-export { addUsage, cleanUsage, totalTokens } from './usage.js';
+export type { UsageKey } from './usage.js';
+export { addUsage, cleanUsage, totalTokens, USAGE_KEYS } from './usage.js';
+
+// the plugin kit, also at `@omnigent/core/kit` (no runner loaded)
+export { isRecord, str, num, lastLine, firstLine, tailOf, describeExit, describeOutsideStop, exitFields, exitReason, MAX_LINE_CHARS } from './kit.js';

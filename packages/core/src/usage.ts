@@ -1,6 +1,12 @@
 import type { TokenUsage } from './events.js';
 
-const KEYS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd'] as const;
+/** The numeric figures of a {@link TokenUsage}, in display order. Contract: every numeric field is listed. */
+export const USAGE_KEYS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd'] as const satisfies ReadonlyArray<keyof TokenUsage>;
+
+/** One numeric figure of a {@link TokenUsage}. */
+export type UsageKey = (typeof USAGE_KEYS)[number];
+
+const KEYS = USAGE_KEYS;
 
 /** Sum two usages; a figure stays undefined only when both sides lack it (missing is never 0). */
 export function addUsage(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage {

@@ -2,6 +2,7 @@ import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
+import { isTerminal } from '@omnigent/core/events';
 import { StoreAccessError, StoreQueryError } from './errors.js';
 import { matchesFilter, type RunFilter } from './filter.js';
 import { appendRecord, readIndex } from './index-file.js';
@@ -159,7 +160,7 @@ export class RunStore {
     let terminal: TerminalEvent | undefined;
     for (const e of this.events(start.id)) {
       builder.add(e);
-      if (e.type === 'run.completed' || e.type === 'run.failed') terminal = e;
+      if (isTerminal(e)) terminal = e;
     }
     const end = builder.finish(start.id, start.startedAt, start.requestedModel, terminal);
     try {

@@ -1,20 +1,5 @@
 import type { OmnigentEvent, TokenUsage, UsageConfidence, UsageEvent } from '@omnigent/core';
-
-const FIGURES = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd'] as const;
-
-/** Sum two usages; a figure stays undefined only when both lack it (same rule as core's addUsage, without loading core). */
-function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  const out: TokenUsage = {};
-  for (const k of FIGURES) {
-    const x = a[k];
-    const y = b[k];
-    if (x === undefined && y === undefined) continue;
-    out[k] = (x ?? 0) + (y ?? 0);
-  }
-  const src = a.costSource ?? b.costSource;
-  if (src && out.costUsd !== undefined) out.costSource = src;
-  return out;
-}
+import { addUsage } from '@omnigent/core/events';
 import type { RunEnd, ToolStats, UsageSummary } from './types.js';
 
 const RANK: Record<UsageConfidence, number> = { exact: 0, estimated: 1, partial: 2 };

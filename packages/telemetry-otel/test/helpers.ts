@@ -1,6 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { OmnigentEvent } from '@omnigent/core';
+import { isTerminal } from '@omnigent/core/events';
 import { createWarnOnce, startRunTelemetry, type RunTraceInfo } from '../src/index.js';
 
 /** Keeps every exported span (InMemorySpanExporter forgets them on shutdown). */
@@ -53,7 +54,7 @@ export async function trace(events: OmnigentEvent[], opts: { capture?: boolean; 
   });
   if (!run) throw new Error('telemetry did not start');
   for (const e of events) run.onEvent(e);
-  const terminal = events.find((e) => e.type === 'run.completed' || e.type === 'run.failed');
+  const terminal = events.find(isTerminal);
   await run.close(terminal as never);
   return { spans: exporter.spans, traceparent: run.traceparent };
 }

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startRun, type HarnessPlugin, type OmnigentEvent, type RunRequest } from '@omnigent/core';
+import { isTerminal, startRun, type AnyHarness, type OmnigentEvent, type RunRequest } from '@omnigent/core';
+import { USAGE_KEYS } from '@omnigent/core/events';
+import { readExitMeta } from './replay.js';
 import { FAKE_HARNESS_BIN } from './fake-plugin.js';
 import { fakeHarnessEnv, type FakeHarnessOptions } from './fake-harness.js';
 
@@ -11,9 +13,9 @@ export interface ConformanceCase {
   name: string;
   /** JSONL transcript file of the real CLI, or its lines. */
   transcript: string | string[];
-  /** Exit code the real CLI had. Default: 0. */
+  /** Exit code the real CLI had. Default: from `<case>.meta.json` next to a transcript file, else 0. */
   exitCode?: number;
-  /** stderr the real CLI printed. */
+  /** stderr the real CLI printed. Default: from `<case>.meta.json`, else none. */
   stderr?: string;
   /** Expected outcome. */
   expect: 'completed' | 'failed';
@@ -22,7 +24,7 @@ export interface ConformanceCase {
 
 /** Replay a transcript through `plugin` with the fake harness standing in for the real CLI. */
 export async function replayTranscript(
-  plugin: HarnessPlugin<any>,
+  plugin: AnyHarness,
   transcript: string | string[],
   options: Omit<FakeHarnessOptions, 'transcript'> & { request?: Partial<RunRequest>; signal?: AbortSignal; inactivityMs?: number } = {},
 ): Promise<OmnigentEvent[]> {
@@ -51,7 +53,7 @@ export async function replayTranscript(
 /** Invariants every run must hold; throws (via expect) on the first violation. */
 export function assertRunInvariants(events: OmnigentEvent[]): void {
   expect(events.length, 'a run emits at least its terminal event').toBeGreaterThan(0);
-  const terminals = events.filter((e) => e.type === 'run.completed' || e.type === 'run.failed');
+  const terminals = events.filter(isTerminal);
   expect(terminals, 'exactly one terminal event').toHaveLength(1);
   expect(events[events.length - 1], 'the terminal event is last').toBe(terminals[0]);
   const nonTerminal = events.slice(0, -1);
@@ -66,7 +68,7 @@ export function assertRunInvariants(events: OmnigentEvent[]): void {
   for (const [callId, open] of started) expect(open, `tool ${JSON.stringify(callId)} started and completed once`).toBe(0);
   for (const e of events) {
     if (e.type === 'usage') {
-      for (const k of ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd'] as const) {
+      for (const k of USAGE_KEYS) {
         const v = e[k];
         if (v !== undefined) expect(Number.isFinite(v) && v >= 0, `usage.${k} is a finite non-negative number`).toBe(true);
       }
@@ -79,7 +81,7 @@ export function assertRunInvariants(events: OmnigentEvent[]): void {
  * abort and non-zero-exit behaviour. Contract: session starts first, exactly one terminal event,
  * every tool start has an end, abort -> `aborted`, non-zero exit -> `run.failed`.
  */
-export function describeHarnessConformance(plugin: HarnessPlugin<any>, cases: ConformanceCase[]): void {
+export function describeHarnessConformance(plugin: AnyHarness, cases: ConformanceCase[]): void {
   describe(`${plugin.name} plugin conformance`, () => {
     it('declares a name, a binary with an install command, and a command() that returns argv', () => {
       expect(plugin.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
@@ -91,9 +93,11 @@ export function describeHarnessConformance(plugin: HarnessPlugin<any>, cases: Co
 
     for (const c of cases) {
       it(`replays "${c.name}" with the run invariants and ends ${c.expect}`, async () => {
+        const meta = typeof c.transcript === 'string' ? readExitMeta(c.transcript) : undefined;
+        const stderr = c.stderr ?? meta?.stderr;
         const events = await replayTranscript(plugin, c.transcript, {
-          exitCode: c.exitCode ?? 0,
-          ...(c.stderr ? { stderr: c.stderr } : {}),
+          exitCode: c.exitCode ?? meta?.exitCode ?? 0,
+          ...(stderr ? { stderr } : {}),
           ...(c.request ? { request: c.request } : {}),
         });
         assertRunInvariants(events);

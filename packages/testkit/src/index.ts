@@ -9,3 +9,5 @@ export type { MockChatCompletionsServer, MockChatScenario, MockChatScript, MockC
 export { startMockChatCompletions } from './mock-chat-completions.js';
 export type { OtlpReceiver, OtlpReceiverMode, OtlpReceiverOptions, OtlpValue, OtlpValueType, ReceivedRequest, ReceivedSpan, SpanNode } from './otlp-receiver.js';
 export { OTLP_TRACE_PROTO, decodeTraceRequest, spanTree, spanTreeLines, startOtlpReceiver } from './otlp-receiver.js';
+export type { ExitMeta, TranscriptOptions, TranscriptReplay } from './replay.js';
+export { translateTranscript, ofType, readTranscript, readExitMeta, metaPathOf, exitOfMeta } from './replay.js';

@@ -10,13 +10,15 @@ export interface ClaudeApiUsage {
   cache_creation_input_tokens?: number;
 }
 
-/** A content block of an assistant message. */
+/**
+ * A content block of an assistant message. Block types of newer CLIs reach the translator's
+ * fallback at run time; they are left out of the union so that `block.type` narrows.
+ */
 export type ClaudeContentBlock =
   | { type: 'text'; text: string }
   | { type: 'thinking'; thinking: string; signature?: string }
   | { type: 'redacted_thinking'; data?: string }
-  | { type: 'tool_use'; id: string; name: string; input: unknown }
-  | { type: string; [key: string]: unknown };
+  | { type: 'tool_use'; id: string; name: string; input: unknown };
 
 /** A tool result block inside a `user` line. `is_error` is absent on some successes (Read). */
 export interface ClaudeToolResultBlock {
@@ -61,10 +63,23 @@ export interface ClaudeSystemApiRetry extends ClaudeLineBase {
   error?: string;
 }
 
-/** `system/status` (`requesting`), `system/thinking_tokens`, sub-agent `task_*` and the rest. */
+/**
+ * `system/status` (`requesting`), `system/thinking_tokens`, sub-agent `task_*` and the rest.
+ * Subtypes of newer CLIs reach the translator's `default` branch at run time (kept as status).
+ */
 export interface ClaudeSystemOther extends ClaudeLineBase {
   type: 'system';
-  subtype: string;
+  subtype:
+    | 'status'
+    | 'thinking_tokens'
+    | 'compact_boundary'
+    | 'hook_started'
+    | 'hook_response'
+    | 'task_started'
+    | 'task_progress'
+    | 'task_updated'
+    | 'task_notification'
+    | 'permission_denied';
   status?: string;
   tool_use_id?: string;
   description?: string;
@@ -93,7 +108,7 @@ export interface ClaudeAssistantLine extends ClaudeLineBase {
 /** Tool results (and replayed user prompts). */
 export interface ClaudeUserLine extends ClaudeLineBase {
   type: 'user';
-  message: { role: 'user'; content: string | Array<ClaudeToolResultBlock | { type: string; [key: string]: unknown }> };
+  message: { role: 'user'; content: string | Array<ClaudeToolResultBlock | { type: 'text'; text: string }> };
   /** Tool-specific structured twin of the result (Bash: stdout/stderr; error: `"Error: …"`). */
   tool_use_result?: unknown;
   isReplay?: boolean;
@@ -112,13 +127,12 @@ export interface ClaudeStreamEventLine extends ClaudeLineBase {
           | { type: 'text_delta'; text: string }
           | { type: 'thinking_delta'; thinking: string }
           | { type: 'input_json_delta'; partial_json: string }
-          | { type: 'signature_delta'; signature: string }
-          | { type: string; [key: string]: unknown };
+          | { type: 'signature_delta'; signature: string };
       }
     | { type: 'content_block_stop'; index: number }
     | { type: 'message_delta'; delta?: { stop_reason?: string | null }; usage?: ClaudeApiUsage }
     | { type: 'message_stop' }
-    | { type: string; [key: string]: unknown };
+    | { type: 'ping' };
   ttft_ms?: number;
 }
 
@@ -153,8 +167,25 @@ export interface ClaudeResultLine extends ClaudeLineBase {
   startup_failure_reason?: string;
 }
 
-/** Every line type the translator knows. Unknown types are reported, never dropped. */
+/** `rate_limit_event` (subscription users): the state of the plan's usage limits. */
+export interface ClaudeRateLimitLine extends ClaudeLineBase {
+  type: 'rate_limit_event';
+  rate_limit_info?: { status?: string; rateLimitType?: string; utilization?: number; resetsAt?: number };
+}
+
+/** `auth_status`: sign-in state; `error` when the credentials do not work. */
+export interface ClaudeAuthStatusLine extends ClaudeLineBase {
+  type: 'auth_status';
+  error?: string;
+}
+
+/**
+ * Every line type the translator knows. Contract: the translator casts a parsed line to this once,
+ * after checking it is an object with a string `type`; unknown types are reported, never dropped.
+ */
 export type ClaudeLine =
+  | ClaudeRateLimitLine
+  | ClaudeAuthStatusLine
   | ClaudeSystemInit
   | ClaudeSystemApiRetry
   | ClaudeSystemOther

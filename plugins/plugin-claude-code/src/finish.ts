@@ -1,6 +1,8 @@
 import type { ExitInfo, FinishResult, NonTerminalDraft, TerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
 import type { ClaudeResultLine } from './events.js';
-import { flushPendingDeltas, fromApiUsage, type ClaudeState } from './translate.js';
+import { describeExit, exitFields, lastLine } from '@omnigent/core/kit';
+import type { ClaudeState } from './state.js';
+import { flushPendingDeltas, fromApiUsage } from './translate.js';
 
 type RunUsage = TokenUsage & { source: UsageSource; confidence: UsageConfidence };
 
@@ -35,11 +37,6 @@ export function runUsageOf(result: ClaudeResultLine, mainLoopSum?: TokenUsage): 
   return { ...usage, source: 'result', confidence };
 }
 
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return (lines[lines.length - 1] ?? '').slice(0, 500);
-}
-
 /** The child ended: close what is open and decide the outcome (exit code AND result line). */
 export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
   // text that streamed but never got its assistant line (the process died mid-block)
@@ -65,13 +62,12 @@ export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
     });
   }
 
-  const exitFields = exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {};
+  const code = exitFields(exit, { signal: false, stderr: false });
   const stderr = exit.stderrTail ? { stderrTail: exit.stderrTail } : {};
   const r = state.result;
   if (!r) {
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? '?'}`;
-    const why = state.apiError ?? (exit.stderrTail ? lastLine(exit.stderrTail) : exit.exitCode === 0 ? 'it printed no result line' : 'it printed nothing on stderr');
-    const terminal: TerminalDraft = { type: 'run.failed', reason: 'exit', message: `claude ${how} without a result: ${why}`, ...exitFields, ...stderr };
+    const why = state.apiError ?? lastLine(exit.stderrTail) ?? (exit.exitCode === 0 ? 'it printed no result line' : 'it printed nothing on stderr');
+    const terminal: TerminalDraft = { type: 'run.failed', reason: 'exit', message: `claude ${describeExit(exit)} without a result: ${why}`, ...code, ...stderr };
     return { events, terminal };
   }
 
@@ -81,19 +77,21 @@ export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
     ...(usage ? { usage } : {}),
     ...(turns !== undefined ? { turns } : {}),
     ...(typeof r.result === 'string' ? { result: r.result } : {}),
-    ...exitFields,
+    ...code,
   };
 
   // `subtype: success` with `is_error: true` is how API errors end; the subtype alone lies
   if (r.is_error === true || r.subtype !== 'success') {
     const errors = r.errors?.length ? r.errors : undefined;
     const startup = typeof r.startup_failure_reason === 'string' && r.startup_failure_reason ? r.startup_failure_reason : undefined;
+    const subtype = typeof r.subtype === 'string' && r.subtype ? r.subtype : undefined;
+    // a result line without a subtype (or an empty one) still says what it can: the run failed
     const message =
       r.subtype === 'success'
-        ? (r.result ?? state.apiError ?? `Claude API error${r.api_error_status ? ` ${r.api_error_status}` : ''}`)
-        : (errors?.join('; ') ?? r.result ?? startup ?? r.subtype);
+        ? (r.result || state.apiError || `Claude API error${r.api_error_status ? ` ${r.api_error_status}` : ''}`)
+        : errors?.join('; ') || r.result || startup || subtype || `Claude Code ended with an error result without a subtype${lastLine(exit.stderrTail) ? `: ${lastLine(exit.stderrTail)}` : ''}`;
     // the harness's own facts go in `details`, the event's slot for them (never top-level extras)
-    const details: Record<string, unknown> = { subtype: r.subtype };
+    const details: Record<string, unknown> = subtype ? { subtype } : {};
     if (r.terminal_reason) details.terminalReason = r.terminal_reason;
     if (typeof r.api_error_status === 'number') details.apiErrorStatus = r.api_error_status;
     if (startup) details.startupFailureReason = startup;
@@ -110,11 +108,11 @@ export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
   }
 
   if (exit.exitCode !== 0 || exit.signal) {
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? '?'}`;
+    const why = lastLine(exit.stderrTail);
     const terminal: TerminalDraft = {
       type: 'run.failed',
       reason: 'exit',
-      message: `claude ${how} after its result${exit.stderrTail ? `: ${lastLine(exit.stderrTail)}` : ''}`,
+      message: `claude ${describeExit(exit)} after its result${why ? `: ${why}` : ''}`,
       ...common,
       ...stderr,
     };

@@ -1,18 +1,16 @@
-import { createRequire } from 'node:module';
 import { defineHarness } from '@omnigent/core';
 import { claudeCommand } from './command.js';
 import { detectClaude } from './detect.js';
 import { finishClaude } from './finish.js';
-import { createClaudeState, translateClaude, type ClaudeState } from './translate.js';
-
-// src/ and dist/ are both one level below package.json
-const pkg = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+import { createClaudeState, type ClaudeState } from './state.js';
+import { translateClaude } from './translate.js';
+import { PACKAGE_NAME, VERSION } from './version.js';
 
 /** The Claude Code harness plugin (`-H claude-code`). */
 export const claudeCode = defineHarness<ClaudeState>({
   name: 'claude-code',
   displayName: 'Claude Code',
-  meta: { version: pkg.version, packageName: pkg.name },
+  meta: { version: VERSION, packageName: PACKAGE_NAME },
   capabilities: {
     resume: true,
     // exact per model call from the stream events (sub-agent calls: input/cache only)

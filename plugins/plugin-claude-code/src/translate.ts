@@ -1,7 +1,11 @@
-import { addUsage, type NonTerminalDraft, type RunRequest, type TokenUsage, type ToolKind, type TranslateContext } from '@omnigent/core';
+import { addUsage, type NonTerminalDraft, type TokenUsage, type TranslateContext } from '@omnigent/core';
+import { isRecord, num } from '@omnigent/core/kit';
 import type {
   ClaudeApiUsage,
   ClaudeAssistantLine,
+  ClaudeAuthStatusLine,
+  ClaudeLine,
+  ClaudeRateLimitLine,
   ClaudeResultLine,
   ClaudeStreamEventLine,
   ClaudeSystemApiRetry,
@@ -10,121 +14,8 @@ import type {
   ClaudeToolResultBlock,
   ClaudeUserLine,
 } from './events.js';
-
-/** One model call (one Anthropic message id). */
-interface CallState {
-  id: string;
-  model?: string;
-  parentCallId?: string;
-  /** message_start usage (input and cache are final there). */
-  start?: ClaudeApiUsage;
-  /** message_delta usage (output is final there; newer APIs repeat input/cache). */
-  delta?: ClaudeApiUsage;
-  /** True once a `message_start` stream event was seen: its usage is exact. */
-  streamed: boolean;
-  usageSent: boolean;
-}
-
-/** Per-run state of the Claude Code translator. */
-export interface ClaudeState {
-  request: RunRequest;
-  sessionId?: string;
-  model?: string;
-  sessionStarted: boolean;
-  calls: Map<string, CallState>;
-  /** The message currently streaming, per scope (`''` = main loop, else the parent tool call id). */
-  streaming: Map<string, string>;
-  /** Streamed text/thinking per scope not yet consolidated by its `assistant` line. */
-  pendingText: Map<string, string>;
-  pendingThinking: Map<string, string>;
-  /** Main-loop model calls seen (1-based turn numbers). */
-  turn: number;
-  openTurn?: { turn: number; messageId: string };
-  tools: Map<string, { name: string; parentCallId?: string }>;
-  /** Tool calls the CLI reported as permission denials before their result arrived. */
-  deniedIds: Set<string>;
-  /** Tool calls already completed with status `denied`. */
-  deniedReported: Set<string>;
-  /**
-   * The latest `result` line. Stream-json input mode prints one per turn: `modelUsage` and
-   * `total_cost_usd` are running totals there, while `usage` and `num_turns` cover that turn only.
-   */
-  result?: ClaudeResultLine;
-  /** Sum of `num_turns` over every result line. */
-  resultTurns?: number;
-  /** Sum of `result.usage` (main loop, per turn) over every result line. */
-  resultMainUsage?: TokenUsage;
-  /** Text of a synthetic API-error assistant message (`API Error: 400 …`). */
-  apiError?: string;
-}
-
-/** New translator state for one run. */
-export function createClaudeState(request: RunRequest): ClaudeState {
-  return {
-    request,
-    sessionStarted: false,
-    calls: new Map(),
-    streaming: new Map(),
-    pendingText: new Map(),
-    pendingThinking: new Map(),
-    turn: 0,
-    tools: new Map(),
-    deniedIds: new Set(),
-    deniedReported: new Set(),
-  };
-}
-
-const KINDS: Record<string, ToolKind> = {
-  Bash: 'shell',
-  BashOutput: 'shell',
-  KillShell: 'shell',
-  Read: 'read',
-  Write: 'write',
-  Edit: 'edit',
-  MultiEdit: 'edit',
-  NotebookEdit: 'edit',
-  Grep: 'search',
-  Glob: 'search',
-  LS: 'search',
-  WebFetch: 'web',
-  WebSearch: 'web',
-  Agent: 'agent',
-  Task: 'agent',
-  TodoWrite: 'todo',
-};
-
-/** Normalized kind of a Claude Code tool name. Default: `other`. */
-export function toolKind(name: string): ToolKind {
-  if (name.startsWith('mcp__')) return 'mcp';
-  return KINDS[name] ?? 'other';
-}
-
-// Wording of the CLI's permission refusals (tool_result text); `result.permission_denials` and
-// `system/permission_denied` confirm them when present.
-// A PreToolUse hook that exits 2 blocks the call; the CLI words it "PreToolUse:<Tool> hook error".
-const DENIAL_PATTERNS = [
-  / was blocked\. For security/,
-  /requested permissions? to /i,
-  /haven't granted it yet/i,
-  /permission to use .+ (?:has been|was) denied/i,
-  // read-only (`plan`) mode: "Cannot write to <path> while in plan mode."
-  / while in plan mode\.?$/,
-  /^PreToolUse:\S* hook error/,
-  /blocked by (?:a |the )?PreToolUse hook/i,
-];
-
-/** True when a tool error text is a permission refusal rather than a tool failure. */
-export function isPermissionDenial(text: string): boolean {
-  return DENIAL_PATTERNS.some((p) => p.test(text));
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
+import type { CallState, ClaudeState } from './state.js';
+import { isPermissionDenial, toolKind } from './tools.js';
 
 /** Anthropic usage -> normalized usage (`input` includes cache reads and writes). */
 export function fromApiUsage(u: ClaudeApiUsage | undefined, withOutput = true): TokenUsage {
@@ -249,13 +140,15 @@ function onInit(line: ClaudeSystemInit, state: ClaudeState): NonTerminalDraft[] 
   ];
 }
 
-function onSystem(line: ClaudeSystemOther, state: ClaudeState): NonTerminalDraft[] {
-  const code = line.subtype.replace(/_/g, '-');
+function onSystem(line: ClaudeSystemInit | ClaudeSystemApiRetry | ClaudeSystemOther, state: ClaudeState): NonTerminalDraft[] {
+  // a subtype of a newer CLI is none of the typed ones: read it as the string it is
+  const subtype: string = line.subtype;
+  const code = subtype.replace(/_/g, '-');
   switch (line.subtype) {
     case 'init':
-      return onInit(line as unknown as ClaudeSystemInit, state);
+      return onInit(line, state);
     case 'api_retry': {
-      const r = line as unknown as ClaudeSystemApiRetry;
+      const r = line;
       // error_status is null when no HTTP answer came at all (connection dropped)
       const why = [r.error_status, r.error].filter((x) => x !== undefined && x !== null).join(' ');
       const delay = r.retry_delay_ms !== undefined ? ` in ${Math.round(r.retry_delay_ms)} ms` : '';
@@ -264,7 +157,7 @@ function onSystem(line: ClaudeSystemOther, state: ClaudeState): NonTerminalDraft
     case 'status':
       if (typeof line.compact_error === 'string' || line.compact_result === 'failed') {
         const why = typeof line.compact_error === 'string' && line.compact_error ? `: ${line.compact_error}` : '';
-        return [{ type: 'warning', code: 'compact-failed', message: `Claude Code could not compact the conversation${why}`, raw: line }];
+        return [{ type: 'warning', code: 'compaction-failed', message: `Claude Code could not compact the conversation${why}`, raw: line }];
       }
       return [{ type: 'status', code: 'status', message: String(line.status ?? 'status'), raw: line }];
     case 'hook_response': {
@@ -281,7 +174,7 @@ function onSystem(line: ClaudeSystemOther, state: ClaudeState): NonTerminalDraft
       return [{ type: 'status', code, message: `sub-agent: ${line.description ?? 'working'}`, raw: line }];
     case 'task_updated':
     case 'task_notification': {
-      const patch = isObject(line.patch) ? line.patch : {};
+      const patch = isRecord(line.patch) ? line.patch : {};
       const status = line.status ?? patch.status;
       return [{ type: 'status', code, message: `sub-agent ${typeof status === 'string' ? status : 'updated'}${line.summary ? `: ${line.summary}` : ''}`, raw: line }];
     }
@@ -293,12 +186,12 @@ function onSystem(line: ClaudeSystemOther, state: ClaudeState): NonTerminalDraft
       break;
   }
   // thinking_tokens, compact_boundary, hook_*, and whatever a newer CLI adds: kept as status
-  return [{ type: 'status', code, message: `claude-code ${line.subtype}`, raw: line }];
+  return [{ type: 'status', code, message: `claude-code ${subtype}`, raw: line }];
 }
 
 /** `rate_limit_event` (subscription users): a refusal or a near-limit warning must be seen. */
-function onRateLimit(record: Record<string, unknown>): NonTerminalDraft[] {
-  const info = isObject(record.rate_limit_info) ? record.rate_limit_info : {};
+function onRateLimit(record: ClaudeRateLimitLine): NonTerminalDraft[] {
+  const info: Record<string, unknown> = isRecord(record.rate_limit_info) ? record.rate_limit_info : {};
   const status = typeof info.status === 'string' ? info.status : undefined;
   if (status !== 'rejected' && status !== 'allowed_warning') {
     return [{ type: 'status', code: 'rate-limit-event', message: `claude-code rate limit ${status ?? 'update'}`, raw: record }];
@@ -318,7 +211,7 @@ function onStreamEvent(line: ClaudeStreamEventLine, state: ClaudeState): NonTerm
   const scope = scopeOf(line);
   switch (ev.type) {
     case 'message_start': {
-      const msg = (ev as Extract<ClaudeStreamEventLine['event'], { type: 'message_start' }>).message;
+      const msg = ev.message;
       // a new call in this scope: deltas of the previous one that never got their block are closed
       out.push(...flushPendingDeltas(state, scope));
       const call = beginCall(state, msg.id, line, msg.model, out);
@@ -328,7 +221,7 @@ function onStreamEvent(line: ClaudeStreamEventLine, state: ClaudeState): NonTerm
       break;
     }
     case 'content_block_delta': {
-      const delta = (ev as Extract<ClaudeStreamEventLine['event'], { type: 'content_block_delta' }>).delta;
+      const delta = ev.delta;
       if (delta.type === 'text_delta' && typeof delta.text === 'string' && delta.text) {
         state.pendingText.set(scope, (state.pendingText.get(scope) ?? '') + delta.text);
         out.push({ type: 'message.delta', role: 'assistant', text: delta.text, ...parentOf(line) });
@@ -342,7 +235,7 @@ function onStreamEvent(line: ClaudeStreamEventLine, state: ClaudeState): NonTerm
     case 'message_delta': {
       const id = state.streaming.get(scope);
       const call = id ? state.calls.get(id) : undefined;
-      const usage = (ev as Extract<ClaudeStreamEventLine['event'], { type: 'message_delta' }>).usage;
+      const usage = ev.usage;
       if (call && usage) call.delta = { ...call.delta, ...usage };
       break;
     }
@@ -401,7 +294,9 @@ function onAssistant(line: ClaudeAssistantLine, state: ClaudeState): NonTerminal
       state.tools.set(block.id, { name: block.name, ...parent });
       out.push({ type: 'tool.started', callId: block.id, name: block.name, kind: toolKind(block.name), input: block.input, ...parent });
     } else {
-      out.push({ type: 'warning', code: 'unknown-block', message: `claude-code assistant block of type "${String(block.type)}"`, raw: block });
+      // a block type of a newer CLI (the typed union has none left here)
+      const unknown: { type?: unknown } = block;
+      out.push({ type: 'warning', code: 'unknown-block', message: `claude-code assistant block of type "${String(unknown.type)}"`, raw: block });
     }
   }
   return out;
@@ -423,7 +318,7 @@ function onUser(line: ClaudeUserLine, state: ClaudeState): NonTerminalDraft[] {
       continue;
     }
     if (block.type !== 'tool_result') continue;
-    const b = block as ClaudeToolResultBlock;
+    const b: ClaudeToolResultBlock = block;
     const tool = state.tools.get(b.tool_use_id);
     const name = tool?.name ?? 'unknown';
     const output = resultText(b.content);
@@ -434,7 +329,7 @@ function onUser(line: ClaudeUserLine, state: ClaudeState): NonTerminalDraft[] {
     if (toolKind(name) === 'shell' && name === 'Bash') {
       const m = typeof output === 'string' ? /^Exit code (\d+)/.exec(output) : null;
       if (m) exitCode = Number(m[1]);
-      else if (!isError && isObject(line.tool_use_result) && line.tool_use_result.interrupted === false) exitCode = 0;
+      else if (!isError && isRecord(line.tool_use_result) && line.tool_use_result.interrupted === false) exitCode = 0;
     }
     out.push({
       type: 'tool.completed',
@@ -447,7 +342,7 @@ function onUser(line: ClaudeUserLine, state: ClaudeState): NonTerminalDraft[] {
       ...(line.parent_tool_use_id ? parent : tool?.parentCallId ? { parentCallId: tool.parentCallId } : {}),
     });
     const r = line.tool_use_result;
-    if (!isError && isObject(r) && typeof r.filePath === 'string' && (name === 'Write' || name === 'Edit' || name === 'MultiEdit')) {
+    if (!isError && isRecord(r) && typeof r.filePath === 'string' && (name === 'Write' || name === 'Edit' || name === 'MultiEdit')) {
       out.push({ type: 'file.changed', path: r.filePath, change: r.type === 'create' ? 'add' : 'update', callId: b.tool_use_id });
     }
   }
@@ -460,7 +355,7 @@ function onResult(line: ClaudeResultLine, state: ClaudeState): NonTerminalDraft[
   const out: NonTerminalDraft[] = [];
   state.result = line;
   if (typeof line.num_turns === 'number') state.resultTurns = (state.resultTurns ?? 0) + line.num_turns;
-  if (isObject(line.usage)) state.resultMainUsage = addUsage(state.resultMainUsage, fromApiUsage(line.usage));
+  if (isRecord(line.usage)) state.resultMainUsage = addUsage(state.resultMainUsage, fromApiUsage(line.usage));
   closeTurn(state, out);
   for (const d of line.permission_denials ?? []) {
     if (state.deniedReported.has(d.tool_use_id)) continue;
@@ -472,37 +367,40 @@ function onResult(line: ClaudeResultLine, state: ClaudeState): NonTerminalDraft[
 
 /** Translate one parsed stream-json line into normalized events. Pure apart from `state`. */
 export function translateClaude(record: unknown, state: ClaudeState, _ctx?: TranslateContext): NonTerminalDraft[] {
-  if (!isObject(record) || typeof record.type !== 'string') {
-    return [{ type: 'warning', code: 'unparsed-line', message: 'claude-code printed a JSON value that is not an event', raw: record }];
+  if (!isRecord(record) || typeof record.type !== 'string') {
+    return [{ type: 'warning', code: 'unknown-record', message: 'claude-code printed a JSON value that is not an event', raw: record }];
   }
-  switch (record.type) {
+  // the one cast: from here the line's own union narrows on `type`; the fields each handler
+  // depends on are checked before it is called
+  const line = record as ClaudeLine;
+  switch (line.type) {
     case 'system':
-      if (typeof record.subtype !== 'string') break;
-      return onSystem(record as unknown as ClaudeSystemOther, state);
+      if (typeof line.subtype !== 'string') break;
+      return onSystem(line, state);
     case 'stream_event':
-      if (!isObject(record.event)) break;
-      return onStreamEvent(record as unknown as ClaudeStreamEventLine, state);
+      if (!isRecord(line.event)) break;
+      return onStreamEvent(line, state);
     case 'assistant':
-      if (!isObject(record.message) || !Array.isArray(record.message.content)) break;
-      return onAssistant(record as unknown as ClaudeAssistantLine, state);
+      if (!isRecord(line.message) || !Array.isArray(line.message.content)) break;
+      return onAssistant(line, state);
     case 'user':
-      if (!isObject(record.message)) break;
-      return onUser(record as unknown as ClaudeUserLine, state);
+      if (!isRecord(line.message)) break;
+      return onUser(line, state);
     case 'result':
-      return onResult(record as unknown as ClaudeResultLine, state);
+      return onResult(line, state);
     case 'rate_limit_event':
-      return onRateLimit(record);
+      return onRateLimit(line);
     case 'auth_status':
-      if (typeof record.error === 'string' && record.error) {
-        return [{ type: 'warning', code: 'auth-status', message: `Claude Code authentication problem: ${record.error}`, raw: record }];
+      if (typeof line.error === 'string' && line.error) {
+        return [{ type: 'warning', code: 'auth-status', message: `Claude Code authentication problem: ${line.error}`, raw: record }];
       }
       break;
     default:
       break;
   }
   if (['system', 'stream_event', 'assistant', 'user'].includes(record.type)) {
-    return [{ type: 'warning', code: 'unparsed-line', message: `claude-code ${record.type} line without the expected fields`, raw: record }];
+    return [{ type: 'warning', code: 'unknown-record', message: `claude-code ${record.type} line without the expected fields`, raw: record }];
   }
   // prompt_suggestion, tool_progress, auth_status… and types of newer CLIs
-  return [{ type: 'status', code: String(record.type).replace(/_/g, '-'), message: `claude-code ${record.type}`, raw: record }];
+  return [{ type: 'status', code: record.type.replace(/_/g, '-'), message: `claude-code ${record.type}`, raw: record }];
 }

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import plugin, { claudeCommand, parseClaudeVersion } from '../src/index.js';
+import plugin from '../src/index.js';
+import { claudeCommand } from '../src/command.js';
+import { parseClaudeVersion } from '../src/detect.js';
 
 const ctx = { bin: '/usr/bin/claude', isRoot: false };
 

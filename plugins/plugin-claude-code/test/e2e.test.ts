@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OmnigentEvent } from '@omnigent/core';
+import { isTerminal } from '@omnigent/core/events';
 import { startMockAnthropic, type MockAnthropic, type MockAnthropicScenario } from '@omnigent/testkit';
 import { BASH_USAGE, CASES, RESUME_SCENARIO, type ClaudeCase } from './scenarios.js';
 
@@ -102,7 +103,7 @@ const byName = (name: string): ClaudeCase => CASES.find((c) => c.name === name)!
 /** The invariants a user relies on in every run. */
 function expectWellFormed(o: Outcome): void {
   expect(o.events[0]?.type, o.stderr).toBe('session.started');
-  const terminals = o.events.filter((e) => e.type === 'run.completed' || e.type === 'run.failed');
+  const terminals = o.events.filter(isTerminal);
   expect(terminals).toHaveLength(1);
   expect(terminals[0]).toBe(last(o.events));
   expect(typeof (terminals[0] as { durationMs?: unknown }).durationMs).toBe('number');

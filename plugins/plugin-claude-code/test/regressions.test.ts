@@ -1,16 +1,15 @@
 // Regression tests from the second review against shared/reference/harness-claude-cursor.md §1:
 // each test is named after the bug it pins down.
 import { describe, expect, it } from 'vitest';
-import type { NonTerminalDraft } from '@omnigent/core';
-import { claudeCommand, createClaudeState, finishClaude, translateClaude } from '../src/index.js';
-import { ofType } from './helpers.js';
+import type { ExitInfo } from '@omnigent/core';
+import { ofType, translateTranscript } from '@omnigent/testkit';
+import { claudeCommand } from '../src/command.js';
+import { claudeCode } from '../src/plugin.js';
+import { createClaudeState } from '../src/state.js';
+import { translateClaude } from '../src/translate.js';
 
-function run(lines: unknown[], exit: { exitCode?: number; signal?: string; stderrTail?: string } = { exitCode: 0 }) {
-  const state = createClaudeState({ prompt: 'x' });
-  const events: NonTerminalDraft[] = [];
-  for (const l of lines) events.push(...translateClaude(l, state));
-  const fin = finishClaude(state, { stderrTail: '', durationMs: 1, ...exit });
-  return { events: [...events, ...(fin.events ?? [])], terminal: fin.terminal };
+function run(lines: unknown[], exit: Partial<ExitInfo> = { exitCode: 0 }) {
+  return translateTranscript(claudeCode, lines, { request: { prompt: 'x' }, exit });
 }
 
 const SID = '11111111-2222-3333-4444-555555555555';
@@ -130,9 +129,9 @@ describe('second review: Claude Code translator', () => {
     expect(ofType(events, 'warning').find((w) => w.code === 'auth-status')?.message).toContain('OAuth token has expired');
   });
 
-  it('a failed compaction (system/status with compact_error) is a warning', () => {
+  it('a failed compaction (system/status with compact_error) is a warning with the code Pi uses too (compaction-failed)', () => {
     const { events } = run([init, { type: 'system', subtype: 'status', status: null, compact_result: 'failed', compact_error: 'prompt too long', session_id: SID }, okResult]);
-    expect(ofType(events, 'warning').find((w) => w.code === 'compact-failed')?.message).toContain('prompt too long');
+    expect(ofType(events, 'warning').find((w) => w.code === 'compaction-failed')?.message).toContain('prompt too long');
   });
 });
 
@@ -215,5 +214,24 @@ describe('second review: Claude Code command()', () => {
   it('warns that a provider other than anthropic is not applied', () => {
     expect(claudeCommand({ prompt: 'p', provider: 'openai' }, ctx).warnings?.join('\n')).toContain('openai');
     expect(claudeCommand({ prompt: 'p', provider: 'anthropic' }, ctx).warnings).toBeUndefined();
+  });
+
+  it('bug: a result line without a subtype ended with a run.failed that had no message', () => {
+    for (const result of [
+      { type: 'result', is_error: true, session_id: SID },
+      { type: 'result', subtype: '', is_error: true, session_id: SID },
+      { type: 'result', is_error: true, errors: [], result: '', session_id: SID },
+    ]) {
+      const { terminal } = run([init, result], { exitCode: 1, stderrTail: 'Error: stream closed\n' });
+      expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', exitCode: 1 });
+      expect(terminal?.type === 'run.failed' ? terminal.message : '').toBe('Claude Code ended with an error result without a subtype: Error: stream closed');
+    }
+    // and a subtype-less result that is not an error is no success either
+    expect(run([init, { type: 'result', result: 'hm', session_id: SID }]).terminal).toMatchObject({ type: 'run.failed', message: 'hm' });
+  });
+
+  it('bug: JSON that is not an event was reported as unparsed-line, the code the runner keeps for non-JSON', () => {
+    const { events } = run([init, 42, { type: 'assistant' }, okResult]);
+    expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['unknown-record', 'unknown-record']);
   });
 });

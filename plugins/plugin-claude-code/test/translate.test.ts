@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { NonTerminalDraft } from '@omnigent/core';
-import { createClaudeState, finishClaude, toolKind, translateClaude } from '../src/index.js';
-import { FIXTURES, RECORDED_EXIT, ofType, translateFixture } from './helpers.js';
+import type { ExitInfo, NonTerminalDraft } from '@omnigent/core';
+import { ofType, translateTranscript } from '@omnigent/testkit';
+import { claudeCode } from '../src/plugin.js';
+import { createClaudeState } from '../src/state.js';
+import { toolKind } from '../src/tools.js';
+import { translateClaude } from '../src/translate.js';
+import { FIXTURES, RECORDED_EXIT, fixture } from './helpers.js';
 
 /** Every text block's deltas must equal the whole message that follows them, and no text twice. */
 function expectDeltasMatchMessages(events: NonTerminalDraft[]): void {
@@ -18,12 +22,8 @@ function expectDeltasMatchMessages(events: NonTerminalDraft[]): void {
   expect(pending, 'no dangling deltas').toBe('');
 }
 
-function run(lines: unknown[], exit: { exitCode?: number; stderrTail?: string } = {}) {
-  const state = createClaudeState({ prompt: 'x' });
-  const events: NonTerminalDraft[] = [];
-  for (const l of lines) events.push(...translateClaude(l, state));
-  const fin = finishClaude(state, { stderrTail: '', durationMs: 1, exitCode: 0, ...exit });
-  return { events: [...events, ...(fin.events ?? [])], terminal: fin.terminal };
+function run(lines: unknown[], exit: Partial<ExitInfo> = {}) {
+  return translateTranscript(claudeCode, lines, { request: { prompt: 'x' }, exit });
 }
 
 const SID = '11111111-2222-3333-4444-555555555555';
@@ -32,7 +32,7 @@ const okResult = { type: 'result', subtype: 'success', is_error: false, num_turn
 
 describe('shared transcripts of the real CLI (2.1.197)', () => {
   it('include-partial-messages: deltas + one message per text block, exact per-call usage, run totals', () => {
-    const { events, terminal } = translateFixture('shared/include-partial-messages.jsonl');
+    const { events, terminal } = translateTranscript(claudeCode, fixture('shared/include-partial-messages.jsonl'));
     const [session] = ofType(events, 'session.started');
     expect(session).toMatchObject({ sessionId: '56575174-52e3-4e8d-b40d-e1b91f75d4a7', model: 'claude-sonnet-4-5', harnessVersion: '2.1.197', cwd: '<RUN>/work' });
     expect(session!.tools).toContain('Bash');
@@ -55,7 +55,7 @@ describe('shared transcripts of the real CLI (2.1.197)', () => {
   });
 
   it('basic-bash-tool (no stream events): whole blocks only, never a summed assistant usage', () => {
-    const { events, terminal } = translateFixture('shared/basic-bash-tool.jsonl');
+    const { events, terminal } = translateTranscript(claudeCode, fixture('shared/basic-bash-tool.jsonl'));
     expect(ofType(events, 'message.delta')).toHaveLength(0);
     expect(ofType(events, 'message').map((m) => m.text)).toHaveLength(2);
     for (const u of ofType(events, 'usage')) {
@@ -67,7 +67,7 @@ describe('shared transcripts of the real CLI (2.1.197)', () => {
   });
 
   it('api-error-400: subtype success with is_error true is a failure carrying the API error text', () => {
-    const { events, terminal } = translateFixture('shared/api-error-400.jsonl', { exitCode: 1 });
+    const { events, terminal } = translateTranscript(claudeCode, fixture('shared/api-error-400.jsonl'), { exit: { exitCode: 1 } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'API Error: 400 mock: forced error', exitCode: 1 });
     expect(ofType(events, 'warning').map((w) => w.code)).toContain('api-error');
     // the synthetic assistant message is not model output
@@ -75,13 +75,13 @@ describe('shared transcripts of the real CLI (2.1.197)', () => {
   });
 
   it('max-turns-2: error_max_turns -> run.failed with errors[] and num_turns', () => {
-    const { terminal } = translateFixture('shared/max-turns-2.jsonl', { exitCode: 1 });
+    const { terminal } = translateTranscript(claudeCode, fixture('shared/max-turns-2.jsonl'), { exit: { exitCode: 1 } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'Reached maximum number of turns (2)', errors: ['Reached maximum number of turns (2)'], turns: 3 });
   });
 
   it('resume-second-run: the session id is kept across --resume', () => {
-    const first = ofType(translateFixture('shared/resume-second-run-1.jsonl').events, 'session.started')[0]!;
-    const second = ofType(translateFixture('shared/resume-second-run-2.jsonl').events, 'session.started')[0]!;
+    const first = ofType(translateTranscript(claudeCode, fixture('shared/resume-second-run-1.jsonl')).events, 'session.started')[0]!;
+    const second = ofType(translateTranscript(claudeCode, fixture('shared/resume-second-run-2.jsonl')).events, 'session.started')[0]!;
     expect(second.sessionId).toBe(first.sessionId);
   });
 
@@ -95,7 +95,7 @@ describe('shared transcripts of the real CLI (2.1.197)', () => {
   it('output-format-json-verbose: a JSON array is reported as a warning, not dropped', () => {
     const record: unknown = JSON.parse(readFileSync(join(FIXTURES, 'shared/output-format-json-verbose.json'), 'utf8'));
     const { events } = run([record]);
-    expect(events[0]).toMatchObject({ type: 'warning', code: 'unparsed-line' });
+    expect(events[0]).toMatchObject({ type: 'warning', code: 'unknown-record' });
   });
 });
 
@@ -111,7 +111,7 @@ describe('transcripts recorded from the real CLI against the mock', () => {
   });
 
   it('bash-tool: per-call input includes cache read + write', () => {
-    const { events } = translateFixture('bash-tool.jsonl');
+    const { events } = translateTranscript(claudeCode, fixture('bash-tool.jsonl'));
     const [first, second] = ofType(events, 'usage');
     expect(first).toMatchObject({ input: 1200 + 300 + 50, cacheRead: 300, cacheWrite: 50, output: 40, confidence: 'exact', model: 'claude-sonnet-4-5' });
     expect(second).toMatchObject({ input: 1500, output: 24 });
@@ -119,32 +119,32 @@ describe('transcripts recorded from the real CLI against the mock', () => {
   });
 
   it('read-file: Read -> kind read; a missing is_error is a success', () => {
-    const { events } = translateFixture('read-file.jsonl');
+    const { events } = translateTranscript(claudeCode, fixture('read-file.jsonl'));
     expect(ofType(events, 'tool.started')[0]).toMatchObject({ name: 'Read', kind: 'read', input: { file_path: '<RUN>/work/notes.txt' } });
     expect(ofType(events, 'tool.completed')[0]).toMatchObject({ name: 'Read', isError: false, status: 'ok', output: '1\talpha\n2\tbeta\n3\t' });
   });
 
   it('write-file: Write -> kind write and a file.changed add', () => {
-    const { events } = translateFixture('write-file.jsonl');
+    const { events } = translateTranscript(claudeCode, fixture('write-file.jsonl'));
     expect(ofType(events, 'tool.started')[0]).toMatchObject({ name: 'Write', kind: 'write' });
     expect(ofType(events, 'file.changed')).toEqual([{ type: 'file.changed', path: '<RUN>/work/out.txt', change: 'add', callId: 'toolu_mock0002' }]);
   });
 
   it('failing-command: exit 3 -> isError, status error, exitCode 3; the run still completes', () => {
-    const { events, terminal } = translateFixture('failing-command.jsonl');
+    const { events, terminal } = translateTranscript(claudeCode, fixture('failing-command.jsonl'));
     expect(ofType(events, 'tool.completed')[0]).toMatchObject({ output: 'Exit code 3\noops', isError: true, status: 'error', exitCode: 3 });
     expect(terminal?.type).toBe('run.completed');
   });
 
   it('permission-denied: the blocked call ends with status denied, once', () => {
-    const { events, terminal } = translateFixture('permission-denied.jsonl');
+    const { events, terminal } = translateTranscript(claudeCode, fixture('permission-denied.jsonl'));
     expect(ofType(events, 'tool.completed')[0]).toMatchObject({ name: 'Bash', isError: true, status: 'denied' });
     expect(ofType(events, 'warning').filter((w) => w.code === 'permission-denied')).toHaveLength(0);
     expect(terminal?.type).toBe('run.completed');
   });
 
   it('thinking: reasoning deltas and the whole block, then the answer', () => {
-    const { events } = translateFixture('thinking.jsonl');
+    const { events } = translateTranscript(claudeCode, fixture('thinking.jsonl'));
     const reasoning = ofType(events, 'reasoning');
     expect(reasoning.filter((r) => r.delta).map((r) => r.text).join('')).toBe('Two plus two is four.');
     expect(reasoning.filter((r) => !r.delta).map((r) => r.text)).toEqual(['Two plus two is four.']);
@@ -153,7 +153,7 @@ describe('transcripts recorded from the real CLI against the mock', () => {
   });
 
   it('subagent: nested calls carry parentCallId; run usage comes from modelUsage (sub-agent included)', () => {
-    const { events, terminal } = translateFixture('subagent.jsonl');
+    const { events, terminal } = translateTranscript(claudeCode, fixture('subagent.jsonl'));
     const [agent, sub] = ofType(events, 'tool.started');
     expect(agent).toMatchObject({ name: 'Agent', kind: 'agent', input: { prompt: 'SUBTASK: run echo from-sub' } });
     expect(agent!.parentCallId).toBeUndefined();
@@ -172,20 +172,20 @@ describe('transcripts recorded from the real CLI against the mock', () => {
   });
 
   it('overloaded-then-ok: the 529 retry is a warning api-retry; the run completes', () => {
-    const { events, terminal } = translateFixture('overloaded-then-ok.jsonl');
+    const { events, terminal } = translateTranscript(claudeCode, fixture('overloaded-then-ok.jsonl'));
     const retry = ofType(events, 'warning').find((w) => w.code === 'api-retry');
     expect(retry?.message).toContain('529');
     expect(terminal).toMatchObject({ type: 'run.completed', result: 'Hello after a retry.', usage: { input: 400, output: 6 } });
   });
 
   it('api-error-400 and max-turns recordings fail with the reason a user needs', () => {
-    expect(translateFixture('api-error-400.jsonl', { exitCode: 1 }).terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'API Error: 400 mock: forced error' });
-    expect(translateFixture('max-turns.jsonl', { exitCode: 1 }).terminal).toMatchObject({ type: 'run.failed', errors: ['Reached maximum number of turns (2)'] });
+    expect(translateTranscript(claudeCode, fixture('api-error-400.jsonl'), { exit: { exitCode: 1 } }).terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'API Error: 400 mock: forced error' });
+    expect(translateTranscript(claudeCode, fixture('max-turns.jsonl'), { exit: { exitCode: 1 } }).terminal).toMatchObject({ type: 'run.failed', errors: ['Reached maximum number of turns (2)'] });
   });
 
   it('resume: both runs report the same session id', () => {
-    const a = ofType(translateFixture('resume-run1.jsonl').events, 'session.started')[0]!;
-    const b = ofType(translateFixture('resume-run2.jsonl').events, 'session.started')[0]!;
+    const a = ofType(translateTranscript(claudeCode, fixture('resume-run1.jsonl')).events, 'session.started')[0]!;
+    const b = ofType(translateTranscript(claudeCode, fixture('resume-run2.jsonl')).events, 'session.started')[0]!;
     expect(b.sessionId).toBe(a.sessionId);
   });
 });
@@ -221,7 +221,7 @@ describe('cases the fixtures do not show', () => {
       expect.arrayContaining([
         ['status', 'compact-boundary'],
         ['status', 'rate-limit-event'],
-        ['warning', 'unparsed-line'],
+        ['warning', 'unknown-record'],
       ]),
     );
   });

@@ -64,10 +64,22 @@ function providerTable(provider: CodexProviderOption, baseUrl: string | undefine
 
 const config = (key: string, value: unknown): string[] => ['-c', `${key}=${toToml(value)}`];
 
+/** Request fields `codex exec` has no flag for: said as warnings (CommandSpec.warnings), not dropped. */
+export function unsupportedFields(request: RunRequest): string[] {
+  const out: string[] = [];
+  if (request.maxTurns !== undefined) out.push('maxTurns');
+  if (request.allowedTools?.length) out.push('allowedTools');
+  if (request.disallowedTools?.length) out.push('disallowedTools');
+  if (request.sessionId !== undefined) out.push('sessionId');
+  return out;
+}
+
 /**
  * Map a run request onto `codex exec --json … -` with the prompt on stdin (then closed: codex reads
  * stdin until EOF whenever it is not a TTY). Every exec-level option precedes `resume`, whose
- * subcommand accepts neither `-C` nor `-s`.
+ * subcommand accepts neither `-C` nor `-s`. Contract: pure apart from one side effect, said openly:
+ * a replacement system prompt is written to a content-addressed file (see {@link instructionsFile}),
+ * because codex reads one only from a path; the write is idempotent and its path is deterministic.
  */
 export function codexCommand(request: RunRequest, _ctx?: CommandContext): CommandSpec {
   const options = codexOptions(request);
@@ -113,5 +125,6 @@ export function codexCommand(request: RunRequest, _ctx?: CommandContext): Comman
   // `-`: read the prompt from stdin, never from argv (no length limit, no leaking into `ps`)
   args.push('-');
 
-  return { args, stdin: request.prompt, cwd };
+  const warnings = unsupportedFields(request).map((field) => `codex exec has no equivalent of ${field}; it was ignored`);
+  return { args, stdin: request.prompt, cwd, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { ExitInfo, FinishResult, NonTerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
+import { describeExit, describeOutsideStop, exitFields as exitFieldsOf, exitReason } from '@omnigent/core/kit';
 import type { CodexState } from './state.js';
 import { explainFailure } from './translate.js';
 
@@ -25,8 +26,7 @@ function explainNoJson(exit: ExitInfo): string {
   if (line && /not inside a trusted directory/i.test(line)) {
     return `codex refused to run outside a git repository or trusted directory (${line}); pass options.skipGitRepoCheck: true or run inside a git repository`;
   }
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
-  return `codex ${how} before starting a thread${line ? `: ${line}` : ' and printed nothing on stderr'}`;
+  return `codex ${describeExit(exit)} before starting a thread${line ? `: ${line}` : ' and printed nothing on stderr'}`;
 }
 
 /**
@@ -42,10 +42,7 @@ export function finishCodex(state: CodexState, exit: ExitInfo): FinishResult {
     ...((state.lastMessage ?? state.lastPlan) !== undefined ? { result: state.lastMessage ?? state.lastPlan } : {}),
     ...(state.turns > 0 ? { turns: state.turns } : {}),
   };
-  const exitFields = {
-    ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}),
-    ...(exit.signal ? { signal: exit.signal } : {}),
-  };
+  const exitFields = exitFieldsOf(exit, { stderr: false });
 
   if (state.failure !== undefined) {
     return { terminal: { type: 'run.failed', reason: 'error', message: state.failure, ...exitFields, ...common } };
@@ -66,11 +63,12 @@ export function finishCodex(state: CodexState, exit: ExitInfo): FinishResult {
     return { terminal: { type: 'run.failed', reason: 'exit', message: explainNoJson(exit), ...exitFields, ...common } };
   }
   const line = meaningfulStderr(exit.stderrTail);
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
   // codex answers SIGINT with exit 1 and SIGTERM with 143, both without any turn.* line
+  const how = describeOutsideStop(exit);
   const message = state.completed
     ? `codex ${how} after its turn completed${line ? `: ${line}` : ''}`
     : `codex ${how} before its turn finished (interrupted or crashed)${line ? `: ${line}` : ''}`;
-  const killed = exit.signal !== undefined || exit.exitCode === 130 || exit.exitCode === 143;
-  return { terminal: { type: 'run.failed', reason: killed ? 'aborted' : 'exit', message, ...exitFields, ...common } };
+  // only a stop omnigent made is an interrupt; a signal from elsewhere (SIGKILL, SIGSEGV, a kill)
+  // is a crash as far as the user knows: reason exit, exit code 1
+  return { terminal: { type: 'run.failed', reason: exitReason(exit), message, ...exitFields, ...common } };
 }

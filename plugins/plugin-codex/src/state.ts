@@ -36,18 +36,6 @@ export interface CodexState {
   openTools: Map<string, string>;
   /** Unknown item types already reported, so a started/updated/completed triplet warns once. */
   reportedUnknown: Set<string>;
-  /** Request fields codex exec cannot honour, reported once the session starts. */
-  unsupported: string[];
-}
-
-/** Request fields `codex exec` has no flag for. */
-export function unsupportedFields(request: RunRequest): string[] {
-  const out: string[] = [];
-  if (request.maxTurns !== undefined) out.push('maxTurns');
-  if (request.allowedTools?.length) out.push('allowedTools');
-  if (request.disallowedTools?.length) out.push('disallowedTools');
-  if (request.sessionId !== undefined) out.push('sessionId');
-  return out;
 }
 
 /**
@@ -96,6 +84,5 @@ export function createCodexState(request: RunRequest, ctx?: StateContext): Codex
     streamErrors: [],
     openTools: new Map(),
     reportedUnknown: new Set(),
-    unsupported: unsupportedFields(request),
   };
 }

@@ -1,29 +1,14 @@
-import { addUsage, type NonTerminalDraft, type TokenUsage, type ToolKind } from '@omnigent/core';
+import { addUsage, type NonTerminalDraft, type TokenUsage } from '@omnigent/core';
+import { isRecord } from '@omnigent/core/kit';
 import type { CodexItemStatus, CodexThreadItem, CodexUsage } from './events.js';
 import type { CodexState } from './state.js';
+import { TOOL_ITEMS, toolName } from './tools.js';
 import { fromCodexUsage, priceUsage, usageDelta } from './usage.js';
 
 type Draft = NonTerminalDraft;
 type Rec = Record<string, unknown>;
 
-const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/** Tool name and kind per codex item type; `agent_message`, `reasoning` and `error` are not tools. */
-const TOOL_ITEMS: Record<string, ToolKind> = {
-  command_execution: 'shell',
-  file_change: 'edit',
-  mcp_tool_call: 'mcp',
-  collab_tool_call: 'agent',
-  web_search: 'web',
-  todo_list: 'todo',
-};
-
-function toolName(item: Rec): string {
-  if (item.type === 'mcp_tool_call') return `${text(item.server) || 'mcp'}/${text(item.tool) || 'tool'}`;
-  if (item.type === 'collab_tool_call') return text(item.tool) || 'collab_tool_call';
-  return String(item.type);
-}
 
 function toolInput(item: Rec): unknown {
   switch (item.type) {
@@ -213,11 +198,6 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
           provider: state.provider,
           details: { resumed: state.resumed, usageBaseline: state.baselineSource },
         },
-        ...state.unsupported.map((field): Draft => ({
-          type: 'warning',
-          code: 'unsupported-option',
-          message: `codex exec has no equivalent of ${field}; it was ignored`,
-        })),
       ];
     }
     case 'turn.started':

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRequest, TokenUsage } from '@omnigent/core';
+import { USAGE_KEYS } from '@omnigent/core/events';
 import type { CodexUsage } from './events.js';
 import type { CodexPreviousUsage, CodexPrice } from './options.js';
 
@@ -36,7 +37,8 @@ export function fromPreviousUsage(p: CodexPreviousUsage): TokenUsage {
   return out;
 }
 
-const TOKEN_KEYS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning'] as const;
+// token figures only: a cost is not a running total codex reports
+const TOKEN_KEYS = USAGE_KEYS.filter((k) => k !== 'costUsd');
 
 /** `total - previous` per figure; a figure missing from `total` stays missing. Never negative. */
 export function usageDelta(total: TokenUsage, previous: TokenUsage | undefined): TokenUsage {

@@ -1,9 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { detectVersion } from '@omnigent/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRequest } from '@omnigent/core';
-import codex, { codexCommand, insideGitRepo, toToml } from '../src/index.js';
+import codex from '../src/index.js';
+import { codexCommand, insideGitRepo } from '../src/command.js';
+import { toToml } from '../src/toml.js';
 
 const ctx = { bin: '/usr/bin/codex', isRoot: true };
 const scratch = mkdtempSync(join(tmpdir(), 'codex-cmd-'));
@@ -108,8 +112,10 @@ describe('codex plugin definition', () => {
     expect(codex.capabilities).toMatchObject({ resume: true, tokenUsage: 'per-turn', cost: false, fileChanges: true, sandbox: true });
   });
 
-  it('detects the version from `codex-cli 0.169.0`', async () => {
-    const r = await codex.detect!('/x/codex', async () => ({ stdout: 'codex-cli 0.169.0\n', stderr: '', exitCode: 0 }));
-    expect(r.version).toBe('0.169.0');
+  it('detects the version of the installed codex (`codex-cli 0.169.0`) with core\'s default detect', async () => {
+    expect(codex.detect).toBeUndefined();
+    const bin = join(dirname(createRequire(import.meta.url).resolve('@openai/codex/package.json')), 'bin', 'codex.js');
+    const r = await detectVersion(codex, bin);
+    expect(r.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunRequest } from '@omnigent/core';
-import { fixture, ofType, translateAll } from './replay.js';
+import { codexCommand } from '../src/command.js';
+import { fixture, ofType, replay } from './replay.js';
 
 describe('codex translator on transcripts of the real CLI', () => {
   it('maps a shell round trip: session, reasoning, tool start/end with output and exit code, message, turn usage', () => {
-    const { events, terminal } = translateAll(fixture('tool'), { model: 'gpt-5.5' });
+    const { events, terminal } = replay(fixture('tool'), { request: { model: 'gpt-5.5' } });
     expect(events[0]).toMatchObject({ type: 'session.started', sessionId: '01a20d30-8fac-79f1-a79f-5032dcd6f1e5', cwd: '/work', model: 'gpt-5.5' });
     expect(ofType(events, 'reasoning')).toEqual([{ type: 'reasoning', text: '**Planning** run a shell command' }]);
     expect(ofType(events, 'tool.started')).toEqual([
@@ -27,7 +28,7 @@ describe('codex translator on transcripts of the real CLI', () => {
   });
 
   it('marks a failed command (status failed, exit 2) as an error with its exit code', () => {
-    const { events, terminal } = translateAll(fixture('cmdfail'));
+    const { events, terminal } = replay(fixture('cmdfail'));
     const done = ofType(events, 'tool.completed');
     expect(done).toHaveLength(1);
     expect(done[0]).toMatchObject({ isError: true, status: 'error', exitCode: 2, name: 'command_execution' });
@@ -36,7 +37,7 @@ describe('codex translator on transcripts of the real CLI', () => {
   });
 
   it('turns a file_change into an edit tool call and one file.changed per path, only once applied', () => {
-    const { events } = translateAll(fixture('patch'));
+    const { events } = replay(fixture('patch'));
     expect(ofType(events, 'tool.started')).toEqual([
       { type: 'tool.started', callId: 'item_0', name: 'file_change', kind: 'edit', input: { changes: [{ path: '$SCRATCH/work/hello.txt', kind: 'add' }] } },
     ]);
@@ -48,69 +49,76 @@ describe('codex translator on transcripts of the real CLI', () => {
   });
 
   it('reports the unknown-model notice (an error ITEM) as a warning and still completes', () => {
-    const { events, terminal } = translateAll(fixture('unknown-model'));
+    const { events, terminal } = replay(fixture('unknown-model'));
     expect(ofType(events, 'warning')).toEqual([expect.objectContaining({ code: 'harness-warning', message: expect.stringContaining('Model metadata for `mock-model` not found') })]);
     expect(terminal?.type).toBe('run.completed');
   });
 
   it('fails with codex\'s message on HTTP 500 (turn.failed), keeping the exit code', () => {
-    const { terminal, events } = translateAll(fixture('http500'), {}, { exitCode: 1 });
+    const { terminal, events } = replay(fixture('http500'), { exit: { exitCode: 1 } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', exitCode: 1, message: expect.stringContaining('experiencing high demand') });
     expect(ofType(events, 'turn.completed')).toEqual([{ type: 'turn.completed', turn: 1 }]);
     expect(ofType(events, 'usage')).toEqual([]);
   });
 
   it('keeps the partial answer of a response.failed stream but fails the run', () => {
-    const { terminal, events } = translateAll(fixture('response-failed'), {}, { exitCode: 1 });
+    const { terminal, events } = replay(fixture('response-failed'), { exit: { exitCode: 1 } });
     expect(ofType(events, 'message').map((m) => m.text)).toEqual(['partial answer']);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'stream disconnected before completion: mock failure', result: 'partial answer' });
   });
 
   it('fails with the missing-key message', () => {
-    const { terminal } = translateAll(fixture('missing-key'), {}, { exitCode: 1 });
+    const { terminal } = replay(fixture('missing-key'), { exit: { exitCode: 1 } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'Missing environment variable: `MOCK_API_KEY`.' });
   });
 
   it('explains the git-repository refusal (exit 1, no JSON, stderr only)', () => {
     const stderrTail =
       'WARNING: proceeding, even though we could not create PATH aliases: Refusing to create helper binaries under temporary dir "/tmp"\nNot inside a trusted directory and --skip-git-repo-check was not specified.';
-    const { terminal, events } = translateAll(fixture('not-git'), {}, { exitCode: 1, stderrTail });
+    const { terminal, events } = replay(fixture('not-git'), { exit: { exitCode: 1, stderrTail } });
     expect(events).toEqual([]);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 1, message: expect.stringContaining('git repository') });
   });
 
   it('fails an exit with no JSON with the last meaningful stderr line, skipping codex noise', () => {
     const stderrTail = 'boom: config.toml is invalid at line 3\nReading additional input from stdin...';
-    const { terminal } = translateAll([], {}, { exitCode: 1, stderrTail });
+    const { terminal } = replay([], { exit: { exitCode: 1, stderrTail } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', message: 'codex exited with code 1 before starting a thread: boom: config.toml is invalid at line 3' });
   });
 
   it('fails a SIGINT-interrupted run (exit 1, no turn end) and leaves the tool open for the runner to close', () => {
-    const { terminal, events, state } = translateAll(fixture('sigint'), {}, { exitCode: 1, stderrTail: 'ERROR codex_core::session: failed to record rollout items' });
+    const { terminal, events, state } = replay(fixture('sigint'), { exit: { exitCode: 1, stderrTail: 'ERROR codex_core::session: failed to record rollout items' } });
     expect(ofType(events, 'tool.started')).toHaveLength(1);
     expect(ofType(events, 'tool.completed')).toHaveLength(0);
     expect(state.openTools.size).toBe(1);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 1, message: expect.stringContaining('before its turn finished') });
   });
 
-  it('fails a SIGTERM-killed run as aborted (signal or exit 143)', () => {
-    expect(translateAll(fixture('sigterm'), {}, { exitCode: 143 }).terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', exitCode: 143 });
-    expect(translateAll(fixture('sigterm'), {}, { signal: 'SIGTERM', exitCode: undefined }).terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', signal: 'SIGTERM' });
+  it('fails a run omnigent stopped (SIGTERM, exit 143) as aborted', () => {
+    expect(replay(fixture('sigterm'), { exit: { exitCode: 143, endedByRunner: 'aborted' } }).terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', exitCode: 143 });
+    expect(replay(fixture('sigterm'), { exit: { signal: 'SIGTERM', exitCode: undefined, endedByRunner: 'aborted' } }).terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', signal: 'SIGTERM' });
+  });
+
+  it('bug: codex killed by a signal omnigent did not send (SIGKILL, SIGSEGV, an outside SIGTERM) was reported as a user interrupt', () => {
+    for (const sig of ['SIGKILL', 'SIGSEGV', 'SIGTERM']) {
+      expect(replay(fixture('sigterm'), { exit: { signal: sig, exitCode: undefined } }).terminal).toMatchObject({ type: 'run.failed', reason: 'exit', signal: sig, message: expect.stringContaining(`codex was killed by ${sig} before its turn finished`) });
+    }
+    expect(replay(fixture('sigterm'), { exit: { exitCode: 143 } }).terminal).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 143, message: expect.stringContaining('exited with code 143 (SIGTERM from outside omnigent)') });
   });
 
   it('fails a run that exits 0 without turn.completed', () => {
-    const { terminal } = translateAll(fixture('tool').slice(0, 3));
+    const { terminal } = replay(fixture('tool').slice(0, 3));
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', message: expect.stringContaining('without finishing its turn') });
   });
 
   it('fails a completed turn whose process still exits non-zero', () => {
-    expect(translateAll(fixture('tool'), {}, { exitCode: 3 }).terminal).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 3 });
+    expect(replay(fixture('tool'), { exit: { exitCode: 3 } }).terminal).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 3 });
   });
 });
 
 describe('reference transcripts (shared/fixtures/codex, captured by the research probe)', () => {
   it('text: one message, usage 120/20/15/5, unknown-model warning', () => {
-    const { events, terminal } = translateAll(fixture('reference-text'));
+    const { events, terminal } = replay(fixture('reference-text'));
     expect(ofType(events, 'message').map((m) => m.text)).toEqual(['Hello from the mock model']);
     expect(ofType(events, 'warning')).toHaveLength(1);
     expect(ofType(events, 'usage')[0]).toMatchObject({ input: 120, cacheRead: 20, output: 15, reasoning: 5, confidence: 'exact' });
@@ -118,25 +126,25 @@ describe('reference transcripts (shared/fixtures/codex, captured by the research
   });
 
   it('tool: a completed echo', () => {
-    const { events } = translateAll(fixture('reference-tool'));
+    const { events } = replay(fixture('reference-tool'));
     expect(ofType(events, 'tool.completed')[0]).toMatchObject({ output: 'hi\n', exitCode: 0, isError: false });
   });
 
   it('error: the generic 500 message fails the run', () => {
-    expect(translateAll(fixture('reference-error'), {}, { exitCode: 1 }).terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: expect.stringContaining('high demand') });
+    expect(replay(fixture('reference-error'), { exit: { exitCode: 1 } }).terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: expect.stringContaining('high demand') });
   });
 
   it('resume without a known baseline reports the cumulative figure as partial', () => {
-    const { events } = translateAll(fixture('reference-resume'), { resume: '01a20d10-34e9-7a42-bc89-fd13f00c5540', env: { CODEX_HOME: join(tmpdir(), 'omnigent-codex-no-such-home') } });
+    const { events } = replay(fixture('reference-resume'), { request: { resume: '01a20d10-34e9-7a42-bc89-fd13f00c5540', env: { CODEX_HOME: join(tmpdir(), 'omnigent-codex-no-such-home') } } });
     expect(ofType(events, 'usage')[0]).toMatchObject({ input: 240, confidence: 'partial' });
     expect(ofType(events, 'session.started')[0]).toMatchObject({ details: { resumed: true, usageBaseline: 'unknown' } });
   });
 
   it('resume with options.previousUsage subtracts the earlier turn exactly (240 - 120)', () => {
-    const { events } = translateAll(fixture('reference-resume'), {
+    const { events } = replay(fixture('reference-resume'), { request: {
       resume: '01a20d10-34e9-7a42-bc89-fd13f00c5540',
       options: { previousUsage: { input_tokens: 120, cached_input_tokens: 20, output_tokens: 15, reasoning_output_tokens: 5 } },
-    });
+    } });
     expect(ofType(events, 'usage')[0]).toMatchObject({ input: 120, cacheRead: 20, output: 15, reasoning: 5, confidence: 'exact' });
   });
 });
@@ -153,7 +161,7 @@ describe('resume usage from the rollout file', () => {
       join(day, `rollout-2026-11-24T10-53-45-${threadId}.jsonl`),
       [JSON.stringify({ type: 'session_meta', payload: { id: threadId } }), JSON.stringify({ type: 'event_msg', payload: { type: 'token_count', info: null } }), tokenCount(60, 0, 5, 1), tokenCount(120, 20, 15, 5), '{"torn'].join('\n'),
     );
-    const { events, terminal } = translateAll(fixture('resume-2'), { resume: threadId, env: { CODEX_HOME: home } });
+    const { events, terminal } = replay(fixture('resume-2'), { request: { resume: threadId, env: { CODEX_HOME: home } } });
     // resume-2 reported the thread total 420/220/35/9; the first run ended at 120/20/15/5
     expect(ofType(events, 'usage')).toEqual([
       { type: 'usage', scope: 'turn', source: 'derived', confidence: 'exact', input: 300, cacheRead: 200, cacheWrite: 0, output: 20, reasoning: 4, provider: 'openai' },
@@ -168,18 +176,18 @@ describe('model without -m', () => {
   it('takes the top-level model of $CODEX_HOME/config.toml, ignoring tables', () => {
     const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
     writeFileSync(join(home, 'config.toml'), '# comment\nmodel = "gpt-5.5" # default\nmodel_provider = "mock"\n[profiles.x]\nmodel = "other"\n');
-    const { events } = translateAll(fixture('reference-text'), { env: { CODEX_HOME: home } });
+    const { events } = replay(fixture('reference-text'), { request: { env: { CODEX_HOME: home } } });
     expect(ofType(events, 'session.started')[0]).toMatchObject({ model: 'gpt-5.5' });
     expect(ofType(events, 'usage')[0]).toMatchObject({ model: 'gpt-5.5' });
     writeFileSync(join(home, 'config.toml'), '[model_providers.mock]\nmodel = "not-root"\n');
-    expect(ofType(translateAll(fixture('reference-text'), { env: { CODEX_HOME: home } }).events, 'session.started')[0]!.model).toBeUndefined();
+    expect(ofType(replay(fixture('reference-text'), { request: { env: { CODEX_HOME: home } } }).events, 'session.started')[0]!.model).toBeUndefined();
     rmSync(home, { recursive: true, force: true });
   });
 });
 
 describe('items without a recorded transcript (schema of codex-rs exec_events.rs)', () => {
   it('maps MCP calls (kind mcp, name server/tool), errors included', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'turn.started' },
       { type: 'item.started', item: { id: 'item_0', type: 'mcp_tool_call', server: 'docs', tool: 'search', arguments: { q: 'x' }, status: 'in_progress' } },
@@ -198,7 +206,7 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
   });
 
   it('maps a completed-only web_search to a start and an end (kind web)', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'item.completed', item: { id: 'item_0', type: 'web_search', query: 'codex exec json' } },
     ]);
@@ -210,7 +218,7 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
 
   it('maps todo_list started/updated/completed to a todo tool with updates', () => {
     const items = (done: boolean) => [{ text: 'write tests', completed: done }, { text: 'ship', completed: false }];
-    const { events } = translateAll([
+    const { events } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'item.started', item: { id: 'item_0', type: 'todo_list', items: items(false) } },
       { type: 'item.updated', item: { id: 'item_0', type: 'todo_list', items: items(true) } },
@@ -222,7 +230,7 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
   });
 
   it('marks a declined command as denied, and a failed patch as an error that still names its paths', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'item.started', item: { id: 'item_0', type: 'command_execution', command: 'rm -rf /', aggregated_output: '', exit_code: null, status: 'in_progress' } },
       { type: 'item.completed', item: { id: 'item_0', type: 'command_execution', command: 'rm -rf /', aggregated_output: '', exit_code: null, status: 'declined' } },
@@ -244,7 +252,7 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
   });
 
   it('maps collab_tool_call to an agent tool, warns once on unknown items and unknown events', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'item.started', item: { id: 'item_0', type: 'collab_tool_call', tool: 'spawn_agent', prompt: 'help', receiver_thread_ids: ['t2'], status: 'in_progress' } },
       { type: 'item.completed', item: { id: 'item_0', type: 'collab_tool_call', tool: 'spawn_agent', prompt: 'help', receiver_thread_ids: ['t2'], status: 'completed' } },
@@ -256,16 +264,20 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
     expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['unknown-item', 'unknown-record']);
   });
 
-  it('warns once per request field codex exec cannot honour', () => {
-    const { events } = translateAll(fixture('reference-text'), { maxTurns: 3, allowedTools: ['shell'] });
-    expect(ofType(events, 'warning').filter((w) => w.code === 'unsupported-option').map((w) => w.message)).toEqual([
+  it('warns once per request field codex exec cannot honour, through command() warnings (the one route)', () => {
+    const request = { prompt: 'p', cwd: '/work', maxTurns: 3, allowedTools: ['shell'] };
+    expect(codexCommand(request).warnings).toEqual([
       'codex exec has no equivalent of maxTurns; it was ignored',
       'codex exec has no equivalent of allowedTools; it was ignored',
     ]);
+    expect(codexCommand({ prompt: 'p', cwd: '/work' }).warnings).toBeUndefined();
+    // the translator no longer repeats them
+    const { events } = replay(fixture('reference-text'), { request });
+    expect(ofType(events, 'warning').filter((w) => w.code === 'unsupported-option')).toEqual([]);
   });
 
   it('prices usage when options.price is configured', () => {
-    const { events } = translateAll(fixture('tool'), { options: { price: { input: 1, output: 2, cacheRead: 0.1 } } });
+    const { events } = replay(fixture('tool'), { request: { options: { price: { input: 1, output: 2, cacheRead: 0.1 } } } });
     // (250-50)*1 + 50*0.1 + 22*2 = 249 per million
     const usage = ofType(events, 'usage')[0]!;
     expect(usage.costSource).toBe('configured-price');
@@ -273,14 +285,14 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
   });
 
   it('does not invent a cost without a price', () => {
-    const usage = ofType(translateAll(fixture('tool')).events, 'usage')[0]!;
+    const usage = ofType(replay(fixture('tool')).events, 'usage')[0]!;
     expect(usage.costUsd).toBeUndefined();
   });
 
   it('a recovered stream error becomes a warning when the turn still completes', () => {
     const records = fixture('reference-text');
     records.splice(3, 0, { type: 'error', message: 'Reconnecting... 1/5' });
-    const { events, terminal } = translateAll(records);
+    const { events, terminal } = replay(records);
     expect(terminal?.type).toBe('run.completed');
     expect(ofType(events, 'warning').map((w) => w.message)).toContain('Reconnecting... 1/5');
   });
@@ -289,7 +301,7 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
 describe('review regressions (cases of the reference the first version missed)', () => {
   it('bug: failed patch changed a file on disk but reported no file.changed', () => {
     // recorded: hunk 1 updated a.txt, hunk 2 could not add b.txt/x.txt; codex reports `failed`
-    const { events, terminal } = translateAll(fixture('patch-failed'));
+    const { events, terminal } = replay(fixture('patch-failed'));
     expect(ofType(events, 'tool.completed')).toEqual([
       expect.objectContaining({ callId: 'item_0', name: 'file_change', isError: true, status: 'error' }),
     ]);
@@ -301,7 +313,7 @@ describe('review regressions (cases of the reference the first version missed)',
   });
 
   it('bug: declined patch (never applied) must not report file.changed', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'item.completed', item: { id: 'item_0', type: 'file_change', changes: [{ path: '/w/a.txt', kind: 'update' }], status: 'declined' } },
     ]);
@@ -311,7 +323,7 @@ describe('review regressions (cases of the reference the first version missed)',
 
   it('bug: plan item (plan mode) was an unknown item and its text was lost', () => {
     const plan = '1. Read the code\n2. Fix the bug';
-    const { events, terminal } = translateAll([
+    const { events, terminal } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'turn.started' },
       { type: 'item.plan.delta', item_id: 'item_0', delta: '1. Read the code\n' },
@@ -323,7 +335,7 @@ describe('review regressions (cases of the reference the first version missed)',
     expect(ofType(events, 'message')).toEqual([{ type: 'message', role: 'assistant', text: plan, provider: 'openai' }]);
     // codex's own final message is the last agent message, else the plan
     expect(terminal).toMatchObject({ type: 'run.completed', result: plan });
-    const withAnswer = translateAll([
+    const withAnswer = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'item.completed', item: { id: 'item_0', type: 'agent_message', text: 'answer' } },
       { type: 'item.completed', item: { id: 'item_1', type: 'plan', text: plan } },
@@ -333,7 +345,7 @@ describe('review regressions (cases of the reference the first version missed)',
   });
 
   it('bug: request_user_input was reported as an unknown event instead of an unanswerable question', () => {
-    const { events, terminal } = translateAll([
+    const { events, terminal } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'turn.started' },
       { type: 'request_user_input', id: 'turn-1', call_id: 'call_9', questions: [{ id: 'q1', header: 'Target', question: 'Which branch should I use?', options: null }] },
@@ -349,7 +361,7 @@ describe('review regressions (cases of the reference the first version missed)',
 
   it('bug: web_search (newer shape) lost the action codex resolved at completion', () => {
     const action = { type: 'search', query: 'codex exec json', queries: ['codex exec json'] };
-    const { events } = translateAll([
+    const { events } = replay([
       { type: 'thread.started', thread_id: 't' },
       { type: 'item.started', item: { id: 'ws_1', type: 'web_search', query: '', action: { type: 'other' } } },
       { type: 'item.completed', item: { id: 'ws_1', type: 'web_search', query: 'codex exec json', action } },
@@ -371,7 +383,7 @@ describe('review regressions: stderr of a failed start', () => {
       'Stack backtrace:',
       frames,
     ].join('\n');
-    const { terminal } = translateAll([], { resume: '01a2' }, { exitCode: 1, stderrTail });
+    const { terminal } = replay([], { request: { resume: '01a2' }, exit: { exitCode: 1, stderrTail } });
     expect(terminal).toMatchObject({
       type: 'run.failed',
       reason: 'exit',
@@ -385,7 +397,7 @@ describe('review regressions: model with a profile', () => {
     const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
     writeFileSync(join(home, 'config.toml'), 'model = "gpt-5.5"\n');
     writeFileSync(join(home, 'fast.config.toml'), 'model = "gpt-5.5-mini"\n');
-    const started = (options: Record<string, unknown>) => ofType(translateAll(fixture('reference-text'), { env: { CODEX_HOME: home }, options }).events, 'session.started')[0]!;
+    const started = (options: Record<string, unknown>) => ofType(replay(fixture('reference-text'), { request: { env: { CODEX_HOME: home }, options } }).events, 'session.started')[0]!;
     expect(started({ profile: 'fast' }).model).toBe('gpt-5.5-mini');
     // a profile without a model of its own inherits the base config's
     expect(started({ profile: 'other' }).model).toBe('gpt-5.5');
@@ -398,7 +410,7 @@ describe('review regressions: provider', () => {
   it('gap: session, message and usage events did not name the model provider codex used', () => {
     const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
     const provider = (request: Partial<RunRequest>) => {
-      const { events } = translateAll(fixture('reference-text'), { env: { CODEX_HOME: home }, ...request });
+      const { events } = replay(fixture('reference-text'), { request: { env: { CODEX_HOME: home }, ...request } });
       const names = [ofType(events, 'session.started')[0]!.provider, ofType(events, 'message')[0]!.provider, ofType(events, 'usage')[0]!.provider];
       expect(new Set(names).size).toBe(1);
       return names[0];
@@ -418,7 +430,7 @@ describe('review regressions: provider', () => {
 describe('review regressions: reconnects', () => {
   it('bug: codex reconnect notices (top-level error "Reconnecting... n/m") surfaced only after the run ended', () => {
     // recorded: the built-in provider tries a WebSocket 4 times, falls back to HTTPS and answers
-    const { events, terminal } = translateAll(fixture('reconnect'));
+    const { events, terminal } = replay(fixture('reconnect'));
     const types = events.map((e) => (e.type === 'warning' ? `warning:${e.code}` : e.type));
     expect(types).toEqual([
       'session.started',
@@ -437,17 +449,13 @@ describe('review regressions: reconnects', () => {
   });
 
   it('a reconnect that never recovers still fails with the turn.failed message', () => {
-    const { terminal, events } = translateAll(
-      [
+    const { terminal, events } = replay([
         { type: 'thread.started', thread_id: 't' },
         { type: 'turn.started' },
         { type: 'error', message: 'Reconnecting... 1/2 (stream disconnected)' },
         { type: 'error', message: 'stream disconnected before completion: boom' },
         { type: 'turn.failed', error: { message: 'stream disconnected before completion: boom' } },
-      ],
-      {},
-      { exitCode: 1 },
-    );
+      ], { exit: { exitCode: 1 } });
     expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['api-retry']);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'stream disconnected before completion: boom' });
   });

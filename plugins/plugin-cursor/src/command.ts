@@ -19,8 +19,31 @@ export function cursorOptions(request: RunRequest): CursorOptions {
 }
 
 /**
+ * Linux refuses to exec one argument longer than 128 KiB (MAX_ARG_STRLEN: `spawn E2BIG`); prompts
+ * above this many UTF-8 bytes go through stdin instead, with room to spare.
+ */
+export const MAX_PROMPT_ARG_BYTES = 100_000;
+
+/** Requests Cursor's CLI has no flag for: said once, as warnings, instead of silently dropped. */
+export function unsupportedOptions(request: RunRequest): string[] {
+  const notes: Array<[boolean, string]> = [
+    [request.maxTurns !== undefined, 'cursor-agent has no --max-turns; the turn limit was not applied'],
+    [request.systemPrompt !== undefined, 'cursor-agent has no system-prompt flag; --system-prompt was not applied'],
+    [request.appendSystemPrompt !== undefined, 'cursor-agent has no system-prompt flag; --append-system-prompt was not applied'],
+    [(request.allowedTools?.length ?? 0) > 0, 'cursor-agent has no supported allowed-tools flag; --allowed-tools was not applied (use .cursor/hooks.json)'],
+    [(request.disallowedTools?.length ?? 0) > 0, 'cursor-agent has no supported tool deny flag; disallowed tools were not applied (use .cursor/hooks.json)'],
+    [request.sessionId !== undefined, 'cursor-agent cannot be given a session id; it picks its own'],
+    [request.baseUrl !== undefined, "cursor-agent talks only to Cursor's own backend; the base URL was not applied"],
+    [request.provider !== undefined && request.provider !== 'cursor', `cursor-agent has no provider option; provider "${request.provider}" was not applied (pick the model with --model)`],
+  ];
+  return notes.filter(([on]) => on).map(([, message]) => message);
+}
+
+/**
  * Map a request onto `cursor-agent` argv/env. Pure: no spawning.
- * Contract: the prompt is always the last argument, after `--`; the API key never appears in argv.
+ * Contract: the prompt is the last argument, after `--`, unless it is longer than
+ * {@link MAX_PROMPT_ARG_BYTES}: then it goes on stdin, which `cursor-agent -p` reads to EOF as the
+ * prompt when no positional prompt is given. The API key never appears in argv.
  */
 export function cursorCommand(request: RunRequest, _ctx?: CommandContext): CommandSpec {
   const options = cursorOptions(request);
@@ -46,14 +69,23 @@ export function cursorCommand(request: RunRequest, _ctx?: CommandContext): Comma
   // --resume <chatId>: the session_id of an earlier run; each turn is a new process
   if (request.resume) args.push('--resume', request.resume);
   args.push(...(request.extraArgs ?? []));
+  const viaStdin = Buffer.byteLength(request.prompt, 'utf8') > MAX_PROMPT_ARG_BYTES;
   // `--` so that a prompt starting with `-` is not parsed as a flag
-  args.push('--', request.prompt);
+  if (!viaStdin) args.push('--', request.prompt);
 
   const env: Record<string, string> = {};
   // the key goes through the environment only: argv is visible to every user in `ps`
   if (options.apiKey) env.CURSOR_API_KEY = options.apiKey;
 
-  // stdin stays closed (the runner gives the child /dev/null): the prompt is in argv, and a
-  // permission question (`interaction_query`) then reads end-of-file instead of waiting for us
-  return { args, cwd, ...(Object.keys(env).length > 0 ? { env } : {}) };
+  const warnings = unsupportedOptions(request);
+  // stdin stays closed (the runner gives the child /dev/null) when the prompt is in argv, and is
+  // closed right after a long prompt: a permission question (`interaction_query`) reads end-of-file
+  // either way instead of waiting for us
+  return {
+    args,
+    cwd,
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+    ...(viaStdin ? { stdin: request.prompt } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }

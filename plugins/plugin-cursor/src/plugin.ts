@@ -1,18 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { defineHarness } from '@omnigent/core';
 import { cursorCommand } from './command.js';
 import { detectCursor } from './detect.js';
 import { doctorHint } from './doctor.js';
-import { createCursorState, finishCursor, translateCursor, type CursorState } from './translate.js';
-
-// src/ and dist/ are both one level below the package root
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+import { finishCursor } from './finish.js';
+import { createCursorState, type CursorState } from './state.js';
+import { translateCursor } from './translate.js';
+import { PACKAGE_NAME, VERSION } from './version.js';
 
 /** The Cursor CLI (`cursor-agent`) harness plugin (`-H cursor`). */
 export const cursorHarness = defineHarness<CursorState>({
   name: 'cursor',
   displayName: 'Cursor CLI',
-  meta: { version: pkg.version, packageName: pkg.name },
+  meta: { version: VERSION, packageName: PACKAGE_NAME },
   capabilities: {
     resume: true,
     // one `result.usage` total per run, on 2026 builds only

@@ -1,7 +1,9 @@
-import type { ExitInfo, FinishResult, NonTerminalDraft, RunRequest, TerminalDraft, TokenUsage, ToolKind, TranslateContext } from '@omnigent/core';
+import type { NonTerminalDraft, TranslateContext } from '@omnigent/core';
+import { isRecord, str } from '@omnigent/core/kit';
 import type {
   CursorAssistantLine,
   CursorInteractionQuery,
+  CursorLine,
   CursorResultLine,
   CursorSystemInit,
   CursorTextBlock,
@@ -9,87 +11,17 @@ import type {
   CursorToolCallLine,
   CursorUserLine,
 } from './events.js';
+import type { CursorState } from './state.js';
 import { changedFile, identifyTool, toolOutcome } from './tools.js';
 import { normalizeCursorUsage } from './usage.js';
-
-interface OpenTool {
-  key: string;
-  name: string;
-  kind: ToolKind;
-}
-
-interface Turn {
-  /** 1-based. */
-  n: number;
-  /** The `model_call_id` this turn stands for, once a line carried one. */
-  modelCallId?: string;
-  hadTools: boolean;
-}
-
-/** Per-run translate state. */
-export interface CursorState {
-  request: RunRequest;
-  sessionStarted: boolean;
-  /** The display name from `init` (`Auto`, `Claude 4 Sonnet`). */
-  model?: string;
-  turn?: Turn;
-  turns: number;
-  /** Partial-output deltas of the current text segment, not yet consolidated. */
-  pendingText: string;
-  /** Thinking deltas since the last `thinking/completed`. */
-  pendingThinking: string;
-  open: Map<string, OpenTool>;
-  closed: Set<string>;
-  /** Counter for calls that arrive without any id. */
-  anonymousCalls: number;
-  result?: { isError: boolean; text?: string; subtype?: string };
-  usage?: TokenUsage;
-}
-
-/** Fresh state for one run. */
-export function createCursorState(request: RunRequest): CursorState {
-  return {
-    request,
-    sessionStarted: false,
-    turns: 0,
-    pendingText: '',
-    pendingThinking: '',
-    open: new Map(),
-    closed: new Set(),
-    anonymousCalls: 0,
-  };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function textOf(content: CursorTextBlock[] | undefined): string {
   if (!Array.isArray(content)) return '';
   return content.map((b) => (isRecord(b) && b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('');
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** Requests Cursor's CLI has no flag for: said once, as warnings, instead of silently dropped. */
-function unsupportedNotices(request: RunRequest): NonTerminalDraft[] {
-  const notes: Array<[boolean, string]> = [
-    [request.maxTurns !== undefined, 'cursor-agent has no --max-turns; the turn limit was not applied'],
-    [request.systemPrompt !== undefined, 'cursor-agent has no system-prompt flag; --system-prompt was not applied'],
-    [request.appendSystemPrompt !== undefined, 'cursor-agent has no system-prompt flag; --append-system-prompt was not applied'],
-    [(request.allowedTools?.length ?? 0) > 0, 'cursor-agent has no supported allowed-tools flag; --allowed-tools was not applied (use .cursor/hooks.json)'],
-    [(request.disallowedTools?.length ?? 0) > 0, 'cursor-agent has no supported tool deny flag; disallowed tools were not applied (use .cursor/hooks.json)'],
-    [request.sessionId !== undefined, 'cursor-agent cannot be given a session id; it picks its own'],
-    [request.baseUrl !== undefined, "cursor-agent talks only to Cursor's own backend; the base URL was not applied"],
-    [request.provider !== undefined && request.provider !== 'cursor', `cursor-agent has no provider option; provider "${request.provider}" was not applied (pick the model with --model)`],
-  ];
-  return notes.filter(([on]) => on).map(([, message]) => ({ type: 'warning', code: 'unsupported-option', message }));
-}
-
 /** Text deltas or thinking deltas that never got their consolidated line become whole events. */
-function flushPending(state: CursorState): NonTerminalDraft[] {
+export function flushPending(state: CursorState): NonTerminalDraft[] {
   const out: NonTerminalDraft[] = [];
   if (state.pendingThinking) out.push({ type: 'reasoning', text: state.pendingThinking });
   if (state.pendingText) out.push({ type: 'message', role: 'assistant', text: state.pendingText, ...(state.model ? { model: state.model } : {}) });
@@ -98,7 +30,7 @@ function flushPending(state: CursorState): NonTerminalDraft[] {
   return out;
 }
 
-function closeTurn(state: CursorState): NonTerminalDraft[] {
+export function closeTurn(state: CursorState): NonTerminalDraft[] {
   const out = flushPending(state);
   if (state.turn) out.push({ type: 'turn.completed', turn: state.turn.n });
   state.turn = undefined;
@@ -149,7 +81,6 @@ function onInit(r: CursorSystemInit, state: CursorState, ctx: TranslateContext):
       ...(sessionId ? { sessionId } : {}),
       ...(Object.keys(details).length > 0 ? { details } : {}),
     },
-    ...unsupportedNotices(state.request),
   ];
 }
 
@@ -204,15 +135,27 @@ function callIdOf(r: CursorToolCallLine): string | undefined {
   return typeof inner === 'string' && inner !== '' ? inner : undefined;
 }
 
-function harnessDuration(r: CursorToolCallLine): number | undefined {
-  // builds put the timestamps on the line or inside the `tool_call` object (strings of epoch ms)
+/** The CLI's own `timestamp_ms` of a line (epoch ms), when it is a usable number. */
+function lineTime(r: { timestamp_ms?: unknown }): number | undefined {
+  return typeof r.timestamp_ms === 'number' && Number.isFinite(r.timestamp_ms) && r.timestamp_ms > 0 ? r.timestamp_ms : undefined;
+}
+
+/**
+ * How long the CLI says a tool ran: its `startedAtMs`/`completedAtMs` (on the line or inside the
+ * `tool_call` object, strings of epoch ms), else the `timestamp_ms` of the `started` and
+ * `completed` lines. Both are the CLI's clock, so omnigent's read delays (a slow pipe, a busy
+ * machine) do not end up in the figure; undefined leaves the runner's arrival-time figure.
+ */
+function harnessDuration(r: CursorToolCallLine, open: { startedAtMs?: number }): number | undefined {
   const inner = r.tool_call ?? {};
   const startedAt = r.startedAtMs ?? inner.startedAtMs;
   const completedAt = r.completedAtMs ?? inner.completedAtMs;
   const started = Number(startedAt);
   const completed = Number(completedAt);
-  if (!startedAt || !completedAt || !Number.isFinite(started) || !Number.isFinite(completed) || completed < started) return undefined;
-  return completed - started;
+  if (startedAt && completedAt && Number.isFinite(started) && Number.isFinite(completed) && completed >= started) return completed - started;
+  const end = lineTime(r);
+  if (open.startedAtMs !== undefined && end !== undefined && end >= open.startedAtMs) return end - open.startedAtMs;
+  return undefined;
 }
 
 function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft[] {
@@ -223,7 +166,8 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
   if (r.subtype === 'started') {
     const callId = given ?? `cursor-call-${++state.anonymousCalls}`;
     if (state.open.has(callId) || state.closed.has(callId)) return out;
-    state.open.set(callId, { key: tool.key, name: tool.name, kind: tool.kind });
+    const startedAtMs = lineTime(r);
+    state.open.set(callId, { key: tool.key, name: tool.name, kind: tool.kind, ...(startedAtMs !== undefined ? { startedAtMs } : {}) });
     if (state.turn) state.turn.hadTools = true;
     out.push({ type: 'tool.started', callId, name: tool.name, kind: tool.kind, input: tool.input ?? null });
     return out;
@@ -248,7 +192,7 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
     state.closed.add(callId);
     // completed lines sometimes omit args (MCP); the kind key from `started` decides the reading
     const outcome = toolOutcome(open.key, tool.body?.result);
-    const durationMs = harnessDuration(r);
+    const durationMs = harnessDuration(r, open);
     out.push({
       type: 'tool.completed',
       callId,
@@ -308,102 +252,25 @@ export function translateCursor(record: unknown, state: CursorState, ctx: Transl
   if (!isRecord(record) || typeof record.type !== 'string') {
     return [{ type: 'warning', code: 'unknown-record', message: 'cursor-agent printed a JSON value without a type', raw: record }];
   }
-  switch (record.type) {
+  // the one cast: from here the line's own union narrows on `type`
+  const line = record as CursorLine;
+  switch (line.type) {
     case 'system':
-      if (record.subtype === 'init') return onInit(record as unknown as CursorSystemInit, state, ctx);
-      return [{ type: 'status', code: `system-${String(record.subtype)}`, message: `cursor-agent system/${String(record.subtype)}`, raw: record }];
+      if (line.subtype === 'init') return onInit(line, state, ctx);
+      return [{ type: 'status', code: `system-${String(line.subtype)}`, message: `cursor-agent system/${String(line.subtype)}`, raw: record }];
     case 'user':
-      return onUser(record as unknown as CursorUserLine);
+      return onUser(line);
     case 'assistant':
-      return onAssistant(record as unknown as CursorAssistantLine, state);
+      return onAssistant(line, state);
     case 'thinking':
-      return onThinking(record as unknown as CursorThinkingLine, state);
+      return onThinking(line, state);
     case 'tool_call':
-      return onToolCall(record as unknown as CursorToolCallLine, state);
+      return onToolCall(line, state);
     case 'result':
-      return onResult(record as unknown as CursorResultLine, state);
+      return onResult(line, state);
     case 'interaction_query':
-      return onInteractionQuery(record as unknown as CursorInteractionQuery);
+      return onInteractionQuery(line);
     default:
       return [{ type: 'warning', code: 'unknown-record', message: `cursor-agent printed an unknown record type: ${JSON.stringify(record.type)}`, raw: record }];
   }
-}
-
-function lastLine(text: string): string | undefined {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.length > 0 ? lines[lines.length - 1]!.slice(0, 500) : undefined;
-}
-
-function firstLine(text: string | undefined): string | undefined {
-  const line = text?.split('\n').map((l) => l.trim()).find(Boolean);
-  return line ? line.slice(0, 500) : undefined;
-}
-
-/** Why a run without a result line failed, read from stderr (the only place Cursor says it). */
-export function explainStderr(stderrTail: string): string | undefined {
-  if (/workspace trust required/i.test(stderrTail)) {
-    return 'cursor-agent refused an untrusted workspace ("Workspace Trust Required"). omnigent passes --trust; if this persists, open the folder once with `cursor-agent` interactively, or update the CLI (`cursor-agent update`)';
-  }
-  if (/ActionRequiredError/.test(stderrTail)) {
-    return `Cursor requires an action on your account (ActionRequiredError), e.g. a named model on a free plan: try --model auto, or check your plan at cursor.com${detail(stderrTail)}`;
-  }
-  if (/not (?:logged|signed) in|unauthori[sz]ed|authentication (?:required|failed)|login required|invalid api key/i.test(stderrTail)) {
-    return `cursor-agent is not signed in: set CURSOR_API_KEY or run \`cursor-agent login\`${detail(stderrTail)}`;
-  }
-  return undefined;
-}
-
-function detail(stderrTail: string): string {
-  const line = lastLine(stderrTail);
-  return line ? ` (stderr: ${line})` : '';
-}
-
-function exitPhrase(exit: ExitInfo): string {
-  if (exit.signal) return `was killed by ${exit.signal}`;
-  return `exited with code ${exit.exitCode ?? 'unknown'}`;
-}
-
-/**
- * The child ended: close what is open and decide the outcome. Contract: success needs a `result`
- * line with `is_error: false` AND exit code 0; EOF without a result is a failure (Cursor's docs:
- * "the stream may end early without a terminal event"), explained from stderr when it can be.
- */
-export function finishCursor(state: CursorState, exit: ExitInfo): FinishResult {
-  const events: NonTerminalDraft[] = [];
-  if (!state.sessionStarted) events.push(...unsupportedNotices(state.request));
-  events.push(...flushPending(state));
-  for (const [callId, open] of state.open) {
-    events.push({ type: 'tool.completed', callId, name: open.name, output: null, isError: true, status: 'interrupted' });
-  }
-  state.open.clear();
-  events.push(...closeTurn(state));
-
-  const extras = {
-    ...(state.usage ? { usage: { ...state.usage, source: 'result' as const, confidence: 'partial' as const } } : {}),
-    ...(state.turns > 0 ? { turns: state.turns } : {}),
-    ...(state.result?.text !== undefined ? { result: state.result.text } : {}),
-  };
-  const stderr = exit.stderrTail ? { stderrTail: exit.stderrTail } : {};
-  const failed = (reason: 'error' | 'exit', message: string): TerminalDraft => ({ type: 'run.failed', reason, message, ...stderr, ...extras });
-
-  let terminal: TerminalDraft;
-  const r = state.result;
-  if (r && r.isError) {
-    const why = firstLine(r.text) ?? lastLine(exit.stderrTail) ?? 'no details';
-    terminal = failed('error', `Cursor reported an error${r.subtype && r.subtype !== 'success' ? ` (${r.subtype})` : ''}: ${why}`);
-  } else if (r && exit.exitCode === 0 && !exit.signal) {
-    terminal = { type: 'run.completed', ...extras };
-  } else if (r) {
-    terminal = failed('exit', `cursor-agent ${exitPhrase(exit)} after its result line${detail(exit.stderrTail)}`);
-  } else {
-    const explained = explainStderr(exit.stderrTail);
-    const base = `cursor-agent ${exitPhrase(exit)} without a result line`;
-    const message = explained
-      ? `${explained} [${base}]`
-      : `${base}${exit.stderrTail ? `: ${lastLine(exit.stderrTail)}` : ' and printed nothing on stderr'}`;
-    // the process ended without its result line: an `exit` failure, with code 0 too (the same rule
-    // as the Claude Code plugin); the message names the cause when stderr tells it
-    terminal = failed('exit', message);
-  }
-  return { events, terminal };
 }

@@ -39,7 +39,8 @@ function setup(config?: unknown): Setup {
     `printf '%s\\0' "$@" > '${s.argvFile}'`,
     `printf '%s' "\${CURSOR_API_KEY-<unset>}" > '${s.keyFile}'`,
     // an open stdin would block this read; a closed one answers end-of-file at once
-    `if IFS= read -r line; then echo data > '${s.stdinFile}'; else echo eof > '${s.stdinFile}'; fi`,
+    `cat > '${s.stdinFile}.bytes'`,
+    `if [ -s '${s.stdinFile}.bytes' ]; then echo data > '${s.stdinFile}'; else echo eof > '${s.stdinFile}'; fi`,
     `exec '${process.execPath}' '${FAKE}' "$@"`,
     '',
   ].join('\n');
@@ -56,13 +57,14 @@ interface CliResult {
   stderr: string;
 }
 
-function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
+function runCli(args: string[], env: Record<string, string>, cwd: string, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -118,6 +120,10 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
       'linear-get_issue:mcp', 'updateTodosToolCall:todo', 'webFetchToolCall:web', 'multi_tool_use.parallel:other', 'semanticSearchToolCall:other',
     ]);
     expect(ofType(events, 'tool.completed').every((t) => t.isError === false)).toBe(true);
+    // the fake replays the lines at once: these durations are the CLI's own timestamp_ms differences
+    expect(ofType(events, 'tool.completed').slice(0, 5).map((t) => [t.callId, t.durationMs])).toEqual([
+      ['call_glob_1', 74], ['call_read_1', 185], ['call_grep_1', 111], ['call_ls_1', 222], ['call_write_1', 37],
+    ]);
     expect(ofType(events, 'usage')).toHaveLength(1);
     expect(ofType(events, 'usage')[0]).toMatchObject({ scope: 'run', source: 'result', input: 20920, output: 28, cacheRead: 7808, cacheWrite: 0 });
     const last = events.at(-1)!;
@@ -214,5 +220,19 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
     // the run never started: no harness events, and the install command on stderr
     expect(ofType(r.events, 'tool.started')).toHaveLength(0);
     expect(r.stderr).toContain('curl https://cursor.com/install -fsS | bash');
+  });
+
+  it('bug: a prompt over 128 KiB failed with a bare `spawn E2BIG`; it now reaches cursor-agent on stdin', async () => {
+    const s = setup();
+    // 200 KB in one argument is over Linux's per-argument limit (MAX_ARG_STRLEN, 128 KiB)
+    const prompt = `Review this log:\n${'2026-11-30 12:00:00 INFO request served in 12 ms\n'.repeat(4000)}End of log.`;
+    const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', '-'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('official-read-write')), s.workspace, prompt);
+    expect(r.stderr).not.toContain('E2BIG');
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(`${s.stdinFile}.bytes`, 'utf8')).toBe(prompt);
+    const argv = argvOf(s);
+    expect(argv).not.toContain('--');
+    expect(argv.join(' ')).not.toContain('request served');
+    expect(r.events.at(-1)!.type).toBe('run.completed');
   });
 });

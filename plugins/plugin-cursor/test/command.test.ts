@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cursorCommand } from '../src/command.js';
+import { MAX_PROMPT_ARG_BYTES, cursorCommand } from '../src/command.js';
 
 const ctx = { bin: '/usr/local/bin/cursor-agent', isRoot: false };
 
@@ -62,5 +62,23 @@ describe('cursorCommand', () => {
   it('keeps a prompt that starts with a dash as the positional after --', () => {
     const spec = cursorCommand({ prompt: '--help me', cwd: '/w' }, ctx);
     expect(spec.args.slice(-2)).toEqual(['--', '--help me']);
+  });
+});
+
+describe('long prompts', () => {
+  it('bug: a prompt over 128 KiB went into argv (spawn E2BIG); it goes on stdin, with no `--` and no prompt argument', () => {
+    const prompt = `-${'é'.repeat(60_000)}`; // 120,001 UTF-8 bytes, under 128 KiB of characters
+    const spec = cursorCommand({ prompt, cwd: '/w' });
+    expect(spec.stdin).toBe(prompt);
+    expect(spec.args).not.toContain('--');
+    expect(spec.args.some((a) => a.includes('éé'))).toBe(false);
+    expect(spec.args.at(-1)).toBe('/w');
+  });
+
+  it('keeps a prompt up to the limit in argv after `--`, stdin closed', () => {
+    const prompt = 'x'.repeat(MAX_PROMPT_ARG_BYTES);
+    const spec = cursorCommand({ prompt, cwd: '/w' });
+    expect(spec.args.slice(-2)).toEqual(['--', prompt]);
+    expect(spec.stdin).toBeUndefined();
   });
 });

@@ -7,8 +7,6 @@ describeHarnessConformance(
   FIXTURES.map((c) => ({
     name: c.name,
     transcript: fixturePath(c.name),
-    exitCode: c.exitCode,
-    ...(c.stderr ? { stderr: c.stderr } : {}),
     expect: c.expect,
     ...(c.request ? { request: c.request } : {}),
   })),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isHarnessPlugin } from '@omnigent/core';
-import cursor, { doctorHint } from '../src/index.js';
+import cursor from '../src/index.js';
+import { doctorHint } from '../src/doctor.js';
 
 describe('the cursor plugin object', () => {
   it('is a harness plugin named cursor that finds cursor-agent, then agent', () => {

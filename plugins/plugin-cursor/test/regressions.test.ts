@@ -1,19 +1,13 @@
 // Regression tests from the second review against shared/reference/harness-claude-cursor.md §2-§3:
 // each test is named after the bug it pins down.
 import { describe, expect, it } from 'vitest';
-import type { NonTerminalDraft, RunRequest } from '@omnigent/core';
-import { createCursorState, finishCursor, translateCursor } from '../src/translate.js';
+import type { ExitInfo, RunRequest } from '@omnigent/core';
+import { ofType, translateTranscript } from '@omnigent/testkit';
+import { cursorCommand } from '../src/command.js';
+import { cursorHarness } from '../src/plugin.js';
 import { identifyTool } from '../src/tools.js';
-import { ofType } from './helpers.js';
 
-function run(lines: unknown[], request: Partial<RunRequest> = {}, exit: { exitCode?: number; stderrTail?: string } = { exitCode: 0 }) {
-  const req: RunRequest = { prompt: 'p', ...request };
-  const state = createCursorState(req);
-  const events: NonTerminalDraft[] = [];
-  for (const l of lines) events.push(...translateCursor(l, state, { request: req, line: JSON.stringify(l), elapsedMs: 0 }));
-  const fin = finishCursor(state, { stderrTail: '', durationMs: 1, ...exit });
-  return { events: [...events, ...(fin.events ?? [])], terminal: fin.terminal };
-}
+const run = (lines: unknown[], request: Partial<RunRequest> = {}, exit: Partial<ExitInfo> = {}) => translateTranscript(cursorHarness, lines, { request, exit });
 
 const SID = 'c6b62c6f-7ead-4fd6-9922-e952131177ff';
 const init = { type: 'system', subtype: 'init', apiKeySource: 'env', cwd: '/w', session_id: SID, model: 'Auto', permissionMode: 'default' };
@@ -73,8 +67,17 @@ describe('second review: Cursor translator', () => {
   });
 
   it('warns that a provider other than cursor is not applied', () => {
-    const { events } = run([init, ok], { provider: 'openai' });
-    expect(ofType(events, 'warning').map((w) => w.message).join('\n')).toContain('openai');
-    expect(ofType(run([init, ok], { provider: 'cursor' }).events, 'warning')).toHaveLength(0);
+    expect(cursorCommand({ prompt: 'p', provider: 'openai' }).warnings?.join('\n')).toContain('openai');
+    expect(cursorCommand({ prompt: 'p', provider: 'cursor' }).warnings).toBeUndefined();
+  });
+
+  it('bug: tool durations were arrival times at omnigent; they come from the CLI\'s timestamp_ms of the started and completed lines', () => {
+    const started = { type: 'tool_call', subtype: 'started', call_id: 's1', tool_call: { shellToolCall: { args: { command: 'make' } } }, session_id: SID, timestamp_ms: 1789467005740 };
+    const completed = { type: 'tool_call', subtype: 'completed', call_id: 's1', tool_call: { shellToolCall: { args: { command: 'make' }, result: { success: { exitCode: 0, stdout: '' } } } }, session_id: SID, timestamp_ms: 1789467007017 };
+    expect(ofType(run([init, started, completed, ok]).events, 'tool.completed')[0]!.durationMs).toBe(1277);
+    // no usable timestamp on either line: left to the runner (arrival time), never a guess
+    const { timestamp_ms: _drop, ...bare } = completed;
+    expect(ofType(run([init, started, bare, ok]).events, 'tool.completed')[0]!.durationMs).toBeUndefined();
+    expect(ofType(run([init, started, { ...completed, timestamp_ms: 1 }, ok]).events, 'tool.completed')[0]!.durationMs).toBeUndefined();
   });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { NonTerminalDraft, RunRequest } from '@omnigent/core';
-import { createCursorState, finishCursor, translateCursor } from '../src/translate.js';
+import { ofType, readTranscript, translateTranscript } from '@omnigent/testkit';
+import { cursorCommand } from '../src/command.js';
+import { cursorHarness } from '../src/plugin.js';
+import { createCursorState } from '../src/state.js';
+import { translateCursor } from '../src/translate.js';
 import { normalizeCursorUsage } from '../src/usage.js';
-import { ACTION_REQUIRED_STDERR, TRUST_STDERR, fixtureRecords, ofType, translateFixture } from './helpers.js';
+import { ACTION_REQUIRED_STDERR, TRUST_STDERR, fixturePath } from './helpers.js';
 
 /** Translate hand-written records (for cases no fixture covers). */
 function translateRecords(records: unknown[], request: Partial<RunRequest> = {}) {
@@ -16,7 +20,7 @@ function translateRecords(records: unknown[], request: Partial<RunRequest> = {})
 const INIT = { type: 'system', subtype: 'init', apiKeySource: 'login', cwd: '/w', session_id: 's-1', model: 'Auto', permissionMode: 'default' };
 
 describe('official docs example (2025 shape)', () => {
-  const { events, terminal } = translateFixture('official-read-write');
+  const { events, terminal } = translateTranscript(cursorHarness, fixturePath('official-read-write'));
 
   it('starts the session with the display model, the session id and the extras', () => {
     expect(events[0]).toEqual({
@@ -66,7 +70,7 @@ describe('official docs example (2025 shape)', () => {
 });
 
 describe('every tool kind (2026 shape with model_call_id)', () => {
-  const { events, terminal } = translateFixture('all-tool-kinds', { request: { model: 'auto' } });
+  const { events, terminal } = translateTranscript(cursorHarness, fixturePath('all-tool-kinds'), { request: { model: 'auto' } });
 
   it('reports the display name as model and the requested id as requestedModel', () => {
     expect(events[0]).toMatchObject({ type: 'session.started', model: 'Auto', requestedModel: 'auto', sessionId: 'f7d05f71-3c1e-4b8a-9d2e-6a0b4c8e1f93' });
@@ -154,7 +158,7 @@ describe('every tool kind (2026 shape with model_call_id)', () => {
 });
 
 describe('error, rejected and failing tool results', () => {
-  const { events, terminal } = translateFixture('tool-failures');
+  const { events, terminal } = translateTranscript(cursorHarness, fixturePath('tool-failures'));
   const done = Object.fromEntries(ofType(events, 'tool.completed').map((t) => [t.callId, t]));
 
   it('marks errors with the error message', () => {
@@ -184,7 +188,7 @@ describe('error, rejected and failing tool results', () => {
 });
 
 describe('thinking without partial output', () => {
-  const { events, terminal } = translateFixture('thinking');
+  const { events, terminal } = translateTranscript(cursorHarness, fixturePath('thinking'));
 
   it('emits the deltas, then the whole block, then the answer, in one turn', () => {
     const kinds = events.filter((e) => e.type === 'reasoning' || e.type === 'message').map((e) => (e.type === 'reasoning' ? `r${e.delta ? 'Δ' : ''}` : `m:${e.role}`));
@@ -196,7 +200,7 @@ describe('thinking without partial output', () => {
 });
 
 describe('--stream-partial-output', () => {
-  const { events, terminal } = translateFixture('partial-output', { request: { options: { streamPartialOutput: true } } });
+  const { events, terminal } = translateTranscript(cursorHarness, fixturePath('partial-output'), { request: { options: { streamPartialOutput: true } } });
 
   it('never doubles text: deltas as message.delta, exactly one message per segment', () => {
     const assistant = ofType(events, 'message').filter((m) => m.role === 'assistant');
@@ -223,14 +227,14 @@ describe('--stream-partial-output', () => {
   });
 
   it('still gives one message when the consolidated line never comes', () => {
-    const records = fixtureRecords('partial-output').filter((r) => JSON.stringify(r) !== JSON.stringify({ type: 'assistant', message: { role: 'assistant', content: [{ type: 'text', text: 'PONG' }] }, session_id: '8e2d6b1a-44c0-4f7e-a3b9-5c1d0e7f9a26' }));
+    const records = readTranscript(fixturePath('partial-output')).filter((r) => JSON.stringify(r) !== JSON.stringify({ type: 'assistant', message: { role: 'assistant', content: [{ type: 'text', text: 'PONG' }] }, session_id: '8e2d6b1a-44c0-4f7e-a3b9-5c1d0e7f9a26' }));
     const { events: ev } = translateRecords(records);
     expect(ofType(ev, 'message').filter((m) => m.role === 'assistant').map((m) => m.text)).toEqual(["I'll check.", 'PONG']);
   });
 });
 
 describe('call ids with a newline', () => {
-  const { events, terminal } = translateFixture('newline-call-id');
+  const { events, terminal } = translateTranscript(cursorHarness, fixturePath('newline-call-id'));
   const id = 'call-973a51c2d8e04f6b-0\nfc_8b6e2d7f41a9c035_0';
 
   it('keeps the id intact and matches start and end', () => {
@@ -250,7 +254,7 @@ describe('call ids with a newline', () => {
 });
 
 describe('interaction_query', () => {
-  const { events, terminal } = translateFixture('interaction-query');
+  const { events, terminal } = translateTranscript(cursorHarness, fixturePath('interaction-query'));
 
   it('becomes a warning naming the query type, and the run goes on', () => {
     const warnings = ofType(events, 'warning').filter((w) => w.code === 'interaction-query');
@@ -264,7 +268,7 @@ describe('interaction_query', () => {
 
 describe('failure truth', () => {
   it('ActionRequiredError: init + user, then exit 1 without a result', () => {
-    const { events, terminal } = translateFixture('action-required', { request: { model: 'claude-4.5-opus' }, exit: { exitCode: 1, stderrTail: ACTION_REQUIRED_STDERR } });
+    const { events, terminal } = translateTranscript(cursorHarness, fixturePath('action-required'), { request: { model: 'claude-4.5-opus' }, exit: { exitCode: 1, stderrTail: ACTION_REQUIRED_STDERR } });
     expect(events.map((e) => e.type)).toEqual(['session.started', 'message']);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', stderrTail: ACTION_REQUIRED_STDERR });
     expect(terminal?.type === 'run.failed' && terminal.message).toContain('ActionRequiredError');
@@ -273,19 +277,19 @@ describe('failure truth', () => {
   });
 
   it('Workspace Trust Required: nothing on stdout, exit 1', () => {
-    const { events, terminal } = translateFixture('trust-required', { exit: { exitCode: 1, stderrTail: TRUST_STDERR } });
+    const { events, terminal } = translateTranscript(cursorHarness, fixturePath('trust-required'), { exit: { exitCode: 1, stderrTail: TRUST_STDERR } });
     expect(events).toEqual([]);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', stderrTail: TRUST_STDERR });
     expect(terminal?.type === 'run.failed' && terminal.message).toContain('Workspace Trust Required');
   });
 
   it('a sign-in problem points at CURSOR_API_KEY and cursor-agent login', () => {
-    const { terminal } = translateFixture('trust-required', { exit: { exitCode: 1, stderrTail: 'Error: Authentication required. Please run `cursor-agent login`' } });
+    const { terminal } = translateTranscript(cursorHarness, fixturePath('trust-required'), { exit: { exitCode: 1, stderrTail: 'Error: Authentication required. Please run `cursor-agent login`' } });
     expect(terminal?.type === 'run.failed' && terminal.message).toContain('set CURSOR_API_KEY or run `cursor-agent login`');
   });
 
   it('result is_error fails the run even with exit 0, and keeps the usage it reported', () => {
-    const { terminal, events } = translateFixture('result-is-error');
+    const { terminal, events } = translateTranscript(cursorHarness, fixturePath('result-is-error'));
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', result: 'Model provider returned an error: overloaded' });
     expect(terminal?.type === 'run.failed' && terminal.message).toBe('Cursor reported an error (error): Model provider returned an error: overloaded');
     // no cache figures were sent: they stay undefined, never 0
@@ -293,7 +297,7 @@ describe('failure truth', () => {
   });
 
   it('EOF without a result (exit 0) fails and closes the running tool and turn', () => {
-    const { events, terminal } = translateFixture('eof-without-result');
+    const { events, terminal } = translateTranscript(cursorHarness, fixturePath('eof-without-result'));
     expect(events.slice(-2)).toEqual([
       { type: 'tool.completed', callId: 'call_build_1', name: 'shellToolCall', output: null, isError: true, status: 'interrupted' },
       { type: 'turn.completed', turn: 1 },
@@ -303,13 +307,13 @@ describe('failure truth', () => {
   });
 
   it('a result line followed by a non-zero exit is still a failure', () => {
-    const { terminal } = translateFixture('official-read-write', { exit: { exitCode: 3, stderrTail: 'fatal: crashed on exit' } });
+    const { terminal } = translateTranscript(cursorHarness, fixturePath('official-read-write'), { exit: { exitCode: 3, stderrTail: 'fatal: crashed on exit' } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit' });
     expect(terminal?.type === 'run.failed' && terminal.message).toBe('cursor-agent exited with code 3 after its result line (stderr: fatal: crashed on exit)');
   });
 
   it('a signal without a result line says so', () => {
-    const { terminal } = translateFixture('action-required', { exit: { signal: 'SIGKILL', stderrTail: '' } });
+    const { terminal } = translateTranscript(cursorHarness, fixturePath('action-required'), { exit: { signal: 'SIGKILL', stderrTail: '' } });
     expect(terminal?.type === 'run.failed' && terminal.message).toBe('cursor-agent was killed by SIGKILL without a result line and printed nothing on stderr');
   });
 });
@@ -349,20 +353,17 @@ describe('robustness', () => {
     expect(ofType(events, 'tool.updated')).toEqual([{ type: 'tool.updated', callId: 'c1', name: 'shellToolCall', output: { partial: 'cc -c a.c' } }]);
   });
 
-  it('warns once per option cursor-agent cannot honour, right after the session starts', () => {
-    const { events } = translateRecords([INIT], { maxTurns: 3, systemPrompt: 'be brief', disallowedTools: ['Shell'] });
-    expect(events[0]!.type).toBe('session.started');
-    expect(ofType(events, 'warning').map((w) => w.message)).toEqual([
+  it('warns once per option cursor-agent cannot honour, through command() warnings (the one route)', () => {
+    const request = { prompt: 'p', maxTurns: 3, systemPrompt: 'be brief', disallowedTools: ['Shell'] };
+    expect(cursorCommand(request).warnings).toEqual([
       'cursor-agent has no --max-turns; the turn limit was not applied',
       'cursor-agent has no system-prompt flag; --system-prompt was not applied',
       'cursor-agent has no supported tool deny flag; disallowed tools were not applied (use .cursor/hooks.json)',
     ]);
-  });
-
-  it('says the unsupported options in finish() when no session ever started', () => {
-    const state = createCursorState({ prompt: 'p', maxTurns: 2 });
-    const fin = finishCursor(state, { exitCode: 1, stderrTail: TRUST_STDERR, durationMs: 5 });
-    expect(fin.events).toEqual([{ type: 'warning', code: 'unsupported-option', message: 'cursor-agent has no --max-turns; the turn limit was not applied' }]);
+    expect(cursorCommand({ prompt: 'p' }).warnings).toBeUndefined();
+    // neither the translator nor finish() repeats them, with or without a session
+    expect(ofType(translateTranscript(cursorHarness, [INIT], { request }).events, 'warning')).toEqual([]);
+    expect(translateTranscript(cursorHarness, [], { request, exit: { exitCode: 1, stderrTail: TRUST_STDERR } }).events).toEqual([]);
   });
 });
 

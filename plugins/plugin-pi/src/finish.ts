@@ -1,10 +1,6 @@
 import type { ExitInfo, FinishResult, TerminalDraft } from '@omnigent/core';
+import { describeOutsideStop, lastLine } from '@omnigent/core/kit';
 import type { PiState } from './state.js';
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return (lines[lines.length - 1] ?? '').slice(0, 500);
-}
 
 /**
  * The run's outcome. `pi --mode json` exits 0 even when the model call failed, so failure is read
@@ -28,11 +24,10 @@ export function finishPi(state: PiState, exit: ExitInfo): FinishResult {
 
   const modelError = state.retryError ?? (state.last?.stopReason === 'error' ? (state.last.errorMessage ?? 'the model call failed') : undefined);
   if ((exit.exitCode !== undefined && exit.exitCode !== 0) || exit.signal) {
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
-    const why = modelError ?? (exit.stderrTail ? lastLine(exit.stderrTail) : 'it printed nothing on stderr');
-    // pi answers SIGINT with 130 and SIGTERM/SIGHUP with 143/129: stopped from outside, not a crash
-    const stopped = exit.signal !== undefined || exit.exitCode === 130 || exit.exitCode === 143 || exit.exitCode === 129;
-    return failed(stopped ? 'aborted' : 'exit', `pi ${how}: ${why}`);
+    const why = modelError ?? lastLine(exit.stderrTail) ?? 'it printed nothing on stderr';
+    // omnigent's own stops returned above; pi answers SIGINT/SIGTERM/SIGHUP from elsewhere with
+    // 130/143/129, and a SIGKILL or SIGSEGV kills it: no interrupt of the user's, so reason exit
+    return failed('exit', `pi ${describeOutsideStop(exit)}: ${why}`);
   }
   if (modelError !== undefined) {
     const retries = state.retryError !== undefined && state.retryAttempts ? ` (after ${state.retryAttempts} retries)` : '';
@@ -43,7 +38,7 @@ export function finishPi(state: PiState, exit: ExitInfo): FinishResult {
   }
   if (!state.last) {
     // exit 0 without a single answer: pi printed help, or refused before calling a model
-    const why = exit.stderrTail ? lastLine(exit.stderrTail) : state.sessionId ? 'no model call was made' : 'it printed no session';
+    const why = lastLine(exit.stderrTail) ?? (state.sessionId ? 'no model call was made' : 'it printed no session');
     return failed('error', `pi ended without an answer: ${why}`);
   }
   return { terminal: { type: 'run.completed', ...common } };

@@ -1,17 +1,15 @@
-import { createRequire } from 'node:module';
-import { defineHarness, parseVersion } from '@omnigent/core';
+import { defineHarness } from '@omnigent/core';
 import { piCommand } from './command.js';
 import { finishPi } from './finish.js';
 import { createPiState, type PiState } from './state.js';
 import { translatePi } from './translate.js';
-
-const pkg = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+import { PACKAGE_NAME, VERSION } from './version.js';
 
 /** The Pi coding agent (`pi --mode json -p`) as an omnigent harness. */
 export const piHarness = defineHarness<PiState>({
   name: 'pi',
   displayName: 'Pi',
-  meta: { version: pkg.version, packageName: pkg.name },
+  meta: { version: VERSION, packageName: PACKAGE_NAME },
   capabilities: {
     resume: true,
     tokenUsage: 'per-call',
@@ -31,12 +29,7 @@ export const piHarness = defineHarness<PiState>({
   doctorHint:
     'Pi reads API keys from the environment or ~/.pi/agent/auth.json; custom and local OpenAI-compatible models go in models.json of the agent dir (PI_CODING_AGENT_DIR), see the @omnigent/plugin-pi README.',
   credentialEnv: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'PI_CODING_AGENT_DIR'],
-  detect: async (_bin, exec) => {
-    // pi prints its version on stderr
-    const r = await exec(['--version']);
-    const version = parseVersion(r.stderr) ?? parseVersion(r.stdout);
-    return version ? { version } : {};
-  },
+  // detect: core's default reads `pi --version` (pi prints it on stderr, which the default reads too)
   command: piCommand,
   createState: createPiState,
   translate: translatePi,

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { addUsage, type NonTerminalDraft, type ToolKind, type TranslateContext } from '@omnigent/core';
+import { addUsage, type NonTerminalDraft, type TranslateContext } from '@omnigent/core';
 import type {
   PiAssistantMessage,
   PiAssistantMessageEvent,
@@ -12,29 +12,8 @@ import type {
   PiUserMessage,
 } from './events.js';
 import type { PiState } from './state.js';
+import { piToolKind } from './tools.js';
 import { piCallUsage } from './usage.js';
-
-const TOOL_KINDS: Record<string, ToolKind> = {
-  bash: 'shell',
-  read: 'read',
-  ls: 'read',
-  write: 'write',
-  edit: 'edit',
-  grep: 'search',
-  find: 'search',
-};
-
-/** Normalized kind of a pi tool (built-ins by name; extension tools by a few name hints). */
-export function piToolKind(name: string): ToolKind {
-  const kind = TOOL_KINDS[name];
-  if (kind) return kind;
-  const n = name.toLowerCase();
-  if (n.startsWith('mcp')) return 'mcp';
-  if (n.includes('web') || n.includes('fetch')) return 'web';
-  if (n.includes('agent') || n === 'task') return 'agent';
-  if (n.includes('todo')) return 'todo';
-  return 'other';
-}
 
 /** Text of content blocks (text blocks only, joined as they were streamed). */
 function blocksText(content: unknown): string {

@@ -1,7 +1,10 @@
-import { ConfigError, type RunRequest } from '@omnigent/core';
+import { ConfigError, detectVersion, type RunRequest } from '@omnigent/core';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import piHarness, { piCommand } from '../src/index.js';
+import piHarness from '../src/index.js';
+import { piCommand } from '../src/command.js';
 
 const ctx = { bin: '/usr/bin/pi', isRoot: false };
 const cmd = (r: Partial<RunRequest>) => piCommand({ prompt: 'do it', ...r }, ctx);
@@ -86,14 +89,16 @@ describe('pi command()', () => {
     ]);
   });
 
-  it('declares the plugin: name, binary, credentials, capabilities, detect() reading stderr', async () => {
+  it('declares the plugin: name, binary, credentials, capabilities; core\'s default detect reads the real pi\'s version from stderr', async () => {
     expect(piHarness.name).toBe('pi');
     expect(piHarness.provider).toBeUndefined();
     expect(piHarness.binary).toEqual({ names: ['pi'], npmPackage: '@mariozechner/pi-coding-agent', install: 'npm install -g @mariozechner/pi-coding-agent' });
     expect(piHarness.credentialEnv).toEqual(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'PI_CODING_AGENT_DIR']);
     expect(piHarness.capabilities).toMatchObject({ resume: true, tokenUsage: 'per-call', cost: true, reasoning: true, streamingText: true, sandbox: false });
-    const detected = await piHarness.detect!('/usr/bin/pi', async () => ({ stdout: '', stderr: '0.73.1\n', exitCode: 0 }));
-    expect(detected).toEqual({ version: '0.73.1' });
+    expect(piHarness.detect).toBeUndefined();
+    const pkgDir = fileURLToPath(new URL('../node_modules/@mariozechner/pi-coding-agent', import.meta.url));
+    const installed = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(await detectVersion(piHarness, join(pkgDir, 'dist', 'cli.js'))).toEqual({ version: installed });
   });
 
   it('bug: a prompt longer than the per-argument limit (128 KiB) could not be spawned: it goes through stdin', () => {

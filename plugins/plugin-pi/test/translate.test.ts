@@ -1,14 +1,15 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bashExitCode, piToolKind } from '../src/index.js';
-import { OWN_FIXTURES, SHARED_FIXTURES, fixtureLines, ofType, translateAll, translateFile } from './support/replay.js';
+import { piToolKind } from '../src/tools.js';
+import { bashExitCode } from '../src/translate.js';
+import { OWN_FIXTURES, SHARED_FIXTURES, ofType, readTranscript, replay } from './support/replay.js';
 
 const own = (name: string) => join(OWN_FIXTURES, `${name}.jsonl`);
 const shared = (name: string) => join(SHARED_FIXTURES, `${name}.jsonl`);
 
 describe('pi translator on the research transcripts (shared/fixtures/pi)', () => {
   it('tool run: session, turns, text rebuilt from deltas (not the partial snapshots), bash call, usage and cost', () => {
-    const { events, terminal } = translateFile(shared('tool'));
+    const { events, terminal } = replay(shared('tool'));
     expect(events[0]).toMatchObject({ type: 'session.started', sessionId: '01a20d12-e33d-76a8-adad-60da979ec5d7', cwd: '$SCRATCH/work' });
     expect(ofType(events, 'turn.started').map((e) => e.turn)).toEqual([1, 2]);
     expect(ofType(events, 'turn.completed').map((e) => e.turn)).toEqual([1, 2]);
@@ -44,7 +45,7 @@ describe('pi translator on the research transcripts (shared/fixtures/pi)', () =>
   });
 
   it('HTTP 500: exit 0 from pi, yet the run fails with the provider message after the retries', () => {
-    const { events, terminal } = translateFile(shared('error'), { exitCode: 0 });
+    const { events, terminal } = replay(shared('error'), { exit: { exitCode: 0 } });
     const retries = ofType(events, 'warning').filter((w) => w.code === 'api-retry');
     expect(retries.map((w) => w.message)).toEqual([
       'Pi retries the model call (attempt 1 of 3 in 2000 ms): 500 mock internal error',
@@ -59,7 +60,7 @@ describe('pi translator on the research transcripts (shared/fixtures/pi)', () =>
   });
 
   it('RPC transcript: no session header, command replies ignored, the same events otherwise', () => {
-    const { events, terminal } = translateFile(shared('rpc'));
+    const { events, terminal } = replay(shared('rpc'));
     expect(ofType(events, 'session.started')).toEqual([]);
     expect(ofType(events, 'warning')).toEqual([]);
     expect(ofType(events, 'tool.completed').map((t) => t.output)).toEqual(['hi\n']);
@@ -69,7 +70,7 @@ describe('pi translator on the research transcripts (shared/fixtures/pi)', () =>
 
 describe('pi translator on transcripts recorded here from the real pi 0.73.1', () => {
   it('bash-tool: exact tokens and cost from the models.json prices', () => {
-    const { events, terminal } = translateFile(own('bash-tool'));
+    const { events, terminal } = replay(own('bash-tool'));
     const usage = ofType(events, 'usage');
     expect(usage.map((u) => [u.input, u.output, u.cacheRead, u.cacheWrite, u.callId])).toEqual([
       [120, 15, 20, 0, 'chatcmpl_1'],
@@ -82,7 +83,7 @@ describe('pi translator on transcripts recorded here from the real pi 0.73.1', (
   });
 
   it('bash-fail: a failing command is an error tool result with the exit code parsed from the text', () => {
-    const { events, terminal } = translateFile(own('bash-fail'));
+    const { events, terminal } = replay(own('bash-fail'));
     const done = ofType(events, 'tool.completed');
     expect(done).toHaveLength(1);
     expect(done[0]).toMatchObject({ name: 'bash', isError: true, exitCode: 2, status: 'error' });
@@ -91,7 +92,7 @@ describe('pi translator on transcripts recorded here from the real pi 0.73.1', (
   });
 
   it('write-edit: write, read and edit calls with their kinds and inputs', () => {
-    const { events } = translateFile(own('write-edit'));
+    const { events } = replay(own('write-edit'));
     expect(ofType(events, 'tool.started').map((t) => [t.name, t.kind])).toEqual([
       ['write', 'write'],
       ['read', 'read'],
@@ -109,7 +110,7 @@ describe('pi translator on transcripts recorded here from the real pi 0.73.1', (
   });
 
   it('thinking: reasoning deltas, then the whole block; cache writes count as input', () => {
-    const { events } = translateFile(own('thinking'));
+    const { events } = replay(own('thinking'));
     const reasoning = ofType(events, 'reasoning');
     expect(reasoning.filter((r) => r.delta).map((r) => r.text).join('')).toBe('The user wants a haiku.');
     expect(reasoning.filter((r) => !r.delta).map((r) => r.text)).toEqual(['The user wants a haiku.']);
@@ -120,12 +121,12 @@ describe('pi translator on transcripts recorded here from the real pi 0.73.1', (
   });
 
   it('http-500 with short retries: run.failed with the provider message, exit 0 notwithstanding', () => {
-    const { terminal } = translateFile(own('http-500'), { exitCode: 0 });
+    const { terminal } = replay(own('http-500'), { exit: { exitCode: 0 } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'The model call failed (after 2 retries): 500 mock internal error' });
   });
 
   it('retry-recovered: a warning for the retry, a status for the recovery, and success', () => {
-    const { events, terminal } = translateFile(own('retry-recovered'));
+    const { events, terminal } = replay(own('retry-recovered'));
     expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['api-retry']);
     expect(ofType(events, 'warning')[0]!.message).toContain('500 mock overloaded');
     // the model is announced once, not again for the retried call
@@ -135,20 +136,20 @@ describe('pi translator on transcripts recorded here from the real pi 0.73.1', (
   });
 
   it('length: the cut-off answer completes with a warning', () => {
-    const { events, terminal } = translateFile(own('length'));
+    const { events, terminal } = replay(own('length'));
     expect(ofType(events, 'warning').map((w) => w.code)).toEqual(['max-output-tokens']);
     expect(terminal).toMatchObject({ type: 'run.completed', result: 'This answer is cut' });
   });
 
   it('resumed: the session id of the first run comes back', () => {
-    const firstId = (JSON.parse(fixtureLines(own('bash-tool'))[0]!) as { id: string }).id;
-    const { events, terminal } = translateFile(own('resumed'), {}, { resume: firstId });
+    const firstId = (readTranscript(own('bash-tool'))[0] as { id: string }).id;
+    const { events, terminal } = replay(own('resumed'), { request: { resume: firstId } });
     expect(events[0]).toMatchObject({ type: 'session.started', sessionId: firstId, details: { resumed: true } });
     expect(terminal).toMatchObject({ type: 'run.completed', result: 'Continued: I remember the echo.' });
   });
 
   it('read-only-tools: a call to a tool that is not enabled is an error without an exit code', () => {
-    const { events } = translateFile(own('read-only-tools'));
+    const { events } = replay(own('read-only-tools'));
     const [done] = ofType(events, 'tool.completed');
     expect(done).toMatchObject({ name: 'bash', isError: true, output: 'Tool bash not found', status: 'error' });
     expect(done!.exitCode).toBeUndefined();
@@ -169,50 +170,50 @@ const header = { type: 'session', version: 3, id: 'sess-1', cwd: '/w' };
 
 describe('pi translator: cases the recordings do not show', () => {
   it('stopReason "aborted" fails the run with reason aborted', () => {
-    const { terminal } = translateAll([header, { type: 'turn_start' }, { type: 'message_end', message: assistant({ stopReason: 'aborted', errorMessage: 'Request was aborted' }) }]);
+    const { terminal } = replay([header, { type: 'turn_start' }, { type: 'message_end', message: assistant({ stopReason: 'aborted', errorMessage: 'Request was aborted' }) }]);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', message: 'The model call was aborted: Request was aborted' });
   });
 
   it('a last stopReason "error" without auto-retry fails with its errorMessage', () => {
-    const { terminal } = translateAll([header, { type: 'message_end', message: assistant({ stopReason: 'error', errorMessage: '401 invalid api key' }) }]);
+    const { terminal } = replay([header, { type: 'message_end', message: assistant({ stopReason: 'error', errorMessage: '401 invalid api key' }) }]);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'The model call failed: 401 invalid api key' });
   });
 
   it('auto_retry_end without finalError falls back to the last errorMessage', () => {
-    const { terminal } = translateAll([header, { type: 'message_end', message: assistant({ stopReason: 'error', errorMessage: '429 slow down' }) }, { type: 'auto_retry_end', success: false, attempt: 1 }]);
+    const { terminal } = replay([header, { type: 'message_end', message: assistant({ stopReason: 'error', errorMessage: '429 slow down' }) }, { type: 'auto_retry_end', success: false, attempt: 1 }]);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'The model call failed (after 1 retries): 429 slow down' });
   });
 
   it('non-zero exit without output reports the stderr tail', () => {
-    const { events, terminal } = translateAll([], { exitCode: 1, stderrTail: "Loading...\nNo session found matching 'abc'" });
+    const { events, terminal } = replay([], { exit: { exitCode: 1, stderrTail: "Loading...\nNo session found matching 'abc'" } });
     expect(events).toEqual([]);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', message: "pi exited with code 1: No session found matching 'abc'", stderrTail: "Loading...\nNo session found matching 'abc'" });
   });
 
   it('exit 0 without any answer is a failure, not a silent success', () => {
-    const { terminal } = translateAll([], { exitCode: 0, stderrTail: 'Error: Unknown option: --bogus' });
+    const { terminal } = replay([], { exit: { exitCode: 0, stderrTail: 'Error: Unknown option: --bogus' } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'pi ended without an answer: Error: Unknown option: --bogus' });
   });
 
   it('a runner timeout keeps the totals and lets the runner name the reason', () => {
     const usage = { input: 10, output: 2, cacheRead: 0, cacheWrite: 0, totalTokens: 12, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } };
-    const { terminal } = translateAll([header, { type: 'message_end', message: assistant({ content: [{ type: 'text', text: 'hi' }], usage }) }], { exitCode: 143, signal: 'SIGTERM', endedByRunner: 'timeout' });
+    const { terminal } = replay([header, { type: 'message_end', message: assistant({ content: [{ type: 'text', text: 'hi' }], usage }) }], { exit: { exitCode: 143, signal: 'SIGTERM', endedByRunner: 'timeout' } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'timeout', usage: { input: 10, output: 2 } });
   });
 
   it('cost: 0 without configured prices is unknown; with pricesConfigured it is 0', () => {
     const usage = { input: 10, output: 2, cacheRead: 3, cacheWrite: 0, totalTokens: 15, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 } };
     const rec = [header, { type: 'message_end', message: assistant({ content: [{ type: 'text', text: 'x' }], usage }) }];
-    const plain = ofType(translateAll(rec).events, 'usage')[0]!;
+    const plain = ofType(replay(rec).events, 'usage')[0]!;
     expect(plain).toMatchObject({ input: 13, output: 2, cacheRead: 3 });
     expect(plain.costUsd).toBeUndefined();
     expect(plain.costSource).toBeUndefined();
-    const priced = ofType(translateAll(rec, {}, { options: { pricesConfigured: true } }).events, 'usage')[0]!;
+    const priced = ofType(replay(rec, { request: { options: { pricesConfigured: true } } }).events, 'usage')[0]!;
     expect(priced).toMatchObject({ costUsd: 0, costSource: 'configured-price' });
   });
 
   it('compaction, extension errors and unknown records become status and warnings', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       header,
       { type: 'compaction_start', reason: 'threshold' },
       { type: 'compaction_end', reason: 'threshold', result: {}, aborted: false, willRetry: false },
@@ -237,14 +238,14 @@ describe('pi translator: cases the recordings do not show', () => {
   });
 
   it("a user's !command (bashExecution message) is a shell tool call with its exit code", () => {
-    const { events } = translateAll([header, { type: 'message_end', message: { role: 'bashExecution', command: 'false', output: '', exitCode: 1, cancelled: false, truncated: false, timestamp: 5 } }]);
+    const { events } = replay([header, { type: 'message_end', message: { role: 'bashExecution', command: 'false', output: '', exitCode: 1, cancelled: false, truncated: false, timestamp: 5 } }]);
     expect(ofType(events, 'tool.started')).toEqual([{ type: 'tool.started', callId: 'bash-execution-5', name: 'bash', kind: 'shell', input: { command: 'false' } }]);
     expect(ofType(events, 'tool.completed')[0]).toMatchObject({ isError: true, exitCode: 1, status: 'error' });
   });
 
   it('uses the model the provider answered with, and tool results with images stay whole', () => {
     const image = { content: [{ type: 'text', text: 'see' }, { type: 'image', data: 'AAA', mimeType: 'image/png' }] };
-    const { events } = translateAll([
+    const { events } = replay([
       header,
       { type: 'message_end', message: assistant({ content: [{ type: 'text', text: 'a' }], responseModel: 'qwen-2.5-7b' }) },
       { type: 'tool_execution_start', toolCallId: 't1', toolName: 'read', args: { path: 'p.png' } },
@@ -256,13 +257,13 @@ describe('pi translator: cases the recordings do not show', () => {
 
   it('a call that fails mid-stream keeps the streamed text in its message, so the deltas add up', () => {
     const delta = (d: string) => ({ type: 'message_update', assistantMessageEvent: { type: 'text_delta', contentIndex: 0, delta: d, partial: { content: [{ type: 'text', text: 'Hello, wor' }] } } });
-    const { events, terminal } = translateAll([header, { type: 'message_start', message: assistant({}) }, delta('Hel'), delta('lo'), { type: 'message_end', message: assistant({ stopReason: 'error', errorMessage: 'stream reset' }) }]);
+    const { events, terminal } = replay([header, { type: 'message_start', message: assistant({}) }, delta('Hel'), delta('lo'), { type: 'message_end', message: assistant({ stopReason: 'error', errorMessage: 'stream reset' }) }]);
     expect(ofType(events, 'message')).toMatchObject([{ role: 'assistant', text: 'Hello' }]);
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: 'The model call failed: stream reset' });
   });
 
   it('announces the provider and model pi calls, again only when they change', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       header,
       { type: 'message_start', message: assistant({}) },
       { type: 'message_start', message: assistant({}) },
@@ -283,17 +284,17 @@ describe('pi translator: cases the recordings do not show', () => {
 
 describe('review regressions (cases of the reference the first version missed)', () => {
   it('bug: bashExecution with exitCode null (command killed) became an error carrying exitCode null', () => {
-    const { events } = translateAll([header, { type: 'message_end', message: { role: 'bashExecution', command: 'sleep 9', output: '', exitCode: null, cancelled: false, truncated: false, timestamp: 7 } }]);
+    const { events } = replay([header, { type: 'message_end', message: { role: 'bashExecution', command: 'sleep 9', output: '', exitCode: null, cancelled: false, truncated: false, timestamp: 7 } }]);
     const [done] = ofType(events, 'tool.completed');
     expect(done).toEqual({ type: 'tool.completed', callId: 'bash-execution-7', name: 'bash', output: '', isError: false, status: 'ok' });
     // a cancelled one is interrupted, whatever its exit code
-    const cancelled = ofType(translateAll([header, { type: 'message_end', message: { role: 'bashExecution', command: 'x', output: 'a', exitCode: null, cancelled: true, truncated: false, timestamp: 8 } }]).events, 'tool.completed')[0];
+    const cancelled = ofType(replay([header, { type: 'message_end', message: { role: 'bashExecution', command: 'x', output: 'a', exitCode: null, cancelled: true, truncated: false, timestamp: 8 } }]).events, 'tool.completed')[0];
     expect(cancelled).toMatchObject({ isError: true, status: 'interrupted' });
     expect(cancelled!.exitCode).toBeUndefined();
   });
 
   it('bug: custom (extension) messages shown to the user were dropped', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       header,
       { type: 'message_start', message: { role: 'custom', customType: 'gate', content: 'Blocked: rm -rf needs approval', display: true, timestamp: 1 } },
       { type: 'message_end', message: { role: 'custom', customType: 'gate', content: 'Blocked: rm -rf needs approval', display: true, timestamp: 1 } },
@@ -308,7 +309,7 @@ describe('review regressions (cases of the reference the first version missed)',
   });
 
   it('bug: a bash call pi aborted (Command aborted) was a plain error instead of interrupted', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       header,
       { type: 'tool_execution_start', toolCallId: 'c1', toolName: 'bash', args: { command: 'sleep 30' } },
       { type: 'tool_execution_end', toolCallId: 'c1', toolName: 'bash', result: { content: [{ type: 'text', text: 'partial\n\nCommand aborted' }] }, isError: true },
@@ -316,19 +317,25 @@ describe('review regressions (cases of the reference the first version missed)',
     expect(ofType(events, 'tool.completed')[0]).toMatchObject({ isError: true, status: 'interrupted', output: 'partial\n\nCommand aborted' });
   });
 
-  it('bug: pi stopped by a signal from outside (exit 143 or 130) failed with reason exit instead of aborted', () => {
-    for (const exitCode of [143, 130]) {
-      const { terminal } = translateAll([header, { type: 'turn_start' }], { exitCode });
-      expect(terminal).toMatchObject({ type: 'run.failed', reason: 'aborted', message: expect.stringContaining(`exited with code ${exitCode}`) });
+  it('bug: pi killed by a signal omnigent did not send (SIGKILL, SIGSEGV, an outside SIGTERM/SIGINT) was reported as a user interrupt', () => {
+    // only omnigent's own stop is an interrupt (issue #17: one rule for every plugin); the exit
+    // code says which signal pi answered, so the message still names it
+    for (const [exitCode, sig] of [[143, 'SIGTERM'], [130, 'SIGINT'], [129, 'SIGHUP']] as const) {
+      const { terminal } = replay([header, { type: 'turn_start' }], { exit: { exitCode } });
+      expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', message: expect.stringContaining(`exited with code ${exitCode} (${sig} from outside omnigent)`) });
     }
-    expect(translateAll([header], { exitCode: undefined, signal: 'SIGKILL' }).terminal).toMatchObject({ reason: 'aborted', message: expect.stringContaining('SIGKILL') });
-    expect(translateAll([header], { exitCode: 1, stderrTail: 'boom' }).terminal).toMatchObject({ reason: 'exit' });
+    for (const signal of ['SIGKILL', 'SIGSEGV']) {
+      expect(replay([header], { exit: { exitCode: undefined, signal } }).terminal).toMatchObject({ reason: 'exit', message: expect.stringContaining(`pi was killed by ${signal}`) });
+    }
+    // the runner's own stop keeps its reason
+    expect(replay([header, { type: 'turn_start' }], { exit: { exitCode: 143, endedByRunner: 'aborted' } }).terminal).toMatchObject({ reason: 'aborted' });
+    expect(replay([header], { exit: { exitCode: 1, stderrTail: 'boom' } }).terminal).toMatchObject({ reason: 'exit' });
   });
 });
 
 describe('review regressions: file changes', () => {
   it('gap: pi write/edit calls produced no file.changed (the other harnesses report them)', () => {
-    const { events } = translateFile(own('write-edit'));
+    const { events } = replay(own('write-edit'));
     const calls = ofType(events, 'tool.started');
     // the recording's cwd is the placeholder `$SCRATCH/work`; a real one is absolute already
     const file = resolve('$SCRATCH/work', 'hello.txt');
@@ -342,7 +349,7 @@ describe('review regressions: file changes', () => {
   });
 
   it('a failed edit changes nothing; absolute and @ paths resolve like pi resolves them', () => {
-    const { events } = translateAll([
+    const { events } = replay([
       header,
       { type: 'tool_execution_start', toolCallId: 'e1', toolName: 'edit', args: { path: 'missing.txt', edits: [] } },
       { type: 'tool_execution_end', toolCallId: 'e1', toolName: 'edit', result: { content: [{ type: 'text', text: 'File not found: missing.txt' }] }, isError: true },

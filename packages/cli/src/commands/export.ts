@@ -22,6 +22,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
     const { exitCodeForError, EXIT } = await import('../exit-codes.js');
     try {
       const s = await import('@omnigent/store');
+      const { isTerminal } = await import('@omnigent/core/events');
       const { openStoreFor } = await import('./runs.js');
       const { store, filter } = await openStoreFor(argv);
       const ids = s.splitList(argv.ids);
@@ -80,7 +81,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
         );
         let terminal: import('@omnigent/core').TerminalEvent | undefined;
         for (const e of events) {
-          if (e.type === 'run.completed' || e.type === 'run.failed') terminal = e;
+          if (isTerminal(e)) terminal = e;
           tracer.onEvent(e);
         }
         const last = events[events.length - 1];

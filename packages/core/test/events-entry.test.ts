@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Which modules does importing a specifier load? A real child node process with a module.register()
+// resolve hook that appends every resolved URL to a file: no mocking, the built dist is loaded.
+const dir = mkdtempSync(join(tmpdir(), 'omnigent-events-entry-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function modulesLoadedBy(specifier: string): string[] {
+  const log = join(dir, `${specifier.replace(/\W/g, '_')}.log`);
+  const hooks = join(dir, 'hooks.mjs');
+  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
+  const register = join(dir, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(log, '');
+  // run from the package so that the self-reference `@omnigent/core/...` resolves through exports
+  execFileSync(process.execPath, ['--import', register, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)});`], { cwd: join(import.meta.dirname, '..') });
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+}
+
+describe('@omnigent/core/events and /kit subpaths', () => {
+  it('the main entry loads execa (the cost the subpaths avoid)', () => {
+    expect(modulesLoadedBy('@omnigent/core').some((u) => u.includes('/execa/'))).toBe(true);
+  });
+
+  it('@omnigent/core/events loads no dependency and not the runner', () => {
+    const loaded = modulesLoadedBy('@omnigent/core/events');
+    expect(loaded.some((u) => u.endsWith('/events-entry.js'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('node_modules'))).toEqual([]);
+    expect(loaded.some((u) => u.endsWith('/runner.js'))).toBe(false);
+  });
+
+  it('@omnigent/core/kit loads no dependency and not the runner', () => {
+    const loaded = modulesLoadedBy('@omnigent/core/kit');
+    expect(loaded.some((u) => u.endsWith('/kit.js'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('node_modules') || u.endsWith('/runner.js'))).toEqual([]);
+  });
+
+  it('the subpath exports the same functions as the main entry', async () => {
+    const events = await import('@omnigent/core/events');
+    expect(events.isTerminal({ type: 'run.failed' })).toBe(true);
+    expect(events.isTerminal({ type: 'message' })).toBe(false);
+    expect(events.USAGE_KEYS).toEqual(['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd']);
+    expect(events.addUsage({ input: 1 }, { input: 2, output: 3 })).toEqual({ input: 3, output: 3 });
+  });
+});
