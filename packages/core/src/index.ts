@@ -90,3 +90,4 @@ export {
 } from './errors.js';
 
 export { addUsage, cleanUsage, totalTokens } from './usage.js';
+export { REDACTED, createRedactor, type Redactor, type RedactorOptions } from './redact.js';
