@@ -49,7 +49,7 @@ export const configSchema = z
       .strict(),
     harnesses: z.record(z.string(), harnessSchema),
     telemetry: telemetrySchema,
-    store: z.object({ enabled: z.boolean(), path: z.string() }).partial().strict(),
+    store: z.object({ enabled: z.boolean(), path: z.string(), redact: z.boolean() }).partial().strict(),
   })
   .partial()
   .strict();

@@ -1,6 +1,8 @@
 import pc from 'picocolors';
 import type { OmnigentEvent, TokenUsage } from '@omnigent/core';
 import { USAGE_KEYS } from '@omnigent/core/events';
+// Harness text is shown, never sent raw: escape sequences in it could drive the terminal.
+import { terminalSafe as safe } from '@omnigent/store';
 
 /** Sum usages without inventing zeros: a figure stays undefined when no usage reported it. */
 function sumUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
@@ -84,29 +86,29 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
   return (e) => {
     switch (e.type) {
       case 'session.started':
-        line(c.dim(`${e.harness}${e.harnessVersion ? ` ${e.harnessVersion}` : ''}${e.model ? ` · ${e.model}` : ''}${e.sessionId ? ` · session ${e.sessionId}` : ''}`));
+        line(c.dim(safe(`${e.harness}${e.harnessVersion ? ` ${e.harnessVersion}` : ''}${e.model ? ` · ${e.model}` : ''}${e.sessionId ? ` · session ${e.sessionId}` : ''}`)));
         break;
       case 'message.delta':
         if (e.parentCallId) break;
         streamed = true;
-        out(e.text);
+        out(safe(e.text));
         break;
       case 'message':
         if (e.role !== 'assistant' || e.parentCallId) break;
         if (streamed) {
           streamed = false;
           if (!atLineStart) out('\n');
-        } else line(e.text);
+        } else line(safe(e.text));
         break;
       case 'tool.started':
-        line(`${c.cyan(sym.tool)} ${c.bold(e.name)}${e.parentCallId ? c.dim(' (sub-agent)') : ''} ${c.dim(summarizeInput(e.input))}`);
+        line(`${c.cyan(sym.tool)} ${c.bold(safe(e.name))}${e.parentCallId ? c.dim(' (sub-agent)') : ''} ${c.dim(safe(summarizeInput(e.input)))}`);
         break;
       case 'tool.completed': {
         const dur = e.durationMs !== undefined ? ` ${formatDuration(e.durationMs)}` : '';
         if (e.isError) {
           const why = e.status === 'denied' ? 'denied' : e.status === 'interrupted' ? 'interrupted' : e.exitCode !== undefined ? `exit ${e.exitCode}` : 'error';
-          line(`  ${c.red(sym.fail)} ${e.name} ${why}${dur}${firstLine(e.output) ? c.dim(`: ${firstLine(e.output)}`) : ''}`);
-        } else line(`  ${c.green(sym.ok)} ${e.name}${dur}`);
+          line(`  ${c.red(sym.fail)} ${safe(e.name)} ${why}${dur}${firstLine(e.output) ? c.dim(`: ${safe(firstLine(e.output))}`) : ''}`);
+        } else line(`  ${c.green(sym.ok)} ${safe(e.name)}${dur}`);
         break;
       }
       case 'usage':
@@ -116,10 +118,10 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
         line(c.dim(`  tokens: ${formatUsage(e)}`));
         break;
       case 'file.changed':
-        line(c.dim(`  ${e.change} ${e.path}`));
+        line(c.dim(safe(`  ${e.change} ${e.path}`)));
         break;
       case 'warning':
-        line(c.yellow(`${sym.warn} ${e.message}`));
+        line(c.yellow(`${sym.warn} ${safe(e.message)}`));
         break;
       case 'run.completed':
       case 'run.failed': {
@@ -130,8 +132,8 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
         if (usage) parts.push(`tokens ${formatUsage(usage)}`);
         if (e.type === 'run.completed') line(`${c.green(sym.ok)} ${c.bold('completed')} ${c.dim(parts.join(' · '))}`);
         else {
-          line(`${c.red(sym.fail)} ${c.bold(`failed (${e.reason}${e.exitCode !== undefined ? `, exit ${e.exitCode}` : ''})`)}: ${e.message} ${c.dim(parts.join(' · '))}`);
-          if (e.stderrTail && !e.message.includes(e.stderrTail.trim())) line(c.dim(e.stderrTail.split('\n').slice(-10).map((l) => `  | ${l}`).join('\n')));
+          line(`${c.red(sym.fail)} ${c.bold(`failed (${e.reason}${e.exitCode !== undefined ? `, exit ${e.exitCode}` : ''})`)}: ${safe(e.message)} ${c.dim(parts.join(' · '))}`);
+          if (e.stderrTail && !e.message.includes(e.stderrTail.trim())) line(c.dim(safe(e.stderrTail.split('\n').slice(-10).map((l) => `  | ${l}`).join('\n'))));
         }
         break;
       }

@@ -97,3 +97,4 @@ export { addUsage, cleanUsage, totalTokens, USAGE_KEYS } from './usage.js';
 
 // the plugin kit, also at `@omnigent/core/kit` (no runner loaded)
 export { isRecord, str, num, lastLine, firstLine, tailOf, describeExit, describeOutsideStop, exitFields, exitReason, MAX_LINE_CHARS } from './kit.js';
+export { REDACTED, createRedactor, type Redactor, type RedactorOptions } from './redact.js';

@@ -168,9 +168,11 @@ export function formatLocalTime(iso: string, seconds = false): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}${seconds ? `:${p(d.getSeconds())}` : ''}`;
 }
 
-/** Status as shown in lists: `failed (timeout)`, `interrupted (killed)`; plain `interrupted` for Ctrl-C (`(aborted)` would say it twice). */
+/** Status as shown in lists: `failed (timeout)`, `interrupted (killed)`, `incomplete (completed)`; plain `interrupted` for Ctrl-C (`(aborted)` would say it twice). */
 export function formatStatus(run: RunSummary): string {
   if (run.status === 'interrupted' && run.reason === 'aborted') return run.status;
+  // the store lost part of it (full disk): say so, and how the run itself ended
+  if (run.status === 'incomplete') return `incomplete${run.outcome ? ` (${run.outcome})` : ''}`;
   return run.reason && run.status !== 'completed' ? `${run.status} (${run.reason})` : run.status;
 }
 

@@ -1,5 +1,7 @@
-import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
+import { appendPrivate, writePrivateFile } from './private-files.js';
 import type { RunEnd, RunStart, RunSummary } from './types.js';
+import { endProblem, startProblem, summaryProblem } from './validate.js';
 
 /** A line of the index: a run's `start` record, or its `end` record. */
 export type IndexRecord = ({ k: 'start' } & RunStart) | ({ k: 'end' } & RunEnd);
@@ -18,8 +20,11 @@ export interface IndexRuns {
  * is only appended to, so it can never disagree with it.
  */
 interface IndexCache {
-  v: 1;
+  v: 2;
   bytes: number;
+  /** Inode of the index it was made from, and the covered bytes' last line: a replaced index is told apart. */
+  ino: number;
+  tail: string;
   ended: RunSummary[];
   open: RunStart[];
 }
@@ -29,35 +34,53 @@ export const CACHE_REFRESH_BYTES = 256 * 1024;
 
 const RECORD_HEAD = '{"k":"';
 
-function parseLine(line: string): IndexRecord | undefined {
+function parseLine(line: string): unknown {
   try {
-    return JSON.parse(line) as IndexRecord;
+    return JSON.parse(line) as unknown;
   } catch {
     // A writer killed mid-line leaves a torn record, and the next append lands on the same line:
     // the last complete record on it is still good.
     const at = line.lastIndexOf(RECORD_HEAD);
     if (at <= 0) return undefined;
     try {
-      return JSON.parse(line.slice(at)) as IndexRecord;
+      return JSON.parse(line.slice(at)) as unknown;
     } catch {
       return undefined;
     }
   }
 }
 
+/** Why an index line cannot be read, or undefined (then `rec` is a checked IndexRecord, defaults filled in). */
+function recordProblem(rec: unknown): string | undefined {
+  if (rec === undefined) return 'not JSON';
+  if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) return rec === null ? 'null' : 'not an object';
+  const r = rec as Record<string, unknown>;
+  if (r.k === 'start') return startProblem(r);
+  if (r.k === 'end') return endProblem(r);
+  // a record kind of a newer omnigent: nothing here reads it
+  return typeof r.k === 'string' ? '' : 'record without k';
+}
+
 function emptyRuns(): IndexRuns {
   return { ended: new Map(), open: new Map() };
 }
 
-/** Fold index text (whole lines) into `runs`. Torn lines are skipped; a second `end` of a run is ignored. */
-export function foldIndex(text: string, runs: IndexRuns = emptyRuns()): IndexRuns {
+/**
+ * Fold index text (whole lines) into `runs`. Torn lines and records of an unexpected shape are
+ * skipped, each reported to `onSkip` with its reason; a second `end` of a run is ignored; record
+ * kinds of a newer omnigent are ignored silently.
+ */
+export function foldIndex(text: string, runs: IndexRuns = emptyRuns(), onSkip?: (reason: string) => void): IndexRuns {
   let from = 0;
   while (from < text.length) {
     let to = text.indexOf('\n', from);
     if (to === -1) to = text.length;
     if (to > from) {
-      const rec = parseLine(text.slice(from, to));
-      if (rec && typeof rec.id === 'string') {
+      const parsed = parseLine(text.slice(from, to));
+      const problem = recordProblem(parsed);
+      if (problem) onSkip?.(problem);
+      else if (problem === undefined) {
+        const rec = parsed as IndexRecord;
         const { k, ...body } = rec;
         if (k === 'start') {
           if (!runs.ended.has(rec.id)) runs.open.set(rec.id, body as RunStart);
@@ -76,11 +99,29 @@ export function foldIndex(text: string, runs: IndexRuns = emptyRuns()): IndexRun
   return runs;
 }
 
-function readCache(file: string, indexBytes: number): IndexCache | undefined {
+const TAIL_BYTES = 64;
+
+/** The last bytes of the first `bytes` bytes of the index (its fingerprint in the cache). */
+function tailOf(fd: number, bytes: number): string {
+  const len = Math.min(TAIL_BYTES, bytes);
+  const buf = Buffer.alloc(len);
+  const n = len ? readSync(fd, buf, 0, len, bytes - len) : 0;
+  return buf.toString('base64', 0, n);
+}
+
+/**
+ * The cache, when it still describes this index: same inode, covered bytes present and ending the
+ * same way, every entry of a readable shape. Anything else (a replaced or rewritten index, a cache
+ * of an older omnigent, a damaged file) is ignored: it is only a cache.
+ */
+function readCache(file: string, fd: number, ino: number, indexBytes: number): IndexCache | undefined {
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8')) as IndexCache;
-    // A smaller index than the cache covers: the store was replaced; start over.
-    return cache.v === 1 && cache.bytes <= indexBytes ? cache : undefined;
+    if (cache?.v !== 2 || typeof cache.bytes !== 'number' || cache.bytes > indexBytes || cache.ino !== ino) return undefined;
+    if (!Array.isArray(cache.ended) || !Array.isArray(cache.open) || cache.tail !== tailOf(fd, cache.bytes)) return undefined;
+    for (const r of cache.ended) if (r === null || typeof r !== 'object' || summaryProblem(r as unknown as Record<string, unknown>) !== undefined) return undefined;
+    for (const r of cache.open) if (r === null || typeof r !== 'object' || startProblem(r as unknown as Record<string, unknown>) !== undefined) return undefined;
+    return cache;
   } catch {
     return undefined;
   }
@@ -88,9 +129,11 @@ function readCache(file: string, indexBytes: number): IndexCache | undefined {
 
 /**
  * Read the index at `file`, using and refreshing the cache at `cacheFile` (when given) so that a
- * read parses only what was appended since. A missing index is an empty store.
+ * read parses only what was appended since. A missing index is an empty store. Unreadable lines
+ * are skipped and reported to `onSkip` (each time they are parsed: once the cache covers them,
+ * they are not read again).
  */
-export function readIndex(file: string, cacheFile?: string): IndexRuns {
+export function readIndex(file: string, cacheFile?: string, onSkip?: (reason: string) => void): IndexRuns {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -99,8 +142,8 @@ export function readIndex(file: string, cacheFile?: string): IndexRuns {
     throw error;
   }
   try {
-    const size = fstatSync(fd).size;
-    const cache = cacheFile ? readCache(cacheFile, size) : undefined;
+    const { size, ino } = fstatSync(fd);
+    const cache = cacheFile ? readCache(cacheFile, fd, ino, size) : undefined;
     const runs = emptyRuns();
     let offset = 0;
     if (cache) {
@@ -117,8 +160,10 @@ export function readIndex(file: string, cacheFile?: string): IndexRuns {
     }
     // Only whole lines: a record being appended right now is read next time.
     const end = buf.lastIndexOf(0x0a, got - 1) + 1;
-    foldIndex(buf.toString('utf8', 0, end), runs);
-    if (cacheFile && end >= CACHE_REFRESH_BYTES) writeCache(cacheFile, { v: 1, bytes: offset + end, ended: [...runs.ended.values()], open: [...runs.open.values()] });
+    foldIndex(buf.toString('utf8', 0, end), runs, onSkip);
+    if (cacheFile && end >= CACHE_REFRESH_BYTES) {
+      writeCache(cacheFile, { v: 2, bytes: offset + end, ino, tail: tailOf(fd, offset + end), ended: [...runs.ended.values()], open: [...runs.open.values()] });
+    }
     return runs;
   } finally {
     closeSync(fd);
@@ -128,7 +173,7 @@ export function readIndex(file: string, cacheFile?: string): IndexRuns {
 function writeCache(file: string, cache: IndexCache): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify(cache));
+    writePrivateFile(tmp, JSON.stringify(cache));
     // rename is atomic: a concurrent reader sees the old cache or the new one, never half.
     renameSync(tmp, file);
   } catch {
@@ -138,8 +183,8 @@ function writeCache(file: string, cache: IndexCache): void {
 
 /**
  * Append one record. Contract: one `write(2)` of a whole line on an O_APPEND descriptor, so
- * concurrent omnigent processes never interleave inside a record.
+ * concurrent omnigent processes never interleave inside a record; the index is made owner-only.
  */
 export function appendRecord(file: string, record: IndexRecord): void {
-  appendFileSync(file, `${JSON.stringify(record)}\n`);
+  appendPrivate(file, `${JSON.stringify(record)}\n`);
 }

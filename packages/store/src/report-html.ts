@@ -1,6 +1,7 @@
 import type { OmnigentEvent, ToolCompletedEvent, ToolStartedEvent } from '@omnigent/core';
 import { compareRuns, type CompareGroup, type GroupDimension, type GroupFigure } from './compare.js';
 import { compareFigures, FIGURE_NOTES, formatFigure, formatInt, formatLocalTime, formatMs, formatPercent, formatRunUsage, formatStatus, formatUsd, UNKNOWN } from './format.js';
+import { terminalSafe } from './terminal-safe.js';
 import type { RunSummary } from './types.js';
 
 /** Inputs of {@link renderHtmlReport}. */
@@ -19,7 +20,9 @@ export interface HtmlReportInput {
   generatedAt?: Date;
 }
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// Control characters (a terminal escape sequence in agent text) are shown, not kept raw: a report
+// opened with `cat` or `less -R` must not drive the terminal either.
+const esc = (s: string): string => terminalSafe(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const CSS = `
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--ok:#2f81f7;--bad:#cf222e;--warn:#9a6700;--alt:#8250df;--bg:#fff;--card:#f6f8fa}
@@ -32,7 +35,7 @@ figure{margin:0;background:var(--card);border:1px solid var(--line);border-radiu
 svg text{font:12px system-ui,sans-serif;fill:var(--fg)}svg .muted{fill:var(--muted)}.bar{fill:var(--ok)}.bar.out{fill:var(--alt)}.bar.cost{fill:var(--warn)}.whisker{stroke:var(--fg);stroke-width:1.5}
 .tool{fill:var(--ok)}.tool.err{fill:var(--bad)}.tool.sub{opacity:.75}.turn{stroke:var(--line);stroke-dasharray:3 3}
 details{border:1px solid var(--line);border-radius:6px;margin:6px 0;background:var(--bg)}summary{cursor:pointer;padding:6px 10px;font-variant-numeric:tabular-nums}
-details[open] summary{border-bottom:1px solid var(--line)}.run-body{padding:8px 10px;overflow-x:auto}.status-completed{color:#1a7f37}.status-failed{color:var(--bad)}.status-interrupted,.status-running{color:var(--warn)}
+details[open] summary{border-bottom:1px solid var(--line)}.run-body{padding:8px 10px;overflow-x:auto}.status-completed{color:#1a7f37}.status-failed{color:var(--bad)}.status-interrupted,.status-incomplete,.status-running{color:var(--warn)}
 .notes{color:var(--muted);font-size:12px}.table-wrap{overflow-x:auto}input[type=search]{padding:4px 8px;width:320px;border:1px solid var(--line);border-radius:4px}
 `;
 
@@ -148,7 +151,7 @@ function timelineSvg(run: RunSummary, events: OmnigentEvent[]): string {
 }
 
 function runDetails(run: RunSummary, events: OmnigentEvent[] | undefined): string {
-  const head = `<span class="l">${esc(run.id.slice(0, 8))}</span> · ${esc(formatLocalTime(run.startedAt))} · <b>${esc(run.harness)}</b> · ${esc(run.model ?? run.requestedModel ?? UNKNOWN)} · <span class="status-${run.status}">${esc(formatStatus(run))}</span> · ${esc(formatMs(run.durationMs))} · ${esc(formatRunUsage(run.usage))} · ${run.toolCalls === undefined ? `tool calls ${UNKNOWN}` : `${run.toolCalls} tool call${run.toolCalls === 1 ? '' : 's'}`}`;
+  const head = `<span class="l">${esc(run.id.slice(0, 8))}</span> · ${esc(formatLocalTime(run.startedAt))} · <b>${esc(run.harness)}</b> · ${esc(run.model ?? run.requestedModel ?? UNKNOWN)} · <span class="status-${esc(run.status)}">${esc(formatStatus(run))}</span> · ${esc(formatMs(run.durationMs))} · ${esc(formatRunUsage(run.usage))} · ${run.toolCalls === undefined ? `tool calls ${UNKNOWN}` : `${run.toolCalls} tool call${run.toolCalls === 1 ? '' : 's'}`}`;
   const facts = [
     `cwd ${run.cwd}${run.git ? ` (git ${run.git.commit.slice(0, 10)})` : ''}`,
     ...(run.tags.length ? [`tags ${run.tags.join(', ')}`] : []),

@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
@@ -6,9 +6,11 @@ import { isTerminal } from '@omnigent/core/events';
 import { StoreAccessError, StoreQueryError } from './errors.js';
 import { matchesFilter, type RunFilter } from './filter.js';
 import { appendRecord, readIndex } from './index-file.js';
-import { RunRecorder } from './recorder.js';
+import { ensurePrivateDir, openPrivate, writePrivateFile } from './private-files.js';
+import { RunRecorder, type RecorderOptions } from './recorder.js';
 import { SummaryBuilder } from './summarize.js';
 import { PROMPT_PREVIEW_CHARS, type RunEnd, type RunStart, type RunSummary, type StoredRequest } from './types.js';
+import { eventProblem, SkippedRecords } from './validate.js';
 
 /** Start time of a process in clock ticks since boot (field 22 of `/proc/<pid>/stat`); undefined off Linux. */
 function processStart(pid: number): string | undefined {
@@ -38,16 +40,25 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-/** Parse a JSONL events file; a torn last line (writer killed mid-write) is dropped. */
-export function parseEvents(text: string): OmnigentEvent[] {
+/**
+ * Parse a JSONL events file. Lines that are not JSON (a torn last line: writer killed mid-write)
+ * or not a readable event (`null`, a `message` whose text is not a string…) are dropped, each
+ * reported to `onSkip` with its reason. Events of types this version does not know are kept.
+ */
+export function parseEvents(text: string, onSkip?: (reason: string) => void): OmnigentEvent[] {
   const events: OmnigentEvent[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
+    let value: unknown;
     try {
-      events.push(JSON.parse(line) as OmnigentEvent);
+      value = JSON.parse(line);
     } catch {
-      // torn line
+      onSkip?.('not JSON');
+      continue;
     }
+    const problem = eventProblem(value);
+    if (problem) onSkip?.(problem);
+    else events.push(value as OmnigentEvent);
   }
   return events;
 }
@@ -59,6 +70,8 @@ export function parseEvents(text: string): OmnigentEvent[] {
 export class RunStore {
   /** Absolute directory of the store. */
   readonly dir: string;
+  /** Unreadable records met by this store's reads so far (see {@link warnings}). */
+  readonly skipped = new SkippedRecords();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -79,11 +92,16 @@ export class RunStore {
     return join(this.dir, 'runs', `${id}.request.json`);
   }
 
-  /** Start recording a run: creates its events file (and request file) and appends its `start` record. */
-  begin(start: RunStart, request?: StoredRequest): RunRecorder {
-    mkdirSync(join(this.dir, 'runs'), { recursive: true });
-    if (request) writeFileSync(this.requestFile(start.id), JSON.stringify(request));
-    const fd = openSync(this.eventsFile(start.id), 'a');
+  /**
+   * Start recording a run: creates its events file (and request file) and appends its `start`
+   * record. Contract: directories are made 0700 and files 0600 (also those an older omnigent made
+   * wider); `options.redact` is applied to every event, and the caller redacts `start` and `request`.
+   */
+  begin(start: RunStart, request?: StoredRequest, options: RecorderOptions = {}): RunRecorder {
+    ensurePrivateDir(this.dir);
+    ensurePrivateDir(join(this.dir, 'runs'));
+    if (request) writePrivateFile(this.requestFile(start.id), JSON.stringify(request));
+    const fd = openPrivate(this.eventsFile(start.id));
     const record: RunStart = {
       ...start,
       pid: start.pid ?? process.pid,
@@ -92,14 +110,19 @@ export class RunStore {
       ...(start.prompt !== undefined ? { prompt: start.prompt.slice(0, PROMPT_PREVIEW_CHARS) } : {}),
     };
     appendRecord(this.indexFile, { k: 'start', ...record });
-    return new RunRecorder(record, fd, this.indexFile);
+    return new RunRecorder(record, fd, this.indexFile, options);
+  }
+
+  /** One line per store file that had unreadable records (`omnigent: 3 records in … were skipped …`). */
+  warnings(): string[] {
+    return this.skipped.messages();
   }
 
   /** Every run, newest first. Runs whose process died are marked interrupted (and the index is told). */
   all(): RunSummary[] {
     let index: ReturnType<typeof readIndex>;
     try {
-      index = readIndex(this.indexFile, join(this.dir, 'index.cache.json'));
+      index = readIndex(this.indexFile, join(this.dir, 'index.cache.json'), this.skipped.reader(this.indexFile));
     } catch (error) {
       throw new StoreAccessError(this.dir, error);
     }
@@ -135,19 +158,21 @@ export class RunStore {
     throw new StoreQueryError(`"${idOrPrefix}" matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}.`, 'Give more characters of the id.');
   }
 
-  /** What the run was asked, when it was recorded with its request. */
+  /** What the run was asked, when it was recorded with its request (undefined when missing or unreadable). */
   request(id: string): StoredRequest | undefined {
     try {
-      return JSON.parse(readFileSync(this.requestFile(id), 'utf8')) as StoredRequest;
+      const request = JSON.parse(readFileSync(this.requestFile(id), 'utf8')) as StoredRequest | null;
+      return request !== null && typeof request === 'object' && typeof request.prompt === 'string' ? request : undefined;
     } catch {
       return undefined;
     }
   }
 
-  /** The stored events of a run (empty when its file is gone). */
+  /** The stored events of a run (empty when its file is gone); unreadable lines are skipped and counted. */
   events(id: string): OmnigentEvent[] {
+    const file = this.eventsFile(id);
     try {
-      return parseEvents(readFileSync(this.eventsFile(id), 'utf8'));
+      return parseEvents(readFileSync(file, 'utf8'), this.skipped.reader(file));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new StoreAccessError(this.dir, error);

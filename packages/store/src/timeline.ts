@@ -119,6 +119,8 @@ export function renderTimeline(run: RunSummary, events: OmnigentEvent[]): string
   const last = events[events.length - 1];
   if (run.status === 'interrupted' && run.reason === 'killed') {
     lines.push(`${''.padStart(9)}  (recording stopped here: the omnigent process died; ${formatInt(events.length)} events kept)`);
+  } else if (run.status === 'incomplete') {
+    lines.push(`${''.padStart(9)}  (record incomplete: ${oneLine(run.message ?? 'the store could not be written', 200)})`);
   } else if (run.status === 'running') {
     lines.push(`${''.padStart(9)}  (still running${last ? `; last event ${formatLocalTime(last.time, true)}` : ''})`);
   }

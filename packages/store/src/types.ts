@@ -1,7 +1,14 @@
 import type { FailureReason, HarnessId, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
 
-/** Where a stored run stands. `interrupted`: aborted by the user, or its process died before the end. */
-export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+/**
+ * Where a stored run stands. `interrupted`: aborted by the user, or its process died before the
+ * end. `incomplete`: the store could not keep all of its events (full disk…); `outcome` says how
+ * the run itself ended.
+ */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'incomplete';
+
+/** Every status, in the order `--status` lists them. */
+export const RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'interrupted', 'incomplete', 'running'];
 
 /** Calls of one tool within a run. */
 export interface ToolStats {
@@ -58,8 +65,13 @@ export interface RunStart {
 export interface RunEnd {
   id: string;
   status: Exclude<RunStatus, 'running'>;
-  /** Why it failed or was interrupted; `killed`: the recording process died without a terminal event. */
-  reason?: FailureReason | 'killed';
+  /**
+   * Why it failed or was interrupted; `killed`: the recording process died without a terminal
+   * event; `store-write-failed`: an `incomplete` record (see `message`).
+   */
+  reason?: FailureReason | 'killed' | 'store-write-failed';
+  /** Of an `incomplete` record: how the run itself ended (the status it would have had). */
+  outcome?: Exclude<RunStatus, 'running' | 'incomplete'>;
   message?: string;
   exitCode?: number;
   endedAt?: string;

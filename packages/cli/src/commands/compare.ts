@@ -25,7 +25,7 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
     const { exitCodeForError } = await import('../exit-codes.js');
     try {
       const s = await import('@omnigent/store');
-      const { openStoreFor } = await import('./runs.js');
+      const { openStoreFor, reportSkipped } = await import('./runs.js');
       const by = s.splitList(argv.by) ?? ['harness'];
       const dims = ['harness', 'model', 'step'];
       if (!(by.length === 1 && by[0] === 'tool') && by.some((d) => !dims.includes(d))) {
@@ -36,18 +36,22 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
       }
       const { store, filter } = await openStoreFor(argv);
       const runs = store.list(filter);
+      // tables and CSV may land on a terminal: labels from the store are shown, never sent raw
+      const text = s.terminalSafe;
       if (by[0] === 'tool') {
         const tools = s.toolFigures(runs);
         if (argv.json) await writeOut(`${JSON.stringify({ runs: runs.length, tools }, null, 2)}\n`);
-        else if (argv.csv) await writeOut(s.toolCsv(tools));
-        else await writeOut(runs.length ? s.renderToolTable(tools) : s.noRunsText(store.dir, store.all().length));
+        else if (argv.csv) await writeOut(text(s.toolCsv(tools)));
+        else await writeOut(text(runs.length ? s.renderToolTable(tools) : s.noRunsText(store.dir, store.all().length)));
+        reportSkipped(store);
         return;
       }
       const dimensions = by as Array<'harness' | 'model' | 'step'>;
       const groups = s.compareRuns(runs, dimensions);
       if (argv.json) await writeOut(`${JSON.stringify({ by: dimensions, runs: runs.length, groups }, null, 2)}\n`);
-      else if (argv.csv) await writeOut(s.compareCsv(groups, dimensions));
-      else await writeOut(runs.length ? s.renderCompareTable(groups, dimensions, argv.top) : s.noRunsText(store.dir, store.all().length));
+      else if (argv.csv) await writeOut(text(s.compareCsv(groups, dimensions)));
+      else await writeOut(text(runs.length ? s.renderCompareTable(groups, dimensions, argv.top) : s.noRunsText(store.dir, store.all().length)));
+      reportSkipped(store);
     } catch (error) {
       printError(error);
       process.exitCode = exitCodeForError(error);

@@ -26,7 +26,7 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       const { writeFileSync } = await import('node:fs');
       const { resolve } = await import('node:path');
       const s = await import('@omnigent/store');
-      const { openStoreFor } = await import('./runs.js');
+      const { openStoreFor, reportSkipped } = await import('./runs.js');
       if (!argv.html) throw new s.StoreQueryError('--html needs the file to write, e.g. --html report.html');
       if (!Number.isInteger(argv.timelines) || argv.timelines < 0) {
         throw new s.StoreQueryError(`--timelines expects a whole number of runs (0 for none)${Number.isNaN(argv.timelines) ? '' : `, got ${argv.timelines}`}`);
@@ -56,8 +56,9 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
         const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
         throw new s.StoreQueryError(`cannot write the report to ${out}: ${why}`, 'Give --html a file path in a directory that exists, e.g. --html report.html');
       }
-      await writeOut(`wrote ${out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
-      if (!runs.length) process.stderr.write(s.noRunsText(store.dir, store.all().length));
+      await writeOut(s.terminalSafe(`wrote ${out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`));
+      if (!runs.length) process.stderr.write(s.terminalSafe(s.noRunsText(store.dir, store.all().length)));
+      reportSkipped(store);
     } catch (error) {
       printError(error);
       process.exitCode = exitCodeForError(error);

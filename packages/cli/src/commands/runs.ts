@@ -24,7 +24,7 @@ export function withRunFilters<T extends GlobalArgs>(y: Argv<T>, defaultLimit?: 
     .option('model', { alias: 'm', type: 'string', coerce: toList, describe: 'Only these models' })
     .option('since', { type: 'string', describe: 'Only runs started since: 30m, 24h, 7d, 2w or a date (2026-01-31)' })
     .option('tag', { type: 'string', coerce: toList, describe: 'Only runs carrying every one of these tags' })
-    .option('status', { type: 'string', coerce: toList, describe: 'Only these statuses: completed, failed, interrupted, running' })
+    .option('status', { type: 'string', coerce: toList, describe: 'Only these statuses: completed, failed, interrupted, incomplete, running' })
     .option('step', { type: 'string', coerce: toList, describe: 'Only these workflow steps' })
     .option('limit', { type: 'number', describe: `Only the newest N matching runs${defaultLimit ? ` (default ${defaultLimit})` : ''}`, ...(defaultLimit ? { default: defaultLimit } : {}) }) as unknown as Argv<T & RunFilterArgs>;
 }
@@ -57,10 +57,10 @@ export async function openStoreFor(argv: RunFilterArgs): Promise<{
   store: import('@omnigent/store').RunStore;
   filter: import('@omnigent/store').RunFilter;
 }> {
-  const { openStore, parseSince, splitList, StoreQueryError } = await import('@omnigent/store');
+  const { openStore, parseSince, splitList, StoreQueryError, RUN_STATUSES } = await import('@omnigent/store');
   const dir = await storeDirFor(argv);
   const status = splitList(argv.status);
-  const known = ['completed', 'failed', 'interrupted', 'running'];
+  const known: readonly string[] = RUN_STATUSES;
   const bad = status?.find((s) => !known.includes(s));
   if (bad) throw new StoreQueryError(`--status expects one of ${known.join(', ')}, got "${bad}"`);
   if (argv.limit !== undefined && (!Number.isInteger(argv.limit) || argv.limit < 1)) {
@@ -77,11 +77,19 @@ export async function openStoreFor(argv: RunFilterArgs): Promise<{
       ...(model ? { model } : {}),
       ...(argv.since ? { since: parseSince(argv.since) } : {}),
       ...(tags ? { tags } : {}),
-      ...(status ? { status: status as Array<'completed' | 'failed' | 'interrupted' | 'running'> } : {}),
+      ...(status ? { status: status as import('@omnigent/store').RunStatus[] } : {}),
       ...(step ? { step } : {}),
       ...(argv.limit !== undefined ? { limit: argv.limit } : {}),
     },
   };
+}
+
+/**
+ * Say once on stderr which store files had records that could not be read (they were skipped).
+ * Contract: called after the command's output, so a pipe reading stdout gets only the output.
+ */
+export function reportSkipped(store: import('@omnigent/store').RunStore): void {
+  for (const line of store.warnings()) process.stderr.write(`${line}\n`);
 }
 
 interface RunsArgs extends RunFilterArgs {
@@ -105,11 +113,13 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
     const { exitCodeForError } = await import('../exit-codes.js');
     try {
       const { store } = await openStoreFor(argv);
-      const { renderRunHeader, renderTimeline } = await import('@omnigent/store');
+      const { renderRunHeader, renderTimeline, terminalSafe } = await import('@omnigent/store');
       const run = store.find(argv.id);
       const events = store.events(run.id);
+      // JSON escapes control characters itself; the text view shows them, never sends them raw
       if (argv.json) await writeOut(`${JSON.stringify({ run, events }, null, 2)}\n`);
-      else await writeOut(`${renderRunHeader(run)}\ntimeline\n${renderTimeline(run, events)}`);
+      else await writeOut(terminalSafe(`${renderRunHeader(run)}\ntimeline\n${renderTimeline(run, events)}`));
+      reportSkipped(store);
     } catch (error) {
       printError(error);
       process.exitCode = exitCodeForError(error);
@@ -130,11 +140,12 @@ export const runsCommand: CommandModule<GlobalArgs, RunsArgs> = {
     const { exitCodeForError } = await import('../exit-codes.js');
     try {
       const { store, filter } = await openStoreFor(argv);
-      const { renderRunsTable, noRunsText } = await import('@omnigent/store');
+      const { renderRunsTable, noRunsText, terminalSafe } = await import('@omnigent/store');
       const runs = store.list(filter);
       if (argv.json) await writeOut(`${JSON.stringify(runs, null, 2)}\n`);
-      else if (runs.length === 0) await writeOut(noRunsText(store.dir, store.all().length));
-      else await writeOut(renderRunsTable(runs));
+      else if (runs.length === 0) await writeOut(terminalSafe(noRunsText(store.dir, store.all().length)));
+      else await writeOut(terminalSafe(renderRunsTable(runs)));
+      reportSkipped(store);
     } catch (error) {
       printError(error);
       process.exitCode = exitCodeForError(error);

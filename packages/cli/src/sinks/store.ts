@@ -1,8 +1,21 @@
+import type { OmnigentEvent } from '@omnigent/core';
 import type { SinkFactory } from './types.js';
+
+/** Whether the store redacts secrets at write time: `OMNIGENT_STORE_REDACT` wins, then config `store.redact`. Default: true. */
+export function storeRedacts(env: NodeJS.ProcessEnv, configured: boolean | undefined): boolean {
+  const v = env.OMNIGENT_STORE_REDACT?.trim().toLowerCase();
+  if (v && ['0', 'false', 'no', 'off'].includes(v)) return false;
+  if (v && ['1', 'true', 'yes', 'on'].includes(v)) return true;
+  return configured !== false;
+}
 
 /**
  * The local run store (@omnigent/store): every event appended to the run's events file as it
  * arrives, the summary indexed at the end. Off with `--no-store` or config `store.enabled: false`.
+ * Secrets are redacted before anything is written (same rules as telemetry), unless
+ * `OMNIGENT_STORE_REDACT=false` or config `store.redact: false`; so `export` later sends what was
+ * redacted at run time, whatever the exporting shell holds. A store that cannot be written (full
+ * disk) is said once on stderr and the run is indexed `incomplete`.
  */
 export const storeSink: SinkFactory = async (ctx) => {
   const settings = ctx.config.config.store;
@@ -11,7 +24,14 @@ export const storeSink: SinkFactory = async (ctx) => {
   const dir = resolveStoreDir({ env: ctx.env, ...(settings?.path ? { configPath: settings.path } : {}), configDir: ctx.config.dir });
   const cwd = ctx.request.cwd ?? process.cwd();
   const git = readGitState(cwd);
-  const recorder = openStore(dir).begin({
+  let redact: (<T>(value: T) => T) | undefined;
+  if (storeRedacts(ctx.env, settings?.redact)) {
+    const { createRedactor } = await import('@omnigent/core');
+    const redactor = createRedactor({ env: ctx.env, secretEnvNames: ctx.plugin.credentialEnv ?? [] });
+    redact = <T>(value: T): T => redactor.value(value) as T;
+  }
+  const clean = redact ?? (<T>(value: T): T => value);
+  const recorder = openStore(dir).begin(clean({
     id: ctx.runId,
     harness: ctx.plugin.name,
     ...(ctx.pluginVersion ? { pluginVersion: ctx.pluginVersion } : {}),
@@ -22,13 +42,20 @@ export const storeSink: SinkFactory = async (ctx) => {
     ...(ctx.workflow ? { workflow: { runId: ctx.workflow.workflowRunId, step: ctx.workflow.step, ...(ctx.workflow.workflowName ? { name: ctx.workflow.workflowName } : {}) } } : {}),
     ...(git ? { git } : {}),
     prompt: ctx.request.prompt,
-  }, {
+  }), clean({
     prompt: ctx.request.prompt,
     cwd,
     ...(ctx.request.model ? { model: ctx.request.model } : {}),
     ...(ctx.request.systemPrompt ? { systemPrompt: ctx.request.systemPrompt } : {}),
     ...(ctx.request.appendSystemPrompt ? { appendSystemPrompt: ctx.request.appendSystemPrompt } : {}),
     ...(ctx.plugin.provider ? { provider: ctx.plugin.provider } : {}),
+  }), {
+    ...(redact ? { redact: redact<OmnigentEvent> } : {}),
+    onWriteError: (error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : error.message;
+      process.stderr.write(`omnigent: warning: cannot write the run store at ${dir} (${why}); the run goes on, but its record stops here and is marked incomplete. Free some space (or point OMNIGENT_STORE elsewhere) for the next runs.\n`);
+    },
   });
   return {
     name: 'run store',

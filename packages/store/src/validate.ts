@@ -1,0 +1,183 @@
+// Record checks at the store's read boundary. Hand-written rather than a schema library: the
+// store must start fast and read 20,000 index lines in well under a second (bench/store.mjs).
+// Rule: a field readers rely on with the wrong type makes the record unreadable (skipped and
+// counted); a missing optional field is defaulted; unknown fields are kept (a newer omnigent).
+
+type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
+/** Field name -> kind; a trailing `?` marks the field optional. */
+type Shape = Record<string, `${Kind}` | `${Kind}?`>;
+
+function kindOf(v: unknown): Kind | 'null' | 'other' {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  const t = typeof v;
+  if (t === 'number') return Number.isFinite(v) ? 'number' : 'other';
+  return t === 'string' || t === 'boolean' || t === 'object' ? t : 'other';
+}
+
+/** The first field of `rec` that does not fit `shape` (as `"text" (not a string)`), or undefined. */
+function misfit(rec: Record<string, unknown>, shape: Shape): string | undefined {
+  for (const field in shape) {
+    const spec = shape[field]!;
+    const optional = spec.endsWith('?');
+    const kind = (optional ? spec.slice(0, -1) : spec) as Kind;
+    const v = rec[field];
+    if (v === undefined) {
+      if (optional) continue;
+      return `without ${field}`;
+    }
+    if (kindOf(v) !== kind) return `with a bad ${field}`;
+  }
+  return undefined;
+}
+
+const EVENT_BASE: Shape = { type: 'string', time: 'string', sessionId: 'string?', parentCallId: 'string?' };
+const USAGE_FIGURES: Shape = { input: 'number?', output: 'number?', cacheRead: 'number?', cacheWrite: 'number?', reasoning: 'number?', costUsd: 'number?' };
+
+// Fields that the readers (summary, timeline, report) use, per event type. Types not listed (a
+// newer omnigent's) are kept and shown by no reader.
+const EVENT_SHAPES: Record<string, Shape> = {
+  'session.started': { model: 'string?', harnessVersion: 'string?', harness: 'string?' },
+  'turn.started': { turn: 'number' },
+  'turn.completed': { turn: 'number?' },
+  message: { role: 'string', text: 'string' },
+  'message.delta': { text: 'string' },
+  reasoning: { text: 'string', delta: 'boolean?' },
+  'tool.started': { callId: 'string', name: 'string', kind: 'string?' },
+  'tool.updated': { callId: 'string' },
+  'tool.completed': { callId: 'string', name: 'string', isError: 'boolean', durationMs: 'number?', exitCode: 'number?', status: 'string?' },
+  usage: { scope: 'string', confidence: 'string', model: 'string?', ...USAGE_FIGURES },
+  'file.changed': { path: 'string', change: 'string' },
+  warning: { message: 'string' },
+  status: {},
+  'run.completed': { durationMs: 'number', turns: 'number?', exitCode: 'number?', result: 'string?', usage: 'object?' },
+  'run.failed': { reason: 'string', message: 'string', durationMs: 'number', turns: 'number?', exitCode: 'number?', usage: 'object?' },
+};
+
+const TERMINAL_USAGE: Shape = { confidence: 'string', source: 'string?', ...USAGE_FIGURES };
+
+/** Why a parsed events line cannot be read (e.g. `message with a bad text`), or undefined when it can. */
+export function eventProblem(v: unknown): string | undefined {
+  if (kindOf(v) !== 'object') return `${kindOf(v) === 'null' ? 'null' : 'not an object'}`;
+  const rec = v as Record<string, unknown>;
+  const base = misfit(rec, EVENT_BASE);
+  if (base) return `event ${base}`;
+  const shape = EVENT_SHAPES[rec.type as string];
+  if (!shape) return undefined;
+  const bad = misfit(rec, shape);
+  if (bad) return `${rec.type as string} ${bad}`;
+  if (rec.usage !== undefined && (rec.type === 'run.completed' || rec.type === 'run.failed')) {
+    const u = misfit(rec.usage as Record<string, unknown>, TERMINAL_USAGE);
+    if (u) return `${rec.type as string} usage ${u}`;
+  }
+  return undefined;
+}
+
+const START_SHAPE: Shape = {
+  id: 'string',
+  harness: 'string',
+  startedAt: 'string',
+  cwd: 'string?',
+  tags: 'array?',
+  pluginVersion: 'string?',
+  requestedModel: 'string?',
+  prompt: 'string?',
+  pid: 'number?',
+  host: 'string?',
+  pidStart: 'string?',
+  workflow: 'object?',
+  git: 'object?',
+};
+
+const END_SHAPE: Shape = {
+  id: 'string',
+  status: 'string',
+  reason: 'string?',
+  message: 'string?',
+  exitCode: 'number?',
+  endedAt: 'string?',
+  durationMs: 'number?',
+  model: 'string?',
+  harnessVersion: 'string?',
+  sessionId: 'string?',
+  usage: 'object?',
+  turns: 'number?',
+  toolCalls: 'number?',
+  toolErrors: 'number?',
+  tools: 'object?',
+  events: 'number?',
+};
+
+/** Why a start record cannot be read, or undefined; missing `tags`/`cwd` are defaulted in place. */
+export function startProblem(rec: Record<string, unknown>): string | undefined {
+  const bad = misfit(rec, START_SHAPE);
+  if (bad) return `start record ${bad}`;
+  if (rec.tags === undefined) rec.tags = [];
+  else if ((rec.tags as unknown[]).some((t) => typeof t !== 'string')) return 'start record with a bad tags';
+  if (rec.cwd === undefined) rec.cwd = '';
+  if (rec.workflow !== undefined && misfit(rec.workflow as Record<string, unknown>, { runId: 'string', step: 'string', name: 'string?' })) return 'start record with a bad workflow';
+  if (rec.git !== undefined && misfit(rec.git as Record<string, unknown>, { commit: 'string', branch: 'string?' })) return 'start record with a bad git';
+  return undefined;
+}
+
+/** Why an end record cannot be read, or undefined; missing tool figures are defaulted in place. */
+export function endProblem(rec: Record<string, unknown>): string | undefined {
+  const bad = misfit(rec, END_SHAPE);
+  if (bad) return `end record ${bad}`;
+  if (rec.usage !== undefined && misfit(rec.usage as Record<string, unknown>, TERMINAL_USAGE)) return 'end record with a bad usage';
+  if (rec.tools === undefined) rec.tools = {};
+  for (const t of Object.values(rec.tools as Record<string, unknown>)) {
+    if (kindOf(t) !== 'object') return 'end record with a bad tools';
+    const tool = t as Record<string, unknown>;
+    if (misfit(tool, { calls: 'number', errors: 'number?', durations: 'array?' })) return 'end record with a bad tools';
+    tool.errors ??= 0;
+    tool.durations ??= [];
+    if ((tool.durations as unknown[]).some((d) => kindOf(d) !== 'number')) return 'end record with a bad tools';
+  }
+  return undefined;
+}
+
+/** Why a merged run (an index cache entry) cannot be read, or undefined. */
+export function summaryProblem(rec: Record<string, unknown>): string | undefined {
+  return startProblem(rec) ?? (rec.status === 'running' || rec.status === undefined ? undefined : endProblem(rec));
+}
+
+/**
+ * Bad records met while reading a store, by file and reason, so that a reader can say so once.
+ * Contract: counting never throws; `messages()` gives one line per file.
+ */
+export class SkippedRecords {
+  private readonly files = new Map<string, Map<string, number>>();
+
+  /**
+   * A counter for one read of `file`. Contract: a new read of the same file starts its count over,
+   * so a file read twice by one command is reported once, with its records counted once.
+   */
+  reader(file: string): (reason: string) => void {
+    const reasons = new Map<string, number>();
+    this.files.delete(file);
+    return (reason) => {
+      if (!reasons.size) this.files.set(file, reasons);
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    };
+  }
+
+  /** Skipped records in all. */
+  get count(): number {
+    let n = 0;
+    for (const reasons of this.files.values()) for (const c of reasons.values()) n += c;
+    return n;
+  }
+
+  /** `omnigent: 3 records in <path> were skipped: 2 null, 1 message with a bad text (…)`, one per file. */
+  messages(): string[] {
+    const out: string[] = [];
+    for (const [file, reasons] of this.files) {
+      let n = 0;
+      for (const c of reasons.values()) n += c;
+      const why = [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([r, c]) => `${c} ${r}`).join(', ');
+      out.push(`omnigent: ${n} record${n === 1 ? '' : 's'} in ${file} ${n === 1 ? 'was' : 'were'} skipped (unreadable: ${why}); the rest of the store reads as usual.`);
+    }
+    return out;
+  }
+}
