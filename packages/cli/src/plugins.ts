@@ -51,18 +51,11 @@ export async function loadHarnessPlugin(name: string, config: LoadedConfig, cwd:
 
 
 /**
- * Load the config and every plugin, then run `body`; an error (bad config) is printed the CLI way
- * and sets the exit code. Shared by `omnigent plugins` and `omnigent doctor`.
+ * Load the config and every plugin, then run `body`. Shared by `omnigent plugins` and `omnigent doctor`;
+ * a bad config throws to the CLI's error boundary.
  */
 export async function withAllPlugins(configPath: string | undefined, body: (config: LoadedConfig, found: DiscoveryResult) => Promise<void> | void): Promise<void> {
   const { loadConfig } = await import('./config.js');
-  const { printError } = await import('./io.js');
-  const { exitCodeForError } = await import('./exit-codes.js');
-  try {
-    const config = await loadConfig(process.cwd(), configPath);
-    await body(config, await loadAllPlugins(config, process.cwd()));
-  } catch (error) {
-    printError(error);
-    process.exitCode = exitCodeForError(error);
-  }
+  const config = await loadConfig(process.cwd(), configPath);
+  await body(config, await loadAllPlugins(config, process.cwd()));
 }
