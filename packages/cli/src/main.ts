@@ -29,9 +29,10 @@ export async function main(rawArgs: string[]): Promise<void> {
     .epilog(EPILOG)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      // errors thrown by handlers and coerce functions go to the boundary below
-      if (err) throw err;
-      process.stderr.write(`omnigent: ${msg}\nRun omnigent --help for usage.\n`);
+      // errors thrown by handlers go to the boundary below; yargs' own (YError, also wrapping a
+      // `coerce` that rejected an option value) are usage errors
+      if (err && err.name !== 'YError') throw err;
+      process.stderr.write(`omnigent: ${msg ?? err?.message}\nRun omnigent --help for usage.\n`);
       process.exit(EXIT.usage);
     });
   for (const command of COMMANDS) cli = cli.command(command as never) as typeof cli;
