@@ -1,6 +1,7 @@
 import { EXIT } from './exit-codes.js';
 import { onStdoutClosed } from './io.js';
 import { killRunsNow } from './kill-now.js';
+import { watchStdoutReader } from './stdout-reader.js';
 
 /** Signals that mean "stop": Ctrl-C, `kill`, and the terminal going away (ssh dropped, window closed). */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -19,7 +20,8 @@ export interface WithInterruptsOptions {
 
 /**
  * Run `body` with one stop policy for every command that runs harnesses (run, workflow run,
- * matrix, demo). Contract: the first SIGINT, SIGTERM or SIGHUP (or a closed stdout) aborts the
+ * matrix, demo). Contract: the first SIGINT, SIGTERM or SIGHUP (or the reader of stdout going away,
+ * seen on a write or by {@link watchStdoutReader}) aborts the
  * signal, and the runner stops the harness trees (TERM, then KILL after the grace); a second stop
  * signal SIGKILLs every process omnigent started at once and exits {@link EXIT.interrupted}; it
  * hurries the kill, never skips it. The handlers are removed when `body` settles.
@@ -39,10 +41,13 @@ export async function withInterrupts<T>(body: (interrupts: Interrupts) => Promis
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
   // the reader of our output went away (`| head`): stop like an interrupt, never leave a harness running
   const offClosed = onStdoutClosed(() => controller.abort());
+  // …also when the harness is quiet and nothing is written that would hit EPIPE
+  const offReader = watchStdoutReader(() => controller.abort());
   try {
     return await body({ signal: controller.signal });
   } finally {
     offClosed();
+    offReader();
     for (const s of STOP_SIGNALS) process.off(s, onSignal);
   }
 }
