@@ -1,5 +1,3 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   UnknownHarnessError,
   discoverPlugins,
@@ -9,25 +7,15 @@ import {
   type LoadedPlugin,
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
-
-let globalDir: string | undefined | null = null;
-/** The global node_modules of the running Node (derived from its prefix; no npm call). */
-function globalNodeModules(): string[] {
-  if (globalDir === null) {
-    const prefix = process.env.npm_config_prefix ?? dirname(dirname(process.execPath));
-    globalDir = join(prefix, 'lib', 'node_modules');
-  }
-  return globalDir ? [globalDir] : [];
-}
+import { cliCodeDir, globalNodeModules } from './install-dirs.js';
 
 /** Where plugins are looked for: the config's list, the cwd's and the CLI's own node_modules, the global one. */
 export function discoveryOptions(config: LoadedConfig, cwd: string): DiscoveryOptions {
-  const cliDir = dirname(fileURLToPath(import.meta.url));
   return {
     configured: config.config.plugins ?? [],
     configDir: config.dir,
-    searchFrom: [cwd, cliDir],
-    extraNodeModules: globalNodeModules(),
+    searchFrom: [cwd, cliCodeDir()],
+    extraNodeModules: [globalNodeModules()],
   };
 }
 
