@@ -84,7 +84,12 @@ function parseText(file: string, text: string): { value: unknown; doc: Document 
     const line = err.linePos?.[0]?.line ?? (err.pos ? text.slice(0, err.pos[0]).split('\n').length : undefined);
     throw new ConfigError(`not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${err.message.split('\n')[0]}`, { file, ...(line ? { line } : {}) });
   }
-  return { value: doc.toJS(), doc };
+  try {
+    // the yaml default bound (100 alias expansions): a "billion laughs" config is refused, not expanded
+    return { value: doc.toJS({ maxAliasCount: 100 }), doc };
+  } catch (error) {
+    throw new ConfigError(`not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { file });
+  }
 }
 
 /** Validate a parsed config value; errors name the file, the line when known, the key and what was expected. */

@@ -10,7 +10,7 @@ export const EXIT = {
   usage: 2,
   /** The harness CLI binary was not found. */
   notFound: 127,
-  /** Interrupted (Ctrl-C / SIGINT / SIGTERM). */
+  /** Interrupted: Ctrl-C (SIGINT), SIGTERM, SIGHUP (terminal closed), or the reader of stdout went away. */
   interrupted: 130,
 } as const;
 
@@ -22,11 +22,19 @@ export function exitCodeFor(terminal: TerminalEvent): number {
 
 const KNOWN = new Set<ErrorCode>(['HARNESS_NOT_FOUND', 'UNKNOWN_HARNESS', 'PLUGIN_LOAD', 'PLUGIN_CONTRACT', 'CONFIG', 'USAGE', 'SPAWN', 'STORE', 'TELEMETRY_CONFIG', 'WORKFLOW', 'INTERNAL']);
 
-/** Exit code for an error thrown before or around a run. */
+/**
+ * True for an omnigent error (an Error whose stable `code` is a known {@link ErrorCode}); anything
+ * else is an internal error. Duck-typed, so this module (imported at start-up) does not load core.
+ */
+export function isKnownError(error: unknown): error is Error & { code: ErrorCode; hint?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && error.name.endsWith('Error') && KNOWN.has(code as ErrorCode);
+}
+
+/** Exit code for an error thrown before or around a run. Default: 1 for an unknown error. */
 export function exitCodeForError(error: unknown): number {
-  // duck-typed on the stable code, so this module (imported at start-up) does not load core
-  const code = (error as { code?: unknown } | null)?.code as ErrorCode | undefined;
-  if (error instanceof Error && typeof code === 'string' && error.name.endsWith('Error') && KNOWN.has(code)) {
+  if (isKnownError(error)) {
+    const code = error.code;
     if (code === 'HARNESS_NOT_FOUND') return EXIT.notFound;
     if (code === 'SPAWN' || code === 'INTERNAL' || code === 'STORE') return EXIT.runFailed;
     return EXIT.usage;

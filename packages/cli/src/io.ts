@@ -1,3 +1,9 @@
+/**
+ * Stands for a lone `-` argument ("read stdin"): yargs-parser would read `-` as a flag, so main
+ * swaps it for this marker before parsing. Contract: compare argument values with it, never retype it.
+ */
+export const STDIN_MARKER = '\u0000stdin';
+
 /** Whether to use colors and symbols on stdout: a TTY, and NO_COLOR unset. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
@@ -22,10 +28,14 @@ export function onStdoutClosed(listener: () => void): () => void {
   return () => closedListeners.delete(listener);
 }
 
-/** Route EPIPE on stdout to {@link onStdoutClosed} listeners instead of crashing. Called once at start-up. */
+/**
+ * Route EPIPE (and EIO: the terminal was closed) on stdout to {@link onStdoutClosed} listeners
+ * instead of crashing; stderr write errors are dropped (there is no one left to tell). Called once at start-up.
+ */
 export function watchStdout(): void {
+  process.stderr.on('error', () => undefined);
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
     if (stdoutClosed) return;
     stdoutClosed = true;
     if (closedListeners.size === 0) process.exit(process.exitCode ?? 0);

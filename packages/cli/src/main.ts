@@ -1,16 +1,18 @@
 import yargs from 'yargs';
 import { COMMANDS } from './commands/index.js';
-import { EXIT } from './exit-codes.js';
-import type { GlobalArgs } from './global-args.js';
+import { EXIT, isKnownError, exitCodeForError } from './exit-codes.js';
+import { STDIN_MARKER, printError } from './io.js';
 import { version } from './version.js';
 
-const EPILOG = `Exit codes: 0 ok · 1 run failed · 2 usage or config error · 127 harness binary not found · 130 interrupted
+const EPILOG = `Exit codes: 0 ok · 1 run failed · 2 usage or config error · 127 harness binary not found · 130 interrupted (Ctrl-C, SIGTERM, SIGHUP, reader gone)
 Docs: the README of the omnigent package.`;
 
-/** Run the CLI with `args` (without node and script). Sets process.exitCode. */
-/** yargs-parser reads a lone `-` as a flag; it means "stdin" here, so it is swapped for a marker. */
-export const STDIN_MARKER = '\u0000stdin';
-
+/**
+ * Run the CLI with `args` (without node and script). Sets process.exitCode.
+ * Contract: the one error boundary of the CLI: a known omnigent error (usage, config, plugin,
+ * binary not found…) is printed as `omnigent: message` + hint and mapped to its exit code;
+ * anything else is rethrown for `bin.ts` to report as an internal error.
+ */
 export async function main(rawArgs: string[]): Promise<void> {
   const args = rawArgs.map((a) => (a === '-' ? STDIN_MARKER : a));
   let cli = yargs(args)
@@ -26,12 +28,19 @@ export async function main(rawArgs: string[]): Promise<void> {
     .recommendCommands()
     .epilog(EPILOG)
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err, y) => {
-      if (err) throw err;
-      void y;
-      process.stderr.write(`omnigent: ${msg}\nRun omnigent --help for usage.\n`);
+    .fail((msg, err) => {
+      // errors thrown by handlers go to the boundary below; yargs' own (YError, also wrapping a
+      // `coerce` that rejected an option value) are usage errors
+      if (err && err.name !== 'YError') throw err;
+      process.stderr.write(`omnigent: ${msg ?? err?.message}\nRun omnigent --help for usage.\n`);
       process.exit(EXIT.usage);
     });
   for (const command of COMMANDS) cli = cli.command(command as never) as typeof cli;
-  await cli.parseAsync();
+  try {
+    await cli.parseAsync();
+  } catch (error) {
+    if (!isKnownError(error)) throw error;
+    printError(error);
+    process.exitCode = exitCodeForError(error);
+  }
 }

@@ -1,5 +1,3 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   UnknownHarnessError,
   discoverPlugins,
@@ -9,25 +7,15 @@ import {
   type LoadedPlugin,
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
-
-let globalDir: string | undefined | null = null;
-/** The global node_modules of the running Node (derived from its prefix; no npm call). */
-function globalNodeModules(): string[] {
-  if (globalDir === null) {
-    const prefix = process.env.npm_config_prefix ?? dirname(dirname(process.execPath));
-    globalDir = join(prefix, 'lib', 'node_modules');
-  }
-  return globalDir ? [globalDir] : [];
-}
+import { cliCodeDir, globalNodeModules } from './install-dirs.js';
 
 /** Where plugins are looked for: the config's list, the cwd's and the CLI's own node_modules, the global one. */
 export function discoveryOptions(config: LoadedConfig, cwd: string): DiscoveryOptions {
-  const cliDir = dirname(fileURLToPath(import.meta.url));
   return {
     configured: config.config.plugins ?? [],
     configDir: config.dir,
-    searchFrom: [cwd, cliDir],
-    extraNodeModules: globalNodeModules(),
+    searchFrom: [cwd, cliCodeDir()],
+    extraNodeModules: [globalNodeModules()],
   };
 }
 
@@ -51,18 +39,11 @@ export async function loadHarnessPlugin(name: string, config: LoadedConfig, cwd:
 
 
 /**
- * Load the config and every plugin, then run `body`; an error (bad config) is printed the CLI way
- * and sets the exit code. Shared by `omnigent plugins` and `omnigent doctor`.
+ * Load the config and every plugin, then run `body`. Shared by `omnigent plugins` and `omnigent doctor`;
+ * a bad config throws to the CLI's error boundary.
  */
 export async function withAllPlugins(configPath: string | undefined, body: (config: LoadedConfig, found: DiscoveryResult) => Promise<void> | void): Promise<void> {
   const { loadConfig } = await import('./config.js');
-  const { printError } = await import('./io.js');
-  const { exitCodeForError } = await import('./exit-codes.js');
-  try {
-    const config = await loadConfig(process.cwd(), configPath);
-    await body(config, await loadAllPlugins(config, process.cwd()));
-  } catch (error) {
-    printError(error);
-    process.exitCode = exitCodeForError(error);
-  }
+  const config = await loadConfig(process.cwd(), configPath);
+  await body(config, await loadAllPlugins(config, process.cwd()));
 }

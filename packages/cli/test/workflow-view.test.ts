@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OmnigentEvent } from '@omnigent/core';
 import type { WorkflowEvent } from '@omnigent/workflow';
-import { WorkflowTracker, canDrawLive, plainLine, renderLive, summaryTable } from '../src/workflow-view.js';
+import { WorkflowTracker, canDrawLive, plainLine, renderLive, summaryTable } from '../src/commands/workflow/view.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const at = (ms: number): string => new Date(T0 + ms).toISOString();

@@ -192,6 +192,9 @@ function checkSemantics(wf: Workflow, options: ParseWorkflowOptions, at: (path: 
   return issues;
 }
 
+/** Most alias expansions a workflow file may make (the `yaml` default); a nested alias "bomb" needs far more. */
+const MAX_ALIAS_COUNT = 100;
+
 /**
  * Parse and validate a workflow from YAML (or JSON) text. Throws {@link WorkflowError} listing
  * every problem with its file, line and key.
@@ -209,7 +212,16 @@ export function parseWorkflow(text: string, options: ParseWorkflowOptions = {}):
     );
   }
   const at = (path: PropertyKey[]): number | undefined => lineOfPath(doc, lines, path);
-  const value: unknown = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    // maxAliasCount bounds how far aliases may expand: a "billion laughs" file is refused, not expanded
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    throw new WorkflowError(
+      [{ ...where, key: '(yaml)', message: `not valid YAML: ${error instanceof Error ? error.message : String(error)} (more than ${MAX_ALIAS_COUNT} alias expansions)` }],
+      'A workflow needs no more than a few YAML aliases (*name); write the repeated parts out.',
+    );
+  }
   const setIssues: WorkflowIssue[] = [];
   applySets(value, options.set ?? [], (key, message) => setIssues.push({ ...where, key, message }));
   if (setIssues.length) throw new WorkflowError(setIssues);

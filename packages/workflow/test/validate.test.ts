@@ -168,3 +168,21 @@ describe('workflow validation', () => {
     expect(issuesOf(text, { set: ['a.timeout=soon'] })[0]).toMatchObject({ key: 'steps.0.timeout', message: 'expected number' });
   });
 });
+
+describe('hostile YAML', () => {
+  it('regression: an alias bomb is refused as a WorkflowError naming the file, not expanded', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const text = `${levels.join('\n')}\nname: bomb\nsteps:\n  - { id: s, harness: fake, prompt: x }\n`;
+    let caught: unknown;
+    try {
+      parseWorkflow(text, { file: 'bomb.yaml' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(WorkflowError);
+    const issue = (caught as WorkflowError).issues[0]!;
+    expect(issue).toMatchObject({ file: 'bomb.yaml', key: '(yaml)' });
+    expect(issue.message).toMatch(/alias/i);
+  });
+});

@@ -15,6 +15,7 @@ const TELEMETRY_VARS = [
   'OTEL_SERVICE_NAME',
 ];
 const HEADER_VARS = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'];
+const URL_VARS = new Set(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
 
 /** Header names only, never values: `x-mlflow-experiment-id=0,authorization=…` -> `x-mlflow-experiment-id, authorization`. */
 export function headerNames(value: string): string[] {
@@ -32,6 +33,10 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
   handler: async (argv) => {
     const { resolveBinary, detectVersion, OmnigentError } = await import('@omnigent/core');
     const { withAllPlugins } = await import('../plugins.js');
+    const { redactUrlPassword } = await import('../redact-url.js');
+    const { findTelemetryPackage, TELEMETRY_PACKAGE } = await import('../telemetry-package.js');
+    const { installCommandFor } = await import('../install-dirs.js');
+    const { telemetryRequested } = await import('../sinks/telemetry.js');
     await withAllPlugins(argv.config, async (config, { plugins, errors }) => {
       const rows = await Promise.all(
         plugins.map(async (p) => {
@@ -50,11 +55,26 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
         }),
       );
       const telemetry: Record<string, unknown> = {};
-      for (const k of TELEMETRY_VARS) if (process.env[k] !== undefined) telemetry[k] = process.env[k];
+      for (const k of TELEMETRY_VARS) if (process.env[k] !== undefined) telemetry[k] = URL_VARS.has(k) ? redactUrlPassword(process.env[k]!) : process.env[k];
       for (const k of HEADER_VARS) if (process.env[k]) telemetry[k] = `names: ${headerNames(process.env[k]!).join(', ')} (values hidden)`;
-      if (config.config.telemetry) telemetry.configFile = { ...config.config.telemetry, headers: config.config.telemetry.headers ? Object.keys(config.config.telemetry.headers) : undefined };
+      const fileTelemetry = config.config.telemetry;
+      if (fileTelemetry) {
+        telemetry.configFile = {
+          ...fileTelemetry,
+          ...(typeof fileTelemetry.endpoint === 'string' ? { endpoint: redactUrlPassword(fileTelemetry.endpoint) } : {}),
+          headers: fileTelemetry.headers ? Object.keys(fileTelemetry.headers) : undefined,
+        };
+      }
+      // the exporter is an optional package: say whether it is there, and whether it is asked for
+      const pkg = findTelemetryPackage();
+      const telemetryPackage = {
+        package: TELEMETRY_PACKAGE,
+        installed: pkg !== undefined,
+        ...(pkg ? { version: pkg.version, dir: pkg.dir } : { install: installCommandFor(TELEMETRY_PACKAGE) }),
+        enabled: telemetryRequested(process.env, config),
+      };
       if (argv.json) {
-        process.stdout.write(`${JSON.stringify({ configFile: config.file ?? null, harnesses: rows, pluginErrors: errors.map((e) => ({ specifier: e.specifier, message: e.error.message })), telemetry }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ configFile: config.file ?? null, harnesses: rows, pluginErrors: errors.map((e) => ({ specifier: e.specifier, message: e.error.message })), telemetry, telemetryPackage }, null, 2)}\n`);
         return;
       }
       const w = (s: string) => process.stdout.write(`${s}\n`);
@@ -67,8 +87,9 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
         if (r.credentialsSet.length || r.credentialsMissing.length) w(`     credentials set: ${r.credentialsSet.join(', ') || 'none'}${r.credentialsMissing.length ? `; not set: ${r.credentialsMissing.join(', ')}` : ''}`);
       }
       for (const e of errors) w(`ERROR plugin ${e.specifier}: ${e.error.message}`);
-      w('telemetry:');
-      if (Object.keys(telemetry).length === 0) w('  off (set OMNIGENT_TELEMETRY_ENABLED=true and OTEL_EXPORTER_OTLP_ENDPOINT to export traces)');
+      w(`telemetry: ${telemetryPackage.enabled ? 'enabled' : 'off'}; ${pkg ? `${TELEMETRY_PACKAGE} ${pkg.version} installed (${pkg.dir})` : `${TELEMETRY_PACKAGE} not installed`}`);
+      if (!pkg) w(`  ${telemetryPackage.enabled ? 'runs go on without traces; ' : ''}install it to export traces: ${installCommandFor(TELEMETRY_PACKAGE)}`);
+      if (Object.keys(telemetry).length === 0) w('  set OMNIGENT_TELEMETRY_ENABLED=true and OTEL_EXPORTER_OTLP_ENDPOINT to export traces');
       for (const [k, v] of Object.entries(telemetry)) w(`  ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
     });
   },

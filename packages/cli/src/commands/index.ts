@@ -2,14 +2,14 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-args.js';
 import { doctorCommand } from './doctor.js';
 import { pluginsCommand } from './plugins.js';
-import { runCommand } from './run.js';
+import { runCommand } from './run/index.js';
 import { runsCommand } from './runs.js';
 import { compareCommand } from './compare.js';
-import { matrixCommand } from './matrix.js';
+import { matrixCommand } from './matrix/index.js';
 import { reportCommand } from './report.js';
 import { exportCommand } from './export.js';
-import { workflowCommand } from './workflow.js';
-import { demoCommand } from './demo.js';
+import { workflowCommand } from './workflow/index.js';
+import { demoCommand } from './demo/index.js';
 
 /**
  * Every command of the CLI. Contract: a command module only imports heavy code inside its

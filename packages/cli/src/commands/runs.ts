@@ -12,10 +12,8 @@ export interface RunFilterArgs extends GlobalArgs {
   limit?: number;
 }
 
-/** Repeatable single-value options: one value per flag, so a positional after them is never swallowed. */
-export function toList(value: unknown): string[] {
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-}
+import { toList } from './list-option.js';
+export { toList };
 
 /** Add the run filters to a command. */
 export function withRunFilters<T extends GlobalArgs>(y: Argv<T>, defaultLimit?: number): Argv<T & RunFilterArgs> {

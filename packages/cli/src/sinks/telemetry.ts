@@ -1,5 +1,6 @@
 import type { WorkflowTrace } from '@omnigent/telemetry-otel';
 import type { LoadedConfig } from '../config.js';
+import { loadTelemetry } from '../telemetry-package.js';
 import { version } from '../version.js';
 import type { SinkFactory } from './types.js';
 
@@ -18,7 +19,9 @@ export function telemetryRequested(env: NodeJS.ProcessEnv, config: LoadedConfig)
  */
 export const telemetrySink: SinkFactory = async (ctx) => {
   if (!telemetryRequested(ctx.env, ctx.config)) return undefined;
-  const otel = await import('@omnigent/telemetry-otel');
+  // an optional package, found at run time; missing: said once, and the run goes on without it
+  const otel = await loadTelemetry();
+  if (!otel) return undefined;
   const run = otel.startRunTelemetry(
     {
       runId: ctx.runId,
@@ -61,7 +64,8 @@ export interface WorkflowTraceContext {
 export async function openWorkflowTrace(ctx: WorkflowTraceContext): Promise<WorkflowTrace | undefined> {
   if (!telemetryRequested(ctx.env, ctx.config)) return undefined;
   try {
-    const otel = await import('@omnigent/telemetry-otel');
+    const otel = await loadTelemetry();
+    if (!otel) return undefined;
     return otel.startWorkflowTrace(
       {
         workflowRunId: ctx.workflowRunId,

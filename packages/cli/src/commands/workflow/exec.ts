@@ -1,11 +1,12 @@
 import type { OmnigentEvent } from '@omnigent/core';
 import type { Workflow, WorkflowEvent, WorkflowRunResult } from '@omnigent/workflow';
-import type { LoadedConfig } from './config.js';
-import { EXIT } from './exit-codes.js';
-import { useColor, writeOut } from './io.js';
-import { runHarness } from './run-harness.js';
-import { openWorkflowTrace } from './sinks/telemetry.js';
-import { WorkflowTracker, canDrawLive, plainLine, renderLive, summaryTable } from './workflow-view.js';
+import type { LoadedConfig } from '../../config.js';
+import { EXIT } from '../../exit-codes.js';
+import { withInterrupts } from '../../interrupts.js';
+import { useColor, writeOut } from '../../io.js';
+import { runHarness } from '../../run-harness.js';
+import { openWorkflowTrace } from '../../sinks/telemetry.js';
+import { WorkflowTracker, canDrawLive, plainLine, renderLive, summaryTable } from './view.js';
 
 /** Options of {@link executeWorkflow}. */
 export interface ExecuteWorkflowOptions {
@@ -40,26 +41,21 @@ export interface ExecuteWorkflowResult {
  * steps (their process trees are killed) and skips the rest. Exit code: 0 every step ok, 1 a step
  * failed or was skipped, 130 interrupted.
  */
-export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<ExecuteWorkflowResult> {
+export function executeWorkflow(options: ExecuteWorkflowOptions): Promise<ExecuteWorkflowResult> {
+  const live = options.live ?? (!options.json && canDrawLive(process.stdout));
+  return withInterrupts((interrupts) => execute(options, live, interrupts.signal), {
+    onFirst: () => {
+      if (!options.json && !live) process.stderr.write('omnigent: interrupted: cancelling running steps (Ctrl-C again to kill them at once)\n');
+    },
+  });
+}
+
+async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: AbortSignal): Promise<ExecuteWorkflowResult> {
   const { runWorkflow } = await import('@omnigent/workflow');
   const env = options.env ?? process.env;
   const wf = options.workflow;
   const color = useColor();
-  const live = options.live ?? (!options.json && canDrawLive(process.stdout));
   const tracker = new WorkflowTracker();
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (): void => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(EXIT.interrupted);
-    if (!options.json && !live) process.stderr.write('omnigent: interrupted: cancelling running steps (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // the reader of our output went away (`| head`): cancel the harnesses instead of leaving them running
-  const { onStdoutClosed } = await import('./io.js');
-  const offClosed = onStdoutClosed(() => controller.abort());
 
   const { randomUUID } = await import('node:crypto');
   const workflowRunId = randomUUID();
@@ -97,7 +93,7 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
       input,
       baseDir: options.baseDir,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      signal: controller.signal,
+      signal,
       ...(options.worktreeRoot ? { worktreeRoot: options.worktreeRoot } : {}),
       onEvent,
       runStep: async (s) => {
@@ -142,9 +138,6 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
     });
   } finally {
     if (timer) clearInterval(timer);
-    offClosed();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   tracker.finish(result);
   if (trace) {

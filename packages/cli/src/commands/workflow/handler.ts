@@ -2,16 +2,28 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '@omnigent/core';
 import { WorkflowError, loadWorkflow, stepsUsingInput, type Workflow } from '@omnigent/workflow';
-import type { WorkflowArgs } from './commands/workflow.js';
-import { loadConfig, type LoadedConfig } from './config.js';
-import { EXIT, exitCodeForError } from './exit-codes.js';
-import { printError, readStdin, writeOut } from './io.js';
-import { loadAllPlugins } from './plugins.js';
+import { loadConfig, type LoadedConfig } from '../../config.js';
+import { EXIT } from '../../exit-codes.js';
+import type { GlobalArgs } from '../../global-args.js';
+import { STDIN_MARKER, readStdin, writeOut } from '../../io.js';
+import { loadAllPlugins } from '../../plugins.js';
+
+/** Arguments of `omnigent workflow run|validate`. */
+export interface WorkflowArgs extends GlobalArgs {
+  file?: string;
+  input?: string;
+  set?: string[];
+  concurrency?: number;
+  cwd?: string;
+  json?: boolean;
+  store?: boolean;
+  tag?: string[];
+}
+
 
 async function readInput(value: string | undefined): Promise<string | undefined> {
   if (value === undefined) return undefined;
-  // main.ts hands a lone `-` over as '\u0000stdin' (yargs would read it as a flag)
-  if (value === '-' || value === '\u0000stdin') return (await readStdin()).replace(/\n$/, '');
+  if (value === '-' || value === STDIN_MARKER) return (await readStdin()).replace(/\n$/, '');
   if (value.startsWith('@')) {
     const file = value.slice(1);
     try {
@@ -38,46 +50,38 @@ async function prepare(argv: WorkflowArgs, cwd: string): Promise<{ config: Loade
   return { config, workflow };
 }
 
-/** `omnigent workflow run`; returns the exit code. */
+/** `omnigent workflow run`; returns the exit code. Setup errors go to the CLI's error boundary. */
 export async function workflowRunMain(argv: WorkflowArgs): Promise<number> {
-  try {
-    const baseDir = resolve(argv.cwd ?? process.cwd());
-    // checked first: a missing base dir would otherwise surface as "unknown harness" (no config found there)
-    if (!(await stat(baseDir).then((st) => st.isDirectory(), () => false))) {
-      throw new UsageError(`--cwd ${argv.cwd}: no such directory (${baseDir})`, 'Give -C the project directory the steps should run in.');
-    }
-    const { config, workflow } = await prepare(argv, baseDir);
-    if (argv.concurrency !== undefined && (!Number.isInteger(argv.concurrency) || argv.concurrency < 1)) {
-      throw new UsageError(`--concurrency expects a whole number of at least 1, got ${argv.concurrency}`);
-    }
-    const input = await readInput(argv.input);
-    const needInput = stepsUsingInput(workflow.steps);
-    if (input !== undefined && !input.trim() && needInput.length) {
-      throw new UsageError(`--input ${argv.input === '\u0000stdin' ? '-' : argv.input}: the input is empty, and step${needInput.length === 1 ? '' : 's'} ${needInput.join(', ')} would get nothing as {{ input }}.`, 'Give the task as --input "…", --input @task.md or on stdin with --input -.');
-    }
-    if (input === undefined && workflow.input === undefined && needInput.length) {
-      // running on would send "Task: " with nothing after it to every agent that needs the input
-      throw new UsageError(
-        `${workflow.file ?? 'The workflow'} uses {{ input }} (step${needInput.length === 1 ? '' : 's'} ${needInput.join(', ')}) and no input was given.`,
-        'Give it with --input "…", --input @task.md or --input - (stdin), or set input: in the workflow file.',
-      );
-    }
-    const { executeWorkflow } = await import('./workflow-exec.js');
-    const { exitCode } = await executeWorkflow({
-      workflow,
-      config,
-      ...(input !== undefined ? { input } : {}),
-      baseDir,
-      ...(argv.concurrency !== undefined ? { concurrency: argv.concurrency } : {}),
-      json: argv.json === true,
-      store: argv.store !== false,
-      tags: argv.tag ?? [],
-    });
-    return exitCode;
-  } catch (error) {
-    printError(error);
-    return exitCodeForError(error);
+  const baseDir = resolve(argv.cwd ?? process.cwd());
+  // checked first: a missing base dir would otherwise surface as "unknown harness" (no config found there)
+  if (!(await stat(baseDir).then((st) => st.isDirectory(), () => false))) {
+    throw new UsageError(`--cwd ${argv.cwd}: no such directory (${baseDir})`, 'Give -C the project directory the steps should run in.');
   }
+  const { config, workflow } = await prepare(argv, baseDir);
+  const input = await readInput(argv.input);
+  const needInput = stepsUsingInput(workflow.steps);
+  if (input !== undefined && !input.trim() && needInput.length) {
+    throw new UsageError(`--input ${argv.input === STDIN_MARKER ? '-' : argv.input}: the input is empty, and step${needInput.length === 1 ? '' : 's'} ${needInput.join(', ')} would get nothing as {{ input }}.`, 'Give the task as --input "…", --input @task.md or on stdin with --input -.');
+  }
+  if (input === undefined && workflow.input === undefined && needInput.length) {
+    // running on would send "Task: " with nothing after it to every agent that needs the input
+    throw new UsageError(
+      `${workflow.file ?? 'The workflow'} uses {{ input }} (step${needInput.length === 1 ? '' : 's'} ${needInput.join(', ')}) and no input was given.`,
+      'Give it with --input "…", --input @task.md or --input - (stdin), or set input: in the workflow file.',
+    );
+  }
+  const { executeWorkflow } = await import('./exec.js');
+  const { exitCode } = await executeWorkflow({
+    workflow,
+    config,
+    ...(input !== undefined ? { input } : {}),
+    baseDir,
+    ...(argv.concurrency !== undefined ? { concurrency: argv.concurrency } : {}),
+    json: argv.json === true,
+    store: argv.store !== false,
+    tags: argv.tag ?? [],
+  });
+  return exitCode;
 }
 
 /** `omnigent workflow validate`; returns the exit code. */
@@ -102,7 +106,6 @@ export async function workflowValidateMain(argv: WorkflowArgs): Promise<number> 
       await writeOut(`${JSON.stringify({ valid: false, issues: error.issues }, null, 2)}\n`);
       return EXIT.usage;
     }
-    printError(error);
-    return exitCodeForError(error);
+    throw error;
   }
 }

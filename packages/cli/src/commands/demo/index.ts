@@ -1,12 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { GlobalArgs } from '../global-args.js';
-
-/** Arguments of `omnigent demo`. */
-export interface DemoArgs extends GlobalArgs {
-  json?: boolean;
-  keep?: boolean;
-  store?: boolean;
-}
+import type { GlobalArgs } from '../../global-args.js';
+import type { DemoArgs } from './handler.js';
 
 /** `omnigent demo`: a real workflow on the real harness CLIs against local scripted models; no API key. */
 export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
@@ -18,7 +12,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       .option('keep', { type: 'boolean', default: false, describe: 'Keep the scratch project and configs (path printed)' })
       .option('store', { type: 'boolean', default: true, describe: 'Record the runs in the local store (--no-store to skip)' }),
   handler: async (argv) => {
-    const { demoMain } = await import('../demo-main.js');
+    const { demoMain } = await import('./handler.js');
     process.exitCode = await demoMain(argv);
   },
 };

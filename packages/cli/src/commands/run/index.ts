@@ -1,31 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { GlobalArgs } from '../global-args.js';
-import { toList } from './list-option.js';
-
-/** Arguments of `omnigent run`. */
-export interface RunArgs extends GlobalArgs {
-  prompt?: string;
-  harness?: string;
-  model?: string;
-  provider?: string;
-  cwd?: string;
-  resume?: string;
-  'session-id'?: string;
-  timeout?: number;
-  'idle-timeout'?: number;
-  json?: boolean;
-  bin?: string;
-  'permission-mode'?: 'default' | 'read-only' | 'accept-edits' | 'bypass';
-  'max-turns'?: number;
-  'allowed-tools'?: string[];
-  'disallowed-tools'?: string[];
-  'system-prompt'?: string;
-  'append-system-prompt'?: string;
-  arg?: string[];
-  env?: string[];
-  store?: boolean;
-  tag?: string[];
-}
+import type { GlobalArgs } from '../../global-args.js';
+import { numberOption } from '../../option-values.js';
+import { toList } from '../list-option.js';
+import type { RunArgs } from './handler.js';
 
 /** `omnigent run`: one prompt through one harness. */
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -40,12 +17,12 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('cwd', { alias: 'C', type: 'string', describe: 'Working directory of the harness' })
       .option('resume', { type: 'string', describe: 'Resume this harness session id' })
       .option('session-id', { type: 'string', describe: 'Force the new session id (harnesses that support it)' })
-      .option('timeout', { type: 'number', describe: 'Give up after this many seconds' })
-      .option('idle-timeout', { type: 'number', describe: 'Give up when the harness prints nothing for this many seconds (default 600, 0 = never)' })
+      .option('timeout', { requiresArg: true, coerce: numberOption('timeout', { min: 0, exclusiveMin: true, unit: 'seconds' }), describe: 'Give up after this many seconds (> 0)' })
+      .option('idle-timeout', { requiresArg: true, coerce: numberOption('idle-timeout', { min: 0, unit: 'seconds', note: '0 = never' }), describe: 'Give up when the harness prints nothing for this many seconds (default 600, 0 = never)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the normalized events as JSONL on stdout, nothing else' })
       .option('bin', { type: 'string', describe: 'Path of the harness binary' })
       .option('permission-mode', { type: 'string', choices: ['default', 'read-only', 'accept-edits', 'bypass'] as const, describe: 'Permission level' })
-      .option('max-turns', { type: 'number', describe: 'Stop after this many model turns (harnesses that support it)' })
+      .option('max-turns', { requiresArg: true, coerce: numberOption('max-turns', { min: 1, integer: true, unit: 'turns' }), describe: 'Stop after this many model turns (harnesses that support it)' })
       .option('allowed-tools', { type: 'string', coerce: toList, describe: 'Tools to pre-approve (harness syntax)' })
       .option('disallowed-tools', { type: 'string', coerce: toList, describe: 'Tools to forbid (harness syntax)' })
       .option('system-prompt', { type: 'string', describe: 'Replace the system prompt' })
@@ -55,7 +32,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('store', { type: 'boolean', describe: 'Record the run in the local store (default: on; --no-store to skip)' })
       .option('tag', { type: 'string', coerce: toList, describe: 'Tag the stored run (repeatable)' }),
   handler: async (argv) => {
-    const { runMain } = await import('./run-main.js');
+    const { runMain } = await import('./handler.js');
     process.exitCode = await runMain(argv);
   },
 };

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { totalTokens, type OmnigentEvent, type TokenUsage } from '@omnigent/core';
 import type { StepOutcome, WorkflowEvent, WorkflowRunResult } from '@omnigent/workflow';
-import { formatDuration, summarizeInput } from './render.js';
+import { formatDuration, summarizeInput } from '../../render.js';
 
 /** State of one step as the display sees it. */
 export interface StepView {

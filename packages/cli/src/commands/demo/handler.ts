@@ -2,10 +2,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '@omnigent/core';
-import type { DemoArgs } from './commands/demo.js';
-import { exitCodeForError } from './exit-codes.js';
-import { printError, useColor, writeOut } from './io.js';
-import { loadAllPlugins } from './plugins.js';
+import type { GlobalArgs } from '../../global-args.js';
+import { useColor, writeOut } from '../../io.js';
+import { loadAllPlugins } from '../../plugins.js';
+
+/** Arguments of `omnigent demo`. */
+export interface DemoArgs extends GlobalArgs {
+  json?: boolean;
+  keep?: boolean;
+  store?: boolean;
+}
+
 
 /** The example workflow the demo runs: examples/workflows/demo.yaml of the repository this CLI was built in. */
 export function demoWorkflowPath(): string | undefined {
@@ -31,13 +38,13 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
   const say = (text: string): void => {
     if (!argv.json) process.stderr.write(`${text}\n`);
   };
-  let world: Awaited<ReturnType<typeof import('./demo-setup.js').createDemoWorld>> | undefined;
+  let world: Awaited<ReturnType<typeof import('./setup.js').createDemoWorld>> | undefined;
   try {
     const DEMO_WORKFLOW = demoWorkflowPath();
     if (!DEMO_WORKFLOW) {
       throw new UsageError('The demo workflow (examples/workflows/demo.yaml) was not found next to this omnigent.', 'omnigent demo runs from a clone of the omnigent repository after `pnpm install && pnpm build`.');
     }
-    const { createDemoWorld } = await import('./demo-setup.js');
+    const { createDemoWorld } = await import('./setup.js');
     const { loadWorkflow } = await import('@omnigent/workflow');
     const { plugins } = await loadAllPlugins({ config: {}, dir: process.cwd() }, process.cwd());
     world = await createDemoWorld(Object.fromEntries(plugins.map((p) => [p.plugin.name, p.dir])));
@@ -50,7 +57,7 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
     say(`Workflow: ${DEMO_WORKFLOW}`);
     say(`Project:  ${world.project} (a fresh git repository with greet.js)`);
     say('');
-    const { executeWorkflow } = await import('./workflow-exec.js');
+    const { executeWorkflow } = await import('../workflow/exec.js');
     const { exitCode, result } = await executeWorkflow({
       workflow,
       config: world.config,
@@ -71,9 +78,6 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
     if (argv.keep) say(`Kept the scratch files: ${world.root}`);
     if (argv.json) await writeOut('');
     return exitCode;
-  } catch (error) {
-    printError(error);
-    return exitCodeForError(error);
   } finally {
     await world?.close(argv.keep === true);
   }
