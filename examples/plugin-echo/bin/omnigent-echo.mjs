@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
-const VERSION = '0.1.0';
+// the CLI ships in the plugin package: one version for both
+const { version: VERSION } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const argv = process.argv.slice(2);
 if (argv.includes('--version')) {
   process.stdout.write(`omnigent-echo ${VERSION}\n`);
