@@ -5,7 +5,6 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { secretHeaderValues, type TelemetryConfig } from './config.js';
 import { DropWatch } from './drop-watch.js';
-import { REDACTED } from './redact.js';
 import { ChosenTraceIdGenerator } from './trace-id.js';
 import { limitsWithin, type ContentLimits } from './truncate.js';
 import { processWarnOnce, type WarnOnce } from './warn-once.js';
@@ -65,7 +64,7 @@ function describeFailure(error: unknown, headerValues: string[]): string {
 export function shownUrl(url: string): string {
   try {
     const { password } = new URL(url);
-    return password ? url.replace(`:${password}@`, `:${REDACTED}@`) : url;
+    return password ? url.replace(`:${password}@`, ':***@') : url;
   } catch {
     return url;
   }

@@ -35,7 +35,7 @@ export interface WorkflowTrace {
 }
 
 /** Tags of a workflow's trace (steps add `omnigent.step.<step>.*`). */
-function workflowTraceTags(info: WorkflowTraceInfo, name: string): Record<string, string> {
+export function workflowTraceTags(info: WorkflowTraceInfo, name: string): Record<string, string> {
   return {
     ...userTags(info.tags),
     [TRACE_NAME_TAG]: name,
@@ -43,6 +43,21 @@ function workflowTraceTags(info: WorkflowTraceInfo, name: string): Record<string
     'omnigent.run_id': info.workflowRunId,
     ...(info.steps?.length ? { 'omnigent.workflow.steps': info.steps.join(',') } : {}),
   };
+}
+
+/** Attributes of the `invoke_workflow` root span (live and exported alike). */
+export function workflowRootAttributes(info: Pick<WorkflowTraceInfo, 'workflowRunId' | 'steps'>, name: string, user: string): Attributes {
+  const attrs: Attributes = {
+    [GEN_AI.operationName]: 'invoke_workflow',
+    [MLFLOW.spanType]: 'CHAIN' satisfies MlflowSpanType,
+    [GEN_AI.workflowName]: name,
+    [OMNIGENT.workflowRunId]: info.workflowRunId,
+    [GENERAL.sessionId]: info.workflowRunId.slice(0, 250),
+    [GEN_AI.conversationId]: info.workflowRunId.slice(0, 250),
+    [GENERAL.userId]: user,
+  };
+  if (info.steps?.length) attrs[OMNIGENT.workflowSteps] = info.steps;
+  return attrs;
 }
 
 function asMessages(role: 'user' | 'assistant', value: unknown): unknown {
@@ -61,16 +76,7 @@ export function startWorkflowTrace(info: WorkflowTraceInfo, options: TelemetryOp
   const limits = options.limits ?? pipeline.limits;
   const json = (v: unknown): string => toBoundedJson(redactor.value(v), limits);
   const name = info.name ?? 'workflow';
-  const attrs: Attributes = {
-    [GEN_AI.operationName]: 'invoke_workflow',
-    [MLFLOW.spanType]: 'CHAIN' satisfies MlflowSpanType,
-    [GEN_AI.workflowName]: name,
-    [OMNIGENT.workflowRunId]: info.workflowRunId,
-    [GENERAL.sessionId]: info.workflowRunId.slice(0, 250),
-    [GEN_AI.conversationId]: info.workflowRunId.slice(0, 250),
-    [GENERAL.userId]: config.user,
-  };
-  if (info.steps?.length) attrs[OMNIGENT.workflowSteps] = info.steps;
+  const attrs = workflowRootAttributes(info, name, config.user);
   if (info.input !== undefined) {
     if (config.captureContent) attrs[MLFLOW.spanInputs] = json(asMessages('user', info.input));
     else attrs[OMNIGENT.inputChars] = sizeOf(info.input);
