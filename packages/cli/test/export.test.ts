@@ -88,10 +88,16 @@ describe('omnigent export', () => {
       receiver.setMode('fail');
       const failed = await runCli(['export', '--since', '1h'], { cwd: dir, env: { ...MLFLOW, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toContain('could not export traces');
+      expect(failed.stderr).toMatch(/could not (export traces|set the trace metadata)/);
       // regression: only a "warning:" line, though nothing was exported and the exit code is 1
       expect(failed.stderr).toContain(`omnigent: export failed: the traces of 2 runs did not all reach ${receiver.url}/v1/traces`);
       expect(failed.stderr).toContain('run the same command again; the runs stay in the store');
+      // regression: a password in the endpoint is never printed, in the warning or the failure line
+      const withPassword = receiver.url.replace('http://', 'http://bob:hunter2secret@');
+      const masked = await runCli(['export', '--since', '1h', '--endpoint', withPassword], { cwd: dir, env: MLFLOW });
+      expect(masked.code).toBe(1);
+      expect(masked.stderr).not.toContain('hunter2secret');
+      expect(masked.stderr).toContain(`did not all reach ${receiver.url.replace('http://', 'http://bob:***@')}/v1/traces`);
       const nothing = await runCli(['export', '--harness', 'codex'], { cwd: dir });
       expect([nothing.code, nothing.stdout]).toEqual([0, `Nothing exported. No stored run matches these filters (the store at ${join(dir, '.store')} holds 2 runs).\n`]);
     } finally {

@@ -42,6 +42,7 @@ export const MLFLOW = {
 /** General attribute keys. */
 export const GENERAL = {
   sessionId: 'session.id',
+  userId: 'user.id',
   errorType: 'error.type',
 } as const;
 
@@ -68,6 +69,7 @@ export const OMNIGENT = {
   usageScope: 'omnigent.usage.scope',
   usageSource: 'omnigent.usage.source',
   usageConfidence: 'omnigent.usage.confidence',
+  usageNote: 'omnigent.usage.note',
   costUsd: 'omnigent.usage.cost_usd',
   costSource: 'omnigent.usage.cost_source',
   totalInputTokens: 'omnigent.usage.total.input_tokens',

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 /** The `telemetry` section of `omnigent.config.*` (every key optional; environment variables win). */
 export interface TelemetryFileConfig {
   enabled?: boolean;
@@ -9,6 +10,19 @@ export interface TelemetryFileConfig {
   headers?: Record<string, string>;
   serviceName?: string;
   resourceAttributes?: Record<string, string>;
+  /** `mlflow.trace.user` of every trace. Default: the OS user. */
+  user?: string;
+  /** MLflow's REST API, for trace metadata and tags (see {@link MlflowApiConfig}). */
+  mlflow?: { api?: boolean; trackingUri?: string; experimentId?: string };
+}
+
+/** Where MLflow's REST API is: trace metadata (session, user) and tags are set through it. */
+export interface MlflowApiConfig {
+  /** Tracking server base URL (no trailing slash, no credentials in it). */
+  trackingUri: string;
+  experimentId: string;
+  /** Sent with every REST call: the export headers plus Basic auth from URL credentials. */
+  headers: Record<string, string>;
 }
 
 /** Telemetry settings after merging the config file and the environment. */
@@ -29,12 +43,56 @@ export interface TelemetryConfig {
    * applies it itself (JSON values stay valid); the SDK would cut them mid-string.
    */
   attributeValueLengthLimit?: number;
+  /** `mlflow.trace.user` (OMNIGENT_OTEL_USER, config `user`, else the OS user). */
+  user: string;
+  /**
+   * MLflow REST target: set when the export goes straight to MLflow (an `x-mlflow-experiment-id`
+   * header), or when OMNIGENT_MLFLOW_TRACKING_URI / config `mlflow.trackingUri` names it (an OTel
+   * Collector in between). OMNIGENT_MLFLOW_API=false turns it off.
+   */
+  mlflow?: MlflowApiConfig;
   /** Why telemetry is off although it was asked for (printed once by the caller). */
   problem?: string;
 }
 
 /** The only OTLP protocol omnigent (and MLflow) speaks. */
 export const SUPPORTED_PROTOCOL = 'http/protobuf';
+
+function osUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username || env.USER || 'unknown';
+  } catch {
+    return env.USER ?? env.USERNAME ?? 'unknown';
+  }
+}
+
+/** `url` without credentials, plus the Basic auth header they stood for (fetch refuses URLs with credentials). */
+function splitCredentials(url: string): { url: string; headers: Record<string, string> } {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return { url, headers: {} };
+    const auth = Buffer.from(`${decode(u.username)}:${decode(u.password)}`).toString('base64');
+    u.username = '';
+    u.password = '';
+    return { url: u.toString(), headers: { Authorization: `Basic ${auth}` } };
+  } catch {
+    return { url, headers: {} };
+  }
+}
+
+function resolveMlflow(env: NodeJS.ProcessEnv, file: TelemetryFileConfig, tracesUrl: string, headers: Record<string, string>): MlflowApiConfig | undefined {
+  if ((parseBool(env.OMNIGENT_MLFLOW_API) ?? file.mlflow?.api) === false) return undefined;
+  const headerExperiment = Object.entries(headers).find(([k]) => k.trim().toLowerCase() === 'x-mlflow-experiment-id')?.[1]?.trim();
+  const experimentId = nonEmpty(env.OMNIGENT_MLFLOW_EXPERIMENT_ID) ?? nonEmpty(file.mlflow?.experimentId) ?? headerExperiment;
+  let base = nonEmpty(env.OMNIGENT_MLFLOW_TRACKING_URI) ?? nonEmpty(file.mlflow?.trackingUri);
+  // Straight to MLflow: its OTLP endpoint is `<tracking server>/v1/traces`.
+  if (!base && headerExperiment && /\/v1\/traces\/?$/.test(tracesUrl)) base = tracesUrl.replace(/\/v1\/traces\/?$/, '');
+  if (!base || !experimentId) return undefined;
+  const { url, headers: auth } = splitCredentials(base.replace(/\/+$/, ''));
+  const rest: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (k.trim().toLowerCase() !== 'content-type') rest[k] = v;
+  return { trackingUri: url.replace(/\/+$/, ''), experimentId, headers: { ...rest, ...auth } };
+}
 
 const DEFAULT_ENDPOINT = 'http://localhost:4318';
 
@@ -108,7 +166,8 @@ export function tracesUrlFromEndpoint(endpoint: string): string {
  * Merge the config file's `telemetry` section with the environment (environment wins). Standard
  * variables: OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _PROTOCOL, _HEADERS, OTEL_SERVICE_NAME,
  * OTEL_RESOURCE_ATTRIBUTES; omnigent's: OMNIGENT_TELEMETRY_ENABLED, OMNIGENT_OTEL_CAPTURE_CONTENT,
- * OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION. An unsupported protocol turns telemetry off with `problem`.
+ * OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION, OMNIGENT_OTEL_USER, OMNIGENT_MLFLOW_API,
+ * OMNIGENT_MLFLOW_TRACKING_URI, OMNIGENT_MLFLOW_EXPERIMENT_ID. An unsupported protocol turns telemetry off with `problem`.
  */
 export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, file: TelemetryFileConfig = {}): TelemetryConfig {
   const enabled = parseBool(env.OMNIGENT_TELEMETRY_ENABLED) ?? file.enabled ?? false;
@@ -135,7 +194,10 @@ export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, file: TelemetryFi
   const resourceAttributes = { ...(file.resourceAttributes ?? {}), ...parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES) };
   const serviceName = nonEmpty(env.OTEL_SERVICE_NAME) ?? nonEmpty(file.serviceName) ?? resourceAttributes['service.name'] ?? 'omnigent';
 
-  const config: TelemetryConfig = { enabled, captureContent, httpClientInstrumentation, tracesUrl, headers, serviceName, resourceAttributes };
+  const user = nonEmpty(env.OMNIGENT_OTEL_USER) ?? nonEmpty(file.user) ?? osUser(env);
+  const config: TelemetryConfig = { enabled, captureContent, httpClientInstrumentation, tracesUrl, headers, serviceName, resourceAttributes, user };
+  const mlflow = resolveMlflow(env, file, tracesUrl, headers);
+  if (mlflow) config.mlflow = mlflow;
   const lengthLimit = positiveInt(env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT) ?? positiveInt(env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT);
   if (lengthLimit !== undefined) config.attributeValueLengthLimit = lengthLimit;
   if (enabled && protocol !== SUPPORTED_PROTOCOL) {

@@ -5,7 +5,7 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { secretHeaderValues, type TelemetryConfig } from './config.js';
 import { DropWatch } from './drop-watch.js';
-import { REDACTED } from './redact.js';
+import { ChosenTraceIdGenerator } from './trace-id.js';
 import { limitsWithin, type ContentLimits } from './truncate.js';
 import { processWarnOnce, type WarnOnce } from './warn-once.js';
 
@@ -34,6 +34,15 @@ export interface ExportPipeline {
   shutdown: () => Promise<void>;
   /** Content limits for captured JSON (within the configured attribute value length limit). */
   limits: ContentLimits;
+  /**
+   * Hold every export until `gate` settles (MLflow: the StartTraceV3 call that must come before
+   * the trace's spans). Contract: the gate must settle on its own (bounded); spans are never dropped for it.
+   */
+  hold: (gate: Promise<unknown>) => void;
+  /** Work (MLflow tag updates) that `shutdown` waits for within its bound. */
+  track: (work: Promise<unknown>) => void;
+  /** The next root span started on `tracer` gets this trace id (stored runs map to one trace id). */
+  useNextTraceId: (traceId: string) => void;
 }
 
 function describeFailure(error: unknown, headerValues: string[]): string {
@@ -51,11 +60,11 @@ function describeFailure(error: unknown, headerValues: string[]): string {
   return text;
 }
 
-/** The URL as warnings show it: a password in it (`http://user:pw@host`) is replaced. */
-function shownUrl(url: string): string {
+/** The URL as messages show it. Contract: a password in it (`http://user:pw@host`) becomes `user:***@`. */
+export function shownUrl(url: string): string {
   try {
     const { password } = new URL(url);
-    return password ? url.replace(`:${password}@`, `:${REDACTED}@`) : url;
+    return password ? url.replace(`:${password}@`, ':***@') : url;
   } catch {
     return url;
   }
@@ -65,9 +74,39 @@ function shownUrl(url: string): string {
 // keeps within the configured attribute length limit without being passed it.
 const tracerLimits = new WeakMap<Tracer, ContentLimits>();
 
+const tracerIds = new WeakMap<Tracer, ChosenTraceIdGenerator>();
+
+/** The trace id chooser of a tracer made by {@link createExportPipeline}; undefined for other tracers. */
+export function idsOfTracer(tracer: Tracer): Pick<ChosenTraceIdGenerator, 'useNextTraceId'> | undefined {
+  return tracerIds.get(tracer);
+}
+
 /** Content limits of a tracer made by {@link createExportPipeline}; undefined for other tracers. */
 export function limitsOfTracer(tracer: Tracer): ContentLimits | undefined {
   return tracerLimits.get(tracer);
+}
+
+/** Holds exports while a gate (StartTraceV3) is pending, then passes them on in order. */
+class HoldingExporter implements SpanExporter {
+  readonly gates = new Set<Promise<unknown>>();
+
+  constructor(private readonly inner: SpanExporter) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    if (this.gates.size === 0) {
+      this.inner.export(spans, resultCallback);
+      return;
+    }
+    void Promise.allSettled([...this.gates]).then(() => this.export(spans, resultCallback));
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
 }
 
 /** Passes spans to the real exporter and turns its failures into one stderr warning. */
@@ -141,6 +180,7 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
       concurrencyLimit: 256,
     });
   const exporter = new ReportingExporter(inner, report);
+  const holding = new HoldingExporter(exporter);
   const resource = defaultResource().merge(
     resourceFromAttributes({
       ...config.resourceAttributes,
@@ -149,30 +189,35 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
     }),
   );
   const maxQueueSize = options.maxQueueSize ?? 200_000;
-  const batches = new BatchSpanProcessor(exporter, {
+  const batches = new BatchSpanProcessor(holding, {
     // A run's spans are few, but a workflow or a flood of tool calls may end thousands at once;
     // dropping any would leave holes in the MLflow tree, so the queue is far above any real run.
     maxQueueSize,
     maxExportBatchSize: 1_000,
     scheduledDelayMillis: 1_000,
-    exportTimeoutMillis: exportTimeoutMs + 1_000,
+    // a held export (StartTraceV3 pending, bounded by exportTimeoutMs too) still counts as one
+    exportTimeoutMillis: 2 * exportTimeoutMs + 1_000,
   });
   // Only a caller that ends spans in a loop that never yields (nothing can be sent meanwhile) can
   // fill the queue; the batch processor would drop the rest silently.
   const processor = new DropWatch(batches, maxQueueSize);
   exporter.onBatch = (count) => processor.exported(count);
+  const ids = new ChosenTraceIdGenerator();
   const provider = new BasicTracerProvider({
     resource,
+    idGenerator: ids,
     spanProcessors: [processor],
     // The SDK would apply OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT by cutting JSON values mid-string (MLflow
     // then shows them as broken text). Captured JSON is bounded to that limit instead (`limits`).
     spanLimits: { attributeValueLengthLimit: Infinity },
   });
   const tracer = provider.getTracer('@omnigent/telemetry-otel', options.scopeVersion);
+  const background = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
-      const outcome = await withTimeout(provider.shutdown(), flushTimeoutMs);
+      // one bound for everything: the pending MLflow calls and the final flush run side by side
+      const outcome = await withTimeout(Promise.all([provider.shutdown(), ...background]), flushTimeoutMs);
       if (processor.dropped > 0) warn(`${processor.dropped} spans were dropped: more than ${maxQueueSize} waited for export to ${url} at once`);
       if (outcome === 'timeout') warn(`could not export traces to ${url}: no answer within ${Math.round(flushTimeoutMs / 1000)}s; giving up so the run is not held up`);
     })();
@@ -180,5 +225,22 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
   };
   const limits = limitsWithin(config.attributeValueLengthLimit);
   tracerLimits.set(tracer, limits);
-  return { tracer, shutdown, limits };
+  tracerIds.set(tracer, ids);
+  const hold = (gate: Promise<unknown>): void => {
+    const settled = gate.then(
+      () => undefined,
+      () => undefined,
+    );
+    holding.gates.add(settled);
+    void settled.then(() => holding.gates.delete(settled));
+  };
+  const track = (work: Promise<unknown>): void => {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    background.add(settled);
+    void settled.then(() => background.delete(settled));
+  };
+  return { tracer, shutdown, limits, hold, track, useNextTraceId: (id) => ids.useNextTraceId(id) };
 }

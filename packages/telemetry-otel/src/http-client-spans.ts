@@ -12,6 +12,8 @@ export interface HttpClientTraceTarget {
   parent: Context;
   /** Requests to this URL (the trace exporter's own) are never traced. */
   excludeUrl: string;
+  /** Requests under this base URL (omnigent's own MLflow REST calls) are never traced either. */
+  excludePrefix?: string;
   /** Applied to the URL and error messages before they go on a span (paths can hold tokens). */
   redact?: (text: string) => string;
 }
@@ -37,9 +39,19 @@ function sameEndpoint(url: URL, exclude: string): boolean {
   }
 }
 
+function underBase(url: URL, base: string | undefined): boolean {
+  if (!base) return false;
+  try {
+    const b = new URL(base);
+    return url.host === b.host && url.pathname.startsWith(b.pathname.replace(/\/+$/, '') + '/');
+  } catch {
+    return false;
+  }
+}
+
 function start(method: string, url: URL): Span | undefined {
   const target = targets[targets.length - 1];
-  if (!target || sameEndpoint(url, target.excludeUrl)) return undefined;
+  if (!target || sameEndpoint(url, target.excludeUrl) || underBase(url, target.excludePrefix)) return undefined;
   // Query strings often carry tokens: keep scheme, host and path only; paths may too (bot APIs, webhooks).
   const redact = target.redact ?? ((t: string) => t);
   const full = redact(`${url.protocol}//${url.host}${url.pathname}`);

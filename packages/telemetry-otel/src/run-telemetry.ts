@@ -1,7 +1,11 @@
 import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { resolveTelemetryConfig, secretHeaderValues, type TelemetryConfig, type TelemetryFileConfig } from './config.js';
-import { createExportPipeline } from './export-pipeline.js';
+import { resolveTelemetryConfig, secretHeaderValues, type MlflowApiConfig, type TelemetryConfig, type TelemetryFileConfig } from './config.js';
+import { createExportPipeline, shownUrl, type ExportPipeline } from './export-pipeline.js';
+import { setMlflowTraceTags, startMlflowTrace } from './mlflow-api.js';
+import { runTraceTags, stepTraceTags, TRACE_METADATA } from './mlflow-trace-tags.js';
+import { openWorkflows } from './open-workflows.js';
+import { parseTraceparent } from './traceparent.js';
 import { traceHttpClient } from './http-client-spans.js';
 import { createRedactor } from './redact.js';
 import { RunTracer, type RunTraceInfo } from './run-tracer.js';
@@ -61,25 +65,84 @@ export function openPipeline(config: NonNullable<ReturnType<typeof telemetrySett
   return { pipeline, redactor };
 }
 
+/** Events after which a span may end: the trace must be started in MLflow before those leave. */
+const SPAN_ENDING = new Set<OmnigentEvent['type']>(['usage', 'tool.completed', 'turn.completed', 'run.completed', 'run.failed']);
+
+/** The MLflow side of one trace (internal; the export command uses it too): StartTraceV3 before its spans leave, final tags at the end. */
+export function mlflowStarter(api: MlflowApiConfig, tracesUrl: string, pipeline: ExportPipeline, timeoutMs: number, warn: WarnOnce, hold = true) {
+  let release: () => void = () => undefined;
+  if (hold) pipeline.hold(new Promise<void>((r) => (release = r)));
+  let started: Promise<boolean> | undefined;
+  const say = (what: string, error: string | undefined): void =>
+    warn(`could not ${what} on the MLflow server ${shownUrl(api.trackingUri)} (spans go to ${shownUrl(tracesUrl)}): ${error ?? 'unknown error'}`);
+  return {
+    get started(): boolean {
+      return started !== undefined;
+    },
+    /** Settles true once MLflow holds the trace; false when it could not (or was never asked). */
+    whenStarted(): Promise<boolean> {
+      return started ?? Promise.resolve(false);
+    },
+    start(traceId: string, requestTime: Date, metadata: Record<string, string>, tags: Record<string, string>): void {
+      if (started) return;
+      started = startMlflowTrace(api, { traceId, requestTime, metadata, tags }, timeoutMs).then((r) => {
+        if (!r.ok) say('set the trace metadata (session, user, tags)', r.error);
+        release();
+        return r.ok;
+      });
+      pipeline.track(started);
+    },
+    tag(traceId: string, tags: Record<string, string>, after?: Promise<boolean>): void {
+      const work = (after ?? started ?? Promise.resolve(false)).then(async (ok) => {
+        if (!ok) return;
+        const r = await setMlflowTraceTags(api, traceId, tags, timeoutMs);
+        if (!r.ok) say('set the trace tags', r.error);
+      });
+      pipeline.track(work);
+    },
+  };
+}
+
 /** Start tracing one run. Returns undefined when telemetry is off. */
 export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions): RunTelemetry | undefined {
-  const config = telemetrySettings(options);
+  // a step of a workflow open in this process exports through the workflow's pipeline
+  const remote = parseTraceparent(info.workflow?.traceparent);
+  const shared = remote ? openWorkflows.get(remote.traceId) : undefined;
+  const config = shared?.config ?? telemetrySettings(options);
   if (!config) return undefined;
-  const { pipeline, redactor } = openPipeline(config, options);
-  const tracer = new RunTracer(info, {
-    tracer: pipeline.tracer,
-    captureContent: config.captureContent,
-    redactor,
-    limits: options.limits ?? pipeline.limits,
-  });
+  const { pipeline, redactor } = shared ?? openPipeline(config, options);
+  const tracer = new RunTracer(
+    { ...info, ...(info.user === undefined ? { user: config.user } : {}) },
+    {
+      tracer: pipeline.tracer,
+      captureContent: config.captureContent,
+      redactor,
+      limits: options.limits ?? pipeline.limits,
+    },
+  );
   const traceparent = tracer.traceparent;
-  const stopHttp = config.httpClientInstrumentation ? traceHttpClient({ tracer: pipeline.tracer, parent: tracer.context, excludeUrl: config.tracesUrl, redact: redactor.text }) : undefined;
+  const stopHttp = config.httpClientInstrumentation ? traceHttpClient({ tracer: pipeline.tracer, parent: tracer.context, excludeUrl: config.tracesUrl, ...(config.mlflow ? { excludePrefix: config.mlflow.trackingUri } : {}), redact: redactor.text }) : undefined;
+  const warn = options.warn ?? processWarnOnce;
+  const timeoutMs = options.exportTimeoutMs ?? 4_000;
+  // MLflow metadata: a run of its own starts its trace; a step tags its workflow's trace
+  const mlflow = config.mlflow ? mlflowStarter(config.mlflow, config.tracesUrl, pipeline, timeoutMs, warn, !remote) : undefined;
+  const startTrace = (): void => {
+    if (!mlflow || remote || mlflow.started) return;
+    const summary = tracer.summary;
+    mlflow.start(
+      tracer.traceId,
+      info.startedAt,
+      { [TRACE_METADATA.session]: summary.sessionId ?? info.runId, [TRACE_METADATA.user]: config.user },
+      runTraceTags(info, summary),
+    );
+  };
   return {
     traceparent,
     env: { TRACEPARENT: traceparent },
     onEvent: (event) => {
       try {
         tracer.onEvent(event);
+        if (event.sessionId || SPAN_ENDING.has(event.type)) startTrace();
       } catch {
         // A tracing bug must never disturb the run; the spans of this event are lost.
       }
@@ -88,10 +151,14 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
       try {
         stopHttp?.();
         tracer.end(terminal);
+        startTrace();
+        if (mlflow && remote && shared) mlflow.tag(remote.traceId, stepTraceTags(info, tracer.summary), shared.started);
+        else if (mlflow && !remote) mlflow.tag(tracer.traceId, runTraceTags(info, tracer.summary));
       } catch {
         // As above: never let telemetry fail a run.
       }
-      await pipeline.shutdown();
+      // a step's spans leave with its workflow's: one bounded flush when the workflow ends
+      if (!shared) await pipeline.shutdown();
     },
   };
 }

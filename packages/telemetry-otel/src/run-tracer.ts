@@ -1,8 +1,10 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { OmnigentEvent, RunRequest, TerminalEvent, TokenUsage, UsageEvent } from '@omnigent/core';
 import { GEN_AI, GENERAL, MLFLOW, OMNIGENT, type MlflowSpanType } from './attributes.js';
-import { limitsOfTracer } from './export-pipeline.js';
-import { chatInputText, messagesAttribute, mlflowMessages, type MessagePart, type SemconvMessage } from './messages.js';
+import { idsOfTracer, limitsOfTracer } from './export-pipeline.js';
+import { chatInputText, chatMessages, messagesAttribute, mlflowMessages, type MessagePart, type SemconvMessage } from './messages.js';
+import { baseModelName } from './model-name.js';
+import { traceIdFor } from './trace-id.js';
 import type { Redactor } from './redact.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
 import { DEFAULT_LIMITS, boundedText, sizeOf, toBoundedJson, type ContentLimits } from './truncate.js';
@@ -17,6 +19,10 @@ export interface RunTraceInfo {
   pluginVersion?: string;
   request: Pick<RunRequest, 'prompt' | 'model' | 'systemPrompt' | 'appendSystemPrompt' | 'cwd'>;
   startedAt: Date;
+  /** The user's `--tag`s (MLflow trace tags). */
+  tags?: string[];
+  /** `user.id` on the root span (MLflow ≥ 3.9 maps it to `mlflow.trace.user`). */
+  user?: string;
   workflow?: { workflowRunId: string; workflowName?: string; step: string; needs?: string[]; traceparent?: string };
 }
 
@@ -114,6 +120,12 @@ export class RunTracer {
   private sessionModel: string | undefined;
   private sessionProvider: string | undefined;
   private runUsage: (TokenUsage & { source?: string; confidence?: string }) | undefined;
+  private harnessVersion: string | undefined;
+  /** Tokens on spans MLflow sums (both counts present): compared with the run total at the end. */
+  private counted = { input: 0, output: 0 };
+  /** A model call whose usage came in, kept open until its tool calls are known (Pi sends usage first). */
+  private pendingChat: { scope: AgentScope; usage: UsageEvent; end: Date; start: Date | undefined } | undefined;
+  private outcome: { status: 'ok' | 'failed' | 'interrupted'; costUsd?: number } | undefined;
   private warnings = 0;
   private ended = false;
 
@@ -125,6 +137,8 @@ export class RunTracer {
     this.info = info;
     const remote = parseTraceparent(info.workflow?.traceparent);
     const parent = remote ? trace.setSpanContext(ROOT_CONTEXT, remote) : ROOT_CONTEXT;
+    // A run of its own always gets the same trace id, so exporting it again finds the same trace.
+    if (!remote) idsOfTracer(this.tracer)?.useNextTraceId(traceIdFor(info.runId));
     const attrs: Attributes = {
       [GEN_AI.operationName]: 'invoke_agent',
       [MLFLOW.spanType]: 'AGENT' satisfies MlflowSpanType,
@@ -133,8 +147,9 @@ export class RunTracer {
       [OMNIGENT.harness]: info.harness,
     };
     setIf(attrs, GEN_AI.providerName, info.provider);
-    setIf(attrs, GEN_AI.requestModel, info.request.model);
+    setIf(attrs, GEN_AI.requestModel, baseModelName(info.request.model));
     setIf(attrs, OMNIGENT.pluginVersion, info.pluginVersion);
+    setIf(attrs, GENERAL.userId, info.user);
     if (info.workflow) {
       setIf(attrs, OMNIGENT.workflowRunId, info.workflow.workflowRunId);
       setIf(attrs, OMNIGENT.workflowStep, info.workflow.step);
@@ -167,14 +182,33 @@ export class RunTracer {
     return formatTraceparent(this.root.span.spanContext());
   }
 
+  /** OTel trace id of the run's trace (32 hex). */
+  get traceId(): string {
+    return this.root.span.spanContext().traceId;
+  }
+
+  /** What the run came to so far: for MLflow trace tags (name, model, status, cost). */
+  get summary(): { sessionId?: string; model?: string; harnessVersion?: string; status?: 'ok' | 'failed' | 'interrupted'; costUsd?: number } {
+    const model = this.sessionModel ?? baseModelName(this.info.request.model);
+    return {
+      ...(this.sessionId ? { sessionId: this.sessionId } : {}),
+      ...(model ? { model } : {}),
+      ...(this.harnessVersion ? { harnessVersion: this.harnessVersion } : {}),
+      ...(this.outcome ?? {}),
+    };
+  }
+
   /** Feed one normalized event. Never throws for odd event sequences. */
   onEvent(event: OmnigentEvent): void {
     if (this.ended) return;
+    // Pi reports a call's usage before the tool calls it asked for: they join that call's output.
+    if (this.pendingChat && !(event.type === 'tool.started' && this.scopeFor(event.parentCallId, event) === this.pendingChat.scope)) this.flushPendingChat();
     if (event.sessionId && event.sessionId !== this.sessionId) this.setSession(event.sessionId);
     switch (event.type) {
       case 'session.started': {
         const attrs: Attributes = {};
         setIf(attrs, GEN_AI.agentVersion, event.harnessVersion);
+        if (event.harnessVersion) this.harnessVersion = event.harnessVersion;
         // the provider the harness names on the session (Pi's per-model one, Codex's configured
         // one) is more precise than the plugin's fixed default (`openai` for any Codex provider)
         if (event.provider) {
@@ -182,9 +216,10 @@ export class RunTracer {
           attrs[GEN_AI.providerName] = event.provider;
         }
         if (event.model) {
-          this.sessionModel = event.model;
-          attrs[GEN_AI.responseModel] = event.model;
-          if (!this.info.request.model) attrs[GEN_AI.requestModel] = event.requestedModel ?? event.model;
+          // one model name per run: Claude Code's `claude-opus-4-8[1m]` is `claude-opus-4-8` on the wire
+          this.sessionModel = baseModelName(event.model);
+          attrs[GEN_AI.responseModel] = this.sessionModel;
+          if (!this.info.request.model) attrs[GEN_AI.requestModel] = baseModelName(event.requestedModel ?? event.model);
         }
         this.root.span.setAttributes(attrs);
         return;
@@ -204,7 +239,7 @@ export class RunTracer {
       }
       case 'message': {
         const scope = this.scopeFor(event.parentCallId, event);
-        if (event.model) scope.model = event.model;
+        if (event.model) scope.model = baseModelName(event.model);
         if (event.role === 'assistant') {
           scope.output.push({ type: 'text', content: event.text });
           scope.lastAssistantText = event.text;
@@ -242,6 +277,7 @@ export class RunTracer {
   /** End every open span; `terminal` undefined means the run vanished without one. */
   end(terminal: TerminalEvent | undefined): void {
     if (this.ended) return;
+    this.flushPendingChat();
     this.ended = true;
     const endTime = terminal ? timeOf(terminal) : new Date();
     for (const [callId, tool] of this.tools) {
@@ -256,9 +292,13 @@ export class RunTracer {
 
     const usage = terminal?.usage ?? this.runUsage;
     const root = this.root;
+    const failed = !terminal || terminal.type === 'run.failed';
     // A harness that reports only a run total (or nothing per call) still gets one model span.
     if (root.chats === 0 && (usage || root.output.length > 0)) {
-      this.chat(root, { ...(usage ?? {}), scope: 'run', source: usage?.source, confidence: usage?.confidence }, endTime, this.info.startedAt);
+      // A failed call reports no tokens: zeros would read as a successful, free call.
+      const noTokens = failed && !usage?.input && !usage?.output;
+      const figures = noTokens ? {} : (usage ?? {});
+      this.chat(root, { ...figures, scope: 'run', source: usage?.source, confidence: usage?.confidence }, endTime, this.info.startedAt, failed ? this.errorText(terminal?.type === 'run.failed' ? terminal.message : 'the run ended without a terminal event') : undefined);
     } else if (usage) {
       // Totals go to omnigent.* keys: gen_ai.usage on an ancestor makes MLflow count tokens twice.
       const attrs: Attributes = {};
@@ -270,8 +310,11 @@ export class RunTracer {
       setIf(attrs, OMNIGENT.usageSource, usage.source);
       setIf(attrs, OMNIGENT.usageConfidence, usage.confidence);
       root.span.setAttributes(attrs);
+      this.usageDifference(usage, endTime);
     }
+    this.outcome = { status: !terminal ? 'interrupted' : terminal.type === 'run.failed' ? 'failed' : 'ok' };
     if (usage?.costUsd !== undefined && Number.isFinite(usage.costUsd)) {
+      this.outcome.costUsd = usage.costUsd;
       root.span.setAttribute(OMNIGENT.costUsd, usage.costUsd);
       if (usage.costSource) root.span.setAttribute(OMNIGENT.costSource, usage.costSource);
     }
@@ -386,7 +429,7 @@ export class RunTracer {
     if (event.exitCode !== undefined) attrs[OMNIGENT.toolExitCode] = event.exitCode;
     if (event.durationMs !== undefined) attrs[OMNIGENT.toolDurationMs] = Math.round(event.durationMs);
     if (this.capture) {
-      if (!event.isError && event.output !== undefined) attrs[GEN_AI.toolCallResult] = this.json(event.output);
+      if (event.output !== undefined) attrs[GEN_AI.toolCallResult] = this.json(event.output);
     } else attrs[OMNIGENT.toolResultBytes] = sizeOf(event.output);
     tool.span.setAttributes(attrs);
     if (event.isError) {
@@ -409,10 +452,15 @@ export class RunTracer {
     const scope = this.scopes.get(callId);
     if (!scope) return;
     this.scopes.delete(callId);
-    if (scope.chats === 0 && scope.output.length > 0) this.chat(scope, { scope: 'run' }, end, scope.cursor);
+    if (this.pendingChat?.scope === scope) this.flushPendingChat();
+    // Output after the sub-agent's last reported usage (its last call) is kept on a span of its own.
+    if (scope.output.length > 0) this.chat(scope, { scope: scope.chats === 0 ? 'run' : 'call' }, end, scope.cursor);
     if (output !== undefined) {
-      if (this.capture) scope.span.setAttribute(GEN_AI.outputMessages, this.json(messagesAttribute([{ role: 'assistant', parts: [{ type: 'text', content: typeof output === 'string' ? output : JSON.stringify(output) }] }])));
-      else scope.span.setAttribute(OMNIGENT.resultChars, sizeOf(output));
+      const text = typeof output === 'string' ? output : JSON.stringify(output);
+      if (this.capture) {
+        scope.span.setAttribute(GEN_AI.outputMessages, this.json(messagesAttribute([{ role: 'assistant', parts: [{ type: 'text', content: text }] }])));
+        scope.span.setAttribute(MLFLOW.spanOutputs, this.json(mlflowMessages('assistant', text)));
+      } else scope.span.setAttribute(OMNIGENT.resultChars, sizeOf(output));
     }
     scope.span.end(later(end, scope.cursor));
   }
@@ -424,7 +472,40 @@ export class RunTracer {
     }
     const scope = this.scopeFor(event.parentCallId, event);
     if (scope === this.root) this.root.usageInTurn = true;
-    this.chat(scope, event, timeOf(event), event.scope === 'turn' ? scope.turnStart : undefined);
+    this.pendingChat = { scope, usage: event, end: timeOf(event), start: event.scope === 'turn' ? scope.turnStart : undefined };
+  }
+
+  private flushPendingChat(): void {
+    const p = this.pendingChat;
+    if (!p) return;
+    this.pendingChat = undefined;
+    this.chat(p.scope, p.usage, p.end, p.start);
+  }
+
+  /**
+   * When the run's total is above what the per-call spans carry (a sub-agent call reported no
+   * usage, say), one marked span carries the rest, so MLflow's trace total equals the harness's.
+   */
+  private usageDifference(usage: TokenUsage & { confidence?: string }, end: Date): void {
+    const total = { input: tokenCount(usage.input), output: tokenCount(usage.output) };
+    if (total.input === undefined || total.output === undefined) return;
+    const input = Math.max(0, total.input - this.counted.input);
+    const output = Math.max(0, total.output - this.counted.output);
+    if (input === 0 && output === 0) return;
+    const attrs: Attributes = {
+      [MLFLOW.spanType]: 'CHAT_MODEL' satisfies MlflowSpanType,
+      [GEN_AI.inputTokens]: input,
+      [GEN_AI.outputTokens]: output,
+      [MLFLOW.tokenUsage]: JSON.stringify({ input_tokens: input, output_tokens: output, total_tokens: input + output }),
+      [OMNIGENT.usageScope]: 'difference',
+      [OMNIGENT.usageSource]: 'derived',
+      [OMNIGENT.usageNote]: `the run total (${total.input} in / ${total.output} out) minus the per-call figures (${this.counted.input} / ${this.counted.output})`,
+    };
+    setIf(attrs, GEN_AI.responseModel, this.sessionModel ?? baseModelName(this.info.request.model));
+    const span = this.tracer.startSpan('usage not reported per call', { kind: SpanKind.INTERNAL, startTime: end, attributes: attrs }, this.root.ctx);
+    span.end(end);
+    this.counted.input += input;
+    this.counted.output += output;
   }
 
   /** One `chat {model}` span from `scope.cursor` (or `start`) to `end`, carrying the pending content. */
@@ -433,15 +514,16 @@ export class RunTracer {
     usage: TokenUsage & { scope: string; source?: string | undefined; confidence?: string | undefined; model?: string; provider?: string; callId?: string },
     end: Date,
     start?: Date,
+    error?: string,
   ): void {
-    const model = usage.model ?? scope.model ?? this.sessionModel ?? this.info.request.model;
+    const model = baseModelName(usage.model) ?? scope.model ?? this.sessionModel ?? baseModelName(this.info.request.model);
     const attrs: Attributes = {
       [GEN_AI.operationName]: 'chat',
       [MLFLOW.spanType]: 'CHAT_MODEL' satisfies MlflowSpanType,
       [OMNIGENT.usageScope]: usage.scope,
     };
     setIf(attrs, GEN_AI.providerName, usage.provider ?? this.sessionProvider ?? this.info.provider);
-    setIf(attrs, GEN_AI.requestModel, this.info.request.model ?? model);
+    setIf(attrs, GEN_AI.requestModel, baseModelName(this.info.request.model) ?? model);
     setIf(attrs, GEN_AI.responseModel, model);
     setIf(attrs, GEN_AI.responseId, usage.callId);
     if (this.sessionId) attrs[GEN_AI.conversationId] = this.sessionId.slice(0, 250);
@@ -455,6 +537,8 @@ export class RunTracer {
     if (input !== undefined && output !== undefined) {
       // Explicit, so MLflow counts the call even when one figure is 0 (its translator skips falsy counts).
       attrs[MLFLOW.tokenUsage] = JSON.stringify({ input_tokens: input, output_tokens: output, total_tokens: input + output });
+      this.counted.input += input;
+      this.counted.output += output;
     }
     setIf(attrs, OMNIGENT.usageSource, usage.source);
     setIf(attrs, OMNIGENT.usageConfidence, usage.confidence);
@@ -462,9 +546,15 @@ export class RunTracer {
     setIf(attrs, OMNIGENT.costSource, usage.costSource);
     const hasToolCalls = scope.output.some((p) => p.type === 'tool_call');
     if (this.capture) {
-      if (scope.input.length) attrs[GEN_AI.inputMessages] = this.json(messagesAttribute(scope.input));
+      if (scope.input.length) {
+        attrs[GEN_AI.inputMessages] = this.json(messagesAttribute(scope.input));
+        // MLflow shows {"messages":[…]} objects as a conversation; the semconv array stays a string there
+        attrs[MLFLOW.spanInputs] = this.json({ messages: chatMessages(scope.input) });
+      }
       if (scope.output.length) {
-        attrs[GEN_AI.outputMessages] = this.json(messagesAttribute([{ role: 'assistant', parts: scope.output, finish_reason: hasToolCalls ? 'tool_call' : 'stop' }]));
+        const out: SemconvMessage = { role: 'assistant', parts: scope.output, finish_reason: error ? 'error' : hasToolCalls ? 'tool_call' : 'stop' };
+        attrs[GEN_AI.outputMessages] = this.json(messagesAttribute([out]));
+        attrs[MLFLOW.spanOutputs] = this.json({ messages: chatMessages([out]) });
       }
     } else {
       attrs[OMNIGENT.inputChars] = chatInputText(scope.input).length;
@@ -473,6 +563,10 @@ export class RunTracer {
     const from = start ?? scope.cursor;
     const startTime = from.getTime() <= end.getTime() ? from : end;
     const span = this.tracer.startSpan(model ? `chat ${model}` : 'chat', { kind: SpanKind.CLIENT, startTime, attributes: attrs }, scope.ctx);
+    if (error !== undefined) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+      span.setAttribute(GENERAL.errorType, 'model_call_failed');
+    }
     span.end(end);
     scope.chats += 1;
     scope.cursor = later(scope.cursor, end);

@@ -20,7 +20,24 @@ describe('resolveTelemetryConfig', () => {
       headers: { 'x-mlflow-experiment-id': '0' },
       serviceName: 'omnigent',
       resourceAttributes: {},
+      user: expect.any(String),
+      // straight to MLflow: its REST API (trace metadata and tags) is the same server
+      mlflow: { trackingUri: 'http://localhost:5000', experimentId: '0', headers: { 'x-mlflow-experiment-id': '0' } },
     });
+  });
+
+  it('finds the MLflow REST API: the OTLP server itself, a named tracking server, or none', () => {
+    expect(resolveTelemetryConfig({ ...SEED, OMNIGENT_OTEL_USER: 'ana' }).user).toBe('ana');
+    // credentials in the URL become a Basic auth header (fetch refuses URLs with credentials)
+    const withAuth = resolveTelemetryConfig({ ...SEED, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://bob:s3cret@ml.example/' }).mlflow;
+    expect(withAuth).toMatchObject({ trackingUri: 'https://ml.example', experimentId: '0' });
+    expect(withAuth!.headers.Authorization).toBe(`Basic ${Buffer.from('bob:s3cret').toString('base64')}`);
+    // a collector in between: no experiment header, the tracking server named explicitly
+    const collector = { OMNIGENT_TELEMETRY_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(resolveTelemetryConfig(collector).mlflow).toBeUndefined();
+    expect(resolveTelemetryConfig({ ...collector, OMNIGENT_MLFLOW_TRACKING_URI: 'http://mlflow:5000/', OMNIGENT_MLFLOW_EXPERIMENT_ID: '7' }).mlflow).toEqual({ trackingUri: 'http://mlflow:5000', experimentId: '7', headers: {} });
+    expect(resolveTelemetryConfig({}, { enabled: true, mlflow: { trackingUri: 'http://m:1', experimentId: '3' } }).mlflow?.experimentId).toBe('3');
+    expect(resolveTelemetryConfig({ ...SEED, OMNIGENT_MLFLOW_API: 'false' }).mlflow).toBeUndefined();
   });
 
   it('is off by default, and content capture is off by default', () => {
@@ -83,6 +100,8 @@ describe('resolveTelemetryConfig', () => {
       headers: { 'x-mlflow-experiment-id': '3' },
       serviceName: 'from-file',
       resourceAttributes: { team: 'a' },
+      user: expect.any(String),
+      mlflow: { trackingUri: 'http://file:5000', experimentId: '3', headers: { 'x-mlflow-experiment-id': '3' } },
     });
     expect(resolveTelemetryConfig({ ...SEED, OTEL_SERVICE_NAME: 'env' }, { ...file, tracesEndpoint: 'http://file:1/t' })).toMatchObject({
       httpClientInstrumentation: false,

@@ -121,6 +121,13 @@ export interface OtlpReceiver {
   /** `${url}/v1/traces`. */
   tracesUrl: string;
   requests: ReceivedRequest[];
+  /**
+   * MLflow REST calls (`/api/...`) the receiver answered like MLflow 3.6 (StartTraceV3, tag PATCH,
+   * trace GET), kept apart from `requests`. For fast unit tests only; the real server is the proof.
+   */
+  restCalls: Array<{ method: string; path: string; status: number; body: unknown }>;
+  /** Traces opened by StartTraceV3: metadata and tags (PATCHed tags included), by `tr-…` id. */
+  mlflowTraces: Map<string, { metadata: Record<string, string>; tags: Record<string, string> }>;
   /** Spans of accepted exports, in arrival order. */
   spans: ReceivedSpan[];
   setMode: (mode: Exclude<OtlpReceiverMode, 'down'>) => void;
@@ -286,6 +293,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   let mode: OtlpReceiverMode = options.mode ?? 'ok';
   const requireHeader = options.requireExperimentHeader ?? true;
   const requests: ReceivedRequest[] = [];
+  const restCalls: OtlpReceiver['restCalls'] = [];
+  const mlflowTraces: OtlpReceiver['mlflowTraces'] = new Map();
   const spans: ReceivedSpan[] = [];
   const sockets = new Set<Socket>();
   const waiters = new Set<() => void>();
@@ -293,8 +302,53 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     for (const w of waiters) w();
   };
 
+  // MLflow 3.6's trace REST calls, as far as omnigent uses them; the same fault modes apply.
+  const handleRest = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+    } catch {
+      body = raw.toString('utf8');
+    }
+    const call = { method: req.method ?? '', path, status: 0, body };
+    restCalls.push(call);
+    const answer = (status: number, payload: unknown): void => {
+      call.status = status;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+    if (mode === 'hang') return;
+    if (mode === 'fail') return answer(500, { error_code: 'INTERNAL_ERROR', message: 'Internal Server Error (simulated)' });
+    const hasSpans = (id: string): boolean => spans.some((s) => `tr-${s.traceId}` === id);
+    if (req.method === 'POST' && path === '/api/3.0/mlflow/traces') {
+      const info = (body as { trace?: { trace_info?: { trace_id?: string; trace_metadata?: Record<string, string>; tags?: Record<string, string> } } })?.trace?.trace_info;
+      if (!info?.trace_id) return answer(400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'trace_id missing' });
+      // MLflow 3.6 cannot add metadata to a trace its spans already created
+      if (hasSpans(info.trace_id) || mlflowTraces.has(info.trace_id)) return answer(500, { error_code: 'INTERNAL_ERROR', message: 'Dependency rule tried to blank-out primary key column' });
+      mlflowTraces.set(info.trace_id, { metadata: { ...info.trace_metadata }, tags: { ...info.tags } });
+      return answer(200, { trace: { trace_info: info } });
+    }
+    const tagPath = /^\/api\/3\.0\/mlflow\/traces\/([^/]+)\/tags$/.exec(path);
+    if (req.method === 'PATCH' && tagPath) {
+      const t = mlflowTraces.get(tagPath[1]!);
+      const { key, value } = (body ?? {}) as { key?: string; value?: string };
+      if (!t && !hasSpans(tagPath[1]!)) return answer(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Trace with ID ${tagPath[1]} not found.` });
+      if (key) (t ?? { tags: {} as Record<string, string> }).tags[key] = value ?? '';
+      return answer(200, {});
+    }
+    const getPath = /^\/api\/3\.0\/mlflow\/traces\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && getPath) {
+      const id = getPath[1]!;
+      if (!mlflowTraces.has(id) && !hasSpans(id)) return answer(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Trace with ID ${id} not found.` });
+      return answer(200, { trace: { trace_info: { trace_id: id, ...(mlflowTraces.get(id) ? { trace_metadata: mlflowTraces.get(id)!.metadata, tags: mlflowTraces.get(id)!.tags } : {}) } } });
+    }
+    return answer(404, { detail: 'Not Found' });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (path.startsWith('/api/')) return handleRest(req, res, path);
     const record: ReceivedRequest = { method: req.method ?? '', path, headers: req.headers, status: 0, bodyBytes: 0, spanCount: 0 };
     requests.push(record);
     const raw = await readBody(req);
@@ -358,6 +412,8 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     url,
     tracesUrl: `${url}/v1/traces`,
     requests,
+    restCalls,
+    mlflowTraces,
     spans,
     setMode: (m) => {
       mode = m;

@@ -2,6 +2,10 @@ import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-args.js';
 import { withRunFilters, type RunFilterArgs } from './runs.js';
 
+function plural(n: number): string {
+  return `${n} run${n === 1 ? '' : 's'}`;
+}
+
 interface ExportArgs extends RunFilterArgs {
   ids?: string[];
   endpoint?: string;
@@ -22,7 +26,6 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
     const { exitCodeForError, EXIT } = await import('../exit-codes.js');
     try {
       const s = await import('@omnigent/store');
-      const { isTerminal } = await import('@omnigent/core/events');
       const { openStoreFor } = await import('./runs.js');
       const { store, filter } = await openStoreFor(argv);
       const ids = s.splitList(argv.ids);
@@ -40,7 +43,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       }
       const { loadConfig } = await import('../config.js');
       const { version } = await import('../version.js');
-      const otel = await (await import('../telemetry-package.js')).requireTelemetry('omnigent export');
+      const otel = await import('@omnigent/telemetry-otel');
       const config = await loadConfig(process.cwd(), argv.config);
       // Exporting is asked for explicitly: telemetry is on for this command whatever the settings say.
       const env: NodeJS.ProcessEnv = { ...process.env, OMNIGENT_TELEMETRY_ENABLED: 'true' };
@@ -56,13 +59,12 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       const pipeline = otel.createExportPipeline(settings, { warn, serviceVersion: version, scopeVersion: version, flushTimeoutMs: 30_000, exportTimeoutMs: 10_000 });
       // credential header values are redacted, the MLflow experiment id is not (as in live export)
       const redactor = otel.createRedactor({ env, literals: otel.secretHeaderValues(settings.headers) });
-      for (const run of runs) {
-        // let the batch processor send between runs (a long export would otherwise queue everything)
-        await new Promise((r) => setImmediate(r));
-        const events = store.events(run.id);
+      const stored = runs.map((run) => {
         const req = store.request(run.id);
-        const tracer = new otel.RunTracer(
-          {
+        const model = req?.model ?? run.requestedModel;
+        return {
+          events: store.events(run.id),
+          info: {
             runId: run.id,
             harness: run.harness,
             ...(req?.provider ? { provider: req.provider } : {}),
@@ -70,38 +72,29 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
             request: {
               prompt: req?.prompt ?? run.prompt ?? '',
               cwd: req?.cwd ?? run.cwd,
-              ...(req?.model ?? run.requestedModel ? { model: (req?.model ?? run.requestedModel)! } : {}),
+              ...(model ? { model } : {}),
               ...(req?.systemPrompt ? { systemPrompt: req.systemPrompt } : {}),
               ...(req?.appendSystemPrompt ? { appendSystemPrompt: req.appendSystemPrompt } : {}),
             },
             startedAt: new Date(run.startedAt),
+            ...(run.tags.length ? { tags: run.tags } : {}),
             ...(run.workflow ? { workflow: { workflowRunId: run.workflow.runId, step: run.workflow.step, ...(run.workflow.name ? { workflowName: run.workflow.name } : {}) } } : {}),
           },
-          { tracer: pipeline.tracer, captureContent: settings.captureContent, redactor },
-        );
-        let terminal: import('@omnigent/core').TerminalEvent | undefined;
-        for (const e of events) {
-          if (isTerminal(e)) terminal = e;
-          tracer.onEvent(e);
-        }
-        const last = events[events.length - 1];
-        // A run whose omnigent died has no terminal event: end its spans at its last stored event
-        // (not at export time), as a failure that says what happened.
-        tracer.end(
-          terminal ??
-            (last
-              ? { type: 'run.failed', reason: 'error', message: 'the omnigent process died while recording this run (no terminal event)', durationMs: run.durationMs ?? 0, runId: run.id, harness: run.harness, seq: last.seq + 1, time: last.time }
-              : undefined),
-        );
-      }
+        };
+      });
+      // Each run (each workflow) maps to one trace id; MLflow traces that exist already are skipped.
+      const outcome = await otel.exportStoredRuns(stored, { config: settings, pipeline, redactor, warn, timeoutMs: 10_000 });
       await pipeline.shutdown();
       if (warn.warned) {
         // the warning above says why; this line says what it means for the user's runs
-        process.stderr.write(`omnigent: export failed: the traces of ${runs.length} run${runs.length === 1 ? '' : 's'} did not all reach ${settings.tracesUrl}\n  Start the collector (or give its address with --endpoint) and run the same command again; the runs stay in the store.\n`);
+        process.stderr.write(`omnigent: export failed: the traces of ${plural(outcome.sent)} did not all reach ${otel.shownUrl(settings.tracesUrl)}\n  Start the collector (or give its address with --endpoint) and run the same command again; the runs stay in the store.\n`);
         process.exitCode = EXIT.runFailed;
         return;
       }
-      await writeOut(`exported ${runs.length} run${runs.length === 1 ? '' : 's'} to ${settings.tracesUrl}\n`);
+      const skipped = outcome.skipped.length
+        ? `skipped ${plural(outcome.skipped.length)} already in MLflow (experiment ${settings.mlflow?.experimentId ?? '?'}): ${outcome.skipped.map((id) => id.slice(0, 12)).join(', ')}\n`
+        : '';
+      await writeOut(`${outcome.sent || !skipped ? `exported ${plural(outcome.sent)} to ${otel.shownUrl(settings.tracesUrl)}\n` : ''}${skipped}`);
     } catch (error) {
       printError(error);
       process.exitCode = exitCodeForError(error);

@@ -30,6 +30,7 @@ export const telemetrySink: SinkFactory = async (ctx) => {
       ...(ctx.pluginVersion ? { pluginVersion: ctx.pluginVersion } : {}),
       request: ctx.request,
       startedAt: ctx.startedAt,
+      ...(ctx.tags.length ? { tags: ctx.tags } : {}),
       ...(ctx.workflow ? { workflow: ctx.workflow } : {}),
     },
     {
