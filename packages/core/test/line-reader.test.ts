@@ -5,7 +5,9 @@ import { LineReader, MAX_RAW_CHARS } from '../src/line-reader.js';
 
 const plugin = defineHarness({
   name: 'h',
-  binary: { names: ['h'] },
+  meta: { version: '0.0.0' },
+  capabilities: {},
+  binary: { names: ['h'], install: 'none' },
   command: () => ({ args: [] }),
   createState: () => ({}),
   translate: (record) => (Array.isArray(record) ? (record as NonTerminalDraft[]) : [record as NonTerminalDraft]),

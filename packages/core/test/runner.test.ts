@@ -11,7 +11,9 @@ import { startRun } from '../src/runner.js';
 // (the testkit depends on core), so these tests bring their own tiny harness
 const bare: Omit<HarnessDefinition<unknown>, 'createState' | 'finish'> = {
   name: 'node',
-  binary: { names: ['node'] },
+  meta: { version: '0.0.0' },
+  capabilities: {},
+  binary: { names: ['node'], install: 'none' },
   command: (request) => ({ args: ['-e', request.prompt] }),
   translate: (record) => [record as NonTerminalDraft],
 };

@@ -28,3 +28,33 @@ describe('SpillQueue', () => {
     q.dispose();
   });
 });
+
+describe('SpillQueue files', () => {
+  it('regression: the spill file is deleted once read back, and a queue never drained leaves none when the process exits', async () => {
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { spawnSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'omnigent-spill-files-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      const q = new SpillQueue<number>(2);
+      for (let i = 0; i < 10; i++) q.push(i);
+      expect(readdirSync(dir).length).toBe(1);
+      while (q.size) q.shift();
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    // a process that exits with a spilled queue it never drained nor disposed
+    const mod = new URL('../dist/spill-queue.js', import.meta.url).href;
+    const script = `const { SpillQueue } = await import(${JSON.stringify(mod)});
+      const q = new SpillQueue(1); for (let i = 0; i < 5; i++) q.push(i);
+      const fs = await import('node:fs'); console.log(fs.readdirSync(process.env.TMPDIR).length); process.exit(0);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
+    expect(r.stdout.trim()).toBe('1');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { ExitInfo } from '../src/contract.js';
 import { decideTerminal, type TerminalFacts } from '../src/terminal.js';
 
-const facts = (f: Partial<TerminalFacts> & { exit?: Partial<TerminalFacts['exit']> }): TerminalFacts => ({
+const facts = (f: Omit<Partial<TerminalFacts>, 'exit'> & { exit?: Partial<ExitInfo> }): TerminalFacts => ({
   harness: 'codex',
   bin: '/usr/bin/codex',
   ...f,

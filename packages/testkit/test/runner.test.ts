@@ -383,6 +383,8 @@ describe('core runner against the fake harness', () => {
     });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', signal: 'SIGKILL' });
     expect(terminal.type === 'run.failed' && terminal.message).toContain('fake was killed by SIGKILL');
+    // the harness died on its own: its group is not the runner's to kill (like any finished run); clean up here
+    for (const p of pidsFrom(pidFile).filter(isAlive)) process.kill(p, 'SIGKILL');
   });
 
   it('regression: when omnigent is SIGKILLed mid-run, no process of the harness tree survives it (the reaper)', async () => {

@@ -188,8 +188,8 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
     const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'hello'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('trust-required', 1, TRUST_STDERR)), s.workspace);
     expect(r.code, r.stderr).toBe(1);
     expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
-    // nothing reached stdout, so the run never got as far as a session
-    expect(r.events.map((e) => e.type)).toEqual(['run.failed']);
+    // nothing reached stdout: omnigent's own (synthesized) session.started, then the failure
+    expect(r.events.map((e) => e.type)).toEqual(['session.started', 'run.failed']);
     const last = r.events.at(-1)!;
     expect(last.type === 'run.failed' && last.message).toContain('Workspace Trust Required');
   });
