@@ -198,8 +198,9 @@ export interface HarnessDefinition<S = unknown> {
   /** One parsed stdout line (JSON) -> normalized events. Pure apart from `state`. */
   translate: (record: unknown, state: S, ctx: TranslateContext) => NonTerminalDraft[];
   /**
-   * The child ended: last events and the terminal outcome. Default: no events, and the outcome
-   * from the exit (code 0 completes, anything else fails with reason `exit`).
+   * The child ended: last events and the terminal outcome. Default: no events and no terminal, so
+   * the runner decides from the exit (code 0 completes; anything else fails with reason `exit`,
+   * naming the plugin and the last stderr line).
    */
   finish?: (state: S, exit: ExitInfo) => FinishResult;
 }
@@ -239,22 +240,6 @@ export const DEFAULT_CAPABILITIES: HarnessCapabilities = {
   traceparent: false,
 };
 
-/** The outcome `finish` gives by default: code 0 completes, anything else fails with reason `exit`. */
-export function defaultFinish(exit: ExitInfo): FinishResult {
-  if (exit.exitCode === 0 && !exit.signal) return { terminal: { type: 'run.completed', exitCode: 0 } };
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? 'unknown'}`;
-  return {
-    terminal: {
-      type: 'run.failed',
-      reason: exit.endedByRunner ?? 'exit',
-      message: `the harness ${how}`,
-      ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}),
-      ...(exit.signal ? { signal: exit.signal } : {}),
-      ...(exit.stderrTail ? { stderrTail: exit.stderrTail } : {}),
-    },
-  };
-}
-
 /** Define a harness plugin: fills capability and hook defaults and stamps the contract version. */
 export function defineHarness<S = undefined>(definition: HarnessDefinition<S>): HarnessPlugin<S> {
   return {
@@ -264,7 +249,8 @@ export function defineHarness<S = undefined>(definition: HarnessDefinition<S>): 
     capabilities: { ...DEFAULT_CAPABILITIES, ...definition.capabilities },
     // a plugin without state gets `undefined`: S defaults to it when no createState is given
     createState: definition.createState ?? (() => undefined as S),
-    finish: definition.finish ?? ((_state, exit) => defaultFinish(exit)),
+    // no terminal: the runner decides from the exit (its message names the plugin and stderr)
+    finish: definition.finish ?? (() => ({})),
   };
 }
 

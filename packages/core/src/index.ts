@@ -50,7 +50,7 @@ export type {
   HarnessPlugin,
   AnyHarness,
 } from './contract.js';
-export { CONTRACT_VERSION, DEFAULT_CAPABILITIES, defineHarness, defaultFinish, isHarnessPlugin } from './contract.js';
+export { CONTRACT_VERSION, DEFAULT_CAPABILITIES, defineHarness, isHarnessPlugin } from './contract.js';
 
 export type { EventHandler, SubscriberError, EventBusOptions } from './bus.js';
 export { EventBus } from './bus.js';

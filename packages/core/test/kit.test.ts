@@ -53,16 +53,9 @@ describe('optional createState and finish', () => {
     translate: () => [],
   });
 
-  it('a plugin without them gets undefined state and the exit-code outcome', () => {
+  it('a plugin without them gets undefined state and leaves the outcome to the runner', () => {
     expect(minimal.createState({ prompt: 'x' })).toBeUndefined();
-    expect(minimal.finish(undefined, { exitCode: 0, stderrTail: '', durationMs: 1 })).toEqual({ terminal: { type: 'run.completed', exitCode: 0 } });
-    expect(minimal.finish(undefined, { exitCode: 3, stderrTail: 'bad flag\n', durationMs: 1 }).terminal).toEqual({
-      type: 'run.failed',
-      reason: 'exit',
-      message: 'the harness exited with code 3',
-      exitCode: 3,
-      stderrTail: 'bad flag\n',
-    });
-    expect(minimal.finish(undefined, { signal: 'SIGTERM', stderrTail: '', durationMs: 1, endedByRunner: 'aborted' }).terminal).toMatchObject({ reason: 'aborted', signal: 'SIGTERM' });
+    expect(minimal.finish(undefined, { exitCode: 0, stderrTail: '', durationMs: 1 })).toEqual({});
+    expect(minimal.finish(undefined, { exitCode: 3, stderrTail: 'bad flag\n', durationMs: 1 })).toEqual({});
   });
 });

@@ -1,4 +1,5 @@
 import type { RunRequest } from '@omnigent/core';
+import { isRecord, num, str } from '@omnigent/core/kit';
 
 /** A `[model_providers.<id>]` table, in codex's own keys (camelCase aliases accepted). */
 export interface CodexProviderOption {
@@ -67,13 +68,6 @@ export interface CodexOptions {
   /** Prices, to report `costUsd` with `costSource: 'configured-price'`. */
   price?: CodexPrice;
 }
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** Read the codex options out of `request.options`, dropping values of the wrong type. */
 export function codexOptions(request: RunRequest): CodexOptions {

@@ -1,6 +1,6 @@
 import { addUsage, type NonTerminalDraft, type TokenUsage } from '@omnigent/core';
 import { isRecord } from '@omnigent/core/kit';
-import type { CodexItemStatus, CodexThreadItem, CodexUsage } from './events.js';
+import type { CodexItemStatus, CodexRequestUserInputEvent, CodexThreadEvent, CodexThreadItem } from './events.js';
 import type { CodexState } from './state.js';
 import { TOOL_ITEMS, toolName } from './tools.js';
 import { fromCodexUsage, priceUsage, usageDelta } from './usage.js';
@@ -100,10 +100,12 @@ function toolEvents(kind: 'item.started' | 'item.updated' | 'item.completed', it
 }
 
 function itemEvents(kind: 'item.started' | 'item.updated' | 'item.completed', raw: unknown, state: CodexState, record: unknown): Draft[] {
+  // the one cast for items (checked just below): the union narrows on `type`; fields stay read
+  // defensively (text(), isRecord) because older and newer CLIs omit or reshape them
+  const item = raw as CodexThreadItem;
   if (!isRecord(raw) || typeof raw.type !== 'string') {
     return [{ type: 'warning', code: 'unknown-record', message: `codex printed an ${kind} line without an item`, raw: record }];
   }
-  const item = raw as Rec & Pick<CodexThreadItem, 'type'>;
   switch (item.type) {
     case 'agent_message': {
       if (kind !== 'item.completed') return [];
@@ -126,10 +128,10 @@ function itemEvents(kind: 'item.started' | 'item.updated' | 'item.completed', ra
       // item-level errors are codex's warnings (unknown model, ignored config, reroutes): never fatal
       return kind === 'item.completed' ? [{ type: 'warning', code: 'harness-warning', message: text(item.message), raw: item }] : [];
     default:
-      if (String(item.type) in TOOL_ITEMS) return toolEvents(kind, item, state);
-      if (state.reportedUnknown.has(String(item.id))) return [];
-      state.reportedUnknown.add(String(item.id));
-      return [{ type: 'warning', code: 'unknown-item', message: `codex item type "${String(item.type)}" is not known to this plugin; kept as raw`, raw: item }];
+      if (raw.type in TOOL_ITEMS) return toolEvents(kind, raw, state);
+      if (state.reportedUnknown.has(String(raw.id))) return [];
+      state.reportedUnknown.add(String(raw.id));
+      return [{ type: 'warning', code: 'unknown-item', message: `codex item type "${raw.type}" is not known to this plugin; kept as raw`, raw: item }];
   }
 }
 
@@ -138,7 +140,7 @@ function turnCompleted(usage: unknown, state: CodexState): Draft[] {
   state.completed = true;
   if (!isRecord(usage)) return [{ type: 'turn.completed', turn }];
   // codex reports the thread's running total: this turn is the difference to the previous total
-  const total = fromCodexUsage(usage as CodexUsage);
+  const total = fromCodexUsage(usage);
   const delta: TokenUsage = usageDelta(total, state.previousTotal);
   state.previousTotal = total;
   if (state.price) {
@@ -160,8 +162,8 @@ function turnCompleted(usage: unknown, state: CodexState): Draft[] {
  * `request_user_input`: the model asked the user something. Exec cannot answer (stdin is closed and
  * codex rejects the request in exec mode), so the run goes on without an answer; say what was asked.
  */
-function userInputWarning(record: Rec): Draft {
-  const questions = Array.isArray(record.questions) ? record.questions : [];
+function userInputWarning(record: CodexRequestUserInputEvent): Draft {
+  const questions: unknown[] = Array.isArray(record.questions) ? record.questions : [];
   const asked = questions.map((q) => (isRecord(q) ? text(q.question) || text(q.header) : '')).filter((q) => q.length > 0);
   return {
     type: 'warning',
@@ -182,12 +184,14 @@ export function explainFailure(message: string): string {
  * ITEMS are warnings.
  */
 export function translateCodex(record: unknown, state: CodexState): NonTerminalDraft[] {
+  // the one cast (checked just below): from there the line's own union narrows on `type`
+  const event = record as CodexThreadEvent;
   if (!isRecord(record) || typeof record.type !== 'string') {
     return [{ type: 'warning', code: 'unknown-record', message: 'codex printed a JSON line without a type', raw: record }];
   }
-  switch (record.type) {
+  switch (event.type) {
     case 'thread.started': {
-      const threadId = text(record.thread_id);
+      const threadId = text(event.thread_id);
       state.threadId = threadId;
       return [
         {
@@ -204,15 +208,15 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
       state.turns += 1;
       return [{ type: 'turn.started', turn: state.turns }];
     case 'turn.completed':
-      return turnCompleted(record.usage, state);
+      return turnCompleted(event.usage, state);
     case 'turn.failed': {
-      const err = record.error;
+      const err: unknown = event.error;
       state.failure = explainFailure((isRecord(err) ? text(err.message) : '') || state.streamErrors.at(-1) || 'codex reported turn.failed without a message');
       // close the turn so telemetry spans end; the failure itself is the terminal event
       return [{ type: 'turn.completed', turn: Math.max(state.turns, 1) }];
     }
     case 'error': {
-      const message = text(record.message);
+      const message = text(event.message);
       // a retry notice: say so while it happens (backoff can take a while); only a failure follows
       if (/^Reconnecting\.\.\./.test(message)) return [{ type: 'warning', code: 'api-retry', message, raw: record }];
       state.streamErrors.push(message);
@@ -221,12 +225,12 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
     case 'item.started':
     case 'item.updated':
     case 'item.completed':
-      return itemEvents(record.type, record.item, state, record);
+      return itemEvents(event.type, event.item, state, record);
     case 'item.plan.delta':
       // plan-mode text deltas; the completed `plan` item carries the whole text
       return [];
     case 'request_user_input':
-      return [userInputWarning(record)];
+      return [userInputWarning(event)];
     default:
       return [{ type: 'warning', code: 'unknown-record', message: `codex printed an unknown event type "${record.type}"`, raw: record }];
   }

@@ -220,4 +220,20 @@ describe('omnigent run -H codex with the real codex CLI', () => {
     expect(processesMentioning(b.work)).toEqual([]);
     expect(processesMentioning(marker)).toEqual([]);
   });
+
+  it('bug: codex killed by a signal omnigent did not send (SIGKILL from outside) was reported as an interrupt (130); it is a failure (1, reason exit)', async () => {
+    const marker = `omnigent-sigkill-${process.pid}-${Date.now()}`;
+    const b = await box({ turns: [{ output: [{ type: 'exec_command', cmd: `sleep 45; echo ${marker}` }], usage: { input: 100, output: 10 } }] });
+    let killed: number | undefined;
+    const run = await omnigentRun(b, 'Sleep for a while', ['-m', 'gpt-5.5'], (event, pid) => {
+      if (event.type !== 'tool.started' || killed !== undefined) return;
+      // the harness process omnigent spawned (its direct child), killed as the OOM killer would
+      killed = processesMentioning(b.work).find((p) => readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(pid));
+      if (killed !== undefined) process.kill(killed, 'SIGKILL');
+    });
+    expect(killed).toBeDefined();
+    expect(run.exitCode).toBe(1);
+    assertRunInvariants(run.events);
+    expect(last(run.events)).toMatchObject({ type: 'run.failed', reason: 'exit', signal: 'SIGKILL', message: expect.stringContaining('codex was killed by SIGKILL') });
+  });
 });

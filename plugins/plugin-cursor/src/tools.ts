@@ -1,4 +1,5 @@
 import type { ToolKind } from '@omnigent/core';
+import { isRecord } from '@omnigent/core/kit';
 import type { CursorToolBody, CursorToolCallPayload, CursorToolResult } from './events.js';
 
 /** Normalized kind of each Cursor tool key seen on the wire; any other key is `other`. */
@@ -34,10 +35,6 @@ export interface CursorToolIdentity {
   /** Arguments as sent (function arguments parsed from their JSON string). */
   input: unknown;
   body: CursorToolBody | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The single kind key inside `tool_call`; builds add extras beside it, so those are skipped. */

@@ -88,8 +88,11 @@ export interface PiCustomMessage {
   timestamp?: number;
 }
 
-/** Any message pi reports (extensions add custom roles). */
-export type PiMessage = PiAssistantMessage | PiUserMessage | PiToolResultMessage | PiBashExecutionMessage | PiCustomMessage | { role: string };
+/**
+ * Any message pi reports. Extensions add roles of their own: they reach the translator's fallback at
+ * run time and are left out of the union so that `role` narrows.
+ */
+export type PiMessage = PiAssistantMessage | PiUserMessage | PiToolResultMessage | PiBashExecutionMessage | PiCustomMessage;
 
 /** The streaming sub-event carried by `message_update`. Contract: `partial` is never trusted. */
 export interface PiAssistantMessageEvent {

@@ -6,10 +6,9 @@ import type {
   PiAssistantMessageEvent,
   PiBashExecutionMessage,
   PiContentBlock,
-  PiCustomMessage,
   PiMessage,
+  PiRecord,
   PiToolResult,
-  PiUserMessage,
 } from './events.js';
 import type { PiState } from './state.js';
 import { piToolKind } from './tools.js';
@@ -157,7 +156,9 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
   if (!record || typeof record !== 'object') {
     return [{ type: 'warning', code: 'unknown-record', message: 'pi printed a JSON value that is not an object', raw: record }];
   }
-  const r = record as Record<string, unknown> & { type?: unknown };
+  // the one cast: the record's own union narrows on `type`; fields stay read defensively (typeof,
+  // String()) because pi versions differ and an extension may print anything
+  const r = record as PiRecord;
   switch (r.type) {
     case 'session': {
       const id = typeof r.id === 'string' ? r.id : undefined;
@@ -189,12 +190,12 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       state.turn += 1;
       return [{ type: 'turn.started', turn: state.turn }];
     case 'turn_end': {
-      const m = r.message as PiMessage | undefined;
+      const m = r.message;
       const usage = isAssistant(m) ? piCallUsage(m, state.pricesConfigured) : undefined;
       return [{ type: 'turn.completed', turn: Math.max(state.turn, 1), ...(usage ? { usage } : {}) }];
     }
     case 'message_start': {
-      const m = r.message as PiMessage | undefined;
+      const m = r.message;
       if (!isAssistant(m)) return [];
       state.streamedText.clear();
       state.streamedThinking.clear();
@@ -212,19 +213,19 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       ];
     }
     case 'message_update':
-      return onUpdate(r.assistantMessageEvent as PiAssistantMessageEvent | undefined, state);
+      return onUpdate(r.assistantMessageEvent, state);
     case 'message_end': {
-      const m = r.message as PiMessage | undefined;
+      const m: PiMessage | undefined = r.message;
       if (!m || typeof m !== 'object') return [];
       if (isAssistant(m)) return onAssistantEnd(m, state);
       if (m.role === 'user') {
-        const text = blocksText((m as PiUserMessage).content);
+        const text = blocksText(m.content);
         return text ? [{ type: 'message', role: 'user', text }] : [];
       }
-      if (m.role === 'bashExecution') return onBashExecution(m as PiBashExecutionMessage);
+      if (m.role === 'bashExecution') return onBashExecution(m);
       if (m.role === 'custom') {
         // an extension's message: shown to the user unless `display: false` (then context only)
-        const custom = m as PiCustomMessage;
+        const custom = m;
         const text = blocksText(custom.content);
         return custom.display !== false && text ? [{ type: 'message', role: 'system', text }] : [];
       }
@@ -240,7 +241,7 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
     }
     case 'tool_execution_update': {
       const callId = String(r.toolCallId ?? '');
-      const output = toolOutput(r.partialResult as PiToolResult | undefined);
+      const output = toolOutput(r.partialResult);
       // pi sends an empty first update before any output
       if (output === '' || output === null) return [];
       return [{ type: 'tool.updated', callId, name: String(r.toolName ?? state.openTools.get(callId) ?? 'unknown'), output }];
@@ -252,7 +253,7 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const args = state.toolArgs.get(callId);
       state.toolArgs.delete(callId);
       const isError = r.isError === true;
-      const output = toolOutput(r.result as PiToolResult | undefined);
+      const output = toolOutput(r.result);
       const exitCode = name === 'bash' ? bashExitCode(output, isError) : undefined;
       // pi's bash tool ends a command it killed on abort (SIGINT/SIGTERM) with this line
       const aborted = isError && name === 'bash' && typeof output === 'string' && /(^|\n)Command aborted\s*$/.test(output);
@@ -313,6 +314,7 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
     case 'thinking_level_changed':
       return [];
     default:
-      return [{ type: 'warning', code: 'unknown-record', message: `pi printed a record of unknown type ${JSON.stringify(r.type)}`, raw: record }];
+      // a type of a newer pi (the typed union has none left here)
+      return [{ type: 'warning', code: 'unknown-record', message: `pi printed a record of unknown type ${JSON.stringify((record as { type?: unknown }).type)}`, raw: record }];
   }
 }

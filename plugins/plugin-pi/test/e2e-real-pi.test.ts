@@ -322,4 +322,22 @@ describe('omnigent run -H pi with the real pi CLI', () => {
     expect(left, `processes left: ${leftovers(marker).join(', ')}`).toEqual([]);
     expect(existsSync(work)).toBe(true);
   });
+
+  it('bug: pi killed by a signal omnigent did not send (SIGKILL from outside) was reported as an interrupt (130); it is a failure (1, reason exit)', async () => {
+    const marker = 'sleep 47.31';
+    let killed: number | undefined;
+    const outcome = await run(['Sleep a while'], {
+      onEvent: (e, child) => {
+        if (e.type !== 'tool.started' || killed !== undefined) return;
+        // pi itself (omnigent's direct child), killed as the OOM killer would
+        killed = leftovers(agentDir).find((pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(child.pid));
+        if (killed !== undefined) process.kill(killed, 'SIGKILL');
+      },
+    });
+    // pi's bash child may outlive pi (its own process group): not this test's subject, so cleaned up
+    for (const pid of leftovers(marker)) process.kill(pid, 'SIGKILL');
+    expect(killed).toBeDefined();
+    expect(outcome.code, outcome.stderr).toBe(1);
+    expect(terminal(outcome.events)).toMatchObject({ type: 'run.failed', reason: 'exit', message: expect.stringContaining('pi was killed by SIGKILL') });
+  });
 });
