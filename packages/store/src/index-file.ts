@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
 import { appendPrivate, writePrivateFile } from './private-files.js';
 import type { RunEnd, RunStart, RunSummary } from './types.js';
-import { endProblem, startProblem, summaryProblem } from './validate.js';
+import { cacheEntryOk, endProblem, startProblem } from './validate.js';
 
 /** A line of the index: a run's `start` record, or its `end` record. */
 export type IndexRecord = ({ k: 'start' } & RunStart) | ({ k: 'end' } & RunEnd);
@@ -129,8 +129,8 @@ function readCache(file: string, fd: number, ino: number, indexBytes: number): I
     const cache = JSON.parse(readFileSync(file, 'utf8')) as IndexCache;
     if (cache?.v !== 2 || typeof cache.bytes !== 'number' || cache.bytes > indexBytes || cache.ino !== ino) return undefined;
     if (!Array.isArray(cache.ended) || !Array.isArray(cache.open) || cache.tail !== fingerprint(fd, cache.bytes)) return undefined;
-    for (const r of cache.ended) if (r === null || typeof r !== 'object' || summaryProblem(r as unknown as Record<string, unknown>) !== undefined) return undefined;
-    for (const r of cache.open) if (r === null || typeof r !== 'object' || startProblem(r as unknown as Record<string, unknown>) !== undefined) return undefined;
+    for (const r of cache.ended) if (!cacheEntryOk(r)) return undefined;
+    for (const r of cache.open) if (!cacheEntryOk(r)) return undefined;
     return cache;
   } catch {
     return undefined;
