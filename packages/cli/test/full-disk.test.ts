@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, scratch, transcript } from './helpers.js';
@@ -48,5 +48,24 @@ describe('a full disk under the store', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('(record incomplete: the store could not be written (no space left on device)');
     expect((await runCli(['runs', '--status', 'incomplete', '--json'], { cwd: dir })).stdout).toContain(run!.id as string);
+  });
+
+  it('a store with no room at all: one clear warning, the run still runs and exits 0', async (ctx) => {
+    const dir = scratch();
+    const store = join(dir, '.store');
+    if (!tinyDisk(store)) ctx.skip('cannot mount a tmpfs here (needs root)');
+    // fill the disk before the run
+    try {
+      writeFileSync(join(store, 'filler'), Buffer.alloc(128 * 1024));
+    } catch {
+      // ENOSPC: full, as wanted
+    }
+    const t = transcript(dir, 't.jsonl', [{ type: 'message', role: 'assistant', text: 'still here' }, { type: 'result', ok: true }]);
+    const r = await runCli(['run', '-H', 'fake', 'go'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('still here');
+    const warnings = r.stderr.split('\n').filter((l) => l.trim());
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`cannot write the run store at ${store} (no space left on device): this run is not recorded.`);
   });
 });
