@@ -1,5 +1,5 @@
 // Run-store benchmark (plain node; build first: pnpm --filter @omnigent/store --filter omnigent build).
-// Prints JSON: the cost of appending one event (µs), and the wall time of `omnigent compare`,
+// Prints JSON: the cost of appending one event (µs; also with write-time redaction), and the wall time of `omnigent compare`,
 // `omnigent compare --by tool` and `omnigent runs` over a store of 10,000 runs (target: < 1 s);
 // `cliCompareColdMs` rebuilds the index cache each time (the worst case).
 import { spawnSync } from 'node:child_process';
@@ -58,6 +58,26 @@ for (let i = 0; i < RUNS; i++) {
 }
 const fillMs = performance.now() - fillStart;
 
+// 1b. The same appends with write-time redaction on (the CLI's default): 500 runs into a side store.
+const { createRedactor } = await import(join(root, 'packages/core/dist/index.js'));
+const redactor = createRedactor({ env: process.env });
+const redactDir = mkdtempSync(join(tmpdir(), 'omnigent-bench-store-redact-'));
+const redactStore = openStore(redactDir);
+let redactNs = 0n;
+let redacted = 0;
+for (let i = 0; i < Math.min(RUNS, 500); i++) {
+  const harness = HARNESSES[i % HARNESSES.length];
+  const runId = `${String(i).padStart(8, '0')}-bench-4000-8000-000000000000`;
+  const rec = redactStore.begin({ id: runId, harness, startedAt: new Date(t0 + i * 60_000).toISOString(), cwd: '/work/repo', tags: [], pid: process.pid }, undefined, { redact: (e) => redactor.value(e) });
+  const events = eventsFor(i, runId, harness);
+  const a = process.hrtime.bigint();
+  for (const e of events) rec.append(e);
+  redactNs += process.hrtime.bigint() - a;
+  redacted += events.length;
+  rec.finish(events[events.length - 1]);
+}
+rmSync(redactDir, { recursive: true, force: true });
+
 // 2. In-process: read the index and compute the comparison.
 const inProcess = [];
 for (let k = 0; k < 5; k++) {
@@ -86,6 +106,7 @@ const result = {
   runs: RUNS,
   eventsPerRun: EVENTS_PER_RUN,
   appendUsPerEvent: Number((Number(appendNs) / 1000 / appended).toFixed(2)),
+  appendRedactedUsPerEvent: Number((Number(redactNs) / 1000 / redacted).toFixed(2)),
   fillSeconds: Number((fillMs / 1000).toFixed(1)),
   indexBytes: statSync(join(dir, 'index.jsonl')).size,
   inProcessCompareMs: Math.round(median(inProcess)),

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
 import { appendPrivate, writePrivateFile } from './private-files.js';
 import type { RunEnd, RunStart, RunSummary } from './types.js';
-import { endProblem, startProblem, summaryProblem } from './validate.js';
+import { cacheEntryOk, endProblem, startProblem } from './validate.js';
 
 /** A line of the index: a run's `start` record, or its `end` record. */
 export type IndexRecord = ({ k: 'start' } & RunStart) | ({ k: 'end' } & RunEnd);
@@ -22,7 +23,7 @@ export interface IndexRuns {
 interface IndexCache {
   v: 2;
   bytes: number;
-  /** Inode of the index it was made from, and the covered bytes' last line: a replaced index is told apart. */
+  /** Inode of the index it was made from, and a fingerprint of the covered bytes: a replaced index is told apart. */
   ino: number;
   tail: string;
   ended: RunSummary[];
@@ -99,14 +100,23 @@ export function foldIndex(text: string, runs: IndexRuns = emptyRuns(), onSkip?: 
   return runs;
 }
 
-const TAIL_BYTES = 64;
+const SAMPLE_BYTES = 64;
+const SAMPLES = 16;
 
-/** The last bytes of the first `bytes` bytes of the index (its fingerprint in the cache). */
-function tailOf(fd: number, bytes: number): string {
-  const len = Math.min(TAIL_BYTES, bytes);
-  const buf = Buffer.alloc(len);
-  const n = len ? readSync(fd, buf, 0, len, bytes - len) : 0;
-  return buf.toString('base64', 0, n);
+/**
+ * A fingerprint of the first `bytes` bytes of the index: a hash of 64-byte samples at its start,
+ * its end and evenly between (a few KiB read, whatever the index size), so that an index
+ * rewritten in place (a restored backup, a hand edit) is not read through the old cache.
+ */
+function fingerprint(fd: number, bytes: number): string {
+  const hash = createHash('sha1');
+  const buf = Buffer.alloc(SAMPLE_BYTES);
+  for (let i = 0; i <= SAMPLES; i++) {
+    const at = Math.floor(((bytes - SAMPLE_BYTES) * i) / SAMPLES);
+    const n = readSync(fd, buf, 0, Math.min(SAMPLE_BYTES, bytes), Math.max(0, at));
+    hash.update(buf.subarray(0, n));
+  }
+  return hash.digest('base64');
 }
 
 /**
@@ -118,9 +128,9 @@ function readCache(file: string, fd: number, ino: number, indexBytes: number): I
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8')) as IndexCache;
     if (cache?.v !== 2 || typeof cache.bytes !== 'number' || cache.bytes > indexBytes || cache.ino !== ino) return undefined;
-    if (!Array.isArray(cache.ended) || !Array.isArray(cache.open) || cache.tail !== tailOf(fd, cache.bytes)) return undefined;
-    for (const r of cache.ended) if (r === null || typeof r !== 'object' || summaryProblem(r as unknown as Record<string, unknown>) !== undefined) return undefined;
-    for (const r of cache.open) if (r === null || typeof r !== 'object' || startProblem(r as unknown as Record<string, unknown>) !== undefined) return undefined;
+    if (!Array.isArray(cache.ended) || !Array.isArray(cache.open) || cache.tail !== fingerprint(fd, cache.bytes)) return undefined;
+    for (const r of cache.ended) if (!cacheEntryOk(r)) return undefined;
+    for (const r of cache.open) if (!cacheEntryOk(r)) return undefined;
     return cache;
   } catch {
     return undefined;
@@ -162,7 +172,7 @@ export function readIndex(file: string, cacheFile?: string, onSkip?: (reason: st
     const end = buf.lastIndexOf(0x0a, got - 1) + 1;
     foldIndex(buf.toString('utf8', 0, end), runs, onSkip);
     if (cacheFile && end >= CACHE_REFRESH_BYTES) {
-      writeCache(cacheFile, { v: 2, bytes: offset + end, ino, tail: tailOf(fd, offset + end), ended: [...runs.ended.values()], open: [...runs.open.values()] });
+      writeCache(cacheFile, { v: 2, bytes: offset + end, ino, tail: fingerprint(fd, offset + end), ended: [...runs.ended.values()], open: [...runs.open.values()] });
     }
     return runs;
   } finally {

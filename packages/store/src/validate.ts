@@ -5,7 +5,28 @@
 
 type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 /** Field name -> kind; a trailing `?` marks the field optional. */
-type Shape = Record<string, `${Kind}` | `${Kind}?`>;
+type ShapeSpec = Record<string, `${Kind}` | `${Kind}?`>;
+/** A shape compiled once: [field, kind, optional] (readers check 20,000 index records per read). */
+type Shape = Array<[string, Kind, boolean]>;
+
+function shape(spec: ShapeSpec): Shape {
+  return Object.entries(spec).map(([field, k]) => [field, k.replace('?', '') as Kind, k.endsWith('?')]);
+}
+
+function fits(v: unknown, kind: Kind): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'array':
+      return Array.isArray(v);
+    default:
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+  }
+}
 
 function kindOf(v: unknown): Kind | 'null' | 'other' {
   if (v === null) return 'null';
@@ -15,28 +36,26 @@ function kindOf(v: unknown): Kind | 'null' | 'other' {
   return t === 'string' || t === 'boolean' || t === 'object' ? t : 'other';
 }
 
-/** The first field of `rec` that does not fit `shape` (as `"text" (not a string)`), or undefined. */
-function misfit(rec: Record<string, unknown>, shape: Shape): string | undefined {
-  for (const field in shape) {
-    const spec = shape[field]!;
-    const optional = spec.endsWith('?');
-    const kind = (optional ? spec.slice(0, -1) : spec) as Kind;
+/** The first field of `rec` that does not fit `shape` (as `with a bad text`), or undefined. */
+function misfit(rec: Record<string, unknown>, fields: Shape): string | undefined {
+  for (let i = 0; i < fields.length; i++) {
+    const [field, kind, optional] = fields[i]!;
     const v = rec[field];
     if (v === undefined) {
       if (optional) continue;
       return `without ${field}`;
     }
-    if (kindOf(v) !== kind) return `with a bad ${field}`;
+    if (!fits(v, kind)) return `with a bad ${field}`;
   }
   return undefined;
 }
 
-const EVENT_BASE: Shape = { type: 'string', time: 'string', sessionId: 'string?', parentCallId: 'string?' };
-const USAGE_FIGURES: Shape = { input: 'number?', output: 'number?', cacheRead: 'number?', cacheWrite: 'number?', reasoning: 'number?', costUsd: 'number?' };
+const EVENT_BASE: Shape = shape({ type: 'string', time: 'string', sessionId: 'string?', parentCallId: 'string?' });
+const USAGE_FIGURES: ShapeSpec = { input: 'number?', output: 'number?', cacheRead: 'number?', cacheWrite: 'number?', reasoning: 'number?', costUsd: 'number?' };
 
 // Fields that the readers (summary, timeline, report) use, per event type. Types not listed (a
 // newer omnigent's) are kept and shown by no reader.
-const EVENT_SHAPES: Record<string, Shape> = {
+const EVENT_SHAPE_SPECS: Record<string, ShapeSpec> = {
   'session.started': { model: 'string?', harnessVersion: 'string?', harness: 'string?' },
   'turn.started': { turn: 'number' },
   'turn.completed': { turn: 'number?' },
@@ -54,7 +73,9 @@ const EVENT_SHAPES: Record<string, Shape> = {
   'run.failed': { reason: 'string', message: 'string', durationMs: 'number', turns: 'number?', exitCode: 'number?', usage: 'object?' },
 };
 
-const TERMINAL_USAGE: Shape = { confidence: 'string', source: 'string?', ...USAGE_FIGURES };
+const EVENT_SHAPES: Record<string, Shape> = Object.fromEntries(Object.entries(EVENT_SHAPE_SPECS).map(([type, spec]) => [type, shape(spec)]));
+
+const TERMINAL_USAGE: Shape = shape({ confidence: 'string', source: 'string?', ...USAGE_FIGURES });
 
 /** Why a parsed events line cannot be read (e.g. `message with a bad text`), or undefined when it can. */
 export function eventProblem(v: unknown): string | undefined {
@@ -73,7 +94,7 @@ export function eventProblem(v: unknown): string | undefined {
   return undefined;
 }
 
-const START_SHAPE: Shape = {
+const START_SHAPE: Shape = shape({
   id: 'string',
   harness: 'string',
   startedAt: 'string',
@@ -87,9 +108,9 @@ const START_SHAPE: Shape = {
   pidStart: 'string?',
   workflow: 'object?',
   git: 'object?',
-};
+});
 
-const END_SHAPE: Shape = {
+const END_SHAPE: Shape = shape({
   id: 'string',
   status: 'string',
   reason: 'string?',
@@ -106,17 +127,20 @@ const END_SHAPE: Shape = {
   toolErrors: 'number?',
   tools: 'object?',
   events: 'number?',
-};
+});
+const WORKFLOW_SHAPE: Shape = shape({ runId: 'string', step: 'string', name: 'string?' });
+const GIT_SHAPE: Shape = shape({ commit: 'string', branch: 'string?' });
+const TOOL_SHAPE: Shape = shape({ calls: 'number', errors: 'number?', durations: 'array?' });
 
 /** Why a start record cannot be read, or undefined; missing `tags`/`cwd` are defaulted in place. */
 export function startProblem(rec: Record<string, unknown>): string | undefined {
   const bad = misfit(rec, START_SHAPE);
   if (bad) return `start record ${bad}`;
   if (rec.tags === undefined) rec.tags = [];
-  else if ((rec.tags as unknown[]).some((t) => typeof t !== 'string')) return 'start record with a bad tags';
+  else for (const t of rec.tags as unknown[]) if (typeof t !== 'string') return 'start record with a bad tags';
   if (rec.cwd === undefined) rec.cwd = '';
-  if (rec.workflow !== undefined && misfit(rec.workflow as Record<string, unknown>, { runId: 'string', step: 'string', name: 'string?' })) return 'start record with a bad workflow';
-  if (rec.git !== undefined && misfit(rec.git as Record<string, unknown>, { commit: 'string', branch: 'string?' })) return 'start record with a bad git';
+  if (rec.workflow !== undefined && misfit(rec.workflow as Record<string, unknown>, WORKFLOW_SHAPE)) return 'start record with a bad workflow';
+  if (rec.git !== undefined && misfit(rec.git as Record<string, unknown>, GIT_SHAPE)) return 'start record with a bad git';
   return undefined;
 }
 
@@ -129,17 +153,23 @@ export function endProblem(rec: Record<string, unknown>): string | undefined {
   for (const t of Object.values(rec.tools as Record<string, unknown>)) {
     if (kindOf(t) !== 'object') return 'end record with a bad tools';
     const tool = t as Record<string, unknown>;
-    if (misfit(tool, { calls: 'number', errors: 'number?', durations: 'array?' })) return 'end record with a bad tools';
+    if (misfit(tool, TOOL_SHAPE)) return 'end record with a bad tools';
     tool.errors ??= 0;
     tool.durations ??= [];
-    if ((tool.durations as unknown[]).some((d) => kindOf(d) !== 'number')) return 'end record with a bad tools';
+    for (const d of tool.durations as unknown[]) if (typeof d !== 'number') return 'end record with a bad tools';
   }
   return undefined;
 }
 
-/** Why a merged run (an index cache entry) cannot be read, or undefined. */
-export function summaryProblem(rec: Record<string, unknown>): string | undefined {
-  return startProblem(rec) ?? (rec.status === 'running' || rec.status === undefined ? undefined : endProblem(rec));
+/**
+ * Whether an index cache entry looks like what this version writes there. Contract: a quick
+ * check (the cache is written only from checked records, under a version and a fingerprint);
+ * it catches a damaged or foreign cache, not every field.
+ */
+export function cacheEntryOk(rec: unknown): boolean {
+  if (rec === null || typeof rec !== 'object') return false;
+  const r = rec as Record<string, unknown>;
+  return typeof r.id === 'string' && typeof r.harness === 'string' && typeof r.startedAt === 'string' && Array.isArray(r.tags) && (r.tools === undefined || (typeof r.tools === 'object' && r.tools !== null));
 }
 
 /**

@@ -31,32 +31,40 @@ export const storeSink: SinkFactory = async (ctx) => {
     redact = <T>(value: T): T => redactor.value(value) as T;
   }
   const clean = redact ?? (<T>(value: T): T => value);
-  const recorder = openStore(dir).begin(clean({
-    id: ctx.runId,
-    harness: ctx.plugin.name,
-    ...(ctx.pluginVersion ? { pluginVersion: ctx.pluginVersion } : {}),
-    ...(ctx.request.model ? { requestedModel: ctx.request.model } : {}),
-    startedAt: ctx.startedAt.toISOString(),
-    cwd,
-    tags: ctx.tags,
-    ...(ctx.workflow ? { workflow: { runId: ctx.workflow.workflowRunId, step: ctx.workflow.step, ...(ctx.workflow.workflowName ? { name: ctx.workflow.workflowName } : {}) } } : {}),
-    ...(git ? { git } : {}),
-    prompt: ctx.request.prompt,
-  }), clean({
-    prompt: ctx.request.prompt,
-    cwd,
-    ...(ctx.request.model ? { model: ctx.request.model } : {}),
-    ...(ctx.request.systemPrompt ? { systemPrompt: ctx.request.systemPrompt } : {}),
-    ...(ctx.request.appendSystemPrompt ? { appendSystemPrompt: ctx.request.appendSystemPrompt } : {}),
-    ...(ctx.plugin.provider ? { provider: ctx.plugin.provider } : {}),
-  }), {
-    ...(redact ? { redact: redact<OmnigentEvent> } : {}),
-    onWriteError: (error) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : error.message;
-      process.stderr.write(`omnigent: warning: cannot write the run store at ${dir} (${why}); the run goes on, but its record stops here and is marked incomplete. Free some space (or point OMNIGENT_STORE elsewhere) for the next runs.\n`);
-    },
-  });
+  const why = (error: unknown): string => {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : error instanceof Error ? error.message : String(error);
+  };
+  let recorder: import('@omnigent/store').RunRecorder;
+  try {
+    recorder = openStore(dir).begin(clean({
+      id: ctx.runId,
+      harness: ctx.plugin.name,
+      ...(ctx.pluginVersion ? { pluginVersion: ctx.pluginVersion } : {}),
+      ...(ctx.request.model ? { requestedModel: ctx.request.model } : {}),
+      startedAt: ctx.startedAt.toISOString(),
+      cwd,
+      tags: ctx.tags,
+      ...(ctx.workflow ? { workflow: { runId: ctx.workflow.workflowRunId, step: ctx.workflow.step, ...(ctx.workflow.workflowName ? { name: ctx.workflow.workflowName } : {}) } } : {}),
+      ...(git ? { git } : {}),
+      prompt: ctx.request.prompt,
+    }), clean({
+      prompt: ctx.request.prompt,
+      cwd,
+      ...(ctx.request.model ? { model: ctx.request.model } : {}),
+      ...(ctx.request.systemPrompt ? { systemPrompt: ctx.request.systemPrompt } : {}),
+      ...(ctx.request.appendSystemPrompt ? { appendSystemPrompt: ctx.request.appendSystemPrompt } : {}),
+      ...(ctx.plugin.provider ? { provider: ctx.plugin.provider } : {}),
+    }), {
+      ...(redact ? { redact: redact<OmnigentEvent> } : {}),
+      onWriteError: (error) => {
+        process.stderr.write(`omnigent: warning: cannot write the run store at ${dir} (${why(error)}); the run goes on, but its record stops here and is marked incomplete. Free some space (or point OMNIGENT_STORE elsewhere) for the next runs.\n`);
+      },
+    });
+  } catch (error) {
+    // the caller prints this once as a warning and runs without the store
+    throw new Error(`cannot write the run store at ${dir} (${why(error)}): this run is not recorded. Free some space or fix the permissions (or point OMNIGENT_STORE elsewhere).`);
+  }
   return {
     name: 'run store',
     onEvent: (event) => recorder.append(event),
