@@ -8,9 +8,17 @@ import {
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
 import { cliCodeDir, globalNodeModules } from './install-dirs.js';
+import { shareCoreWithPluginFiles } from './plugin-resolve-hook.js';
+
+/** A config entry naming a file rather than a package (`./my-plugin.mjs`, `/abs/plugin.js`). */
+function isPath(specifier: string): boolean {
+  return specifier.startsWith('.') || specifier.startsWith('/') || /^[A-Za-z]:[\\/]/.test(specifier) || specifier.startsWith('file:');
+}
 
 /** Where plugins are looked for: the config's list, the cwd's and the CLI's own node_modules, the global one. */
 export function discoveryOptions(config: LoadedConfig, cwd: string): DiscoveryOptions {
+  // a plugin file next to the config may not see any @omnigent/core of its own: lend it ours
+  if ((config.config.plugins ?? []).some((e) => isPath(typeof e === 'string' ? e : e[0]))) shareCoreWithPluginFiles();
   return {
     configured: config.config.plugins ?? [],
     configDir: config.dir,
