@@ -41,7 +41,8 @@ export async function loadHarnessPlugin(name: string, config: LoadedConfig, cwd:
   throw new UnknownHarnessError(
     name,
     all.plugins.map((p) => p.plugin.name),
-    [...errors, ...all.errors].map((e) => e.error.message),
+    // the same broken plugin is met by both lookups: say it once
+    [...new Set([...errors, ...all.errors].map((e) => e.error.message))],
   );
 }
 
