@@ -2,7 +2,7 @@
 // real signals; what is checked is /proc: no process that omnigent started may outlive it.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, scratch, transcript } from './helpers.js';
@@ -49,7 +49,7 @@ interface Outcome {
  * Start omnigent with `args`; once stdout contains `ready`, send `signals` (the first at once, the
  * next ones `gapMs` apart).
  */
-function runAndSignal(args: string[], opts: { cwd: string; env: Record<string, string>; ready: string; signals: NodeJS.Signals[]; gapMs?: number; marker: string }): Promise<Outcome> {
+function runAndSignal(args: string[], opts: { cwd: string; env: Record<string, string>; ready?: string; readyFile?: string; signals: NodeJS.Signals[]; gapMs?: number; marker: string }): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd,
@@ -60,14 +60,24 @@ function runAndSignal(args: string[], opts: { cwd: string; env: Record<string, s
     let stderr = '';
     let sent = false;
     let aliveBefore = 0;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (sent || !stdout.includes(opts.ready)) return;
+    const fire = (): void => {
       sent = true;
       // the harness wrote its pid file before its first line: the tree is up
       aliveBefore = processesWith(opts.marker).length;
       opts.signals.forEach((s, i) => setTimeout(() => child.kill(s), i * (opts.gapMs ?? 300)));
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (!sent && opts.ready !== undefined && stdout.includes(opts.ready)) fire();
     });
+    if (opts.readyFile) {
+      const poll = setInterval(() => {
+        if (sent || !existsSync(opts.readyFile!) || readFileSync(opts.readyFile!, 'utf8').split('\n').filter(Boolean).length < 3) return;
+        clearInterval(poll);
+        fire();
+      }, 50);
+      child.on('close', () => clearInterval(poll));
+    }
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, aliveBefore }));
   });
@@ -132,6 +142,21 @@ describe('omnigent workflow run under signals', () => {
     const stepEnv = Object.entries(env).map(([k, v]) => `${k}: "${v}"`).join(', ');
     writeFileSync(file, ['name: stubborn', 'steps:', `  - { id: a, harness: fake, env: { ${stepEnv} }, prompt: x }`].join('\n'));
     const r = await runAndSignal(['workflow', 'run', '--json', file], { cwd: dir, env: {}, ready: 'tool.started', signals: ['SIGHUP'], marker });
+    expect(r.code).toBe(130);
+    expect(await leftOver(marker)).toEqual([]);
+  });
+});
+
+describe('omnigent matrix under signals', () => {
+  it('regression: a second Ctrl-C kills runs that ignore SIGTERM (matrix had no second-Ctrl-C rule), exit 130', async () => {
+    const dir = scratch();
+    const marker = randomUUID();
+    const env = stubbornHarness(dir);
+    const task = join(dir, 'task.yaml');
+    writeFileSync(task, `prompt: x\nenv:\n${Object.entries(env).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`);
+    // matrix prints no harness events: the harness is up once it wrote its pid file
+    const r = await runAndSignal(['matrix', task, '-H', 'fake'], { cwd: dir, env: {}, readyFile: env.OMNIGENT_FAKE_PID_FILE!, signals: ['SIGINT', 'SIGINT'], marker });
+    expect(r.aliveBefore).toBeGreaterThanOrEqual(4);
     expect(r.code).toBe(130);
     expect(await leftOver(marker)).toEqual([]);
   });
