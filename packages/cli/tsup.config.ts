@@ -15,6 +15,11 @@ export default defineConfig({
   dts: false,
   sourcemap: false,
   clean: true,
+  // yargs' help layout measures every word with string-width, whose emoji pattern costs ~17 ms per
+  // --help: the bundle uses our own measure instead (src/string-width.ts)
+  esbuildOptions: (options) => {
+    options.alias = { ...options.alias, 'string-width': './src/string-width.ts' };
+  },
   // yaml's node build is CommonJS and requires node builtins: give the ESM chunks a real `require`
   banner: { js: "import { createRequire as __omnigentCreateRequire } from 'node:module'; const require = __omnigentCreateRequire(import.meta.url);" },
   noExternal: [/^yargs/, /^cliui/, /^y18n/, /^string-width/, /^strip-ansi/, /^ansi-regex/, /^wrap-ansi/, /^emoji-regex/, /^get-east-asian-width/, /^escalade/, /^picocolors/, /^zod/, /^yaml/],
