@@ -74,7 +74,21 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Lo
     const { validateConfig } = await import('./config-schema.js');
     return { config: validateConfig(value, file), file, dir: dirname(file) };
   }
-  // zod and yaml are loaded only when there is a file to check (fast start without one)
-  const { parseConfigText } = await import('./config-schema.js');
+  // zod and yaml are loaded only when there is a file to check (fast start without one); valid
+  // JSON needs no yaml: yaml is only for the line numbers of a problem
+  if (ext === '.json') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+    if (value !== undefined) {
+      const { configSchema } = await import('./config-schema.js');
+      const checked = configSchema.safeParse(value);
+      if (checked.success) return { config: checked.data, file, dir: dirname(file) };
+    }
+  }
+  const { parseConfigText } = await import('./config-text.js');
   return { config: parseConfigText(file, text), file, dir: dirname(file) };
 }
