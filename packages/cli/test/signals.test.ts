@@ -1,6 +1,6 @@
 // Regression tests for #17 "Agents left running": omnigent is driven as a child process and sent
 // real signals; what is checked is /proc: no process that omnigent started may outlive it.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -160,4 +160,38 @@ describe('omnigent matrix under signals', () => {
     expect(r.code).toBe(130);
     expect(await leftOver(marker)).toEqual([]);
   });
+});
+
+// A real terminal that goes away: omnigent runs on a pseudo-terminal whose master side is closed
+// (what closing the window or a dropped ssh does), so the kernel sends SIGHUP and the tty is dead.
+const HANGUP_PY = `
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b''
+deadline = time.time() + 20
+while time.time() < deadline and sys.argv[-1].encode() not in out and b'Bash' not in out:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        try:
+            out += os.read(fd, 4096)
+        except OSError:
+            break
+os.close(fd)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status))
+`;
+
+describe('the terminal is closed', () => {
+  it('regression: omnigent on a real terminal that hangs up stops the harness and exits 130 (was: harness left running; then a Node abort at exit)', async () => {
+    const dir = scratch();
+    const marker = randomUUID();
+    const env = { ...process.env, ...stubbornHarness(dir), OMNIGENT_STORE: join(dir, '.store'), OMNIGENT_TEST_TREE: marker };
+    const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import pty'], { stdio: 'ignore' }).status === 0);
+    if (!python) throw new Error('python3 (with its pty module) is needed to give omnigent a real terminal; install python3');
+    const r = spawnSync(python, ['-c', HANGUP_PY, process.execPath, CLI, 'run', '-H', 'fake', 'x'], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout.trim()).toBe('130');
+    expect(await leftOver(marker)).toEqual([]);
+  }, 40_000);
 });
