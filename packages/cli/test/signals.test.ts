@@ -116,6 +116,7 @@ describe('omnigent run under signals', () => {
     const marker = randomUUID();
     const r = await runAndSignal(['run', '-H', 'fake', 'x'], { cwd: dir, env: stubbornHarness(dir), ready: 'Bash', signals: ['SIGHUP', 'SIGTERM'], marker });
     expect(r.code).toBe(130);
+    expect(r.stderr).toContain('omnigent: interrupted: stopping fake (Ctrl-C again to kill it at once)');
     expect(await leftOver(marker)).toEqual([]);
   });
 });
