@@ -2,6 +2,8 @@ import { defineConfig } from 'tsup';
 
 // The CLI entry is bundled (yargs included) so start-up resolves a handful of files instead of
 // ~100 modules; @omnigent/* packages stay external and are imported lazily by the commands.
+// zod and yaml are bundled too (95 and 72 files when resolved from node_modules): with splitting,
+// they land in chunks that are loaded only when a config or task file needs them.
 export default defineConfig({
   entry: { cli: 'src/bin.ts' },
   outDir: 'dist/bundle',
@@ -13,6 +15,13 @@ export default defineConfig({
   dts: false,
   sourcemap: false,
   clean: true,
-  noExternal: [/^yargs/, /^cliui/, /^y18n/, /^string-width/, /^strip-ansi/, /^ansi-regex/, /^wrap-ansi/, /^emoji-regex/, /^get-east-asian-width/, /^escalade/, /^picocolors/],
-  external: [/^@omnigent\//, 'zod', 'yaml', 'lilconfig', 'jiti', 'log-update', 'execa'],
+  // yargs' help layout measures every word with string-width, whose emoji pattern costs ~17 ms per
+  // --help: the bundle uses our own measure instead (src/string-width.ts)
+  esbuildOptions: (options) => {
+    options.alias = { ...options.alias, 'string-width': './src/string-width.ts' };
+  },
+  // yaml's node build is CommonJS and requires node builtins: give the ESM chunks a real `require`
+  banner: { js: "import { createRequire as __omnigentCreateRequire } from 'node:module'; const require = __omnigentCreateRequire(import.meta.url);" },
+  noExternal: [/^yargs/, /^cliui/, /^y18n/, /^string-width/, /^strip-ansi/, /^ansi-regex/, /^wrap-ansi/, /^emoji-regex/, /^get-east-asian-width/, /^escalade/, /^picocolors/, /^zod/, /^yaml/],
+  external: [/^@omnigent\//, 'jiti', 'log-update', 'execa'],
 });

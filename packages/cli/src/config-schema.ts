@@ -1,7 +1,5 @@
 import { ConfigError } from '@omnigent/core';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { extname } from 'node:path';
 
 const permissionMode = z.enum(['default', 'read-only', 'accept-edits', 'bypass']);
 
@@ -57,43 +55,8 @@ export const configSchema = z
 /** A validated configuration. */
 export type OmnigentConfig = z.infer<typeof configSchema>;
 
-
-function lineOf(doc: Document | undefined, text: string, path: PropertyKey[]): number | undefined {
-  if (!doc) return undefined;
-  let node: unknown = doc.contents;
-  let range: [number, number, number] | undefined;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
-      if (!pair) break;
-      range = ((pair.key as { range?: [number, number, number] }).range) ?? range;
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number') {
-      node = node.items[key];
-      range = (node as { range?: [number, number, number] } | undefined)?.range ?? range;
-    } else break;
-  }
-  if (!range) return undefined;
-  return text.slice(0, range[0]).split('\n').length;
-}
-
-function parseText(file: string, text: string): { value: unknown; doc: Document } {
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const line = err.linePos?.[0]?.line ?? (err.pos ? text.slice(0, err.pos[0]).split('\n').length : undefined);
-    throw new ConfigError(`not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${err.message.split('\n')[0]}`, { file, ...(line ? { line } : {}) });
-  }
-  try {
-    // the yaml default bound (100 alias expansions): a "billion laughs" config is refused, not expanded
-    return { value: doc.toJS({ maxAliasCount: 100 }), doc };
-  } catch (error) {
-    throw new ConfigError(`not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { file });
-  }
-}
-
-/** Validate a parsed config value; errors name the file, the line when known, the key and what was expected. */
-export function validateConfig(value: unknown, file?: string, doc?: Document, text = ''): OmnigentConfig {
+/** Validate a parsed config value; errors name the file, the line when `locate` knows it, the key and what was expected. */
+export function validateConfig(value: unknown, file?: string, locate?: (path: PropertyKey[]) => number | undefined): OmnigentConfig {
   const result = configSchema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -109,17 +72,10 @@ export function validateConfig(value: unknown, file?: string, doc?: Document, te
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   }
-  const line = lineOf(doc, text, path);
+  const line = locate?.(path);
   throw new ConfigError(message, {
     ...(file ? { file } : {}),
     ...(line ? { line } : {}),
     key: path.map(String).join('.') || '(root)',
   });
-}
-
-
-/** Parse and validate a JSON or YAML config text (JSON is read as YAML for its line numbers). */
-export function parseConfigText(file: string, text: string): OmnigentConfig {
-  const { value, doc } = parseText(file, text);
-  return validateConfig(value, file, doc, text);
 }

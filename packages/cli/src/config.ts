@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '@omnigent/core';
-import { lilconfig } from 'lilconfig';
 import type { OmnigentConfig } from './config-schema.js';
 
 export type { OmnigentConfig } from './config-schema.js';
@@ -36,21 +35,27 @@ async function loadModule(file: string): Promise<unknown> {
   return mod.default ?? mod;
 }
 
+/** The first `omnigent.config.*` in `cwd` or a directory above it (names in {@link CONFIG_FILES} order). */
+export function findConfigFile(cwd: string): string | undefined {
+  // a dozen existsSync calls: cheaper than loading a config-search library at every start
+  let dir = resolve(cwd);
+  for (;;) {
+    for (const name of CONFIG_FILES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
 /**
  * Find `omnigent.config.*` upward from `cwd` (or load `explicitFile`), parse and validate it.
  * No file: an empty config. Throws {@link ConfigError} naming the file, line and key.
  */
 export async function loadConfig(cwd: string, explicitFile?: string): Promise<LoadedConfig> {
-  let file = explicitFile;
-  if (!file) {
-    const found = await lilconfig('omnigent', {
-      searchPlaces: [...CONFIG_FILES],
-      stopDir: '/',
-      loaders: { '.json': () => null, '.yaml': () => null, '.yml': () => null, '.js': () => null, '.mjs': () => null, '.ts': () => null },
-      ignoreEmptySearchPlaces: false,
-    }).search(cwd);
-    file = found?.filepath;
-  }
+  const file = explicitFile ?? findConfigFile(cwd);
   if (!file) return { config: {}, dir: cwd };
   let text: string;
   try {
@@ -69,7 +74,21 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Lo
     const { validateConfig } = await import('./config-schema.js');
     return { config: validateConfig(value, file), file, dir: dirname(file) };
   }
-  // zod and yaml are loaded only when there is a file to check (fast start without one)
-  const { parseConfigText } = await import('./config-schema.js');
+  // zod and yaml are loaded only when there is a file to check (fast start without one); valid
+  // JSON needs no yaml: yaml is only for the line numbers of a problem
+  if (ext === '.json') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+    if (value !== undefined) {
+      const { configSchema } = await import('./config-schema.js');
+      const checked = configSchema.safeParse(value);
+      if (checked.success) return { config: checked.data, file, dir: dirname(file) };
+    }
+  }
+  const { parseConfigText } = await import('./config-text.js');
   return { config: parseConfigText(file, text), file, dir: dirname(file) };
 }

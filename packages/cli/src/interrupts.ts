@@ -1,5 +1,5 @@
 import { EXIT } from './exit-codes.js';
-import { onStdoutClosed } from './io.js';
+import { detachTerminalOnExit, onStdoutClosed } from './io.js';
 import { killRunsNow } from './kill-now.js';
 import { watchStdoutReader } from './stdout-reader.js';
 
@@ -30,6 +30,7 @@ export async function withInterrupts<T>(body: (interrupts: Interrupts) => Promis
   const controller = new AbortController();
   let count = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGHUP') detachTerminalOnExit();
     count += 1;
     if (count > 1) {
       killRunsNow();

@@ -1,3 +1,6 @@
+import { closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+
 /**
  * Stands for a lone `-` argument ("read stdin"): yargs-parser would read `-` as a flag, so main
  * swaps it for this marker before parsing. Contract: compare argument values with it, never retype it.
@@ -33,6 +36,7 @@ export function onStdoutClosed(listener: () => void): () => void {
  * instead of crashing; stderr write errors are dropped (there is no one left to tell). Called once at start-up.
  */
 export function watchStdout(): void {
+  stdioTty = [isatty(0), isatty(1), isatty(2)];
   process.stderr.on('error', () => undefined);
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
@@ -72,4 +76,28 @@ export function printError(error: unknown): void {
   const e = error as { message?: string; hint?: string };
   process.stderr.write(`omnigent: ${e?.message ?? String(error)}\n`);
   if (e?.hint) process.stderr.write(`  ${e.hint}\n`);
+}
+
+/** Which of fds 0–2 were terminals at start-up (recorded by {@link watchStdout}). */
+let stdioTty: boolean[] = [false, false, false];
+let detachOnExit = false;
+
+/**
+ * After SIGHUP the terminal is gone, and Node's exit-time restore of its settings fails an internal
+ * check (the process aborts with SIGABRT instead of exiting 130). Contract: call on SIGHUP; at
+ * exit, the fds 0–2 that were terminals are closed first, so Node leaves them alone. Idempotent.
+ */
+export function detachTerminalOnExit(): void {
+  if (detachOnExit) return;
+  detachOnExit = true;
+  process.once('exit', () => {
+    for (const fd of [0, 1, 2]) {
+      if (!stdioTty[fd]) continue;
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+  });
 }

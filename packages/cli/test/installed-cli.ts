@@ -1,11 +1,11 @@
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PKG = fileURLToPath(new URL('..', import.meta.url));
 /** What the bundled CLI imports at run time (its `dependencies` without the optional packages). */
-const RUNTIME_DEPS = ['@omnigent/core', '@omnigent/store', '@omnigent/workflow', 'zod', 'yaml', 'lilconfig', 'jiti', 'log-update'];
+const RUNTIME_DEPS = ['@omnigent/core', '@omnigent/store', '@omnigent/workflow', 'jiti', 'log-update'];
 
 /** An omnigent installed like `npm install -g omnigent`, outside the repository. */
 export interface InstalledCli {
@@ -27,9 +27,11 @@ export function installCli(extra: string[] = []): InstalledCli {
   const global = join(prefix, 'lib', 'node_modules');
   const root = join(global, 'omnigent');
   mkdirSync(root, { recursive: true });
-  for (const part of ['bin', 'dist', 'package.json']) cpSync(join(PKG, part), join(root, part), { recursive: true });
+  for (const part of ['bin', 'dist', 'demo', 'package.json']) cpSync(join(PKG, part), join(root, part), { recursive: true });
   const link = (name: string, into: string): void => {
-    const target = realpathSync(join(PKG, 'node_modules', name));
+    // the CLI's own dependencies, else the workspace root's (where the plugins are)
+    const here = join(PKG, 'node_modules', name);
+    const target = realpathSync(existsSync(here) ? here : join(PKG, '..', '..', 'node_modules', name));
     mkdirSync(dirname(join(into, name)), { recursive: true });
     symlinkSync(target, join(into, name), 'dir');
   };

@@ -102,6 +102,16 @@ describe('YAML alias bombs', () => {
     }
   });
 
+  it('a matrix task with an alias bomb exits 2 naming the file', async () => {
+    const { dir } = ready();
+    const task = join(dir, 'task.yaml');
+    writeFileSync(task, `${aliasBomb()}\nprompt: x\n`);
+    const r = await runCli(['matrix', task, '-H', 'fake'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(task);
+    expect(r.stderr).not.toContain('internal error');
+  });
+
   it('a config file with an alias bomb exits 2 naming the file', async () => {
     const { dir, env } = ready();
     const cfg = join(dir, 'omnigent.config.yaml');

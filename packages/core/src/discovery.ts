@@ -56,11 +56,23 @@ export interface DiscoveryOptions {
   extraNodeModules?: string[];
 }
 
+/** A package named like a plugin that discovery did not load, and why (shown by `omnigent plugins`). */
+export interface IgnoredPackage {
+  packageName: string;
+  dir: string;
+  reason: string;
+}
+
 /** Result of discovery. Contract: never throws for a broken plugin; it lands in `errors`. */
 export interface DiscoveryResult {
   plugins: LoadedPlugin[];
   errors: PluginFailure[];
+  /** Packages named like plugins but not loaded (no `"omnigent"` field). Default: empty. */
+  ignored?: IgnoredPackage[];
 }
+
+/** Where plugin authors read about the `"omnigent"` field. */
+const MANIFEST_DOCS = 'the "Plugins and discovery" section of the omnigent README';
 
 const SCOPED_PREFIX = 'plugin-';
 const UNSCOPED_PREFIX = 'omnigent-plugin-';
@@ -102,11 +114,13 @@ export function nodeModulesDirs(options: DiscoveryOptions): string[] {
   return out;
 }
 
-function packageAt(dir: string): PluginPackage | undefined {
+function packageAt(dir: string): PluginPackage | IgnoredPackage | undefined {
   const pkg = readJson(join(dir, 'package.json'));
   if (!pkg || typeof pkg.name !== 'string') return undefined;
   const field = pkg.omnigent;
-  if (!field || typeof field !== 'object') return undefined;
+  if (!field || typeof field !== 'object') {
+    return { packageName: pkg.name, dir, reason: `ignored: no "omnigent" field in package.json (e.g. "omnigent": { "harness": "<id>", "contract": ${CONTRACT_VERSION} }) — see ${MANIFEST_DOCS}` };
+  }
   return { packageName: pkg.name, version: String(pkg.version ?? '0.0.0'), dir, manifest: field as PluginManifestField };
 }
 
@@ -115,10 +129,18 @@ function packageAt(dir: string): PluginPackage | undefined {
  * whose package.json has an `"omnigent"` field. Cheap: reads package.json files, imports nothing.
  */
 export function scanPluginPackages(options: DiscoveryOptions = {}): PluginPackage[] {
+  return scanPackages(options).found;
+}
+
+/** Packages named like plugins, split into plugin packages and ignored ones (no `"omnigent"` field). */
+function scanPackages(options: DiscoveryOptions): { found: PluginPackage[]; ignored: IgnoredPackage[] } {
   const found = new Map<string, PluginPackage>();
+  const ignored = new Map<string, IgnoredPackage>();
   const consider = (dir: string): void => {
     const p = packageAt(dir);
-    if (p && !found.has(p.packageName)) found.set(p.packageName, p);
+    if (!p || found.has(p.packageName) || ignored.has(p.packageName)) return;
+    if ('manifest' in p) found.set(p.packageName, p);
+    else ignored.set(p.packageName, p);
   };
   for (const nm of nodeModulesDirs(options)) {
     let entries: string[];
@@ -142,7 +164,7 @@ export function scanPluginPackages(options: DiscoveryOptions = {}): PluginPackag
       }
     }
   }
-  return [...found.values()];
+  return { found: [...found.values()], ignored: [...ignored.values()] };
 }
 
 /** The package directory of `name` in the searched `node_modules`, if installed. */
@@ -265,7 +287,8 @@ export async function discoverPlugins(options: DiscoveryOptions = {}): Promise<D
       errors.push(toFailure(spec, 'config', error));
     }
   }
-  for (const pkg of scanPluginPackages(options)) {
+  const scanned = scanPackages(options);
+  for (const pkg of scanned.found) {
     if (seenPackages.has(pkg.packageName)) continue;
     try {
       if (pkg.manifest.contract !== undefined && pkg.manifest.contract !== CONTRACT_VERSION) {
@@ -277,7 +300,7 @@ export async function discoverPlugins(options: DiscoveryOptions = {}): Promise<D
       errors.push(toFailure(pkg.packageName, 'scan', error));
     }
   }
-  return { plugins, errors };
+  return { plugins, errors, ignored: scanned.ignored.filter((p) => !seenPackages.has(p.packageName)) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { firstPartyPackage } from './first-party.js';
+
 /** Stable error codes. Contract: never renamed; the CLI maps them to exit codes. */
 export type ErrorCode =
   | 'HARNESS_NOT_FOUND'
@@ -48,7 +50,9 @@ export class UnknownHarnessError extends OmnigentError {
     const list = available.length ? available.join(', ') : 'none';
     super('UNKNOWN_HARNESS', `No plugin provides the harness "${name}". Installed harnesses: ${list}.`, {
       hint:
-        `Install its plugin (e.g. npm install -g @omnigent/plugin-${name}) or run \`omnigent plugins\` to see what is installed.` +
+        (firstPartyPackage(name)
+          ? `Install its plugin (npm install -g ${firstPartyPackage(name)}) or run \`omnigent plugins\` to see what is installed.`
+          : `"${name}" is not a first-party harness: install the plugin package that provides it, or name its file under plugins: in omnigent.config. \`omnigent plugins\` shows what is installed.`) +
         (loadErrors.length ? ` Plugins that failed to load: ${loadErrors.join('; ')}` : ''),
     });
     this.available = available;

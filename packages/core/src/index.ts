@@ -77,8 +77,10 @@ export type {
   PluginFailure,
   DiscoveryOptions,
   DiscoveryResult,
+  IgnoredPackage,
 } from './discovery.js';
 export { discoverPlugins, findHarness, loadPlugin, scanPluginPackages, nodeModulesDirs } from './discovery.js';
+export { FIRST_PARTY_HARNESSES, firstPartyPackage } from './first-party.js';
 
 export type { ErrorCode } from './errors.js';
 export {

@@ -1,7 +1,11 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { UsageError } from '@omnigent/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError, firstPartyPackage, resolveBinary, type LoadedPlugin } from '@omnigent/core';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { cliPackageRoot, installCommandFor } from '../../install-dirs.js';
+import { MissingPackageError, importOptional } from '../../optional-package.js';
+import { planDemo, type DemoStep } from './plan.js';
+import { findPackageBin } from './setup.js';
 import type { GlobalArgs } from '../../global-args.js';
 import { useColor, writeOut } from '../../io.js';
 import { loadAllPlugins } from '../../plugins.js';
@@ -14,18 +18,31 @@ export interface DemoArgs extends GlobalArgs {
 }
 
 
-/** The example workflow the demo runs: examples/workflows/demo.yaml of the repository this CLI was built in. */
+/** The demo workflow shipped in the CLI package (`demo/demo.yaml`, a copy of examples/workflows/demo.yaml). */
 export function demoWorkflowPath(): string | undefined {
-  // dist/ and dist/bundle/ sit at different depths below the repository root
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'examples', 'workflows', 'demo.yaml');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+  const root = cliPackageRoot();
+  const shipped = root ? join(root, 'demo', 'demo.yaml') : undefined;
+  return shipped && existsSync(shipped) ? shipped : undefined;
+}
+
+/** npm package and bin name of each demo harness's CLI. */
+const HARNESS_CLIS: Record<string, { pkg: string; bin: string; label: string }> = {
+  'claude-code': { pkg: '@anthropic-ai/claude-code', bin: 'claude', label: 'Claude Code' },
+  codex: { pkg: '@openai/codex', bin: 'codex', label: 'Codex' },
+  pi: { pkg: '@mariozechner/pi-coding-agent', bin: 'pi', label: 'Pi' },
+};
+
+/** The harness CLI binary the user has for `harness`: next to its plugin, else where core looks (PATH, env, npm). */
+function harnessBinary(loaded: LoadedPlugin | undefined, harness: string): string | undefined {
+  if (!loaded) return undefined;
+  const cli = HARNESS_CLIS[harness];
+  const near = loaded.dir && cli ? findPackageBin(loaded.dir, cli.pkg, cli.bin) : undefined;
+  if (near) return near;
+  try {
+    return resolveBinary(loaded.plugin, { resolveFrom: [...(loaded.dir ? [loaded.dir] : []), process.cwd()] }).path;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /**
@@ -41,14 +58,34 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
   let world: Awaited<ReturnType<typeof import('./setup.js').createDemoWorld>> | undefined;
   try {
     const DEMO_WORKFLOW = demoWorkflowPath();
-    if (!DEMO_WORKFLOW) {
-      throw new UsageError('The demo workflow (examples/workflows/demo.yaml) was not found next to this omnigent.', 'omnigent demo runs from a clone of the omnigent repository after `pnpm install && pnpm build`.');
-    }
+    if (!DEMO_WORKFLOW) throw new UsageError('The demo workflow (demo/demo.yaml) is missing from this omnigent package.', `Reinstall it: ${installCommandFor('omnigent')}`);
+    // the scripted model servers live in the testkit, an optional package found like a plugin
+    const testkit = await importOptional<typeof import('@omnigent/testkit')>('@omnigent/testkit');
+    if (!testkit) throw new MissingPackageError('@omnigent/testkit', 'omnigent demo (its scripted model servers)');
     const { createDemoWorld } = await import('./setup.js');
-    const { loadWorkflow } = await import('@omnigent/workflow');
+    const { parseWorkflow } = await import('@omnigent/workflow');
     const { plugins } = await loadAllPlugins({ config: {}, dir: process.cwd() }, process.cwd());
-    world = await createDemoWorld(Object.fromEntries(plugins.map((p) => [p.plugin.name, p.dir])));
-    const workflow = await loadWorkflow(DEMO_WORKFLOW, { harnesses: plugins.map((p) => p.plugin.name) });
+    const byName = new Map(plugins.map((p) => [p.plugin.name, p]));
+    const bins: Record<string, string> = {};
+    for (const h of Object.keys(HARNESS_CLIS)) {
+      const bin = harnessBinary(byName.get(h), h);
+      if (bin) bins[h] = bin;
+    }
+    // run the steps of the harnesses the user has; skip the others, saying what to install
+    const doc = parseYaml(readFileSync(DEMO_WORKFLOW, 'utf8')) as { steps: Array<{ id: string; harness: string; needs?: string | string[] }> };
+    const steps: DemoStep[] = doc.steps.map((st) => ({ id: st.id, harness: st.harness, needs: st.needs === undefined ? [] : Array.isArray(st.needs) ? st.needs : [st.needs] }));
+    const plan = planDemo(steps, (h) => bins[h] !== undefined);
+    const installHints = [...new Set(plan.skipped.filter((k) => bins[k.harness] === undefined).map((k) => k.harness))].map((h) => {
+      const cli = HARNESS_CLIS[h]!;
+      const plugin = byName.has(h) ? '' : `${firstPartyPackage(h) ?? h} `;
+      return `${cli.label}: ${installCommandFor(`${plugin}${cli.pkg}`)}`;
+    });
+    if (plan.run.length === 0) {
+      throw new UsageError('omnigent demo needs the Claude Code CLI and its plugin at least (the other steps build on its change).', `Install: ${installHints.join('; ')}`);
+    }
+    doc.steps = doc.steps.filter((st) => plan.run.includes(st.id));
+    const workflow = parseWorkflow(stringifyYaml(doc), { file: DEMO_WORKFLOW, harnesses: plugins.map((p) => p.plugin.name) });
+    world = await createDemoWorld(testkit, bins);
     const bold = (t: string): string => (color ? `\u001b[1m${t}\u001b[22m` : t);
     say(bold('omnigent demo'));
     say('A real workflow on the real Claude Code, Codex and Pi CLIs. The models are scripted: local mock');
@@ -56,6 +93,8 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
     say('here is a real model\'s judgement. Everything else is real: processes, tool calls, files, git.');
     say(`Workflow: ${DEMO_WORKFLOW}`);
     say(`Project:  ${world.project} (a fresh git repository with greet.js)`);
+    for (const k of plan.skipped) say(`Skipped step ${k.id} (${k.harness}): ${k.why}.`);
+    if (installHints.length) say(`To run every step, install: ${installHints.join('; ')}`);
     say('');
     const { executeWorkflow } = await import('../workflow/exec.js');
     const { exitCode, result } = await executeWorkflow({

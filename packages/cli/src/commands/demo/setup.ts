@@ -69,13 +69,16 @@ export function findPackageBin(from: string, pkg: string, bin: string): string |
   }
 }
 
+/** The testkit's mock model servers (an optional package, loaded by the caller). */
+export type Testkit = Pick<typeof import('@omnigent/testkit'), 'startMockAnthropic' | 'startMockResponses' | 'startMockChatCompletions'>;
+
 /**
  * Build the demo's world. The mocks play a fixed script (that is what "scripted model" means):
  * Claude Code's model writes farewell.js and its test, Pi's model runs `node --test` (for real)
  * and reports, Codex's model reviews the diff it is given.
  */
-export async function createDemoWorld(pluginDirs: Record<string, string | undefined> = {}): Promise<DemoWorld> {
-  const { startMockAnthropic, startMockResponses, startMockChatCompletions } = await import('@omnigent/testkit');
+export async function createDemoWorld(testkit: Testkit, bins: Record<string, string | undefined> = {}): Promise<DemoWorld> {
+  const { startMockAnthropic, startMockResponses, startMockChatCompletions } = testkit;
   const root = await mkdtemp(join(tmpdir(), 'omnigent-demo-'));
   const project = join(root, 'project');
   await mkdir(project, { recursive: true });
@@ -146,12 +149,6 @@ export async function createDemoWorld(pluginDirs: Record<string, string | undefi
   // fail fast instead of retrying against a mock that answered wrong
   await writeFile(join(piAgent, 'settings.json'), JSON.stringify({ retry: { enabled: false } }));
 
-  // the real CLIs installed with the plugins (devDependencies), found even where core's lookup is not
-  const bins: Record<string, string | undefined> = {
-    'claude-code': pluginDirs['claude-code'] && findPackageBin(pluginDirs['claude-code'], '@anthropic-ai/claude-code', 'claude'),
-    codex: pluginDirs.codex && findPackageBin(pluginDirs.codex, '@openai/codex', 'codex'),
-    pi: pluginDirs.pi && findPackageBin(pluginDirs.pi, '@mariozechner/pi-coding-agent', 'pi'),
-  };
   const binOf = (h: string): { bin?: string } => (bins[h] ? { bin: bins[h] } : {});
   const provider = `{name="Scripted mock",base_url="${responses.url}",wire_api="responses",env_key="MOCK_API_KEY",request_max_retries=0,stream_max_retries=0}`;
   const config: LoadedConfig = {

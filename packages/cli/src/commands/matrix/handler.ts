@@ -202,5 +202,7 @@ export async function runMatrix(argv: MatrixArgs): Promise<number> {
     }
     if (signal.aborted) return EXIT.interrupted;
     return results.length === mine.length && results.every((r) => r.status === 'completed') ? EXIT.ok : EXIT.runFailed;
+  }, {
+    onFirst: () => process.stderr.write('omnigent: interrupted: stopping the running harnesses (Ctrl-C again to kill them at once)\n'),
   });
 }

@@ -107,5 +107,9 @@ export async function runMain(argv: RunArgs): Promise<number> {
       tags: argv.tag ?? [],
     });
     return exitCodeFor(terminal);
+  }, {
+    onFirst: () => {
+      if (!json) process.stderr.write(`omnigent: interrupted: stopping ${harness} (Ctrl-C again to kill it at once)\n`);
+    },
   });
 }
