@@ -45,7 +45,9 @@ step() {
 tgz() { ls "$PACKS"/"$1"-[0-9]*.tgz 2>/dev/null | head -n 1; }
 started=$(date +%s)
 
-# 1. Pack: every package, each rebuilt by its prepack.
+# 1. Pack: every package, each rebuilt by its prepack. A file left in a dist by an earlier build (a source
+# since renamed or deleted) must not reach a tarball: plant one and check below.
+if [ -d "$ROOT/packages/core/dist" ]; then echo 'export const stale = true;' >"$ROOT/packages/core/dist/stale-leftover.js"; fi
 if (cd "$ROOT" && pnpm -r pack --pack-destination "$PACKS") >"$LOGS/pack.log" 2>&1; then
   pass "pnpm -r pack: $(ls "$PACKS" | wc -l | tr -d ' ') tarballs"
 else
@@ -64,12 +66,13 @@ check_tarballs() {
     done
     grep -q '^package/dist/' <<<"$listing" || { echo "$(basename "$f"): no dist/ (unbuilt)"; bad=1; }
     grep -q '\.map$' <<<"$listing" && { echo "$(basename "$f"): ships .map files"; bad=1; }
+    grep -q 'stale-leftover' <<<"$listing" && { echo "$(basename "$f"): ships a stale file from an earlier build"; bad=1; }
     grep -q '"license": "Apache-2.0"' <<<"$manifest" || { echo "$(basename "$f"): no Apache-2.0 license field"; bad=1; }
     grep -qE '"(workspace|catalog):' <<<"$manifest" && { echo "$(basename "$f"): workspace:/catalog: range left in package.json"; bad=1; }
   done
   return $bad
 }
-step "every tarball has dist, README, LICENSE, the licence field, no source maps, no workspace ranges" "$LOGS/tarballs.log" check_tarballs
+step "every tarball has dist, README, LICENSE, the licence field; no source maps, stale build files or workspace ranges" "$LOGS/tarballs.log" check_tarballs
 
 CLI=$(tgz omnigent) CORE=$(tgz omnigent-core) ECHO=$(tgz omnigent-plugin-echo)
 CLAUDE=$(tgz omnigent-plugin-claude-code) TESTKIT=$(tgz omnigent-testkit) OTEL=$(tgz omnigent-telemetry-otel)
@@ -94,6 +97,9 @@ step "omnigent --help" "$LOGS/help.log" check_help
 
 check_plugins() { omnigent plugins && omnigent plugins | grep -q 'omnigent-plugin-echo' && omnigent plugins | grep -q 'plugin-claude-code'; }
 step "omnigent plugins lists echo (omnigent-plugin-echo) and claude-code" "$LOGS/plugins.log" check_plugins
+
+check_doctor() { omnigent doctor && omnigent doctor | grep -q 'echo'; }
+step "omnigent doctor reports the echo harness" "$LOGS/doctor.log" check_doctor
 
 # 3. Real runs of the example plugin's own harness CLI.
 check_run_json() {
