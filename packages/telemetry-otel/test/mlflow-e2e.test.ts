@@ -119,6 +119,28 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
     }
   });
 
+  it('Claude Code whose model call fails: an ERROR trace and ERROR model call, no invented zero tokens, found by status', async () => {
+    const api = mlflowRest(url!);
+    const exp = await api.createExperiment('claude-error');
+    const mock = await startMockAnthropic({ turns: [{ status: 400, errorMessage: 'mock: forced error' }] });
+    try {
+      const dir = scratch('cc-err');
+      const o = await omnigentRun(dir, ['-H', 'claude-code', '--json', '--no-store', '-m', 'claude-sonnet-4-5', 'say hi'], { ...mlflowEnv(exp), ...claudeEnv(mock.url) });
+      expect(o.exitCode).toBe(1);
+      const { trace, spans } = await theTrace(exp);
+      expect(trace.state).toBe('ERROR');
+      expect(trace.tags['omnigent.status']).toBe('failed');
+      const chats = spans.filter((s) => spanType(s) === 'CHAT_MODEL');
+      expect(chats).toHaveLength(1);
+      expect(chats[0]!.status?.code).toMatch(/ERROR/);
+      expect(attr(chats[0]!, 'mlflow.chat.tokenUsage')).toBeUndefined();
+      expect(tokenUsage(trace)?.total_tokens ?? 0).toBe(0);
+      await expectFound(exp, trace.trace_id, ["tag.omnigent.status = 'failed'", "trace.status = 'ERROR'"]);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it("Codex with a tool call: tag.omnigent.harness = 'codex' finds it, tokens equal the mock's", async () => {
     const api = mlflowRest(url!);
     const exp = await api.createExperiment('codex');
