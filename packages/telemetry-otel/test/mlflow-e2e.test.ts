@@ -82,6 +82,11 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
       expect(attr(chats[1]!, 'mlflow.spanInputs')).toMatchObject({ messages: [{ role: 'tool', content: 'hi' }] });
       const root = spans.find((s) => !s.parent_span_id)!;
       expect(attr(root, 'gen_ai.response.model')).toBe(model);
+      expect([trace.request_preview, trace.response_preview]).toEqual(['Run echo hi for me', 'Done: the command printed hi.']);
+      // the tool call: arguments as an object, its result, its own duration
+      const [bash] = spans.filter((s) => spanType(s) === 'TOOL');
+      expect([bash!.name, attr(bash!, 'mlflow.spanInputs'), attr(bash!, 'mlflow.spanOutputs')]).toEqual(['execute_tool Bash', { command: 'echo hi', description: 'Print hi' }, 'hi']);
+      expect(Number(bash!.end_time_unix_nano) - Number(bash!.start_time_unix_nano)).toBeGreaterThan(0);
     } finally {
       await mock.close();
     }

@@ -275,6 +275,15 @@ describe('RunTracer span model', () => {
     expect(root.parentSpanContext).toBeUndefined();
   });
 
+  it("a workflow's step outputs: the trace preview is the last step's answer, the map an attribute", async () => {
+    const exporter = new CollectingExporter();
+    const wf = startWorkflowTrace({ workflowRunId: 'wf-out', name: 'demo' }, { env: { OMNIGENT_TELEMETRY_ENABLED: 'true', OMNIGENT_OTEL_CAPTURE_CONTENT: 'true' }, exporter, warn: createWarnOnce(() => undefined) })!;
+    await wf.end('ok', { build: 'Added farewell', test: 'PASS', review: 'Verdict: ship it' });
+    const root = one(exporter.spans, 'invoke_workflow demo');
+    expect(JSON.parse(root.attributes['mlflow.spanOutputs'] as string)).toEqual({ messages: [{ role: 'assistant', content: 'Verdict: ship it' }] });
+    expect(JSON.parse(root.attributes['omnigent.workflow.outputs'] as string)).toEqual({ build: 'Added farewell', test: 'PASS', review: 'Verdict: ship it' });
+  });
+
   it('marks a failed workflow as an error, its message redacted', async () => {
     const exporter = new CollectingExporter();
     const wf = startWorkflowTrace({ workflowRunId: 'wf-2', name: 'w' }, { env: { OMNIGENT_TELEMETRY_ENABLED: 'true' }, exporter, warn: createWarnOnce(() => undefined) })!;
