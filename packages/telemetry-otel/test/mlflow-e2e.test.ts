@@ -163,7 +163,8 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
       mkdirSync(codexHome);
       const provider = { id: 'mock', name: 'Mock', base_url: mock.url, env_key: 'MOCK_API_KEY', request_max_retries: 0, stream_max_retries: 0 };
       writeFileSync(join(root, 'omnigent.config.json'), JSON.stringify({ harnesses: { codex: { options: { provider } } } }));
-      const o = await omnigentRun(root, ['-H', 'codex', '--json', '--no-store', '--bin', CODEX_BIN, '-m', 'gpt-5.5', '-C', work, 'Run echo hi'], { ...mlflowEnv(exp), CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock' });
+      const store = { OMNIGENT_STORE: join(root, 'store') };
+      const o = await omnigentRun(root, ['-H', 'codex', '--json', '--bin', CODEX_BIN, '-m', 'gpt-5.5', '-C', work, 'Run echo hi'], { ...mlflowEnv(exp), ...store, CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock' });
       expect(o.exitCode, o.stderr).toBe(0);
       const sessionId = events(o.stdout).find((e) => e.type === 'session.started')!.sessionId as string;
       const { trace, spans } = await theTrace(exp);
@@ -174,6 +175,14 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
       const chats = spans.filter((s) => spanType(s) === 'CHAT_MODEL');
       expect(chats.length).toBeGreaterThan(0);
       expect(chats.every((c) => Array.isArray((attr(c, 'mlflow.spanOutputs') as { messages?: unknown })?.messages))).toBe(true);
+      // exporting the stored run (twice) finds the live trace: the count stays one, usage not doubled
+      for (let i = 0; i < 2; i++) {
+        const e = await omnigentCli(root, ['export', '--since', '1h'], { ...mlflowEnv(exp), ...store });
+        expect([e.exitCode, e.stdout], e.stderr).toEqual([0, `skipped 1 run already in MLflow (experiment ${exp}): ${String(events(o.stdout)[0]!.runId).slice(0, 12)}\n`]);
+      }
+      const after = await api.search(exp);
+      expect(after).toHaveLength(1);
+      expect(tokenUsage(after[0]!)).toEqual({ input_tokens: 250, output_tokens: 22, total_tokens: 272 });
     } finally {
       await mock.close();
     }
