@@ -115,6 +115,7 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
       expect([done.usage!.input, done.usage!.output]).toEqual([10300, 105]);
       const sub = spans.find((s) => s.name === 'invoke_agent general-purpose')!;
       expect(attr(sub, 'mlflow.spanOutputs')).toMatchObject({ messages: [{ role: 'assistant', content: expect.stringContaining('from-sub') }] });
+      expect(attr(sub, 'mlflow.spanInputs')).toEqual({ messages: [{ role: 'user', content: 'SUBTASK: run echo from-sub' }] });
       const subChats = spans.filter((s) => s.parent_span_id === sub.span_id && spanType(s) === 'CHAT_MODEL');
       expect(subChats.length).toBeGreaterThan(0);
       expect(subChats.every((c) => attr(c, 'mlflow.spanOutputs') !== undefined)).toBe(true);
