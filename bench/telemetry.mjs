@@ -1,6 +1,8 @@
 // Telemetry benchmarks: OTLP span export throughput to the testkit receiver (MLflow rules on), and
 // the wall time of the same fake-harness `omnigent run` with telemetry off, on, and with a collector
-// that is down or hangs (the bounded flush). Run after `pnpm build`. Prints one JSON object.
+// that is down or hangs (the bounded flush), and a 3-step workflow with telemetry off vs a hanging
+// collector (one bounded flush at the workflow's end, none per step). Run after `pnpm build`.
+// Prints one JSON object.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +87,22 @@ function runOnce(transcript, env) {
   });
 }
 
+function workflowOnce(transcript, env) {
+  const file = join(scratch, 'wf.yaml');
+  writeFileSync(file, ['name: bench', 'steps:', '  - { id: a, harness: fake, prompt: a }', '  - { id: b, harness: fake, needs: a, prompt: b }', '  - { id: c, harness: fake, needs: b, prompt: c }'].join('\n'));
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [cli, 'workflow', 'run', file, '--no-store', '--json'], {
+      cwd: scratch,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: scratch, OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: join(root, 'packages/testkit/dist/fake-harness-bin.js'), ...env },
+    });
+    child.stderr.on('data', () => undefined);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: round(performance.now() - t0), code }));
+  });
+}
+
 async function runTimes(transcript, env, n) {
   const samples = [];
   let codes = new Set();
@@ -109,6 +127,8 @@ try {
   const whenDown = await runTimes(transcript, seedEnv(down.url), 1);
   const hang = await startOtlpReceiver({ mode: 'hang' });
   const whenHanging = await runTimes(transcript, seedEnv(hang.url), 1);
+  const workflowOff = await workflowOnce(transcript, {});
+  const workflowHanging = await workflowOnce(transcript, seedEnv(hang.url));
   await hang.close();
   process.stdout.write(
     JSON.stringify(
@@ -124,6 +144,7 @@ try {
           collectorHangingMs: whenHanging.medianMs,
           exitCodes: { off: off.exitCodes, on: on.exitCodes, down: whenDown.exitCodes, hanging: whenHanging.exitCodes },
         },
+        threeStepWorkflowWallTime: { telemetryOffMs: workflowOff.ms, collectorHangingMs: workflowHanging.ms, exitCodes: [workflowOff.code, workflowHanging.code] },
       },
       null,
       2,

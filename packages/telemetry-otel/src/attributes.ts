@@ -56,6 +56,7 @@ export const OMNIGENT = {
   workflowStep: 'omnigent.workflow.step',
   workflowNeeds: 'omnigent.workflow.needs',
   workflowSteps: 'omnigent.workflow.steps',
+  workflowOutputs: 'omnigent.workflow.outputs',
   promptChars: 'omnigent.prompt.chars',
   resultChars: 'omnigent.result.chars',
   inputChars: 'omnigent.input.chars',

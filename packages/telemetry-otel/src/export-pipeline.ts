@@ -89,15 +89,28 @@ export function limitsOfTracer(tracer: Tracer): ContentLimits | undefined {
 /** Holds exports while a gate (StartTraceV3) is pending, then passes them on in order. */
 class HoldingExporter implements SpanExporter {
   readonly gates = new Set<Promise<unknown>>();
+  private open = false;
+  private release: () => void = () => undefined;
+  private readonly released = new Promise<void>((r) => (this.release = r));
 
   constructor(private readonly inner: SpanExporter) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    if (this.gates.size === 0) {
+    if (this.open || this.gates.size === 0) {
       this.inner.export(spans, resultCallback);
       return;
     }
-    void Promise.allSettled([...this.gates]).then(() => this.export(spans, resultCallback));
+    void Promise.race([Promise.allSettled([...this.gates]), this.released]).then(() => this.export(spans, resultCallback));
+  }
+
+  /**
+   * At shutdown: wait at most `ms` more for the gates, then let everything through. A server that
+   * does not answer StartTraceV3 would otherwise add its whole timeout to the run's end.
+   */
+  async openWithin(ms: number): Promise<void> {
+    if (this.gates.size) await withTimeout(Promise.allSettled([...this.gates]), ms);
+    this.open = true;
+    this.release();
   }
 
   shutdown(): Promise<void> {
@@ -217,7 +230,13 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
       // one bound for everything: the pending MLflow calls and the final flush run side by side
-      const outcome = await withTimeout(Promise.all([provider.shutdown(), ...background]), flushTimeoutMs);
+      const outcome = await withTimeout(
+        (async () => {
+          await holding.openWithin(Math.min(1_000, flushTimeoutMs));
+          await Promise.all([provider.shutdown(), ...background]);
+        })(),
+        flushTimeoutMs,
+      );
       if (processor.dropped > 0) warn(`${processor.dropped} spans were dropped: more than ${maxQueueSize} waited for export to ${url} at once`);
       if (outcome === 'timeout') warn(`could not export traces to ${url}: no answer within ${Math.round(flushTimeoutMs / 1000)}s; giving up so the run is not held up`);
     })();

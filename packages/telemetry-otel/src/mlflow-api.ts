@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { MlflowApiConfig } from './config.js';
 
 /** What one MLflow REST call came to: `ok`, or why not (never throws). */
@@ -26,23 +28,44 @@ function clean(values: Record<string, string>): Record<string, string> {
   return out;
 }
 
-async function call(api: MlflowApiConfig, method: string, path: string, body: unknown, timeoutMs: number): Promise<MlflowCallResult> {
-  try {
-    const res = await fetch(`${api.trackingUri}${path}`, {
-      method,
-      headers: { ...api.headers, 'Content-Type': 'application/json' },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text().catch(() => '');
-    if (res.ok) return { ok: true, status: res.status };
-    return { ok: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text.replace(/\s+/g, ' ').trim().slice(0, 200)}` : ''}` };
-  } catch (error) {
-    const e = error as { name?: string; message?: string; cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ok: false, error: `no answer within ${Math.round(timeoutMs / 1000)}s` };
-    if (e.cause?.code === 'ECONNREFUSED') return { ok: false, error: 'connection refused (is the MLflow server running?)' };
-    return { ok: false, error: e.cause?.code ?? e.message ?? String(error) };
-  }
+// node:http rather than fetch: the first fetch() loads undici synchronously (tens of ms on a busy
+// machine), which would delay the run's own event stamps (tool spans came out shorter than the tool).
+function call(api: MlflowApiConfig, method: string, path: string, body: unknown, timeoutMs: number): Promise<MlflowCallResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: MlflowCallResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    const timer = setTimeout(() => {
+      done({ ok: false, error: `no answer within ${Math.round(timeoutMs / 1000)}s` });
+      req?.destroy();
+    }, timeoutMs);
+    timer.unref();
+    let req: ReturnType<typeof httpRequest> | undefined;
+    try {
+      const url = new URL(`${api.trackingUri}${path}`);
+      const payload = body !== undefined ? Buffer.from(JSON.stringify(body)) : undefined;
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      req = send(url, { method, headers: { ...api.headers, 'Content-Type': 'application/json', ...(payload ? { 'Content-Length': String(payload.length) } : {}) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => done({ ok: false, error: e.message }));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (status >= 200 && status < 300) done({ ok: true, status });
+          else done({ ok: false, status, error: `HTTP ${status}${text ? `: ${text.replace(/\s+/g, ' ').trim().slice(0, 200)}` : ''}` });
+        });
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => done({ ok: false, error: e.code === 'ECONNREFUSED' ? 'connection refused (is the MLflow server running?)' : (e.code ?? e.message) }));
+      req.end(payload);
+    } catch (error) {
+      done({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
 }
 
 /**

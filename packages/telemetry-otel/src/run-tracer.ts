@@ -379,8 +379,10 @@ export class RunTracer {
     if (this.sessionId) attrs[GEN_AI.conversationId] = this.sessionId.slice(0, 250);
     const prompt = subagentPrompt(tool?.input);
     if (prompt !== undefined) {
-      if (this.capture) attrs[GEN_AI.inputMessages] = this.json(messagesAttribute([{ role: 'user', parts: [{ type: 'text', content: prompt }] }]));
-      else attrs[OMNIGENT.promptChars] = prompt.length;
+      if (this.capture) {
+        attrs[GEN_AI.inputMessages] = this.json(messagesAttribute([{ role: 'user', parts: [{ type: 'text', content: prompt }] }]));
+        attrs[MLFLOW.spanInputs] = this.json(mlflowMessages('user', prompt));
+      } else attrs[OMNIGENT.promptChars] = prompt.length;
     }
     const span = this.tracer.startSpan(`invoke_agent ${name}`, { kind: SpanKind.INTERNAL, startTime: start, attributes: attrs }, parentCtx);
     const scope = this.newScope(span, start);

@@ -102,7 +102,15 @@ export function startWorkflowTrace(info: WorkflowTraceInfo, options: TelemetryOp
       ended = true;
       try {
         if (output !== undefined) {
-          if (config.captureContent) span.setAttribute(MLFLOW.spanOutputs, json(asMessages('assistant', output)));
+          if (config.captureContent) {
+            // step outputs ({step: answer}): the trace preview shows the last step's answer; the map stays an attribute
+            const steps = output && typeof output === 'object' && !Array.isArray(output) ? Object.values(output as Record<string, unknown>) : [];
+            const last = steps[steps.length - 1];
+            if (typeof last === 'string') {
+              span.setAttribute(MLFLOW.spanOutputs, json(mlflowMessages('assistant', last)));
+              span.setAttribute(OMNIGENT.workflowOutputs, json(output));
+            } else span.setAttribute(MLFLOW.spanOutputs, json(asMessages('assistant', output)));
+          }
           else span.setAttribute(OMNIGENT.outputChars, sizeOf(output));
         }
         if (status === 'completed' || status === 'ok') span.setStatus({ code: SpanStatusCode.OK });

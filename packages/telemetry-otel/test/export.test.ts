@@ -55,6 +55,22 @@ describe('OTLP export to an MLflow-like receiver', () => {
     expect(chats.map((c) => c.attributes['gen_ai.usage.output_tokens']).sort()).toEqual([0, 345]);
   });
 
+  it('OTEL_RESOURCE_ATTRIBUTES reach the resource; session.id, gen_ai.conversation.id and user.id are on the root (what MLflow >= 3.9 maps itself)', async () => {
+    rx = await startOtlpReceiver();
+    const { warn, lines } = sink();
+    const run = startRunTelemetry(info(), { env: { ...seedEnv(rx.url), OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci,team=ml%20ops', OMNIGENT_OTEL_USER: 'ana' }, warn })!;
+    for (const e of RUN) run.onEvent(e);
+    await run.close(RUN.at(-1) as never);
+    expect(lines).toEqual([]);
+    const root = rx.spans.find((s) => !s.parentSpanId)!;
+    expect(root.resource).toMatchObject({ 'deployment.environment': 'ci', team: 'ml ops', 'service.name': 'omnigent' });
+    expect(root.attributes).toMatchObject({ 'session.id': 's-1', 'gen_ai.conversation.id': 's-1', 'user.id': 'ana' });
+    // the MLflow trace was opened before its spans, with the session and user as metadata
+    const start = rx.restCalls.find((c) => c.method === 'POST' && c.path === '/api/3.0/mlflow/traces')!;
+    expect((start.body as { trace: { trace_info: { trace_id: string; trace_metadata: Record<string, string> } } }).trace.trace_info).toMatchObject({ trace_id: `tr-${root.traceId}`, trace_metadata: { 'mlflow.trace.session': 's-1', 'mlflow.trace.user': 'ana' } });
+    expect(rx.mlflowTraces.get(`tr-${root.traceId}`)!.tags).toMatchObject({ 'omnigent.status': 'ok', 'omnigent.model': 'claude-sonnet-4-5' });
+  });
+
   it('exports a burst of 10,000 spans with none dropped', async () => {
     rx = await startOtlpReceiver();
     const { warn, lines } = sink();

@@ -82,6 +82,11 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
       expect(attr(chats[1]!, 'mlflow.spanInputs')).toMatchObject({ messages: [{ role: 'tool', content: 'hi' }] });
       const root = spans.find((s) => !s.parent_span_id)!;
       expect(attr(root, 'gen_ai.response.model')).toBe(model);
+      expect([trace.request_preview, trace.response_preview]).toEqual(['Run echo hi for me', 'Done: the command printed hi.']);
+      // the tool call: arguments as an object, its result, its own duration
+      const [bash] = spans.filter((s) => spanType(s) === 'TOOL');
+      expect([bash!.name, attr(bash!, 'mlflow.spanInputs'), attr(bash!, 'mlflow.spanOutputs')]).toEqual(['execute_tool Bash', { command: 'echo hi', description: 'Print hi' }, 'hi']);
+      expect(Number(bash!.end_time_unix_nano) - Number(bash!.start_time_unix_nano)).toBeGreaterThan(0);
     } finally {
       await mock.close();
     }
@@ -110,10 +115,33 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
       expect([done.usage!.input, done.usage!.output]).toEqual([10300, 105]);
       const sub = spans.find((s) => s.name === 'invoke_agent general-purpose')!;
       expect(attr(sub, 'mlflow.spanOutputs')).toMatchObject({ messages: [{ role: 'assistant', content: expect.stringContaining('from-sub') }] });
+      expect(attr(sub, 'mlflow.spanInputs')).toEqual({ messages: [{ role: 'user', content: 'SUBTASK: run echo from-sub' }] });
       const subChats = spans.filter((s) => s.parent_span_id === sub.span_id && spanType(s) === 'CHAT_MODEL');
       expect(subChats.length).toBeGreaterThan(0);
       expect(subChats.every((c) => attr(c, 'mlflow.spanOutputs') !== undefined)).toBe(true);
       await expectFound(exp, trace.trace_id, ["tag.omnigent.model = 'claude-sonnet-4-5'", "span.type = 'AGENT'", "span.type = 'TOOL'"]);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('Claude Code whose model call fails: an ERROR trace and ERROR model call, no invented zero tokens, found by status', async () => {
+    const api = mlflowRest(url!);
+    const exp = await api.createExperiment('claude-error');
+    const mock = await startMockAnthropic({ turns: [{ status: 400, errorMessage: 'mock: forced error' }] });
+    try {
+      const dir = scratch('cc-err');
+      const o = await omnigentRun(dir, ['-H', 'claude-code', '--json', '--no-store', '-m', 'claude-sonnet-4-5', 'say hi'], { ...mlflowEnv(exp), ...claudeEnv(mock.url) });
+      expect(o.exitCode).toBe(1);
+      const { trace, spans } = await theTrace(exp);
+      expect(trace.state).toBe('ERROR');
+      expect(trace.tags['omnigent.status']).toBe('failed');
+      const chats = spans.filter((s) => spanType(s) === 'CHAT_MODEL');
+      expect(chats).toHaveLength(1);
+      expect(chats[0]!.status?.code).toMatch(/ERROR/);
+      expect(attr(chats[0]!, 'mlflow.chat.tokenUsage')).toBeUndefined();
+      expect(tokenUsage(trace)?.total_tokens ?? 0).toBe(0);
+      await expectFound(exp, trace.trace_id, ["tag.omnigent.status = 'failed'", "trace.status = 'ERROR'"]);
     } finally {
       await mock.close();
     }
@@ -136,7 +164,8 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
       mkdirSync(codexHome);
       const provider = { id: 'mock', name: 'Mock', base_url: mock.url, env_key: 'MOCK_API_KEY', request_max_retries: 0, stream_max_retries: 0 };
       writeFileSync(join(root, 'omnigent.config.json'), JSON.stringify({ harnesses: { codex: { options: { provider } } } }));
-      const o = await omnigentRun(root, ['-H', 'codex', '--json', '--no-store', '--bin', CODEX_BIN, '-m', 'gpt-5.5', '-C', work, 'Run echo hi'], { ...mlflowEnv(exp), CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock' });
+      const store = { OMNIGENT_STORE: join(root, 'store') };
+      const o = await omnigentRun(root, ['-H', 'codex', '--json', '--bin', CODEX_BIN, '-m', 'gpt-5.5', '-C', work, 'Run echo hi'], { ...mlflowEnv(exp), ...store, CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock' });
       expect(o.exitCode, o.stderr).toBe(0);
       const sessionId = events(o.stdout).find((e) => e.type === 'session.started')!.sessionId as string;
       const { trace, spans } = await theTrace(exp);
@@ -147,6 +176,14 @@ describe.skipIf(!url)('real harnesses on the real MLflow server', () => {
       const chats = spans.filter((s) => spanType(s) === 'CHAT_MODEL');
       expect(chats.length).toBeGreaterThan(0);
       expect(chats.every((c) => Array.isArray((attr(c, 'mlflow.spanOutputs') as { messages?: unknown })?.messages))).toBe(true);
+      // exporting the stored run (twice) finds the live trace: the count stays one, usage not doubled
+      for (let i = 0; i < 2; i++) {
+        const e = await omnigentCli(root, ['export', '--since', '1h'], { ...mlflowEnv(exp), ...store });
+        expect([e.exitCode, e.stdout], e.stderr).toEqual([0, `skipped 1 run already in MLflow (experiment ${exp}): ${String(events(o.stdout)[0]!.runId).slice(0, 12)}\n`]);
+      }
+      const after = await api.search(exp);
+      expect(after).toHaveLength(1);
+      expect(tokenUsage(after[0]!)).toEqual({ input_tokens: 250, output_tokens: 22, total_tokens: 272 });
     } finally {
       await mock.close();
     }

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { RunTracer, createExportPipeline, createRedactor, resolveTelemetryConfig, startWorkflowTrace, createWarnOnce } from '../src/index.js';
+import { RunTracer, createExportPipeline, createRedactor, resolveTelemetryConfig, startWorkflowTrace, createWarnOnce, traceIdFor } from '../src/index.js';
 import { CollectingExporter, T0, edges, ev, exportedText, info, one, times, trace, treeLines } from './helpers.js';
 
 const SID = 'sess-42';
@@ -275,6 +275,15 @@ describe('RunTracer span model', () => {
     expect(root.parentSpanContext).toBeUndefined();
   });
 
+  it("a workflow's step outputs: the trace preview is the last step's answer, the map an attribute", async () => {
+    const exporter = new CollectingExporter();
+    const wf = startWorkflowTrace({ workflowRunId: 'wf-out', name: 'demo' }, { env: { OMNIGENT_TELEMETRY_ENABLED: 'true', OMNIGENT_OTEL_CAPTURE_CONTENT: 'true' }, exporter, warn: createWarnOnce(() => undefined) })!;
+    await wf.end('ok', { build: 'Added farewell', test: 'PASS', review: 'Verdict: ship it' });
+    const root = one(exporter.spans, 'invoke_workflow demo');
+    expect(JSON.parse(root.attributes['mlflow.spanOutputs'] as string)).toEqual({ messages: [{ role: 'assistant', content: 'Verdict: ship it' }] });
+    expect(JSON.parse(root.attributes['omnigent.workflow.outputs'] as string)).toEqual({ build: 'Added farewell', test: 'PASS', review: 'Verdict: ship it' });
+  });
+
   it('marks a failed workflow as an error, its message redacted', async () => {
     const exporter = new CollectingExporter();
     const wf = startWorkflowTrace({ workflowRunId: 'wf-2', name: 'w' }, { env: { OMNIGENT_TELEMETRY_ENABLED: 'true' }, exporter, warn: createWarnOnce(() => undefined) })!;
@@ -377,6 +386,57 @@ describe('RunTracer span model', () => {
       expect(v.length).toBeLessThanOrEqual(200);
       expect(() => JSON.parse(v)).not.toThrow();
     }
+  });
+
+  it('Pi order (usage before the tool start): the tool call goes on the model call that asked for it', async () => {
+    const events = [
+      ev(0, { type: 'message', role: 'assistant', text: 'Let me run it.' }, 'pi'),
+      ev(10, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 120, output: 15 }, 'pi'),
+      ev(11, { type: 'tool.started', callId: 'b1', name: 'bash', kind: 'shell', input: { command: 'echo hi' } }, 'pi'),
+      ev(30, { type: 'tool.completed', callId: 'b1', name: 'bash', output: 'hi', isError: false }, 'pi'),
+      ev(40, { type: 'message', role: 'assistant', text: 'Done' }, 'pi'),
+      ev(50, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 150, output: 8 }, 'pi'),
+      ev(60, { type: 'run.completed', durationMs: 60, result: 'Done' }, 'pi'),
+    ];
+    const { spans } = await trace(events, { capture: true, info: info({ harness: 'pi', request: { prompt: 'run echo hi', model: 'mock-model' } }) });
+    const chats = spans.filter((s) => s.name === 'chat mock-model').sort((a, b) => times(a)[0] - times(b)[0]);
+    const outputs = chats.map((c) => JSON.parse(c.attributes['mlflow.spanOutputs'] as string).messages[0]);
+    expect(outputs[0]).toEqual({ role: 'assistant', content: 'Let me run it.', tool_calls: [{ id: 'b1', type: 'function', function: { name: 'bash', arguments: '{"command":"echo hi"}' } }] });
+    expect(outputs[1]).toEqual({ role: 'assistant', content: 'Done' });
+    expect(JSON.parse(chats[1]!.attributes['mlflow.spanInputs'] as string)).toEqual({ messages: [{ role: 'tool', tool_call_id: 'b1', content: 'hi' }] });
+  });
+
+  it('one model name per run: a context-window suffix like [1m] is dropped everywhere', async () => {
+    const events = [
+      ev(0, { type: 'session.started', sessionId: 's', cwd: '/w', model: 'claude-opus-4-8[1m]' }),
+      ev(10, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', model: 'claude-opus-4-8', input: 5, output: 1 }),
+      ev(20, { type: 'run.completed', durationMs: 20, result: 'ok' }),
+    ];
+    const { spans } = await trace(events, { info: info({ request: { prompt: 'p' } }) });
+    const root = one(spans, 'invoke_agent claude-code');
+    expect([root.attributes['gen_ai.request.model'], root.attributes['gen_ai.response.model']]).toEqual(['claude-opus-4-8', 'claude-opus-4-8']);
+    expect(spans.filter((s) => s.name.startsWith('chat')).map((s) => s.name)).toEqual(['chat claude-opus-4-8']);
+  });
+
+  it('a failed model call is an ERROR span without invented zero token counts', async () => {
+    const events = [
+      ev(0, { type: 'message', role: 'assistant', text: 'API Error: 400 mock: forced error' }),
+      ev(10, { type: 'run.failed', reason: 'error', message: 'API Error: 400 mock: forced error', durationMs: 10, usage: { input: 0, output: 0, source: 'result', confidence: 'partial' } }),
+    ];
+    const { spans } = await trace(events, { capture: true });
+    const chat = one(spans, 'chat claude-sonnet-4-5');
+    expect(chat.status).toEqual({ code: SpanStatusCode.ERROR, message: 'API Error: 400 mock: forced error' });
+    for (const k of ['gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'mlflow.chat.tokenUsage']) expect(chat.attributes[k], k).toBeUndefined();
+  });
+
+  it('a run maps to the same trace id every time (live and exported), a workflow to its own', async () => {
+    const a = await trace([ev(0, { type: 'run.completed', durationMs: 0 })], { info: info({ runId: 'run-same' }) });
+    const b = await trace([ev(0, { type: 'run.completed', durationMs: 0 })], { info: info({ runId: 'run-same' }) });
+    const c = await trace([ev(0, { type: 'run.completed', durationMs: 0 })], { info: info({ runId: 'run-other' }) });
+    const id = (r: typeof a) => r.spans[0]!.spanContext().traceId;
+    expect(id(a)).toBe(traceIdFor('run-same'));
+    expect(id(b)).toBe(id(a));
+    expect(id(c)).not.toBe(id(a));
   });
 
   it('ends the root with an error when the run vanished without a terminal event', async () => {

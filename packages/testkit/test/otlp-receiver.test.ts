@@ -84,6 +84,20 @@ describe('startOtlpReceiver', () => {
     expect(spanTreeLines(rx.spans)).toEqual(['invoke_agent fake', '  chat m']);
   });
 
+  it("answers MLflow 3.6's trace REST calls: StartTraceV3 only before the trace's spans, tag PATCH, trace GET", async () => {
+    rx = await startOtlpReceiver();
+    const json = (method: string, path: string, payload?: unknown) => fetch(`${rx!.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(payload ? { body: JSON.stringify(payload) } : {}) }).then((r) => r.status);
+    const start = (id: string) => json('POST', '/api/3.0/mlflow/traces', { trace: { trace_info: { trace_id: id, trace_metadata: { 'mlflow.trace.session': 's' }, tags: { a: '1' } } } });
+    expect(await json('GET', '/api/3.0/mlflow/traces/tr-00000000000000000000000000000001')).toBe(404);
+    expect(await start('tr-00000000000000000000000000000001')).toBe(200);
+    expect(await json('PATCH', '/api/3.0/mlflow/traces/tr-00000000000000000000000000000001/tags', { key: 'b', value: '2' })).toBe(200);
+    expect(await json('GET', '/api/3.0/mlflow/traces/tr-00000000000000000000000000000001')).toBe(200);
+    expect(rx.mlflowTraces.get('tr-00000000000000000000000000000001')).toEqual({ metadata: { 'mlflow.trace.session': 's' }, tags: { a: '1', b: '2' } });
+    // after the spans created the trace, MLflow 3.6 answers 500
+    expect((await post(rx.tracesUrl, body(), MLFLOW)).status).toBe(200);
+    expect(await start(`tr-${rx.spans[0]!.traceId}`)).toBe(500);
+  });
+
   it('accepts a gzip-compressed body', async () => {
     rx = await startOtlpReceiver();
     const res = await post(rx.tracesUrl, gzipSync(body()), { ...MLFLOW, 'content-encoding': 'gzip' });
@@ -101,7 +115,9 @@ describe('startOtlpReceiver', () => {
     expect(stringTokens.status).toBe(422);
     expect(stringTokens.text).toContain('invalid literal for int()');
     expect(rx.spans).toHaveLength(0);
-    expect(rx.requests.map((r) => r.status)).toEqual([422, 400, 404, 400, 422]);
+    expect(rx.requests.map((r) => r.status)).toEqual([422, 400, 400, 422]);
+    // MLflow's REST paths are answered (and recorded) apart from OTLP ingest
+    expect(rx.restCalls.map((c) => [c.path, c.status])).toEqual([['/api/2.0/traces', 404]]);
   });
 
   it('can fail with 500, hang, or be down', async () => {
