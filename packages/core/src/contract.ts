@@ -224,7 +224,7 @@ export interface HarnessPlugin<S = unknown> extends HarnessDefinition<S> {
  */
 // The one `any` of the contract: S is both returned (createState) and taken (translate, finish),
 // so neither `unknown` nor `never` accepts every `HarnessPlugin<S>`; TypeScript has no existential.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the one documented `any` of the contract (see above)
 export type AnyHarness = HarnessPlugin<any>;
 
 /** Capabilities a plugin does not declare. */

@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { HarnessPlugin, RunRequest } from './contract.js';
+import type { AnyHarness, RunRequest } from './contract.js';
 import type { EventDraft, WarningEvent } from './events.js';
 
 /** Options of {@link LineReader}. */
 export interface LineReaderOptions {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the state type is the plugin's own
-  plugin: Pick<HarnessPlugin<any>, 'name' | 'translate'>;
+  plugin: Pick<AnyHarness, 'name' | 'translate'>;
   state: unknown;
   request: RunRequest;
   /** Where drafts go (the event sequencer). */
