@@ -43,7 +43,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       }
       const { loadConfig } = await import('../config.js');
       const { version } = await import('../version.js');
-      const otel = await import('@omnigent/telemetry-otel');
+      const otel = await (await import('../telemetry-package.js')).requireTelemetry('omnigent export');
       const config = await loadConfig(process.cwd(), argv.config);
       // Exporting is asked for explicitly: telemetry is on for this command whatever the settings say.
       const env: NodeJS.ProcessEnv = { ...process.env, OMNIGENT_TELEMETRY_ENABLED: 'true' };
