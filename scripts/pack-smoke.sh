@@ -25,7 +25,7 @@ HARNESS_BIN="$WORK/harness-bin"
 mkdir -p "$HARNESS_BIN"
 for pair in claude:plugin-claude-code codex:plugin-codex pi:plugin-pi; do
   bin=${pair%%:*} dir=${pair#*:}
-  [ -x "$ROOT/plugins/$dir/node_modules/.bin/$bin" ] && ln -s "$ROOT/plugins/$dir/node_modules/.bin/$bin" "$HARNESS_BIN/$bin"
+  [ -x "$ROOT/plugins/$dir/node_modules/.bin/$bin" ] && printf '#!/bin/sh\nexec "%s" "$@"\n' "$ROOT/plugins/$dir/node_modules/.bin/$bin" > "$HARNESS_BIN/$bin" && chmod +x "$HARNESS_BIN/$bin"
 done
 export PATH="$PREFIX/bin:$HARNESS_BIN:$PATH"
 
