@@ -23,6 +23,26 @@ export type PermissionMode =
   /** Everything is allowed (dangerous; Claude needs `IS_SANDBOX=1` as root). */
   | 'bypass';
 
+/**
+ * One MCP server as omnigent's config declares it (`mcp.servers.<name>`), with secrets already
+ * resolved from the environment. Each plugin writes its harness's own form of it (flags or a private
+ * temp file), never the user's own config files.
+ */
+export type McpServerSpec =
+  | {
+      type: 'stdio';
+      command: string;
+      args?: string[];
+      env?: Record<string, string>;
+      cwd?: string;
+    }
+  | {
+      /** Streamable HTTP. */
+      type: 'http';
+      url: string;
+      headers?: Record<string, string>;
+    };
+
 /** What the user asked a harness to do. Every field but `prompt` is optional. */
 export interface RunRequest {
   prompt: string;
@@ -57,6 +77,8 @@ export interface RunRequest {
   provider?: string;
   /** Plugin-specific options from `omnigent.config.*` (`[name, options]`). */
   options?: Record<string, unknown>;
+  /** MCP servers the harness gets for this run, by name (`--mcp a,b`). Default: none. */
+  mcpServers?: Record<string, McpServerSpec>;
 }
 
 /** How to spawn the harness: what `command()` returns. The runner does the spawning. */

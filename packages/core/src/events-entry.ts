@@ -16,6 +16,7 @@ export type {
   MessageDeltaEvent,
   ReasoningEvent,
   ToolStartedEvent,
+  McpToolRef,
   ToolUpdatedEvent,
   ToolCompletedEvent,
   UsageEvent,

@@ -136,6 +136,14 @@ export interface ToolStartedEvent extends EventBase {
   input: unknown;
   /** The sub-agent tool call this call runs under. */
   parentCallId?: string;
+  /** Set when the tool is an MCP server's tool, whatever the harness's own naming. */
+  mcp?: McpToolRef;
+}
+
+/** Which MCP server and tool a call went to (`mcp__docs__search` → `{ server: 'docs', tool: 'search' }`). */
+export interface McpToolRef {
+  server: string;
+  tool: string;
 }
 
 /** Partial output of a running tool call. */
@@ -161,6 +169,8 @@ export interface ToolCompletedEvent extends EventBase {
   /** Why it ended as it did: `denied` by a permission rule, `interrupted` by the run ending. */
   status?: 'ok' | 'error' | 'denied' | 'interrupted';
   parentCallId?: string;
+  /** Same as the matching `tool.started`'s. */
+  mcp?: McpToolRef;
 }
 
 /** Token usage and cost. */

@@ -13,6 +13,7 @@ export type {
   MessageDeltaEvent,
   ReasoningEvent,
   ToolStartedEvent,
+  McpToolRef,
   ToolUpdatedEvent,
   ToolCompletedEvent,
   UsageEvent,
@@ -35,6 +36,7 @@ export type { WarningCode } from './warning-codes.js';
 export type {
   PermissionMode,
   RunRequest,
+  McpServerSpec,
   CommandSpec,
   CommandContext,
   TranslateContext,

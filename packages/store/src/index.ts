@@ -1,5 +1,5 @@
-export type { RunStatus, ToolStats, UsageSummary, RunWorkflow, RunGit, RunStart, RunEnd, RunSummary, StoredRequest } from './types.js';
-export { PROMPT_PREVIEW_CHARS, RUN_STATUSES } from './types.js';
+export type { RunStatus, ToolStats, UsageSummary, RunWorkflow, RunGit, RunStart, RunEnd, RunSummary, StoredRequest, WorkKind, RunEval, CheckResult } from './types.js';
+export { PROMPT_PREVIEW_CHARS, RUN_STATUSES, WORK_KINDS } from './types.js';
 export type { StoreLocation } from './paths.js';
 export { resolveStoreDir } from './paths.js';
 export { readGitState } from './git.js';

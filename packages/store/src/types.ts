@@ -38,6 +38,35 @@ export interface RunGit {
   branch?: string;
 }
 
+/** The kind of work a run did (`--kind`, a workflow step's `kind:`, an eval task's, or classified). */
+export type WorkKind = 'feature' | 'bugfix' | 'refactor' | 'test' | 'docs' | 'review' | 'plan' | 'analysis' | 'chore';
+
+/** Every work kind, in display order. */
+export const WORK_KINDS: readonly WorkKind[] = ['feature', 'bugfix', 'refactor', 'test', 'docs', 'review', 'plan', 'analysis', 'chore'];
+
+/** The eval cell a run belongs to, when it is part of `omnigent eval`. */
+export interface RunEval {
+  /** The eval's id (resumable with `--resume`). */
+  id: string;
+  task: string;
+  /** The variant's name (`default` when none was declared). */
+  variant: string;
+  /** 0-based repeat index. */
+  repeat: number;
+}
+
+/** One success check of an eval task, run after the agent finished. */
+export interface CheckResult {
+  name: string;
+  pass: boolean;
+  durationMs: number;
+  exitCode?: number;
+  /** `timeout` when the check ran past its limit. */
+  reason?: 'timeout' | 'exit' | 'spawn-failed';
+  /** The last lines of its output (bounded). */
+  outputTail?: string;
+}
+
 /** What is known when a run starts (the index's `start` record). */
 export interface RunStart {
   id: string;
@@ -59,6 +88,16 @@ export interface RunStart {
   host?: string;
   /** Start time of that process as the OS counts it (Linux `/proc`), so a reused pid is not taken for it. */
   pidStart?: string;
+  /** Kind of work; `kindSource` says whether the user gave it or the classifier chose it. */
+  kind?: WorkKind;
+  kindSource?: 'explicit' | 'classified';
+  /** Classifier confidence, 0..1 (1 for explicit). */
+  kindConfidence?: number;
+  /** `imported`: read from the harness's own history by `omnigent import`. Default: `live`. */
+  source?: 'live' | 'imported';
+  /** Names of the MCP servers the run was given (`--mcp`). */
+  mcpServers?: string[];
+  eval?: RunEval;
 }
 
 /** What is known when a run ends (the index's `end` record). */
@@ -87,6 +126,8 @@ export interface RunEnd {
   tools: Record<string, ToolStats>;
   /** Events stored for the run. */
   events: number;
+  /** Eval success checks, when the run is an eval cell (all pass = the task was done). */
+  checks?: CheckResult[];
 }
 
 /** One run as listed and compared: its start record merged with its end record, if any. */

@@ -108,6 +108,12 @@ const START_SHAPE: Shape = shape({
   pidStart: 'string?',
   workflow: 'object?',
   git: 'object?',
+  kind: 'string?',
+  kindSource: 'string?',
+  kindConfidence: 'number?',
+  source: 'string?',
+  mcpServers: 'array?',
+  eval: 'object?',
 });
 
 const END_SHAPE: Shape = shape({
@@ -127,9 +133,12 @@ const END_SHAPE: Shape = shape({
   toolErrors: 'number?',
   tools: 'object?',
   events: 'number?',
+  checks: 'array?',
 });
 const WORKFLOW_SHAPE: Shape = shape({ runId: 'string', step: 'string', name: 'string?' });
 const GIT_SHAPE: Shape = shape({ commit: 'string', branch: 'string?' });
+const EVAL_SHAPE: Shape = shape({ id: 'string', task: 'string', variant: 'string', repeat: 'number' });
+const CHECK_SHAPE: Shape = shape({ name: 'string', pass: 'boolean', durationMs: 'number', exitCode: 'number?', reason: 'string?', outputTail: 'string?' });
 const TOOL_SHAPE: Shape = shape({ calls: 'number', errors: 'number?', durations: 'array?' });
 
 /** Why a start record cannot be read, or undefined; missing `tags`/`cwd` are defaulted in place. */
@@ -141,6 +150,8 @@ export function startProblem(rec: Record<string, unknown>): string | undefined {
   if (rec.cwd === undefined) rec.cwd = '';
   if (rec.workflow !== undefined && misfit(rec.workflow as Record<string, unknown>, WORKFLOW_SHAPE)) return 'start record with a bad workflow';
   if (rec.git !== undefined && misfit(rec.git as Record<string, unknown>, GIT_SHAPE)) return 'start record with a bad git';
+  if (rec.eval !== undefined && misfit(rec.eval as Record<string, unknown>, EVAL_SHAPE)) return 'start record with a bad eval';
+  if (rec.mcpServers !== undefined && (rec.mcpServers as unknown[]).some((s) => typeof s !== 'string')) return 'start record with a bad mcpServers';
   return undefined;
 }
 
@@ -158,6 +169,7 @@ export function endProblem(rec: Record<string, unknown>): string | undefined {
     tool.durations ??= [];
     for (const d of tool.durations as unknown[]) if (typeof d !== 'number') return 'end record with a bad tools';
   }
+  if (rec.checks !== undefined) for (const c of rec.checks as unknown[]) if (kindOf(c) !== 'object' || misfit(c as Record<string, unknown>, CHECK_SHAPE)) return 'end record with a bad checks';
   return undefined;
 }
 
