@@ -23,5 +23,5 @@ export default defineConfig({
   // yaml's node build is CommonJS and requires node builtins: give the ESM chunks a real `require`
   banner: { js: "import { createRequire as __omnigentCreateRequire } from 'node:module'; const require = __omnigentCreateRequire(import.meta.url);" },
   noExternal: [/^yargs/, /^cliui/, /^y18n/, /^string-width/, /^strip-ansi/, /^ansi-regex/, /^wrap-ansi/, /^emoji-regex/, /^get-east-asian-width/, /^escalade/, /^picocolors/, /^zod/, /^yaml/],
-  external: [/^@omnigent\//, 'jiti', 'log-update', 'execa'],
+  external: [/^@omnigent\//, 'jiti', 'log-update'],
 });

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { execa } from 'execa';
 import type { ExitInfo } from './contract.js';
 import { trackChild, untrackChild, type LiveChild } from './live-runs.js';
 import { descendants, identityOf, processesWithEnv, terminateTree, type ProcessIdentity } from './process-tree.js';
 import { reaperForget, reaperRemember, reaperWatch } from './reaper.js';
+import { spawnProcess } from './spawn-process.js';
 
 /** Environment variable the runner sets on every harness: the run id, so its daemons can be found. */
 export const RUN_MARKER_ENV = 'OMNIGENT_RUN_ID';
@@ -75,22 +75,13 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
   const hurry = new AbortController();
   const remembered = new Map<number, ProcessIdentity>();
 
-  const child = execa(o.bin, o.args, {
+  const { child, ended: processEnded } = spawnProcess(o.bin, o.args, {
     cwd: o.cwd,
     env: { ...o.env, [RUN_MARKER_ENV]: o.marker },
-    extendEnv: false,
-    stdin: o.stdin !== undefined ? 'pipe' : 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
+    input: o.stdin,
     detached: true,
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    stripFinalNewline: false,
-    encoding: 'buffer',
-    ...(o.stdin !== undefined ? { input: o.stdin } : {}),
   });
-  const pid = child.pid;
+  const pid = child?.pid;
 
   // daemons that double-fork out of the group are still found at kill time if they were seen in the
   // tree once (sampled here) or kept the run marker in their environment
@@ -144,23 +135,24 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
   o.signal?.addEventListener('abort', onAbort, { once: true });
 
   let stderrTail = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
+  child?.stdout?.on('data', (chunk: Buffer) => {
     if (o.onStdout(chunk)) armIdle();
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child?.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
   });
-  const stdoutDone = child.stdout
+  const stdout = child?.stdout;
+  const stdoutDone = stdout
     ? new Promise<void>((r) => {
-        child.stdout!.once('close', r);
-        child.stdout!.once('end', r);
+        stdout.once('close', r);
+        stdout.once('end', r);
       })
     : Promise.resolve();
 
   // A background process the harness started may keep our stdout pipe open after the harness
   // itself exited; once it has exited, give the pipe a short grace to drain, then stop reading
   // so the run ends (the orphan is left alone: it may be a server the agent meant to start).
-  child.once('exit', () => {
+  child?.once('exit', () => {
     exited = true;
     const grace = setTimeout(() => {
       child.stdout?.destroy();
@@ -171,7 +163,7 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
   });
 
   const ended = (async (): Promise<ChildEnd> => {
-    const res = await child;
+    const res = await processEnded;
     // a run being stopped stays with the reaper until the kill is done
     if (pid !== undefined && !killing) reaperForget(pid);
     clearInterval(sampler);
@@ -191,7 +183,7 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
       ...(res.signal ? { signal: res.signal } : {}),
       ...(endedBy ? { endedByRunner: endedBy } : {}),
     };
-    const spawnError = res.failed && res.exitCode === undefined && !res.signal && !endedBy ? res.originalMessage || res.shortMessage || 'spawn failed' : undefined;
+    const spawnError = !endedBy ? res.spawnError : undefined;
     return { exit, ...(endedBy ? { runnerMessage } : {}), ...(spawnError !== undefined ? { spawnError } : {}) };
   })();
 

@@ -1,5 +1,5 @@
 // `@omnigent/core/events`: the event vocabulary without the process runner. Contract: this entry
-// and everything it imports have no runtime dependencies (no execa), so readers of stored runs
+// and everything it imports do no I/O and have no runtime dependencies, so readers of stored runs
 // (store, `runs`, exporters) load it in milliseconds. test/events-entry.test.ts keeps it so.
 export type {
   HarnessId,
