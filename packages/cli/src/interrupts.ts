@@ -1,6 +1,6 @@
+import { killAllRunsNow } from '@omnigent/core';
 import { EXIT } from './exit-codes.js';
 import { detachTerminalOnExit, onStdoutClosed } from './io.js';
-import { killRunsNow } from './kill-now.js';
 import { watchStdoutReader } from './stdout-reader.js';
 
 /** Signals that mean "stop": Ctrl-C, `kill`, and the terminal going away (ssh dropped, window closed). */
@@ -23,8 +23,8 @@ export interface WithInterruptsOptions {
  * matrix, demo). Contract: the first SIGINT, SIGTERM or SIGHUP (or the reader of stdout going away,
  * seen on a write or by {@link watchStdoutReader}) aborts the
  * signal, and the runner stops the harness trees (TERM, then KILL after the grace); a second stop
- * signal SIGKILLs every process omnigent started at once and exits {@link EXIT.interrupted}; it
- * hurries the kill, never skips it. The handlers are removed when `body` settles.
+ * signal SIGKILLs every live harness tree at once (core's `killAllRunsNow`: groups, descendants and
+ * the daemons carrying the run marker) and exits {@link EXIT.interrupted}; it hurries the kill, never skips it. The handlers are removed when `body` settles.
  */
 export async function withInterrupts<T>(body: (interrupts: Interrupts) => Promise<T>, options: WithInterruptsOptions = {}): Promise<T> {
   const controller = new AbortController();
@@ -33,7 +33,7 @@ export async function withInterrupts<T>(body: (interrupts: Interrupts) => Promis
     if (signal === 'SIGHUP') detachTerminalOnExit();
     count += 1;
     if (count > 1) {
-      killRunsNow();
+      killAllRunsNow();
       process.exit(EXIT.interrupted);
     }
     options.onFirst?.(signal);

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ExitInfo } from './contract.js';
 import { trackChild, untrackChild, type LiveChild } from './live-runs.js';
-import { descendants, identityOf, processesWithEnv, terminateTree, type ProcessIdentity } from './process-tree.js';
+import { descendants, identityOf, killTreeNow, processesWithEnv, terminateTree, type ProcessIdentity } from './process-tree.js';
 import { reaperForget, reaperRemember, reaperWatch } from './reaper.js';
 import { spawnProcess } from './spawn-process.js';
 
@@ -103,7 +103,12 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
 
   const stop = (why: 'timeout' | 'aborted', message: string, options: { force?: boolean } = {}): void => {
     if (options.force) hurry.abort();
-    if (endedBy) return;
+    if (endedBy) {
+      // the pending terminateTree would KILL only after a tick: a caller about to process.exit()
+      // (a second Ctrl-C) must not lose it, so a forced stop also kills synchronously
+      if (options.force && pid !== undefined) killTreeNow(pid, extras);
+      return;
+    }
     endedBy = why;
     runnerMessage = message;
     if (pid !== undefined) killing = terminateTree(pid, o.killGraceMs, { hurry: hurry.signal, also: extras });

@@ -36,7 +36,8 @@ export function untrackChild(child: LiveChild): void {
 
 /**
  * SIGKILL every live harness tree of this process at once, without the SIGTERM grace; returns how
- * many runs it hit. Contract: for a second Ctrl-C: each run still ends with its one terminal event
+ * many runs it hit. Contract: for a second Ctrl-C: the SIGKILLs are sent before it returns (safe
+ * right before `process.exit`, also for runs already in their SIGTERM grace); each run still ends with its one terminal event
  * (`run.failed` reason `aborted`, or the reason of a stop already under way), so callers should
  * still await `result()`; it never skips a kill that is pending, it only hurries it.
  */

@@ -157,6 +157,22 @@ export async function terminateTree(pid: number, graceMs = 3000, options: Termin
   for (const p of late) signal(p, 'SIGKILL');
 }
 
+/**
+ * SIGKILL a child, its process group, the groups of its descendants, every descendant and the
+ * `also` processes, now. Contract: synchronous (safe right before `process.exit`); never signals
+ * omnigent's own group; reused pids in `also` are skipped.
+ */
+export function killTreeNow(pid: number, also?: () => ProcessIdentity[]): void {
+  const tree = [...new Set([pid, ...descendants(pid), ...(also?.() ?? []).filter(isSameProcess).map((p) => p.pid)])];
+  const groups = new Set<number>([pid]);
+  for (const p of tree) {
+    const st = statOf(p);
+    if (st && st.pgid > 1 && st.pgid !== process.pid && st.pgid !== getOwnPgid()) groups.add(st.pgid);
+  }
+  for (const g of groups) signal(-g, 'SIGKILL');
+  for (const p of tree) signal(p, 'SIGKILL');
+}
+
 let ownPgid: number | undefined;
 function getOwnPgid(): number {
   ownPgid ??= statOf(process.pid)?.pgid ?? -1;
