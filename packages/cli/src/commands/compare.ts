@@ -21,40 +21,34 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
       .option('top', { type: 'number', default: 3, describe: 'Top tools shown per group' })
       .conflicts('json', 'csv') as unknown as Argv<CompareArgs>,
   handler: async (argv) => {
-    const { printError, writeOut } = await import('../io.js');
-    const { exitCodeForError } = await import('../exit-codes.js');
-    try {
-      const s = await import('@omnigent/store');
-      const { openStoreFor, reportSkipped } = await import('./runs.js');
-      const by = s.splitList(argv.by) ?? ['harness'];
-      const dims = ['harness', 'model', 'step'];
-      if (!(by.length === 1 && by[0] === 'tool') && by.some((d) => !dims.includes(d))) {
-        throw new s.StoreQueryError(`--by expects harness, model, step (comma-separated) or tool, got "${argv.by}"`);
-      }
-      if (argv.top !== undefined && (!Number.isInteger(argv.top) || argv.top < 0)) {
-        throw new s.StoreQueryError(`--top expects a whole number of tools (0 for none)${Number.isNaN(argv.top) ? '' : `, got ${argv.top}`}`);
-      }
-      const { store, filter } = await openStoreFor(argv);
-      const runs = store.list(filter);
-      // tables and CSV may land on a terminal: labels from the store are shown, never sent raw
-      const text = s.terminalSafe;
-      if (by[0] === 'tool') {
-        const tools = s.toolFigures(runs);
-        if (argv.json) await writeOut(`${JSON.stringify({ runs: runs.length, tools }, null, 2)}\n`);
-        else if (argv.csv) await writeOut(text(s.toolCsv(tools)));
-        else await writeOut(text(runs.length ? s.renderToolTable(tools) : s.noRunsText(store.dir, store.all().length)));
-        reportSkipped(store);
-        return;
-      }
-      const dimensions = by as Array<'harness' | 'model' | 'step'>;
-      const groups = s.compareRuns(runs, dimensions);
-      if (argv.json) await writeOut(`${JSON.stringify({ by: dimensions, runs: runs.length, groups }, null, 2)}\n`);
-      else if (argv.csv) await writeOut(text(s.compareCsv(groups, dimensions)));
-      else await writeOut(text(runs.length ? s.renderCompareTable(groups, dimensions, argv.top) : s.noRunsText(store.dir, store.all().length)));
-      reportSkipped(store);
-    } catch (error) {
-      printError(error);
-      process.exitCode = exitCodeForError(error);
+    const { writeOut } = await import('../io.js');
+    const s = await import('@omnigent/store');
+    const { openStoreFor, reportSkipped } = await import('./runs.js');
+    const by = s.splitList(argv.by) ?? ['harness'];
+    const dims = ['harness', 'model', 'step'];
+    if (!(by.length === 1 && by[0] === 'tool') && by.some((d) => !dims.includes(d))) {
+      throw new s.StoreQueryError(`--by expects harness, model, step (comma-separated) or tool, got "${argv.by}"`);
     }
+    if (argv.top !== undefined && (!Number.isInteger(argv.top) || argv.top < 0)) {
+      throw new s.StoreQueryError(`--top expects a whole number of tools (0 for none)${Number.isNaN(argv.top) ? '' : `, got ${argv.top}`}`);
+    }
+    const { store, filter } = await openStoreFor(argv);
+    const runs = store.list(filter);
+    // tables and CSV may land on a terminal: labels from the store are shown, never sent raw
+    const text = s.terminalSafe;
+    if (by[0] === 'tool') {
+      const tools = s.toolFigures(runs);
+      if (argv.json) await writeOut(`${JSON.stringify({ runs: runs.length, tools }, null, 2)}\n`);
+      else if (argv.csv) await writeOut(text(s.toolCsv(tools)));
+      else await writeOut(text(runs.length ? s.renderToolTable(tools) : s.noRunsText(store.dir, store.all().length)));
+      reportSkipped(store);
+      return;
+    }
+    const dimensions = by as Array<'harness' | 'model' | 'step'>;
+    const groups = s.compareRuns(runs, dimensions);
+    if (argv.json) await writeOut(`${JSON.stringify({ by: dimensions, runs: runs.length, groups }, null, 2)}\n`);
+    else if (argv.csv) await writeOut(text(s.compareCsv(groups, dimensions)));
+    else await writeOut(text(runs.length ? s.renderCompareTable(groups, dimensions, argv.top) : s.noRunsText(store.dir, store.all().length)));
+    reportSkipped(store);
   },
 };

@@ -20,48 +20,42 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       .option('by', { type: 'string', default: 'harness,model', describe: 'Group charts by harness, model and/or step' })
       .option('timelines', { type: 'number', default: 50, describe: 'Draw the timeline of the newest N runs' }) as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
-    const { printError, writeOut } = await import('../io.js');
-    const { exitCodeForError } = await import('../exit-codes.js');
-    try {
-      const { writeFileSync } = await import('node:fs');
-      const { resolve } = await import('node:path');
-      const s = await import('@omnigent/store');
-      const { openStoreFor, reportSkipped } = await import('./runs.js');
-      if (!argv.html) throw new s.StoreQueryError('--html needs the file to write, e.g. --html report.html');
-      if (!Number.isInteger(argv.timelines) || argv.timelines < 0) {
-        throw new s.StoreQueryError(`--timelines expects a whole number of runs (0 for none)${Number.isNaN(argv.timelines) ? '' : `, got ${argv.timelines}`}`);
-      }
-      const by = s.splitList(argv.by) ?? ['harness', 'model'];
-      const bad = by.find((d) => !['harness', 'model', 'step'].includes(d));
-      if (bad) throw new s.StoreQueryError(`--by expects harness, model and/or step, got "${bad}"`);
-      const { store, filter } = await openStoreFor(argv);
-      const runs = store.list(filter);
-      const filterText = ['harness', 'model', 'since', 'tag', 'status', 'step', 'limit']
-        .filter((k) => argv[k as keyof ReportArgs] !== undefined)
-        .map((k) => `--${k} ${String(argv[k as keyof ReportArgs])}`)
-        .join(' ');
-      const html = s.renderHtmlReport({
-        runs,
-        events: (id) => store.events(id),
-        by: by as Array<'harness' | 'model' | 'step'>,
-        timelines: argv.timelines,
-        ...(argv.title ? { title: argv.title } : {}),
-        ...(filterText ? { filterText } : {}),
-      });
-      const out = resolve(argv.html);
-      try {
-        writeFileSync(out, html);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-        throw new s.StoreQueryError(`cannot write the report to ${out}: ${why}`, 'Give --html a file path in a directory that exists, e.g. --html report.html');
-      }
-      await writeOut(s.terminalSafe(`wrote ${out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`));
-      if (!runs.length) process.stderr.write(s.terminalSafe(s.noRunsText(store.dir, store.all().length)));
-      reportSkipped(store);
-    } catch (error) {
-      printError(error);
-      process.exitCode = exitCodeForError(error);
+    const { writeOut } = await import('../io.js');
+    const { writeFileSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    const s = await import('@omnigent/store');
+    const { openStoreFor, reportSkipped } = await import('./runs.js');
+    if (!argv.html) throw new s.StoreQueryError('--html needs the file to write, e.g. --html report.html');
+    if (!Number.isInteger(argv.timelines) || argv.timelines < 0) {
+      throw new s.StoreQueryError(`--timelines expects a whole number of runs (0 for none)${Number.isNaN(argv.timelines) ? '' : `, got ${argv.timelines}`}`);
     }
+    const by = s.splitList(argv.by) ?? ['harness', 'model'];
+    const bad = by.find((d) => !['harness', 'model', 'step'].includes(d));
+    if (bad) throw new s.StoreQueryError(`--by expects harness, model and/or step, got "${bad}"`);
+    const { store, filter } = await openStoreFor(argv);
+    const runs = store.list(filter);
+    const filterText = ['harness', 'model', 'since', 'tag', 'status', 'step', 'limit']
+      .filter((k) => argv[k as keyof ReportArgs] !== undefined)
+      .map((k) => `--${k} ${String(argv[k as keyof ReportArgs])}`)
+      .join(' ');
+    const html = s.renderHtmlReport({
+      runs,
+      events: (id) => store.events(id),
+      by: by as Array<'harness' | 'model' | 'step'>,
+      timelines: argv.timelines,
+      ...(argv.title ? { title: argv.title } : {}),
+      ...(filterText ? { filterText } : {}),
+    });
+    const out = resolve(argv.html);
+    try {
+      writeFileSync(out, html);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      throw new s.StoreQueryError(`cannot write the report to ${out}: ${why}`, 'Give --html a file path in a directory that exists, e.g. --html report.html');
+    }
+    await writeOut(s.terminalSafe(`wrote ${out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`));
+    if (!runs.length) process.stderr.write(s.terminalSafe(s.noRunsText(store.dir, store.all().length)));
+    reportSkipped(store);
   },
 };

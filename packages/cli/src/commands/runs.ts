@@ -107,21 +107,15 @@ const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
       .positional('id', { type: 'string', demandOption: true, describe: 'Run id or its first characters' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {run, events} as JSON' }),
   handler: async (argv) => {
-    const { printError, writeOut } = await import('../io.js');
-    const { exitCodeForError } = await import('../exit-codes.js');
-    try {
-      const { store } = await openStoreFor(argv);
-      const { renderRunHeader, renderTimeline, terminalSafe } = await import('@omnigent/store');
-      const run = store.find(argv.id);
-      const events = store.events(run.id);
-      // JSON escapes control characters itself; the text view shows them, never sends them raw
-      if (argv.json) await writeOut(`${JSON.stringify({ run, events }, null, 2)}\n`);
-      else await writeOut(terminalSafe(`${renderRunHeader(run)}\ntimeline\n${renderTimeline(run, events)}`));
-      reportSkipped(store);
-    } catch (error) {
-      printError(error);
-      process.exitCode = exitCodeForError(error);
-    }
+    const { writeOut } = await import('../io.js');
+    const { store } = await openStoreFor(argv);
+    const { renderRunHeader, renderTimeline, terminalSafe } = await import('@omnigent/store');
+    const run = store.find(argv.id);
+    const events = store.events(run.id);
+    // JSON escapes control characters itself; the text view shows them, never sends them raw
+    if (argv.json) await writeOut(`${JSON.stringify({ run, events }, null, 2)}\n`);
+    else await writeOut(terminalSafe(`${renderRunHeader(run)}\ntimeline\n${renderTimeline(run, events)}`));
+    reportSkipped(store);
   },
 };
 
@@ -134,19 +128,13 @@ export const runsCommand: CommandModule<GlobalArgs, RunsArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the run summaries as a JSON array' })
       .command(showCommand as unknown as CommandModule<GlobalArgs & RunFilterArgs, ShowArgs>) as unknown as Argv<RunsArgs>,
   handler: async (argv) => {
-    const { printError, writeOut } = await import('../io.js');
-    const { exitCodeForError } = await import('../exit-codes.js');
-    try {
-      const { store, filter } = await openStoreFor(argv);
-      const { renderRunsTable, noRunsText, terminalSafe } = await import('@omnigent/store');
-      const runs = store.list(filter);
-      if (argv.json) await writeOut(`${JSON.stringify(runs, null, 2)}\n`);
-      else if (runs.length === 0) await writeOut(terminalSafe(noRunsText(store.dir, store.all().length)));
-      else await writeOut(terminalSafe(renderRunsTable(runs)));
-      reportSkipped(store);
-    } catch (error) {
-      printError(error);
-      process.exitCode = exitCodeForError(error);
-    }
+    const { writeOut } = await import('../io.js');
+    const { store, filter } = await openStoreFor(argv);
+    const { renderRunsTable, noRunsText, terminalSafe } = await import('@omnigent/store');
+    const runs = store.list(filter);
+    if (argv.json) await writeOut(`${JSON.stringify(runs, null, 2)}\n`);
+    else if (runs.length === 0) await writeOut(terminalSafe(noRunsText(store.dir, store.all().length)));
+    else await writeOut(terminalSafe(renderRunsTable(runs)));
+    reportSkipped(store);
   },
 };
