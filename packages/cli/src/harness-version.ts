@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { HarnessPlugin } from '@omnigent/core';
+import type { AnyHarness } from '@omnigent/core';
 
 /** Where detected harness versions are cached: `$XDG_CACHE_HOME/omnigent` or `~/.cache/omnigent`. */
 export function versionCacheFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,7 +21,7 @@ function readCache(file: string): Record<string, string> {
  * per binary path, size and mtime, so `--version` (1.4 s for Pi) runs once per installed version.
  * Never throws; undefined when it cannot be read within `timeoutMs`.
  */
-export async function harnessVersion(plugin: HarnessPlugin<any>, bin: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000): Promise<string | undefined> {
+export async function harnessVersion(plugin: AnyHarness, bin: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000): Promise<string | undefined> {
   let key: string;
   try {
     const st = statSync(bin);

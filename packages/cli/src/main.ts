@@ -15,7 +15,7 @@ Docs: the README of the omnigent package.`;
  */
 export async function main(rawArgs: string[]): Promise<void> {
   const args = rawArgs.map((a) => (a === '-' ? STDIN_MARKER : a));
-  let cli = yargs(args)
+  const cli = yargs(args)
     .scriptName('omnigent')
     .usage('$0 <command> [options]\n\nOne interface for every coding-agent CLI: Claude Code, Codex, Cursor, Pi.')
     .option('config', { type: 'string', describe: 'Path of an omnigent.config.* file (default: searched upward from the cwd)' })
@@ -35,7 +35,7 @@ export async function main(rawArgs: string[]): Promise<void> {
       process.stderr.write(`omnigent: ${msg ?? err?.message}\nRun omnigent --help for usage.\n`);
       process.exit(EXIT.usage);
     });
-  for (const command of COMMANDS) cli = cli.command(command as never) as typeof cli;
+  for (const register of COMMANDS) register(cli);
   try {
     await cli.parseAsync();
   } catch (error) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EventBus } from './bus.js';
 import { spawnHarness, type ChildEnd, type HarnessChild } from './child.js';
-import type { FinishResult, HarnessPlugin, RunRequest, TerminalDraft } from './contract.js';
+import type { AnyHarness, FinishResult, HarnessPlugin, RunRequest, TerminalDraft } from './contract.js';
 import { EventSequencer } from './event-sequencer.js';
 import type { OmnigentEvent, TerminalEvent } from './events.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonlFramer } from './jsonl.js';
@@ -12,8 +12,8 @@ import { decideTerminal } from './terminal.js';
 
 /** Options of {@link startRun}. */
 export interface RunOptions {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its state type
-  plugin: HarnessPlugin<any>;
+  /** Any plugin, whatever its state type. */
+  plugin: AnyHarness;
   request: RunRequest;
   /** Resolved harness binary (see `resolveBinary`). */
   bin: string;

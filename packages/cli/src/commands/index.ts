@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-args.js';
 import { doctorCommand } from './doctor.js';
 import { pluginsCommand } from './plugins.js';
@@ -12,7 +12,18 @@ import { workflowCommand } from './workflow/index.js';
 import { demoCommand } from './demo/index.js';
 
 /**
+ * Adds one command to the CLI. Each command keeps its own argument type inside (yargs' `command()`
+ * is generic over it), so the list needs no `any`.
+ */
+export type CommandRegistration = (cli: Argv<GlobalArgs>) => Argv<GlobalArgs>;
+
+const register =
+  <U>(command: CommandModule<GlobalArgs, U>): CommandRegistration =>
+  (cli) =>
+    cli.command(command);
+
+/**
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand, matrixCommand, reportCommand, exportCommand, workflowCommand, demoCommand];
+export const COMMANDS: CommandRegistration[] = [register(runCommand), register(pluginsCommand), register(doctorCommand), register(runsCommand), register(compareCommand), register(matrixCommand), register(reportCommand), register(exportCommand), register(workflowCommand), register(demoCommand)];

@@ -1,4 +1,4 @@
-import type { HarnessPlugin, OmnigentEvent, RunRequest, TerminalEvent } from '@omnigent/core';
+import type { AnyHarness, OmnigentEvent, RunRequest, TerminalEvent } from '@omnigent/core';
 import type { LoadedConfig } from '../config.js';
 
 /** Workflow facts of a run that is one step of a workflow. */
@@ -15,7 +15,7 @@ export interface WorkflowStepContext {
 /** Everything a sink may want to know about a run before it starts. */
 export interface RunContext {
   runId: string;
-  plugin: HarnessPlugin<any>;
+  plugin: AnyHarness;
   /** Version of the plugin package. */
   pluginVersion?: string;
   request: RunRequest;
