@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { nodeModulesDirs } from '@omnigent/core';
+import { nodeModulesDirs } from '@omnigent/core/internal';
 import { cliCodeDir, globalNodeModules, installCommandFor } from './install-dirs.js';
 
 /** An optional npm package found at run time. */

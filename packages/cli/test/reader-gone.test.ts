@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive } from '@omnigent/core';
+import { isAlive } from '@omnigent/core/internal';
 import { describe, expect, it } from 'vitest';
 import { CLI, scratch, transcript } from './helpers.js';
 

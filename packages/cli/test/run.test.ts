@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '@omnigent/core';
+import { isAlive } from '@omnigent/core/internal';
 import { jsonLines, runCli, scratch, transcript } from './helpers.js';
 
 const session = { type: 'session.started', cwd: '/w', sessionId: 's-1', model: 'fake-model', harnessVersion: '9.9.9' };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '@omnigent/core';
+import { isAlive } from '@omnigent/core/internal';
 import { runCli, scratch, transcript } from './helpers.js';
 
 const session = { type: 'session.started', cwd: '/w', sessionId: 's-9', model: 'fake-model', harnessVersion: '9.9.9' };

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '@omnigent/core';
+import { isAlive } from '@omnigent/core/internal';
 import { jsonLines, runCli, scratch, transcript } from './helpers.js';
 
 const session = { type: 'session.started', cwd: '/w', model: 'fake-model' };

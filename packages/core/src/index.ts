@@ -1,3 +1,5 @@
+// The public API: the plugin contract, the events, running a harness, discovery, errors and the
+// plugin kit. Pieces the omnigent packages share beyond that are at `@omnigent/core/internal`.
 export type {
   HarnessId,
   ToolKind,
@@ -56,7 +58,6 @@ export { CONTRACT_VERSION, DEFAULT_CAPABILITIES, defineHarness, isHarnessPlugin 
 
 export type { EventHandler, SubscriberError, EventBusOptions } from './bus.js';
 export { EventBus } from './bus.js';
-export { SpillQueue } from './spill-queue.js';
 
 export type { FramerSink } from './jsonl.js';
 export { JsonlFramer, DEFAULT_MAX_LINE_BYTES } from './jsonl.js';
@@ -64,10 +65,9 @@ export { JsonlFramer, DEFAULT_MAX_LINE_BYTES } from './jsonl.js';
 export type { RunOptions, HarnessRun } from './runner.js';
 export { startRun } from './runner.js';
 export { killAllRunsNow } from './live-runs.js';
-export { terminateTree, descendants, isAlive } from './process-tree.js';
 
 export type { BinaryOptions, ResolvedBinary } from './binary.js';
-export { resolveBinary, which } from './binary.js';
+export { resolveBinary } from './binary.js';
 export { detectVersion, parseVersion } from './detect.js';
 
 export type {
@@ -81,7 +81,7 @@ export type {
   DiscoveryResult,
   IgnoredPackage,
 } from './discovery.js';
-export { discoverPlugins, findHarness, loadPlugin, scanPluginPackages, nodeModulesDirs } from './discovery.js';
+export { discoverPlugins, findHarness, loadPlugin, scanPluginPackages } from './discovery.js';
 export { FIRST_PARTY_HARNESSES, firstPartyPackage } from './first-party.js';
 
 export type { ErrorCode } from './errors.js';
@@ -93,7 +93,6 @@ export {
   PluginContractError,
   ConfigError,
   UsageError,
-  envName,
 } from './errors.js';
 
 export type { UsageKey } from './usage.js';

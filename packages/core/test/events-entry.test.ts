@@ -22,7 +22,7 @@ function modulesLoadedBy(specifier: string): string[] {
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 
-describe('@omnigent/core/events and /kit subpaths', () => {
+describe('@omnigent/core entries: main, /events, /kit, /internal', () => {
   it('the main entry loads no dependency either: the runner spawns with node:child_process (execa was ~95 ms of every run)', () => {
     const loaded = modulesLoadedBy('@omnigent/core');
     expect(loaded.some((u) => u.endsWith('/runner.js'))).toBe(true);
@@ -40,6 +40,20 @@ describe('@omnigent/core/events and /kit subpaths', () => {
     const loaded = modulesLoadedBy('@omnigent/core/kit');
     expect(loaded.some((u) => u.endsWith('/kit.js'))).toBe(true);
     expect(loaded.filter((u) => u.includes('node_modules') || u.endsWith('/runner.js'))).toEqual([]);
+  });
+
+  it('@omnigent/core/internal holds what the packages share beyond the public API, and loads no dependency', async () => {
+    const internal = await import('@omnigent/core/internal');
+    expect(Object.keys(internal).sort()).toEqual(['SpillQueue', 'descendants', 'envName', 'isAlive', 'killTreeNow', 'nodeModulesDirs', 'terminateTree', 'which']);
+    expect(internal.isAlive(process.pid)).toBe(true);
+    expect(modulesLoadedBy('@omnigent/core/internal').filter((u) => u.includes('node_modules'))).toEqual([]);
+  });
+
+  it('the main entry no longer exports the internals (review 2026-11 "Surface size")', async () => {
+    const main: Record<string, unknown> = await import('@omnigent/core');
+    for (const name of ['SpillQueue', 'descendants', 'isAlive', 'terminateTree', 'nodeModulesDirs', 'which', 'envName']) expect(main[name], name).toBeUndefined();
+    // what plugins and hosts use is still there
+    for (const name of ['defineHarness', 'startRun', 'EventBus', 'JsonlFramer', 'killAllRunsNow', 'resolveBinary', 'detectVersion', 'discoverPlugins', 'UsageError']) expect(typeof main[name], name).toBe('function');
   });
 
   it('the subpath exports the same functions as the main entry', async () => {

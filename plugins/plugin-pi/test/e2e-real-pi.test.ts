@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlive, type OmnigentEvent } from '@omnigent/core';
+import type { OmnigentEvent } from '@omnigent/core';
+import { isAlive } from '@omnigent/core/internal';
 import { startMockChatCompletions, startMockResponses, type MockChatCompletionsServer, type MockResponsesServer } from '@omnigent/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
