@@ -49,7 +49,10 @@ export function spawnProcess(bin: string, args: readonly string[], options: Spaw
     });
   } catch (error) {
     // synchronous failures (a NUL byte in an argument, EINVAL): no process, the same outcome as ENOENT
-    return { child: undefined, ended: Promise.resolve({ spawnError: error instanceof Error ? error.message : String(error) }) };
+    return {
+      child: undefined,
+      ended: Promise.resolve({ spawnError: error instanceof Error ? error.message : String(error) }),
+    };
   }
   let spawnError: string | undefined;
   const ended = new Promise<ProcessEnd>((resolve) => {

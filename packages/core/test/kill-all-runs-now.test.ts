@@ -29,7 +29,12 @@ describe('killAllRunsNow', () => {
   it('regression: SIGKILLs a run already in its SIGTERM grace before it returns (the CLI calls process.exit right after a second Ctrl-C)', async () => {
     // a harness that ignores SIGTERM and never ends by itself
     const stubborn = `process.on('SIGTERM', () => {}); console.log(JSON.stringify({ type: 'session.started', cwd: '/w' })); setInterval(() => {}, 1000);`;
-    const run = startRun({ plugin, bin: process.execPath, request: { prompt: stubborn, cwd: tmpdir() }, killGraceMs: 120_000 });
+    const run = startRun({
+      plugin,
+      bin: process.execPath,
+      request: { prompt: stubborn, cwd: tmpdir() },
+      killGraceMs: 120_000,
+    });
     for await (const e of run) if (e.type === 'session.started') break;
     const pid = run.pid!;
     run.abort(); // the first Ctrl-C: SIGTERM (ignored), the KILL waits for the 120 s grace

@@ -20,7 +20,11 @@ const plugin = defineHarness({
 
 describe('the reaper', () => {
   it('costs a shell, not a second node process, while the run lives (node starts only if omnigent dies mid-run)', async () => {
-    const run = startRun({ plugin, bin: process.execPath, request: { prompt: 'setTimeout(() => {}, 400)', cwd: tmpdir() } });
+    const run = startRun({
+      plugin,
+      bin: process.execPath,
+      request: { prompt: 'setTimeout(() => {}, 400)', cwd: tmpdir() },
+    });
     await new Promise((r) => setTimeout(r, 150));
     const pid = reaperPid();
     expect(pid).toBeGreaterThan(0);

@@ -37,14 +37,22 @@ describe('spawning a harness', () => {
   });
 
   it('a working directory that does not exist ends the run failed (ENOENT), not with a crash', async () => {
-    const end = await startRun({ plugin: nodePlugin(), bin: process.execPath, request: { prompt: 'x', cwd: join(dir, 'gone') } }).result();
+    const end = await startRun({
+      plugin: nodePlugin(),
+      bin: process.execPath,
+      request: { prompt: 'x', cwd: join(dir, 'gone') },
+    }).result();
     expect(end).toMatchObject({ type: 'run.failed', reason: 'error' });
     expect(end.type === 'run.failed' && end.message).toMatch(/ENOENT/);
   });
 
   it("the plugin's stdin text reaches the harness, which sees stdin closed after it", async () => {
     const echo = `let t='';process.stdin.on('data',(c)=>t+=c).on('end',()=>console.log(JSON.stringify({type:'message',role:'assistant',text:t})))`;
-    const run = startRun({ plugin: nodePlugin('the prompt\nin two lines'), bin: process.execPath, request: { prompt: echo, cwd: dir } });
+    const run = startRun({
+      plugin: nodePlugin('the prompt\nin two lines'),
+      bin: process.execPath,
+      request: { prompt: echo, cwd: dir },
+    });
     const texts: string[] = [];
     for await (const e of run) if (e.type === 'message') texts.push(e.text);
     expect(texts).toEqual(['the prompt\nin two lines']);
@@ -52,12 +60,20 @@ describe('spawning a harness', () => {
   });
 
   it('a harness that exits without reading a large stdin keeps its own outcome (no EPIPE crash)', async () => {
-    const end = await startRun({ plugin: nodePlugin('x'.repeat(4 * 1024 * 1024)), bin: process.execPath, request: { prompt: `${print({ type: 'session.started', cwd: '/w' })}process.exit(3)`, cwd: dir } }).result();
+    const end = await startRun({
+      plugin: nodePlugin('x'.repeat(4 * 1024 * 1024)),
+      bin: process.execPath,
+      request: { prompt: `${print({ type: 'session.started', cwd: '/w' })}process.exit(3)`, cwd: dir },
+    }).result();
     expect(end).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 3 });
   });
 
   it('a harness killed by a signal reports the signal', async () => {
-    const end = await startRun({ plugin: nodePlugin(), bin: process.execPath, request: { prompt: "process.kill(process.pid, 'SIGKILL')", cwd: dir } }).result();
+    const end = await startRun({
+      plugin: nodePlugin(),
+      bin: process.execPath,
+      request: { prompt: "process.kill(process.pid, 'SIGKILL')", cwd: dir },
+    }).result();
     expect(end).toMatchObject({ type: 'run.failed', signal: 'SIGKILL' });
   });
 });
@@ -77,7 +93,10 @@ describe('detectVersion', () => {
 
   it("a plugin's own detect gets stdout without the final newline, stderr and the exit code", async () => {
     const bin = script('v-custom', 'echo "line one"; echo "line two"; echo oops >&2; exit 3');
-    const seen = await detectVersion({ detect: async (_bin, exec) => ({ version: JSON.stringify(await exec(['--version'])) }) }, bin);
+    const seen = await detectVersion(
+      { detect: async (_bin, exec) => ({ version: JSON.stringify(await exec(['--version'])) }) },
+      bin,
+    );
     expect(JSON.parse(seen.version!)).toEqual({ stdout: 'line one\nline two', stderr: 'oops', exitCode: 3 });
   });
 
