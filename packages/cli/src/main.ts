@@ -7,6 +7,23 @@ import { version } from './version.js';
 const EPILOG = `Exit codes: 0 ok · 1 run failed · 2 usage or config error · 127 harness binary not found · 130 interrupted (Ctrl-C, SIGTERM, SIGHUP, reader gone)
 Docs: the README of the omnigent package.`;
 
+/** The part of yargs' internals {@link skipHelpCache} touches (not in its public types). */
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * Before it runs a command's handler, yargs lays out that command's help (`cacheHelpMessage`) in
+ * case the handler calls `showHelp()`. None of ours does (their errors go to the boundary in
+ * {@link main}), and the layout measures every word of ~20 option descriptions: ~10 ms of every
+ * `omnigent run` (BENCHMARKS.md). `--help` is unaffected (it lays out on demand). If a yargs update
+ * moves these internals, this does nothing and the cost comes back; nothing breaks.
+ */
+function skipHelpCache(cli: unknown): void {
+  const usage = (cli as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
+
 /**
  * Run the CLI with `args` (without node and script). Sets process.exitCode.
  * Contract: the one error boundary of the CLI: a known omnigent error (usage, config, plugin,
@@ -36,6 +53,7 @@ export async function main(rawArgs: string[]): Promise<void> {
       process.exit(EXIT.usage);
     });
   for (const register of COMMANDS) register(cli);
+  skipHelpCache(cli);
   try {
     await cli.parseAsync();
   } catch (error) {
