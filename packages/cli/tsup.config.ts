@@ -20,6 +20,21 @@ export default defineConfig({
   esbuildOptions: (options) => {
     options.alias = { ...options.alias, 'string-width': './src/string-width.ts' };
   },
+  // `z.locales` (zod's 40 translations of its messages, 64 files, two thirds of the zod chunk) is
+  // never used: messages are English, which zod imports on its own (classic/schemas.js → en.js).
+  // Without them a config file is checked ~2× sooner (BENCHMARKS.md).
+  esbuildPlugins: [
+    {
+      name: 'zod-without-translations',
+      setup(build) {
+        // both `z.locales` and `z.core.locales` re-export the translations
+        build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+          /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'omnigent-empty' } : undefined,
+        );
+        build.onLoad({ filter: /.*/, namespace: 'omnigent-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+      },
+    },
+  ],
   // yaml's node build is CommonJS and requires node builtins: give the ESM chunks a real `require`
   banner: { js: "import { createRequire as __omnigentCreateRequire } from 'node:module'; const require = __omnigentCreateRequire(import.meta.url);" },
   noExternal: [/^yargs/, /^cliui/, /^y18n/, /^string-width/, /^strip-ansi/, /^ansi-regex/, /^wrap-ansi/, /^emoji-regex/, /^get-east-asian-width/, /^escalade/, /^picocolors/, /^zod/, /^yaml/],
