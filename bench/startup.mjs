@@ -57,6 +57,12 @@ const configured = join(scratch, 'configured');
 mkdirSync(configured);
 writeFileSync(join(configured, 'omnigent.config.json'), JSON.stringify({ plugins: [fakePlugin] }));
 
+// Per module: what importing each package the run loads costs on top of `node -e 0` (resolved from
+// the CLI package, as the CLI resolves them).
+const cliDir = join(root, 'packages/cli');
+const MODULES = ['@omnigent/core', '@omnigent/core/events', '@omnigent/store'];
+const importOf = (m) => ['--input-type=module', '-e', `await import(${JSON.stringify(m)})`];
+
 const env = { ...process.env, OMNIGENT_FAKE_BIN: fakeBin, OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_STORE: join(scratch, 'store'), OMNIGENT_TELEMETRY_ENABLED: 'false' };
 const run = ['run', '-H', 'fake', 'x'];
 const rounds = measure([
@@ -66,6 +72,7 @@ const rounds = measure([
   ['run', [cli, ...run], { cwd: bare, env }],
   ['runNoStore', [cli, ...run, '--no-store'], { cwd: bare, env }],
   ['runConfig', [cli, ...run], { cwd: configured, env }],
+  ...MODULES.map((m) => [m, importOf(m), { cwd: cliDir }]),
 ]);
 const ms = (name, k = 'wall') => Math.round(median(rounds.map((r) => r[name][k])));
 const ratio = (f, k = 'wall') => Math.round(median(rounds.map((r) => f(r, k) / r.node0[k])) * 100) / 100;
@@ -83,6 +90,8 @@ console.log(
       runOwnX: { wall: ratio(own('run')), cpu: ratio(own('run'), 'cpu') },
       runNoStoreOwnX: { wall: ratio(own('runNoStore')), cpu: ratio(own('runNoStore'), 'cpu') },
       runWithJsonConfigOwnX: { wall: ratio(own('runConfig')), cpu: ratio(own('runConfig'), 'cpu') },
+      // ms on top of `node -e 0` (wall / CPU) to import each package a run loads
+      importMs: Object.fromEntries(MODULES.map((m) => [m, { wall: Math.round(median(rounds.map((r) => r[m].wall - r.node0.wall))), cpu: Math.round(median(rounds.map((r) => r[m].cpu - r.node0.cpu))) }])),
       targets: { helpX: 2, runOwnX: 2.5 },
     },
     null,
