@@ -19,8 +19,10 @@ export interface SpawnProcessOptions {
   cwd?: string | undefined;
   /** The whole environment of the child (nothing is inherited beyond it). */
   env: NodeJS.ProcessEnv;
-  /** Written to the child's stdin, which is then closed. Default: stdin is /dev/null. */
+  /** Written to the child's stdin, which is then closed (unless `keepStdin`). Default: stdin is /dev/null. */
   input?: string | undefined;
+  /** Leave stdin an open pipe for the caller to write to (`child.stdin`; a protocol session). Default: false. */
+  keepStdin?: boolean | undefined;
   /** Own process group (for group kills). Default: false. */
   detached?: boolean;
 }
@@ -44,7 +46,7 @@ export function spawnProcess(bin: string, args: readonly string[], options: Spaw
     child = spawn(bin, args, {
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       env: options.env,
-      stdio: [options.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      stdio: [options.input !== undefined || options.keepStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: options.detached ?? false,
     });
   } catch (error) {
@@ -65,9 +67,11 @@ export function spawnProcess(bin: string, args: readonly string[], options: Spaw
       else resolve({ ...(code !== null ? { exitCode: code } : {}), ...(signal ? { signal } : {}) });
     });
   });
-  if (options.input !== undefined && child.stdin) {
+  if (child.stdin) {
     child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input);
+    if (options.keepStdin) {
+      if (options.input !== undefined) child.stdin.write(options.input);
+    } else if (options.input !== undefined) child.stdin.end(options.input);
   }
   return { child, ended };
 }

@@ -6,6 +6,7 @@ import { defineHarness, type HarnessDefinition } from '../src/contract.js';
 import { detectVersion } from '../src/detect.js';
 import type { NonTerminalDraft } from '../src/events.js';
 import { startRun } from '../src/runner.js';
+import { spawnProcess } from '../src/spawn-process.js';
 
 // The runner and version detection spawn with node:child_process (no execa): what a user notices
 // when a harness cannot start, reads its prompt from stdin, ignores that stdin, or hangs on --version.
@@ -75,6 +76,23 @@ describe('spawning a harness', () => {
       request: { prompt: "process.kill(process.pid, 'SIGKILL')", cwd: dir },
     }).result();
     expect(end).toMatchObject({ type: 'run.failed', signal: 'SIGKILL' });
+  });
+});
+
+describe('spawnProcess', () => {
+  it('keepStdin: the caller writes to an open stdin after the start, and ends it', async () => {
+    const echo = `process.stdin.setEncoding('utf8'); let t = ''; process.stdin.on('data', (c) => (t += c)).on('end', () => process.stdout.write(t.toUpperCase()));`;
+    const { child, ended } = spawnProcess(process.execPath, ['-e', echo], {
+      env: process.env,
+      input: 'first ',
+      keepStdin: true,
+    });
+    let out = '';
+    child!.stdout!.setEncoding('utf8').on('data', (t: string) => (out += t));
+    await new Promise((r) => setTimeout(r, 100));
+    child!.stdin!.end('then more');
+    expect(await ended).toEqual({ exitCode: 0 });
+    expect(out).toBe('FIRST THEN MORE');
   });
 });
 
