@@ -24,10 +24,12 @@ export interface SessionChannel {
 
 /** What a session plugin's `session()` gets: the channel, the request, and where events go. */
 export interface SessionContext {
+  /** The harness name the run goes under (a named agent's name, not only the plugin's). */
+  harness: string;
   request: RunRequest;
   /** Working directory of the child (the run's cwd). */
   cwd: string;
-  /** The child's environment (user env, request env, the plugin's command env, runner extras). */
+  /** The child's environment (user env, request env, the plugin's command env, runner extras, the run marker). */
   env: NodeJS.ProcessEnv;
   channel: SessionChannel;
   /** Publish a normalized event (terminal events are refused: they come from the return value). */

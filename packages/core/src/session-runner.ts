@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import { EventBus } from './bus.js';
-import { spawnHarness, type ChildEnd, type HarnessChild } from './child.js';
+import { RUN_MARKER_ENV, spawnHarness, type ChildEnd, type HarnessChild } from './child.js';
 import type { TerminalDraft } from './contract.js';
 import { EventSequencer } from './event-sequencer.js';
 import type { NonTerminalDraft, TerminalEvent } from './events.js';
@@ -24,6 +24,10 @@ function channelOf(stdin: Writable | undefined): { channel: SessionChannel; push
     start: (c) => {
       controller = c;
     },
+    // the session stopped reading (its connection closed): later output has nowhere to go
+    cancel: () => {
+      closed = true;
+    },
   });
   // a write after the agent died (EPIPE) must not crash omnigent: the session learns of it from stdout closing
   stdin?.on('error', () => undefined);
@@ -40,12 +44,21 @@ function channelOf(stdin: Writable | undefined): { channel: SessionChannel; push
   return {
     channel: { readable, writable },
     push: (chunk) => {
-      if (!closed) controller?.enqueue(new Uint8Array(chunk));
+      if (closed) return;
+      try {
+        controller?.enqueue(new Uint8Array(chunk));
+      } catch {
+        closed = true;
+      }
     },
     close: () => {
       if (closed) return;
       closed = true;
-      controller?.close();
+      try {
+        controller?.close();
+      } catch {
+        // already errored or cancelled by the reader: nothing left to close
+      }
     },
   };
 }
@@ -145,7 +158,7 @@ export function startSessionRun(options: RunOptions): HarnessRun {
 
     let outcome: { terminal?: TerminalDraft | undefined; error?: string } = {};
     const session = plugin
-      .session({ request, cwd, env, channel: io.channel, emit, stop: stopCtl.signal, elapsedMs: () => performance.now() - t0 })
+      .session({ harness: plugin.name, request, cwd, env: { ...env, [RUN_MARKER_ENV]: runId }, channel: io.channel, emit, stop: stopCtl.signal, elapsedMs: () => performance.now() - t0 })
       .then(
         (terminal) => void (outcome = { terminal }),
         (error: unknown) => void (outcome = { error: error instanceof Error ? error.message : String(error) }),

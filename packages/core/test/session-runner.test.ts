@@ -128,6 +128,22 @@ describe('session plugins: the runner drives a protocol conversation over the ch
     expect(t).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 3, message: expect.stringContaining('model exploded') });
   });
 
+  it('regression: a session that stops reading (cancels stdout) while the agent still talks completes cleanly', async () => {
+    const chatty = defineSessionHarness({
+      ...plugin,
+      session: async (ctx) => {
+        ctx.emit({ type: 'session.started', cwd: ctx.cwd });
+        const reader = ctx.channel.readable.getReader();
+        await reader.read();
+        await reader.cancel();
+        return { type: 'run.completed', result: 'read one chunk' };
+      },
+    });
+    const agent = "let i = 0; const t = setInterval(() => { process.stdout.write('chunk ' + i++ + '\\n'); if (i > 20) { clearInterval(t); } }, 5); process.stdin.resume(); process.stdin.on('end', () => setTimeout(() => process.exit(0), 50));";
+    const t = await startRun({ plugin: chatty, bin: process.execPath, request: { prompt: 'x', options: { agent } } }).result();
+    expect(t).toMatchObject({ type: 'run.completed', result: 'read one chunk' });
+  });
+
   it('a session() that throws fails the run with reason error and its message', async () => {
     const broken = defineSessionHarness({
       ...plugin,

@@ -1,0 +1,277 @@
+import { client, ndJsonStream, PROTOCOL_VERSION, RequestError } from '@agentclientprotocol/sdk';
+import type { NonTerminalDraft, SessionContext, TerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
+import { isRecord, str } from '@omnigent/core/kit';
+import { readTextFile, Refusal, writeTextFile } from './client-fs.js';
+import { Terminals } from './client-terminal.js';
+import { acpMcpServers } from './mcp.js';
+import { acpOptions } from './options.js';
+import { decidePermission, writeAllowed } from './permissions.js';
+import { toolName } from './tools.js';
+import { promptUsage, UpdateTranslator } from './updates.js';
+import { VERSION } from './version.js';
+
+/** JSON-RPC error code of a request omnigent refuses (outside the cwd, forbidden by the mode). */
+const REFUSED = -32000;
+/** ACP's "authentication required" error code. */
+const AUTH_REQUIRED = -32000;
+
+function message(error: unknown): string {
+  if (error instanceof RequestError) {
+    const data = isRecord(error.data) ? str(error.data.details) ?? str(error.data.message) : typeof error.data === 'string' ? error.data : undefined;
+    return data && !error.message.includes(data) ? `${error.message}: ${data}` : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Pick the option of a permission request that says yes (once, preferably) or no. */
+function pickOption(options: unknown, allow: boolean): string | undefined {
+  const list = Array.isArray(options) ? options.filter(isRecord) : [];
+  const order = allow ? ['allow_once', 'allow_always'] : ['reject_once', 'reject_always'];
+  for (const kind of order) {
+    const o = list.find((x) => x.kind === kind && typeof x.optionId === 'string');
+    if (o) return o.optionId as string;
+  }
+  return undefined;
+}
+
+/**
+ * One ACP conversation: initialize, session/new (or session/load to resume), one session/prompt,
+ * with the agent's requests answered by policy. Contract: resolves with the run's terminal draft;
+ * throws when the agent breaks off the conversation (the runner then reports its exit).
+ */
+export async function runAcpSession(ctx: SessionContext, harness: string): Promise<TerminalDraft> {
+  const { request } = ctx;
+  const opts = acpOptions(request.options);
+  const mode = request.permissionMode;
+  const tr = new UpdateTranslator();
+  const terminals = new Terminals(ctx.cwd, ctx.env);
+  const emitAll = (drafts: NonTerminalDraft[]): void => drafts.forEach((d) => ctx.emit(d));
+  let replaying = false;
+  let replayed = 0;
+  /** Paths written through fs/write_text_file: their file.changed is already out. */
+  const written = new Set<string>();
+
+  const refuse = (what: string, why: string): never => {
+    ctx.emit({ type: 'warning', code: 'client-request-refused', message: `refused the agent's ${what}: ${why}` });
+    throw new RequestError(REFUSED, why);
+  };
+
+  const onPermission = (params: unknown): unknown => {
+    const p = isRecord(params) ? params : {};
+    const call = isRecord(p.toolCall) ? p.toolCall : {};
+    const callId = str(call.toolCallId) ?? '';
+    if (ctx.stop.aborted) return { outcome: { outcome: 'cancelled' } };
+    const kind = str(call.kind) ?? tr.kindOf(callId) ?? 'other';
+    const name = toolName(call);
+    const names = [name, ...(str(call.title) ? [str(call.title)!] : [])];
+    const decision = decidePermission(mode, { kind, names }, opts, { ...(request.allowedTools ? { allow: request.allowedTools } : {}), ...(request.disallowedTools ? { deny: request.disallowedTools } : {}) });
+    const optionId = pickOption(p.options, decision.allow);
+    tr.asked.add(callId);
+    if (!decision.allow) tr.denied.add(callId);
+    const raw = { permission: { callId, tool: name, kind, decision: decision.allow ? 'allow' : 'reject', because: decision.because, mode: mode ?? 'default', ...(optionId ? { optionId } : {}) } };
+    const verb = decision.allow ? 'allowed' : 'rejected';
+    const text = `${verb} ${name} (${kind}): ${decision.because}${optionId ? '' : '; the agent offered no such option, answered cancelled'}`;
+    if (decision.allow) ctx.emit({ type: 'status', code: 'permission', message: text, raw });
+    else ctx.emit({ type: 'warning', code: 'permission-denied', message: text, raw });
+    return { outcome: optionId ? { outcome: 'selected', optionId } : { outcome: 'cancelled' } };
+  };
+
+  const onRequest = async (method: string, params: unknown): Promise<unknown> => {
+    try {
+      switch (method) {
+        case 'session/request_permission':
+          return onPermission(params);
+        case 'fs/read_text_file':
+          if (!opts.fs) return refuse(method, 'omnigent does not serve files for this agent (option fs: false)');
+          return await readTextFile(ctx.cwd, params);
+        case 'fs/write_text_file': {
+          if (!opts.fs) return refuse(method, 'omnigent does not serve files for this agent (option fs: false)');
+          if (!writeAllowed(mode)) return refuse(method, 'the run is read-only (--permission-mode read-only)');
+          const w = await writeTextFile(ctx.cwd, params);
+          written.add(w.path);
+          ctx.emit({ type: 'file.changed', path: w.path, change: w.existed ? 'update' : 'add' });
+          return {};
+        }
+        case 'terminal/create': {
+          if (!opts.terminal) return refuse(method, 'omnigent does not run commands for this agent (option terminal: false)');
+          if (mode === 'read-only') return refuse(method, 'the run is read-only (--permission-mode read-only)');
+          const t = terminals.create(params);
+          ctx.emit({ type: 'status', code: 'terminal', message: `terminal ${t.terminalId}: ${t.command}` });
+          return { terminalId: t.terminalId };
+        }
+        case 'terminal/output':
+          return terminals.output(params);
+        case 'terminal/wait_for_exit':
+          return await terminals.waitForExit(params);
+        case 'terminal/kill':
+          return terminals.kill(params);
+        case 'terminal/release':
+          return terminals.release(params);
+        default:
+          ctx.emit({ type: 'warning', code: 'client-request-refused', message: `the agent called ${method}, which omnigent does not serve` });
+          throw RequestError.methodNotFound(method);
+      }
+    } catch (error) {
+      if (error instanceof Refusal) return refuse(method, error.message);
+      throw error;
+    }
+  };
+
+  const onUpdate = (params: unknown): void => {
+    if (replaying) {
+      replayed += 1;
+      return;
+    }
+    const update = isRecord(params) ? params.update : undefined;
+    const drafts = tr.translate(update);
+    for (const d of drafts) {
+      if (d.type === 'file.changed' && written.has(d.path)) {
+        written.delete(d.path);
+        continue;
+      }
+      ctx.emit(d);
+    }
+  };
+
+  const app = client({ name: 'omnigent' })
+    .onNotification('*', ({ method, params }) => {
+      if (method === 'session/update') onUpdate(params);
+      else ctx.emit({ type: 'status', code: 'acp-notification', message: `the agent sent ${method}`, raw: params });
+    })
+    .onRequest('*', ({ method, params }) => onRequest(method, params));
+  const conn = app.connect(ndJsonStream(ctx.channel.writable, ctx.channel.readable));
+  const agent = conn.agent;
+
+  let sessionId: string | undefined;
+  const onStop = (): void => {
+    if (sessionId) void agent.notify('session/cancel', { sessionId }).catch(() => undefined);
+  };
+  ctx.stop.addEventListener('abort', onStop, { once: true });
+
+  try {
+    const init = await agent.request('initialize', {
+      protocolVersion: PROTOCOL_VERSION,
+      clientCapabilities: { fs: { readTextFile: opts.fs !== false, writeTextFile: opts.fs !== false }, terminal: opts.terminal !== false },
+      clientInfo: { name: 'omnigent', version: VERSION },
+    });
+    const caps = isRecord(init.agentCapabilities) ? init.agentCapabilities : {};
+    const mcpCaps = isRecord(caps.mcpCapabilities) ? caps.mcpCapabilities : {};
+    const sessionCaps = isRecord(caps.sessionCapabilities) ? caps.sessionCapabilities : {};
+    const mcp = acpMcpServers(request.mcpServers, mcpCaps.http === true);
+    for (const s of mcp.skipped) ctx.emit({ type: 'warning', code: 'unsupported-option', message: `MCP server ${s}` });
+
+    let model: string | undefined;
+    let modes: unknown;
+    const setup = async (): Promise<Record<string, unknown>> => {
+      if (!request.resume) {
+        const res = await agent.request('session/new', { cwd: ctx.cwd, mcpServers: mcp.servers as never });
+        return res as unknown as Record<string, unknown>;
+      }
+      const params = { sessionId: request.resume, cwd: ctx.cwd, mcpServers: mcp.servers as never };
+      replaying = true;
+      try {
+        if (caps.loadSession === true) return { sessionId: request.resume, ...((await agent.request('session/load', params)) as unknown as Record<string, unknown>) };
+        if (isRecord(sessionCaps.resume)) return { sessionId: request.resume, ...((await agent.request('session/resume', params as never)) as unknown as Record<string, unknown>) };
+      } finally {
+        replaying = false;
+      }
+      throw new Refusal(`${harness} cannot resume a session: the agent advertises neither loadSession nor sessionCapabilities.resume`);
+    };
+    let created: Record<string, unknown>;
+    try {
+      created = await setup();
+    } catch (error) {
+      if (error instanceof Refusal) return { type: 'run.failed', reason: 'error', message: error.message };
+      if (error instanceof RequestError && error.code === AUTH_REQUIRED && Array.isArray(init.authMethods) && init.authMethods.length) {
+        const names = init.authMethods.map((m) => (isRecord(m) ? (str(m.name) ?? str(m.id)) : undefined)).filter(Boolean);
+        return { type: 'run.failed', reason: 'error', message: `${harness} needs authentication before it can start a session (${names.join(', ')}): ${message(error)}. Log in with the agent's own CLI, or set its API key in the environment.` };
+      }
+      return { type: 'run.failed', reason: 'error', message: `${harness} could not ${request.resume ? `resume session ${request.resume}` : 'start a session'}: ${message(error)}` };
+    }
+    sessionId = str(created.sessionId);
+    if (!sessionId) return { type: 'run.failed', reason: 'error', message: `${harness} answered session/new without a sessionId` };
+    const models = isRecord(created.models) ? created.models : undefined;
+    model = models ? str(models.currentModelId) : undefined;
+    modes = created.modes;
+
+    if (request.model && request.model !== model) {
+      const available = models && Array.isArray(models.availableModels) ? models.availableModels.filter(isRecord).map((m) => str(m.modelId)) : [];
+      if (models) {
+        try {
+          await agent.request('session/set_model', { sessionId, modelId: request.model });
+          model = request.model;
+        } catch (error) {
+          ctx.emit({ type: 'warning', code: 'unsupported-option', message: `${harness} did not switch to model ${request.model}: ${message(error)}${available.length ? ` (it offers ${available.join(', ')})` : ''}` });
+        }
+      } else {
+        ctx.emit({ type: 'warning', code: 'unsupported-option', message: `${harness} offers no model choice over ACP; --model ${request.model} was not applied` });
+      }
+    }
+
+    const agentInfo = isRecord(init.agentInfo) ? init.agentInfo : undefined;
+    ctx.emit({
+      type: 'session.started',
+      sessionId,
+      cwd: ctx.cwd,
+      ...(model ? { model } : {}),
+      ...(request.model && request.model !== model ? { requestedModel: request.model } : {}),
+      ...(agentInfo && str(agentInfo.version) ? { harnessVersion: str(agentInfo.version)! } : {}),
+      details: {
+        protocol: 'acp',
+        protocolVersion: init.protocolVersion,
+        ...(agentInfo ? { agent: { name: agentInfo.name, ...(agentInfo.title ? { title: agentInfo.title } : {}), version: agentInfo.version } } : {}),
+        capabilities: caps,
+        ...(Array.isArray(init.authMethods) && init.authMethods.length ? { authMethods: init.authMethods.map((m) => (isRecord(m) ? m.id : m)) } : {}),
+        ...(modes !== undefined ? { modes } : {}),
+        permissionMode: mode ?? 'default',
+        ...(request.resume ? { resumed: true, replayedUpdates: replayed } : {}),
+      },
+    });
+    if (ctx.stop.aborted) return { type: 'run.failed', reason: 'aborted', message: 'the run was interrupted' };
+
+    ctx.emit({ type: 'turn.started', turn: 1 });
+    const response = await agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text: request.prompt }] });
+    // updates sent before the response may still sit in the dispatch queue: let them through first
+    await new Promise((r) => setImmediate(r));
+    emitAll(tr.endTurn());
+
+    const tokens = promptUsage((response as { usage?: unknown }).usage);
+    const cost = tr.cost && tr.cost.currency.toUpperCase() === 'USD' ? { costUsd: tr.cost.amount, costSource: 'harness-estimate' as const } : {};
+    let usage: (TokenUsage & { source: UsageSource; confidence: UsageConfidence }) | undefined;
+    if (tokens) usage = { ...tokens, ...cost, source: 'result', confidence: 'exact' };
+    else if ('costUsd' in cost) usage = { ...cost, source: 'stream', confidence: 'partial' };
+    if (tr.cost && !('costUsd' in cost)) ctx.emit({ type: 'status', code: 'cost', message: `the agent reported a cost of ${tr.cost.amount} ${tr.cost.currency} (not USD: not counted)` });
+    if (usage) ctx.emit({ type: 'usage', scope: 'turn', ...usage, ...(model ? { model } : {}) });
+    ctx.emit({ type: 'turn.completed', turn: 1, ...(usage ? { usage: { ...tokens, ...cost } } : {}) });
+    if (mode === 'read-only' && tr.unasked.length) {
+      ctx.emit({ type: 'warning', code: 'permission-not-enforced', message: `${harness} ran ${tr.unasked.join(', ')} without asking for permission: the agent does not ask, so --permission-mode read-only could not stop it` });
+    }
+
+    const stopReason = String(response.stopReason);
+    const common = { turns: 1, ...(usage ? { usage } : {}) };
+    switch (stopReason) {
+      case 'end_turn':
+        return { type: 'run.completed', ...common, ...(tr.lastMessage !== undefined ? { result: tr.lastMessage } : {}) };
+      case 'max_tokens':
+        ctx.emit({ type: 'warning', code: 'max-output-tokens', message: `${harness} stopped at the model's output token limit (stopReason max_tokens)` });
+        return { type: 'run.completed', ...common, ...(tr.lastMessage !== undefined ? { result: tr.lastMessage } : {}) };
+      case 'max_turn_requests':
+        return { type: 'run.failed', reason: 'error', message: `${harness} stopped: the turn reached its limit of model requests (stopReason max_turn_requests)`, ...common };
+      case 'refusal':
+        return { type: 'run.failed', reason: 'error', message: `${harness} refused to continue (stopReason refusal)`, ...common };
+      case 'cancelled':
+        return ctx.stop.aborted
+          ? { type: 'run.failed', reason: 'aborted', message: 'the run was interrupted', ...common }
+          : { type: 'run.failed', reason: 'error', message: `${harness} cancelled the turn on its own (stopReason cancelled)`, ...common };
+      default:
+        return { type: 'run.failed', reason: 'error', message: `${harness} ended the turn with an unknown stopReason "${stopReason}"`, ...common };
+    }
+  } catch (error) {
+    if (ctx.stop.aborted) return { type: 'run.failed', reason: 'aborted', message: 'the run was interrupted' };
+    throw new Error(`${harness}: the ACP conversation broke off: ${message(error)}`);
+  } finally {
+    ctx.stop.removeEventListener('abort', onStop);
+    terminals.dispose();
+    conn.close();
+  }
+}
