@@ -11,8 +11,11 @@ import { idleMessage, type HarnessRun, type RunOptions } from './runner.js';
 import type { SessionChannel, SessionHarnessPlugin } from './session-contract.js';
 import { decideTerminal } from './terminal.js';
 
-/** After `session()` settles, how long the agent gets to exit on its own once stdin is closed. */
-const CLOSE_GRACE_MS = 2000;
+/**
+ * After `session()` settles, how long the agent gets to exit on its own once stdin is closed before
+ * the usual kill path (SIGTERM, SIGKILL after the grace) ends it: many agents keep serving after EOF.
+ */
+const CLOSE_GRACE_MS = 500;
 /** After the child is gone, how long a plugin whose session has not settled is waited for. */
 const SETTLE_GRACE_MS = 2000;
 

@@ -61,16 +61,18 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
     const call = isRecord(p.toolCall) ? p.toolCall : {};
     const callId = str(call.toolCallId) ?? '';
     if (ctx.stop.aborted) return { outcome: { outcome: 'cancelled' } };
+    // a call announced but waiting for its input is started now: its permission event follows its start
+    emitAll(tr.startPending());
     const kind = str(call.kind) ?? tr.kindOf(callId) ?? 'other';
-    const name = toolName(call);
-    const names = [name, ...(str(call.title) ? [str(call.title)!] : [])];
+    const name = tr.nameOf(callId) ?? toolName(call);
+    const names = [name, ...(str(call.title) && str(call.title) !== name ? [str(call.title)!] : [])];
     const decision = decidePermission(mode, { kind, names }, opts, { ...(request.allowedTools ? { allow: request.allowedTools } : {}), ...(request.disallowedTools ? { deny: request.disallowedTools } : {}) });
     const optionId = pickOption(p.options, decision.allow);
     tr.asked.add(callId);
     if (!decision.allow) tr.denied.add(callId);
     const raw = { permission: { callId, tool: name, kind, decision: decision.allow ? 'allow' : 'reject', because: decision.because, mode: mode ?? 'default', ...(optionId ? { optionId } : {}) } };
     const verb = decision.allow ? 'allowed' : 'rejected';
-    const text = `${verb} ${name} (${kind}): ${decision.because}${optionId ? '' : '; the agent offered no such option, answered cancelled'}`;
+    const text = `${verb} ${names.join(': ')} (${kind}): ${decision.because}${optionId ? '' : '; the agent offered no such option, answered cancelled'}`;
     if (decision.allow) ctx.emit({ type: 'status', code: 'permission', message: text, raw });
     else ctx.emit({ type: 'warning', code: 'permission-denied', message: text, raw });
     return { outcome: optionId ? { outcome: 'selected', optionId } : { outcome: 'cancelled' } };

@@ -45,14 +45,49 @@ export class UpdateTranslator {
   /** Updates of kinds omnigent does not map, by kind (counted, reported once at the end). */
   readonly unknownKinds = new Map<string, number>();
 
+  /**
+   * Announced calls whose input has not come yet (the Claude adapter announces a call with `{}` and
+   * sends the input in the next update): started when it comes, or before anything else is emitted.
+   */
+  private readonly unstarted = new Map<string, Record<string, unknown>>();
+
   /** One `session/update`'s `update` object → drafts. */
   translate(update: unknown): NonTerminalDraft[] {
     if (!isRecord(update)) return [{ type: 'warning', code: 'unknown-record', message: 'session/update without an update object', raw: update }];
     const kind = str(update.sessionUpdate) ?? '';
+    const callId = str(update.toolCallId);
+    if (kind === 'tool_call_update' && callId && this.unstarted.has(callId)) {
+      const first = this.unstarted.get(callId)!;
+      this.unstarted.delete(callId);
+      const merged = { ...first, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined && v !== null)) };
+      return [...this.startPending(), ...this.flush(), ...this.start(callId, merged), ...this.toolUpdate(update, true)];
+    }
+    if (kind === 'tool_call' && callId && !this.calls.has(callId) && isEmptyInput(update.rawInput) && (update.status === undefined || update.status === 'pending')) {
+      this.unstarted.set(callId, update);
+      return this.flush();
+    }
+    return [...this.startPending(), ...this.translateNow(update, kind)];
+  }
+
+  /** Start every call still waiting for its input (something else is about to be emitted). */
+  startPending(): NonTerminalDraft[] {
+    const out: NonTerminalDraft[] = [];
+    for (const [callId, u] of this.unstarted) out.push(...this.start(callId, u));
+    this.unstarted.clear();
+    return out;
+  }
+
+  /** The tool name of a call seen (permission requests carry only a title). */
+  nameOf(callId: string): string | undefined {
+    return this.calls.get(callId)?.name ?? (this.unstarted.has(callId) ? toolName(this.unstarted.get(callId)!) : undefined);
+  }
+
+  private translateNow(update: Record<string, unknown>, kind: string): NonTerminalDraft[] {
     switch (kind) {
       case 'agent_message_chunk': {
         const t = chunkText(update.content);
         if (t === undefined) return this.nonText(update);
+        if (t === '') return [];
         const out = this.flushThought();
         this.text += t;
         out.push({ type: 'message.delta', role: 'assistant', text: t });
@@ -61,6 +96,7 @@ export class UpdateTranslator {
       case 'agent_thought_chunk': {
         const t = chunkText(update.content);
         if (t === undefined) return this.nonText(update);
+        if (t === '') return [];
         const out = this.flushText();
         this.thought += t;
         out.push({ type: 'reasoning', text: t, delta: true });
@@ -94,7 +130,7 @@ export class UpdateTranslator {
 
   /** End of the turn: close streamed text and every open tool call (the agent said the turn is over). */
   endTurn(): NonTerminalDraft[] {
-    const out = this.flush();
+    const out = [...this.startPending(), ...this.flush()];
     for (const [callId, call] of this.calls) {
       out.push({ type: 'tool.completed', callId, name: call.name, output: call.lastOutput ?? null, isError: true, status: 'interrupted' });
     }
@@ -112,7 +148,7 @@ export class UpdateTranslator {
 
   /** The ACP kind of a call seen before (permission requests name calls by id). */
   kindOf(callId: string): string | undefined {
-    return this.calls.get(callId)?.acpKind;
+    return this.calls.get(callId)?.acpKind ?? str(this.unstarted.get(callId)?.kind);
   }
 
   /** Close the streamed text and thought. */
@@ -165,10 +201,14 @@ export class UpdateTranslator {
     return [...this.start(callId, u), ...this.maybeEnd(callId, u)];
   }
 
-  private toolUpdate(u: Record<string, unknown>): NonTerminalDraft[] {
+  private toolUpdate(u: Record<string, unknown>, justStarted = false): NonTerminalDraft[] {
     const callId = str(u.toolCallId);
     if (!callId) return [{ type: 'warning', code: 'unknown-record', message: 'tool_call_update without a toolCallId', raw: u }];
     const out: NonTerminalDraft[] = [];
+    if (justStarted && this.calls.has(callId)) {
+      // the start already carries this update's content: only its end is left to report
+      return this.maybeEnd(callId, u);
+    }
     // an update for a call never announced (or already completed and reported again) still gets a start
     if (!this.calls.has(callId)) out.push(...this.start(callId, u));
     const call = this.calls.get(callId)!;
@@ -223,6 +263,10 @@ export class UpdateTranslator {
     const parts = [used !== undefined && size !== undefined ? `context ${used}/${size} tokens` : undefined, this.cost ? `cost ${this.cost.amount} ${this.cost.currency}` : undefined].filter(Boolean);
     return [{ type: 'status', code: 'usage-update', message: parts.join(', ') || 'usage update', raw: u }];
   }
+}
+
+function isEmptyInput(input: unknown): boolean {
+  return input === undefined || input === null || (isRecord(input) && Object.keys(input).length === 0);
 }
 
 function chunkText(content: unknown): string | undefined {
