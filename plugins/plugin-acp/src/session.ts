@@ -6,7 +6,7 @@ import { Terminals } from './client-terminal.js';
 import { acpMcpServers } from './mcp.js';
 import { acpOptions } from './options.js';
 import { decidePermission, writeAllowed } from './permissions.js';
-import { toolName } from './tools.js';
+import { effectiveKind, toolName } from './tools.js';
 import { promptUsage, UpdateTranslator } from './updates.js';
 import { VERSION } from './version.js';
 
@@ -63,8 +63,8 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
     if (ctx.stop.aborted) return { outcome: { outcome: 'cancelled' } };
     // a call announced but waiting for its input is started now: its permission event follows its start
     emitAll(tr.startPending());
-    const kind = str(call.kind) ?? tr.kindOf(callId) ?? 'other';
     const name = tr.nameOf(callId) ?? toolName(call);
+    const kind = effectiveKind(str(call.kind) ?? tr.kindOf(callId), name);
     const names = [name, ...(str(call.title) && str(call.title) !== name ? [str(call.title)!] : [])];
     const decision = decidePermission(mode, { kind, names }, opts, { ...(request.allowedTools ? { allow: request.allowedTools } : {}), ...(request.disallowedTools ? { deny: request.disallowedTools } : {}) });
     const optionId = pickOption(p.options, decision.allow);

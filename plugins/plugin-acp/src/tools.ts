@@ -15,6 +15,24 @@ const KINDS: Record<string, ToolKind> = {
   other: 'other',
 };
 
+/** Tool names that say what a call does when the agent left ACP's kind out (or sent `other`). */
+const NAME_KINDS: Array<[RegExp, string]> = [
+  [/^(bash|shell|sh|exec|execute|run_?command|run_terminal_cmd|terminal)$/i, 'execute'],
+  [/^(read|read_?file|view|cat)$/i, 'read'],
+  [/^(write|write_?file|create_?file|edit|edit_?file|multi_?edit|str_replace\w*|apply_?patch)$/i, 'edit'],
+  [/^(grep|glob|find|ls|list|search|codebase_search)$/i, 'search'],
+  [/^(fetch|web_?fetch|web_?search)$/i, 'fetch'],
+];
+
+/**
+ * The ACP kind of a call: the agent's own, or, when it sent none or `other`, one read from a
+ * well-known tool name (pi-acp sends `bash` with no kind). Default: `other`.
+ */
+export function effectiveKind(acpKind: string | undefined, name: string): string {
+  if (acpKind && acpKind !== 'other') return acpKind;
+  return NAME_KINDS.find(([re]) => re.test(name))?.[1] ?? 'other';
+}
+
 /** omnigent's tool kind for an ACP kind. Default: `other`. */
 export function toolKind(acpKind: string | undefined): ToolKind {
   return (acpKind && KINDS[acpKind]) || 'other';

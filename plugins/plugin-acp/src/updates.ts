@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { NonTerminalDraft, TokenUsage } from '@omnigent/core';
 import { isRecord, num, str } from '@omnigent/core/kit';
-import { contentText, diffsOf, exitCodeOf, fileChanged, mcpRef, toolKind, toolName, type DiffChange } from './tools.js';
+import { contentText, diffsOf, effectiveKind, exitCodeOf, fileChanged, mcpRef, toolKind, toolName, type DiffChange } from './tools.js';
 
+/** ACP tool kinds that change files (their locations are the files). */
+const FILE_KINDS = new Set(['edit', 'delete', 'move']);
 /** ACP tool kinds that change something. */
 const MUTATING = new Set(['edit', 'delete', 'move', 'execute']);
 
@@ -11,6 +15,8 @@ interface OpenCall {
   acpKind: string;
   diffs: DiffChange[];
   locations: string[];
+  /** Whether each location existed when the call was announced (to tell add from update without a diff). */
+  existed: Map<string, boolean>;
   lastOutput: string | undefined;
 }
 
@@ -26,7 +32,8 @@ export interface ReportedCost {
  * `message.delta` and closed into one `message` before any other kind of event and at the end of the
  * turn; a tool call gets exactly one `tool.started` (even when its first sight is an update) and
  * one `tool.completed` (at `completed`/`failed`); diffs become `file.changed` only when the call
- * completed (a rejected edit changed nothing).
+ * completed (a rejected edit changed nothing); an edit/delete/move call without a diff reports its
+ * locations as the file system shows them (added, updated or deleted since the call was announced).
  */
 export class UpdateTranslator {
   private text = '';
@@ -117,7 +124,8 @@ export class UpdateTranslator {
       case 'current_mode_update':
         return [{ type: 'status', code: 'mode', message: `agent mode: ${str(update.currentModeId) ?? 'unknown'}`, raw: update }];
       case 'session_info_update':
-        return [{ type: 'status', code: 'session-info', message: `session ${str(update.title) ? `title: ${str(update.title)}` : 'info updated'}`, raw: update }];
+        // only a title is news; the rest is the adapter's bookkeeping (pi-acp's queue depth in _meta)
+        return str(update.title) ? [{ type: 'status', code: 'session-info', message: `session title: ${str(update.title)}`, raw: update }] : [];
       case 'available_commands_update':
       case 'config_option_update':
         // catalogue updates: how the agent can be driven, nothing that happened in the run
@@ -178,8 +186,9 @@ export class UpdateTranslator {
 
   private start(callId: string, u: Record<string, unknown>): NonTerminalDraft[] {
     const name = toolName(u);
-    const acpKind = str(u.kind) ?? 'other';
-    const call: OpenCall = { name, acpKind, diffs: diffsOf(u.content), locations: locationsOf(u.locations), lastOutput: contentText(u.content) };
+    const acpKind = effectiveKind(str(u.kind), name);
+    const call: OpenCall = { name, acpKind, diffs: diffsOf(u.content), locations: [], existed: new Map(), lastOutput: contentText(u.content) };
+    this.locate(call, locationsOf(u.locations));
     this.calls.set(callId, call);
     const mcp = mcpRef(name);
     return [
@@ -212,10 +221,9 @@ export class UpdateTranslator {
     // an update for a call never announced (or already completed and reported again) still gets a start
     if (!this.calls.has(callId)) out.push(...this.start(callId, u));
     const call = this.calls.get(callId)!;
-    if (str(u.kind)) call.acpKind = str(u.kind)!;
+    if (str(u.kind)) call.acpKind = effectiveKind(str(u.kind), call.name);
     call.diffs.push(...diffsOf(u.content).filter((d) => !call.diffs.some((x) => x.path === d.path)));
-    const locs = locationsOf(u.locations);
-    if (locs.length) call.locations = locs;
+    this.locate(call, locationsOf(u.locations));
     const text = contentText(u.content);
     if (text !== undefined && text !== call.lastOutput && u.status !== 'completed' && u.status !== 'failed') {
       call.lastOutput = text;
@@ -249,9 +257,26 @@ export class UpdateTranslator {
     if (!failed) {
       if (MUTATING.has(call.acpKind) && !this.asked.has(callId)) this.unasked.push(call.name);
       for (const d of call.diffs) out.push(fileChanged(d.path, d.change, callId));
-      if (call.acpKind === 'delete') for (const p of call.locations) out.push(fileChanged(p, 'delete', callId));
+      // no diff (pi-acp sends none): what the file system shows at the call's locations now
+      if (!call.diffs.length && FILE_KINDS.has(call.acpKind)) {
+        for (const p of call.locations) {
+          const before = call.existed.get(p) ?? false;
+          const now = existsSync(p);
+          if (before && !now) out.push(fileChanged(p, 'delete', callId));
+          else if (now) out.push(fileChanged(p, before ? 'update' : 'add', callId));
+        }
+      }
     }
     return out;
+  }
+
+  /** Record a call's absolute locations, with whether each exists now. */
+  private locate(call: OpenCall, paths: string[]): void {
+    for (const p of paths) {
+      if (!isAbsolute(p) || call.existed.has(p)) continue;
+      call.locations.push(p);
+      call.existed.set(p, existsSync(p));
+    }
   }
 
   private usageUpdate(u: Record<string, unknown>): NonTerminalDraft[] {

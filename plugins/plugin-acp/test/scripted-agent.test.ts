@@ -68,6 +68,49 @@ describe('ACP mapping (scripted real ACP agent over stdio)', () => {
     expect(terminal).toMatchObject({ type: 'run.completed', result: 'Done.', turns: 1, usage: { input: 155, costUsd: 0.0123 } });
   });
 
+  it('regression: a call announced with an empty input starts with the input of its next update (the Claude adapter does this)', async () => {
+    const { events } = await runScripted({
+      steps: [
+        { update: { sessionUpdate: 'tool_call', toolCallId: 'b1', title: 'Terminal', kind: 'execute', status: 'pending', rawInput: {} } },
+        { update: { sessionUpdate: 'tool_call_update', toolCallId: 'b1', title: 'ls -la', rawInput: { command: 'ls -la' } } },
+        { update: { sessionUpdate: 'tool_call_update', toolCallId: 'b1', status: 'completed' } },
+      ],
+    });
+    assertRunInvariants(events);
+    expect(ofType(events, 'tool.started')).toMatchObject([{ callId: 'b1', kind: 'shell', input: { command: 'ls -la' } }]);
+  });
+
+  it('a tool without an ACP kind gets one from its well-known name; without a diff, its locations report what changed on disk', async () => {
+    const cwd = workdir();
+    const made = join(cwd, 'made.txt');
+    const kept = join(cwd, 'kept.txt');
+    const gone = join(cwd, 'gone.txt');
+    writeFileSync(kept, 'old');
+    writeFileSync(gone, 'old');
+    const call = (id: string, name: string, path: string, then: AcpAgentStep): AcpAgentStep[] => [
+      { update: { sessionUpdate: 'tool_call', toolCallId: id, title: name, status: 'in_progress', rawInput: { path }, locations: [{ path }] } },
+      then,
+      { update: { sessionUpdate: 'tool_call_update', toolCallId: id, status: 'completed' } },
+    ];
+    const { events } = await runScripted(
+      {
+        steps: [
+          ...call('w', 'write', made, { writeFile: { path: made, content: 'new' } }),
+          ...call('e', 'edit', kept, { writeFile: { path: kept, content: 'changed' } }),
+          ...call('b', 'bash', kept, { terminal: { command: 'true' } }),
+          { update: { sessionUpdate: 'tool_call', toolCallId: 'd', title: 'delete', kind: 'delete', status: 'in_progress', locations: [{ path: gone }] } },
+          { terminal: { command: `rm ${gone}` } },
+          { update: { sessionUpdate: 'tool_call_update', toolCallId: 'd', status: 'completed' } },
+        ],
+      },
+      { cwd, permissionMode: 'bypass' },
+    );
+    expect(ofType(events, 'tool.started').map((t) => [t.name, t.kind])).toEqual([['write', 'edit'], ['edit', 'edit'], ['bash', 'shell'], ['delete', 'write']]);
+    // fs/write_text_file reported the two writes; the call locations add nothing twice; bash is no file kind
+    const changes = ofType(events, 'file.changed').map((f) => [f.path, f.change]);
+    expect(changes).toEqual([[made, 'add'], [kept, 'update'], [gone, 'delete']]);
+  });
+
   it('an agent that reports no usage gets no usage figures (absent, never 0)', async () => {
     const { events, terminal } = await runScripted({ steps: [{ say: 'hi' }] });
     expect(ofType(events, 'usage')).toEqual([]);
