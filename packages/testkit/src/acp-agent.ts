@@ -78,6 +78,7 @@ function describe(error: unknown): string {
  */
 export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
   const script = loadScript(env);
+  if (script.ignoreStdinEnd) process.on('SIGTERM', () => undefined);
   let cancelled = false;
   let wake: () => void = () => undefined;
   const cancelWait = (): Promise<void> => new Promise((r) => (wake = r));
@@ -183,10 +184,31 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
   const connection = app.connect(ndJsonStream(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>, Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>));
   void connection.closed.then(() => {
     if (script.ignoreStdinEnd) {
-      process.on('SIGTERM', () => undefined);
       setInterval(() => undefined, 1000);
       return;
     }
     process.exit(0);
   });
+}
+
+/**
+ * The scripted agent as the conformance fixture of an ACP plugin (`describeSessionConformance`):
+ * `bin` and the script for each behaviour.
+ */
+export function acpConformanceAgent(bin: string): { bin: string; behave: (b: 'complete' | 'hang' | 'crash' | 'stubborn') => { env: Record<string, string> } } {
+  const scripts: Record<'complete' | 'hang' | 'crash' | 'stubborn', AcpAgentScript> = {
+    complete: {
+      usage: { inputTokens: 10, outputTokens: 2, totalTokens: 12 },
+      steps: [
+        { say: 'Looking.' },
+        { update: { sessionUpdate: 'tool_call', toolCallId: 'c1', title: 'Read a.txt', kind: 'read', status: 'in_progress', rawInput: { path: 'a.txt' } } },
+        { update: { sessionUpdate: 'tool_call_update', toolCallId: 'c1', status: 'completed' } },
+        { say: 'Done.' },
+      ],
+    },
+    hang: { steps: [{ say: 'Working.' }, { waitForCancel: true }] },
+    crash: { steps: [{ say: 'Working.' }, { crash: { code: 3, stderr: 'agent: simulated crash' } }] },
+    stubborn: { ignoreCancel: true, ignoreStdinEnd: true, steps: [{ say: 'Working.' }, { sleepMs: 60_000 }] },
+  };
+  return { bin, behave: (b) => ({ env: acpAgentEnv(scripts[b]) }) };
 }
