@@ -41,6 +41,8 @@ export interface AcpAgentScript {
   authMethods?: Array<{ id: string; name: string }>;
   /** Offered models (`session/new` `models`); `session/set_model` accepts these ids. */
   models?: string[];
+  /** Offered session modes (`session/new` `modes`, the first current); `session/set_mode` accepts these ids. */
+  modes?: string[];
   /** The prompt turn. Default: say "hello". */
   steps?: AcpAgentStep[];
   /** Default: `end_turn` (a cancel makes it `cancelled`). */
@@ -157,7 +159,7 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
     .onRequest('session/new', ({ params }) => {
       if (script.newSessionError) throw new RequestError(script.newSessionError.code, script.newSessionError.message);
       void params;
-      return { sessionId: `scripted-${++n}`, ...(script.models ? { models: { currentModelId: script.models[0], availableModels: script.models.map((m) => ({ modelId: m, name: m })) } } : {}) } as never;
+      return { sessionId: `scripted-${++n}`, ...(script.modes ? { modes: { currentModeId: script.modes[0], availableModes: script.modes.map((m) => ({ id: m, name: m })) } } : {}), ...(script.models ? { models: { currentModelId: script.models[0], availableModels: script.models.map((m) => ({ modelId: m, name: m })) } } : {}) } as never;
     })
     .onRequest('session/load', async ({ params, client: cx }) => {
       for (const update of script.history ?? []) await cx.notify('session/update', { sessionId: params.sessionId, update: update as never });
@@ -171,6 +173,10 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
         return {};
       },
     )
+    .onRequest('session/set_mode', ({ params }) => {
+      if (!script.modes?.includes(params.modeId)) throw new RequestError(-32602, `unknown mode ${params.modeId}`);
+      return {};
+    })
     .onRequest('session/prompt', async ({ params, client: cx }) => {
       cancelled = false;
       await run(cx, params.sessionId, script.steps ?? [{ say: 'hello' }]);

@@ -1,3 +1,4 @@
+import type { PermissionMode } from '@omnigent/core';
 import { isRecord } from '@omnigent/core/kit';
 
 /** What the permission policy does with a request that neither the mode nor the lists decide. */
@@ -20,6 +21,12 @@ export interface AcpOptions {
   terminal?: boolean;
   /** Environment for the agent (merged over the user's). Default: none. */
   env?: Record<string, string>;
+  /**
+   * The agent's own session mode for each `--permission-mode` (`session/set_mode` after the session
+   * starts), e.g. codex-acp: `{ "accept-edits": "auto", "bypass": "full-access" }`. Default: none
+   * (the agent keeps its default mode; omnigent's answers to its permission requests still apply).
+   */
+  modes?: Partial<Record<PermissionMode, string>>;
 }
 
 function strings(value: unknown): string[] | undefined {
@@ -34,8 +41,10 @@ export function acpOptions(options: Record<string, unknown> | undefined): AcpOpt
   const deny = strings(p.deny);
   const fallback = p.fallback === 'allow' || p.fallback === 'reject' ? p.fallback : undefined;
   const env = isRecord(o.env) ? Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined;
+  const modes = isRecord(o.modes) ? Object.fromEntries(Object.entries(o.modes).filter((e): e is [PermissionMode, string] => typeof e[1] === 'string' && ['default', 'read-only', 'accept-edits', 'bypass'].includes(e[0]))) : undefined;
   return {
     permissions: { ...(allow ? { allow } : {}), ...(deny ? { deny } : {}), ...(fallback ? { fallback } : {}) },
+    ...(modes ? { modes } : {}),
     fs: o.fs !== false,
     terminal: o.terminal !== false,
     ...(env ? { env } : {}),

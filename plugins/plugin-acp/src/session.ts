@@ -210,6 +210,16 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
       }
     }
 
+    const wantedMode = opts.modes?.[mode ?? 'default'];
+    if (wantedMode) {
+      try {
+        await agent.request('session/set_mode', { sessionId, modeId: wantedMode });
+        modes = isRecord(modes) ? { ...modes, currentModeId: wantedMode } : modes;
+      } catch (error) {
+        ctx.emit({ type: 'warning', code: 'unsupported-option', message: `${harness} did not switch to its mode "${wantedMode}" (options.modes for --permission-mode ${mode ?? 'default'}): ${message(error)}` });
+      }
+    }
+
     const agentInfo = isRecord(init.agentInfo) ? init.agentInfo : undefined;
     ctx.emit({
       type: 'session.started',

@@ -283,6 +283,15 @@ describe('cancel, crash, resume, model, auth', () => {
     expect(ofType(none.events, 'warning').find((w) => w.code === 'unsupported-option')?.message).toContain('offers no model choice');
   });
 
+  it('options.modes sets the agent\'s own mode for the permission mode; an unknown one is a warning', async () => {
+    const ok = await runScripted({ modes: ['ask', 'full'] }, { permissionMode: 'bypass', options: { modes: { bypass: 'full' } } });
+    expect(ofType(ok.events, 'session.started')[0]).toMatchObject({ details: { modes: { currentModeId: 'full' } } });
+    const bad = await runScripted({ modes: ['ask'] }, { permissionMode: 'bypass', options: { modes: { bypass: 'yolo' } } });
+    expect(ofType(bad.events, 'warning').find((w) => w.code === 'unsupported-option')?.message).toContain('did not switch to its mode "yolo"');
+    const untouched = await runScripted({ modes: ['ask', 'full'] }, { permissionMode: 'read-only', options: { modes: { bypass: 'full' } } });
+    expect(ofType(untouched.events, 'session.started')[0]).toMatchObject({ details: { modes: { currentModeId: 'ask' } } });
+  });
+
   it('an agent that needs authentication fails with what to do', async () => {
     const { terminal } = await runScripted({ authMethods: [{ id: 'login', name: 'Log in with the CLI' }], newSessionError: { code: -32000, message: 'Authentication required' } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: expect.stringMatching(/needs authentication.*Log in with the CLI/) });
