@@ -104,7 +104,7 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
         const outcome = res.outcome;
         const chosen = outcome.outcome === 'selected' ? options.find((o) => o.optionId === outcome.optionId) : undefined;
         await tell(cx, sessionId, `permission: ${outcome.outcome === 'selected' ? outcome.optionId : 'cancelled'}\n`);
-        const allowed = chosen !== undefined && chosen.kind.startsWith('allow');
+        const allowed = chosen?.kind.startsWith('allow') === true;
         await run(cx, sessionId, (allowed ? step.allowed : step.rejected) ?? []);
       } else if ('readFile' in step) {
         try {
