@@ -27,7 +27,9 @@ export type AcpAgentStep =
   /** Write this to stderr and exit with this code, mid-turn. */
   | { crash: { code: number; stderr?: string } }
   /** Call a client method omnigent does not serve. */
-  | { call: string };
+  | { call: string }
+  /** Tell back the `session/new` (or `session/load`) params the agent received, as JSON. */
+  | { tellSession: true };
 
 /** What a scripted ACP agent does. Every field is optional. */
 export interface AcpAgentScript {
@@ -137,6 +139,8 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
       } else if ('crash' in step) {
         if (step.crash.stderr) process.stderr.write(`${step.crash.stderr}\n`);
         process.exit(step.crash.code);
+      } else if ('tellSession' in step) {
+        await tell(cx, sessionId, `session: ${JSON.stringify(sessionParams)}\n`);
       } else if ('call' in step) {
         try {
           await cx.request(step.call, {});
@@ -149,6 +153,7 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
   };
 
   let n = 0;
+  let sessionParams: unknown;
   const app = agent({ name: 'omnigent-acp-agent' })
     .onRequest('initialize', () => ({
       protocolVersion: PROTOCOL_VERSION,
@@ -158,7 +163,7 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
     }))
     .onRequest('session/new', ({ params }) => {
       if (script.newSessionError) throw new RequestError(script.newSessionError.code, script.newSessionError.message);
-      void params;
+      sessionParams = params;
       return { sessionId: `scripted-${++n}`, ...(script.modes ? { modes: { currentModeId: script.modes[0], availableModes: script.modes.map((m) => ({ id: m, name: m })) } } : {}), ...(script.models ? { models: { currentModelId: script.models[0], availableModels: script.models.map((m) => ({ modelId: m, name: m })) } } : {}) } as never;
     })
     .onRequest('session/load', async ({ params, client: cx }) => {

@@ -292,6 +292,26 @@ describe('cancel, crash, resume, model, auth', () => {
     expect(ofType(untouched.events, 'session.started')[0]).toMatchObject({ details: { modes: { currentModeId: 'ask' } } });
   });
 
+  it('MCP servers of the request reach session/new in ACP form (stdio as is, http when the agent takes it)', async () => {
+    const cwd = workdir();
+    const { events } = await runScripted(
+      { steps: [{ tellSession: true }] },
+      {
+        cwd,
+        mcpServers: {
+          docs: { type: 'stdio', command: 'docs-mcp', args: ['--stdio'], env: { TOKEN: 't' } },
+          web: { type: 'http', url: 'http://127.0.0.1:9/mcp', headers: { authorization: 'Bearer x' } },
+        },
+      },
+    );
+    const sent = JSON.parse(said(events).replace(/^session: /, '')) as { cwd: string; mcpServers: unknown[] };
+    expect(sent.cwd).toBe(cwd);
+    expect(sent.mcpServers).toEqual([
+      { name: 'docs', command: 'docs-mcp', args: ['--stdio'], env: [{ name: 'TOKEN', value: 't' }] },
+      { type: 'http', name: 'web', url: 'http://127.0.0.1:9/mcp', headers: [{ name: 'authorization', value: 'Bearer x' }] },
+    ]);
+  });
+
   it('an agent that needs authentication fails with what to do', async () => {
     const { terminal } = await runScripted({ authMethods: [{ id: 'login', name: 'Log in with the CLI' }], newSessionError: { code: -32000, message: 'Authentication required' } });
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: expect.stringMatching(/needs authentication.*Log in with the CLI/) });
