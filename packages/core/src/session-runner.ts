@@ -168,6 +168,8 @@ export function startSessionRun(options: RunOptions): HarnessRun {
       );
     // the session ends first (normal), or the child dies first and the session gets a short grace
     const first = await Promise.race([session.then(() => 'session' as const), ended.then(() => 'child' as const)]);
+    // the run took until its session ended; closing the agent afterwards is housekeeping
+    const doneAt = performance.now();
     if (first === 'child') await Promise.race([session, sleep(SETTLE_GRACE_MS)]);
     else {
       closing = !stopCtl.signal.aborted;
@@ -203,7 +205,7 @@ export function startSessionRun(options: RunOptions): HarnessRun {
         ...(exit.stderrTail ? { stderrTail: exit.stderrTail } : {}),
       };
     }
-    return seq.finish(draft, Math.round(performance.now() - t0))!;
+    return seq.finish(draft, Math.round((first === 'session' && !byRunner ? doneAt : performance.now()) - t0))!;
   };
 
   const result = run().catch((error: unknown): TerminalEvent => {

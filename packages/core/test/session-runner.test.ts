@@ -88,10 +88,14 @@ describe('session plugins: the runner drives a protocol conversation over the ch
     expect(isAlive(r.pid!)).toBe(false);
   });
 
-  it('an agent that stays up after stdin closes is terminated, and the run still completes', async () => {
-    const r = run(AGENT({ ignoreEof: true }), { killGraceMs: 300 });
+  it('an agent that stays up after stdin closes is terminated, and the run still completes; its duration ends with the session', async () => {
+    const r = run(AGENT({ ignoreEof: true }), { killGraceMs: 2000 });
+    const started = Date.now();
     const t = await r.result();
     expect(t).toMatchObject({ type: 'run.completed', result: 'hi there' });
+    // closing took 0.5 s + the 2 s kill grace; the run's own duration does not count it
+    expect(Date.now() - started).toBeGreaterThan(2000);
+    expect(t.durationMs).toBeLessThan(Date.now() - started - 1500);
     expect(t).not.toHaveProperty('signal');
     expect(isAlive(r.pid!)).toBe(false);
   });
