@@ -64,6 +64,8 @@ describe('omnigent CLI with ACP agents', () => {
     expect(plugins.plugins.map((x) => x.harness)).toEqual(expect.arrayContaining(['acp', 'scripted']));
     const doctor = JSON.parse((await omnigent(['doctor', '--json'], p)).stdout) as { harnesses: Array<{ harness: string; found: boolean; bin?: string }> };
     expect(doctor.harnesses.find((h) => h.harness === 'scripted')).toMatchObject({ found: true, bin: process.execPath });
+    // the plugin itself has no binary: not "missing", it runs the agent a run names
+    expect(doctor.harnesses.find((h) => h.harness === 'acp')).toMatchObject({ found: true, binSource: 'agent' });
   });
 
   it('a named agent runs as a workflow step', async () => {
