@@ -40,14 +40,15 @@ export function decidePermission(mode: PermissionMode | undefined, subject: Perm
   const denied = matches([...(options.permissions?.deny ?? []), ...(extra.deny ?? [])], subject);
   if (denied) return { allow: false, because: `deny rule "${denied}"` };
   if (mode === 'read-only') {
-    return LOOKING.has(subject.kind) ? { allow: true, because: 'permission mode read-only (looking only)' } : { allow: false, because: `permission mode read-only (kind ${subject.kind})` };
+    return LOOKING.has(subject.kind) ? { allow: true, because: 'permission mode read-only (looking only)' } : { allow: false, because: `permission mode read-only (kind ${subject.kind} is more than looking)` };
   }
   const allowed = matches([...(options.permissions?.allow ?? []), ...(extra.allow ?? [])], subject);
   if (allowed) return { allow: true, because: `allow rule "${allowed}"` };
   if (LOOKING.has(subject.kind)) return { allow: true, because: `kind ${subject.kind} only looks` };
   if (mode === 'accept-edits' && EDITING.has(subject.kind)) return { allow: true, because: 'permission mode accept-edits' };
   const fallback = options.permissions?.fallback ?? 'reject';
-  return { allow: fallback === 'allow', because: `no rule for kind ${subject.kind} (fallback ${fallback})` };
+  const how = fallback === 'reject' ? `; allow it with --allowed-tools "${subject.names[0] ?? subject.kind}", options.permissions.allow, or a wider --permission-mode` : '';
+  return { allow: fallback === 'allow', because: `no rule for kind ${subject.kind} (fallback ${fallback}${how})` };
 }
 
 /** Whether a client-side file write is allowed under the mode (the agent asked no permission for it). */
