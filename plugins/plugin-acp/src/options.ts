@@ -27,6 +27,8 @@ export interface AcpOptions {
    * (the agent keeps its default mode; omnigent's answers to its permission requests still apply).
    */
   modes?: Partial<Record<PermissionMode, string>>;
+  /** Seconds the agent gets to answer `initialize` (npx may download it first). Default: 120. */
+  startTimeout?: number;
 }
 
 function strings(value: unknown): string[] | undefined {
@@ -45,6 +47,7 @@ export function acpOptions(options: Record<string, unknown> | undefined): AcpOpt
   return {
     permissions: { ...(allow ? { allow } : {}), ...(deny ? { deny } : {}), ...(fallback ? { fallback } : {}) },
     ...(modes ? { modes } : {}),
+    ...(typeof o.startTimeout === 'number' && o.startTimeout > 0 ? { startTimeout: o.startTimeout } : {}),
     fs: o.fs !== false,
     terminal: o.terminal !== false,
     ...(env ? { env } : {}),

@@ -5,6 +5,7 @@ import { readTextFile, Refusal, writeTextFile } from './client-fs.js';
 import { Terminals } from './client-terminal.js';
 import { acpMcpServers } from './mcp.js';
 import { acpOptions } from './options.js';
+import { StdoutMonitor } from './stdout-monitor.js';
 import { decidePermission, writeAllowed } from './permissions.js';
 import { effectiveKind, toolName } from './tools.js';
 import { promptUsage, UpdateTranslator } from './updates.js';
@@ -141,7 +142,10 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
       else ctx.emit({ type: 'status', code: 'acp-notification', message: `the agent sent ${method}`, raw: params });
     })
     .onRequest('*', ({ method, params }) => onRequest(method, params));
-  const conn = app.connect(ndJsonStream(ctx.channel.writable, ctx.channel.readable));
+  const monitor = new StdoutMonitor(ctx.emit);
+  const conn = app.connect(ndJsonStream(ctx.channel.writable, monitor.watch(ctx.channel.readable)));
+  /** What the agent printed instead of ACP, for messages about an agent that never spoke it. */
+  const printed = (): string => (monitor.sample ? ` (it printed "${monitor.sample.slice(0, 200)}": is it an ACP agent, started in its ACP mode?)` : '');
   const agent = conn.agent;
 
   let sessionId: string | undefined;
@@ -151,11 +155,19 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
   ctx.stop.addEventListener('abort', onStop, { once: true });
 
   try {
-    const init = await agent.request('initialize', {
-      protocolVersion: PROTOCOL_VERSION,
-      clientCapabilities: { fs: { readTextFile: opts.fs !== false, writeTextFile: opts.fs !== false }, terminal: opts.terminal !== false },
-      clientInfo: { name: 'omnigent', version: VERSION },
-    });
+    const startSecs = opts.startTimeout ?? 120;
+    let timer: NodeJS.Timeout | undefined;
+    const init = await Promise.race([
+      agent.request('initialize', {
+        protocolVersion: PROTOCOL_VERSION,
+        clientCapabilities: { fs: { readTextFile: opts.fs !== false, writeTextFile: opts.fs !== false }, terminal: opts.terminal !== false },
+        clientInfo: { name: 'omnigent', version: VERSION },
+      }),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), startSecs * 1000))),
+    ]).finally(() => clearTimeout(timer));
+    if (!init) {
+      return { type: 'run.failed', reason: 'error', message: `${harness} did not answer the ACP initialize request within ${startSecs}s${printed() || ': is it an ACP agent, started in its ACP mode (e.g. gemini --experimental-acp)?'} (options.startTimeout raises the limit)` };
+    }
     const caps = isRecord(init.agentCapabilities) ? init.agentCapabilities : {};
     const mcpCaps = isRecord(caps.mcpCapabilities) ? caps.mcpCapabilities : {};
     const sessionCaps = isRecord(caps.sessionCapabilities) ? caps.sessionCapabilities : {};
@@ -280,8 +292,9 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
     }
   } catch (error) {
     if (ctx.stop.aborted) return { type: 'run.failed', reason: 'aborted', message: 'the run was interrupted' };
-    throw new Error(`${harness}: the ACP conversation broke off: ${message(error)}`);
+    throw new Error(`${harness}: the ACP conversation broke off: ${message(error)}${printed()}`);
   } finally {
+    emitAll(monitor.summary());
     ctx.stop.removeEventListener('abort', onStop);
     terminals.dispose();
     conn.close();

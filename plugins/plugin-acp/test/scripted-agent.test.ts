@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAlive } from '@omnigent/core';
+import { isAlive, startRun, type OmnigentEvent } from '@omnigent/core';
+import { acpHarness } from '../src/index.js';
 import type { AcpAgentScript, AcpAgentStep } from '@omnigent/testkit';
 import { assertRunInvariants } from '@omnigent/testkit/conformance';
 import { describe, expect, it } from 'vitest';
@@ -227,6 +228,31 @@ describe('client fs/* and terminal/* served inside the run cwd', () => {
     const { events } = await runScripted({ steps: [{ readFile: join(cwd, 'f') }, { terminal: { command: 'true' } }] }, { cwd, options: { fs: false, terminal: false } });
     expect(said(events)).toMatch(/read refused: .*fs: false/);
     expect(said(events)).toMatch(/terminal refused: .*terminal: false/);
+  });
+});
+
+describe('a command that is not an ACP agent', () => {
+  const notAcp = async (script: string, options: Record<string, unknown> = {}) => {
+    const run = startRun({ plugin: acpHarness, bin: process.execPath, request: { prompt: 'x', extraArgs: ['-e', script], options } });
+    const events: OmnigentEvent[] = [];
+    run.bus.on('*', (e) => void events.push(e));
+    const terminal = await run.result();
+    return { events, terminal, pid: run.pid };
+  };
+
+  it('one that prints text and exits: the text is kept as a warning and the failure names it', async () => {
+    const { events, terminal } = await notAcp("console.log('Usage: my-agent [--acp]')");
+    assertRunInvariants(events);
+    expect(ofType(events, 'warning').find((w) => w.code === 'unparsed-line')?.raw).toBe('Usage: my-agent [--acp]');
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: expect.stringContaining('it printed "Usage: my-agent [--acp]": is it an ACP agent') });
+  });
+
+  it('one that stays silent: fails after options.startTimeout instead of waiting for the idle watchdog, and is stopped', async () => {
+    const started = Date.now();
+    const { terminal, pid } = await notAcp('setInterval(() => {}, 1000)', { startTimeout: 1 });
+    expect(terminal).toMatchObject({ type: 'run.failed', reason: 'error', message: expect.stringContaining('did not answer the ACP initialize request within 1s') });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(isAlive(pid!)).toBe(false);
   });
 });
 
