@@ -12,9 +12,13 @@ const harnessSchema = z
     env: z.record(z.string(), z.string()),
     timeout: z.number().positive(),
     options: z.record(z.string(), z.unknown()),
+    plugin: z.string().min(1).describe('the plugin this named harness runs on (e.g. acp)'),
+    command: z.array(z.string()).min(1).describe('the agent command: binary, then its arguments'),
   })
   .partial()
-  .strict();
+  .strict()
+  // a named agent's command is its binary and leading arguments: every reader of `bin`/`args` sees it
+  .transform((h) => (h.command ? { ...h, bin: h.bin ?? h.command[0], args: [...h.command.slice(1), ...(h.args ?? [])] } : h));
 
 const telemetrySchema = z
   .object({

@@ -11,6 +11,7 @@ import {
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
 import { cliCodeDir, globalNodeModules } from './install-dirs.js';
+import { loadNamedHarness, withNamedHarnesses } from './named-harnesses.js';
 import { shareCoreWithPluginFiles } from './plugin-resolve-hook.js';
 
 /** Whether a node_modules at or above the file holds @omnigent/core (what its `import` would find). */
@@ -44,16 +45,19 @@ export function discoveryOptions(config: LoadedConfig, cwd: string): DiscoveryOp
 }
 
 /** Load every plugin (for `omnigent plugins` and `doctor`). */
-export function loadAllPlugins(config: LoadedConfig, cwd: string): Promise<DiscoveryResult> {
-  return discoverPlugins(discoveryOptions(config, cwd));
+export async function loadAllPlugins(config: LoadedConfig, cwd: string): Promise<DiscoveryResult> {
+  const options = discoveryOptions(config, cwd);
+  return withNamedHarnesses(await discoverPlugins(options), config, options);
 }
 
 /** Load the plugin for one harness; throws {@link UnknownHarnessError} naming the installed ones. */
 export async function loadHarnessPlugin(name: string, config: LoadedConfig, cwd: string): Promise<LoadedPlugin> {
   const options = discoveryOptions(config, cwd);
+  const named = await loadNamedHarness(name, config, options);
+  if (named) return named;
   const { loaded, errors } = await findHarness(name, options);
   if (loaded) return loaded;
-  const all = await discoverPlugins(options);
+  const all = await withNamedHarnesses(await discoverPlugins(options), config, options);
   throw new UnknownHarnessError(
     name,
     all.plugins.map((p) => p.plugin.name),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   EventBus,
+  UsageError,
+  envName,
   resolveBinary,
   startRun,
   type LoadedPlugin,
@@ -45,6 +47,17 @@ export interface RunHarnessResult {
   plugin: LoadedPlugin;
 }
 
+/**
+ * A plugin with no binary of its own (ACP: it runs whatever agent is named) needs one named:
+ * `--agent`/`--bin`, config `harnesses.<name>.command`/`bin`, or `OMNIGENT_<NAME>_BIN`. Else a usage error.
+ */
+function assertAgentNamed(plugin: LoadedPlugin['plugin'], options: RunHarnessOptions): void {
+  if (plugin.binary.names.length > 0 || plugin.binary.npmPackage || options.bin) return;
+  if (options.config.config.harnesses?.[options.harness]?.bin) return;
+  if ((options.env ?? process.env)[`OMNIGENT_${envName(plugin.name)}_BIN`]) return;
+  throw new UsageError(`${options.harness} runs an agent you name, and none was named.`, plugin.binary.install);
+}
+
 /** Merge config defaults (`defaults`, `harnesses.<name>`) under what the request already says. */
 export function applyConfig(harness: string, request: RunRequest, config: LoadedConfig): RunRequest {
   const d = config.config.defaults ?? {};
@@ -75,6 +88,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
   const cwd = options.request.cwd ?? process.cwd();
   const loaded = await loadHarnessPlugin(options.harness, options.config, cwd);
   const request = applyConfig(options.harness, { ...options.request, cwd }, options.config);
+  assertAgentNamed(loaded.plugin, options);
   const bin = resolveBinary(loaded.plugin, {
     ...(options.bin ? { flag: options.bin } : {}),
     ...(options.config.config.harnesses?.[options.harness]?.bin ? { config: options.config.config.harnesses[options.harness]!.bin! } : {}),

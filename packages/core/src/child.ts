@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Writable } from 'node:stream';
 import type { ExitInfo } from './contract.js';
 import { trackChild, untrackChild, type LiveChild } from './live-runs.js';
 import { descendants, identityOf, killTreeNow, processesWithEnv, terminateTree, type ProcessIdentity } from './process-tree.js';
@@ -32,6 +33,17 @@ export interface ChildOptions {
   idleMessage: () => string;
   /** How often the tree is sampled for descendants to remember. Default: 1000 ms. */
   sampleMs?: number;
+  /**
+   * Keep the child's stdin open as a pipe (a protocol session writes requests to it). Default: false
+   * (stdin is `stdin` text, then closed, or closed at once).
+   */
+  keepStdin?: boolean;
+  /**
+   * A polite stop before the kill: on a stop that is not forced, `notify` is called once and, when it
+   * returns true, the tree is terminated only after `ms` (sooner if the child exits or the stop is
+   * forced). Default: none.
+   */
+  softStop?: { ms: number; notify: (why: 'timeout' | 'aborted') => boolean };
 }
 
 /** How the child ended: the plugin's {@link ExitInfo} plus what the runner alone knows. */
@@ -50,6 +62,8 @@ export interface HarnessChild {
   stop(why: 'timeout' | 'aborted', message: string, options?: { force?: boolean }): void;
   /** Resolves when the child has exited and its stdout is drained (or given up on). Never rejects. */
   readonly ended: Promise<ChildEnd>;
+  /** The child's stdin, with `keepStdin` only. */
+  readonly stdin: Writable | undefined;
 }
 
 const STDERR_TAIL_BYTES = 8192;
@@ -79,6 +93,7 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
     cwd: o.cwd,
     env: { ...o.env, [RUN_MARKER_ENV]: o.marker },
     input: o.stdin,
+    keepStdin: o.keepStdin,
     detached: true,
   });
   const pid = child?.pid;
@@ -111,9 +126,22 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
     }
     endedBy = why;
     runnerMessage = message;
-    if (pid !== undefined) killing = terminateTree(pid, o.killGraceMs, { hurry: hurry.signal, also: extras });
+    if (pid === undefined) return;
+    const soft = o.softStop && !options.force ? o.softStop : undefined;
+    if (!soft) {
+      killing = terminateTree(pid, o.killGraceMs, { hurry: hurry.signal, also: extras });
+      return;
+    }
+    if (!soft.notify(why)) {
+      killing = terminateTree(pid, o.killGraceMs, { hurry: hurry.signal, also: extras });
+      return;
+    }
+    // the kill path still runs after a clean exit: the group may hold children of the harness
+    killing = politeWait(soft.ms, exitSeen, hurry.signal).then(() => terminateTree(pid, o.killGraceMs, { hurry: hurry.signal, also: extras }));
   };
   let exited = false;
+  let markExited: () => void = () => undefined;
+  const exitSeen = new Promise<void>((r) => (markExited = r));
   const live: LiveChild = {
     pid,
     // a harness that already ended on its own keeps its outcome; one being stopped is hurried
@@ -159,6 +187,7 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
   // so the run ends (the orphan is left alone: it may be a server the agent meant to start).
   child?.once('exit', () => {
     exited = true;
+    markExited();
     const grace = setTimeout(() => {
       child.stdout?.destroy();
       child.stderr?.destroy();
@@ -198,5 +227,21 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
     },
     stop,
     ended,
+    stdin: o.keepStdin ? (child?.stdin ?? undefined) : undefined,
   };
+}
+
+/** Wait `ms`, or until the child exits or the stop is hurried, whichever comes first. */
+function politeWait(ms: number, exited: Promise<void>, hurry: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      hurry.removeEventListener('abort', done);
+      resolve();
+    }
+    if (hurry.aborted) done();
+    hurry.addEventListener('abort', done, { once: true });
+    void exited.then(done);
+  });
 }

@@ -64,6 +64,8 @@ export { JsonlFramer, DEFAULT_MAX_LINE_BYTES } from './jsonl.js';
 
 export type { RunOptions, HarnessRun } from './runner.js';
 export { startRun } from './runner.js';
+export type { SessionChannel, SessionContext, SessionHarnessDefinition, SessionHarnessPlugin } from './session-contract.js';
+export { defineSessionHarness, isSessionPlugin } from './session-contract.js';
 export { killAllRunsNow } from './live-runs.js';
 
 export type { BinaryOptions, ResolvedBinary } from './binary.js';

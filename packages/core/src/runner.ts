@@ -9,6 +9,8 @@ import { DEFAULT_MAX_LINE_BYTES, JsonlFramer } from './jsonl.js';
 import { LineReader } from './line-reader.js';
 import { RunIteration } from './run-iterator.js';
 import { decideTerminal } from './terminal.js';
+import { isSessionPlugin } from './session-contract.js';
+import { startSessionRun } from './session-runner.js';
 
 /** Options of {@link startRun}. */
 export interface RunOptions {
@@ -47,6 +49,8 @@ export interface RunOptions {
   pipeGraceMs?: number;
   /** `unparsed-line` warnings published one by one before the rest are counted into one summary. Default: 20. */
   unparsedWarnings?: number;
+  /** Session plugins: time between asking the agent to stop (ACP `session/cancel`) and the kill path. Default: 2000 ms. */
+  cancelGraceMs?: number;
 }
 
 /**
@@ -81,6 +85,7 @@ type Hooks = {
  * runner did not send fails with reason `exit`, only a runner abort is `aborted`.
  */
 export function startRun(options: RunOptions): HarnessRun {
+  if (isSessionPlugin(options.plugin)) return startSessionRun(options);
   const { plugin, request } = options;
   const hooks = plugin as Hooks;
   const runId = options.runId ?? randomUUID();
@@ -196,7 +201,7 @@ export function startRun(options: RunOptions): HarnessRun {
 }
 
 /** What the harness was doing when it went quiet: a long tool call reads differently from a model that never answered. */
-function idleMessage(harness: string, ms: number, seq: EventSequencer, repeating: { message: string; times: number } | undefined): string {
+export function idleMessage(harness: string, ms: number, seq: EventSequencer, repeating: { message: string; times: number } | undefined): string {
   const secs = Math.round(ms / 1000);
   if (repeating) {
     return `${harness} made no progress for ${secs}s: it only repeated the warning "${repeating.message}" (${repeating.times} times); stopped by the inactivity watchdog (raise it with --idle-timeout, 0 turns it off)`;

@@ -70,3 +70,25 @@ describe('AnyHarness and optional hooks', () => {
     expectTypeOf(all).toBeArray();
   });
 });
+
+describe('defineSessionHarness types', () => {
+  it('is a harness plugin for every holder (runner, discovery, sinks) and types the session context', async () => {
+    const { defineSessionHarness, isSessionPlugin } = await import('../src/session-contract.js');
+    const p = defineSessionHarness({
+      name: 'y',
+      meta: { version: '1' },
+      capabilities: {},
+      binary: { names: [], install: 'name an agent' },
+      command: () => ({ args: [] }),
+      session: async (ctx) => {
+        expectTypeOf(ctx.channel.readable).toEqualTypeOf<ReadableStream<Uint8Array>>();
+        expectTypeOf(ctx.stop).toEqualTypeOf<AbortSignal>();
+        // @ts-expect-error terminal events come from the return value, not emit()
+        ctx.emit({ type: 'run.completed', durationMs: 1 });
+        return { type: 'run.completed' };
+      },
+    });
+    expectTypeOf(p).toMatchTypeOf<HarnessPlugin<undefined>>();
+    expectTypeOf(isSessionPlugin).toBeCallableWith(p as HarnessPlugin);
+  });
+});

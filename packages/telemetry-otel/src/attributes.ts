@@ -63,6 +63,10 @@ export const OMNIGENT = {
   outputChars: 'omnigent.output.chars',
   toolKind: 'omnigent.tool.kind',
   toolStatus: 'omnigent.tool.status',
+  /** A permission answer (ACP agents): `allow` or `reject`, why, under which mode. */
+  permissionDecision: 'omnigent.permission.decision',
+  permissionReason: 'omnigent.permission.reason',
+  permissionMode: 'omnigent.permission.mode',
   toolExitCode: 'omnigent.tool.exit_code',
   toolDurationMs: 'omnigent.tool.duration_ms',
   toolInputBytes: 'omnigent.tool.input.bytes',

@@ -264,6 +264,10 @@ export class RunTracer {
         return;
       case 'warning':
         this.warnings += 1;
+        this.permission(event);
+        return;
+      case 'status':
+        this.permission(event);
         return;
       case 'run.completed':
       case 'run.failed':
@@ -392,6 +396,24 @@ export class RunTracer {
     }
     this.scopes.set(parentCallId, scope);
     return scope;
+  }
+
+  /** A permission answer (`raw.permission`, the ACP plugin's): an instant span under its tool call, or the run. */
+  private permission(event: Extract<OmnigentEvent, { type: 'status' | 'warning' }>): void {
+    if (event.code !== 'permission' && event.code !== 'permission-denied') return;
+    const raw = event.raw as { permission?: { callId?: unknown; tool?: unknown; decision?: unknown; because?: unknown; mode?: unknown } } | undefined;
+    const p = raw?.permission;
+    if (!p || typeof p !== 'object') return;
+    const at = timeOf(event);
+    const attrs: Attributes = {};
+    if (typeof p.decision === 'string') attrs[OMNIGENT.permissionDecision] = p.decision;
+    if (typeof p.because === 'string') attrs[OMNIGENT.permissionReason] = p.because;
+    if (typeof p.mode === 'string') attrs[OMNIGENT.permissionMode] = p.mode;
+    if (typeof p.callId === 'string') attrs[GEN_AI.toolCallId] = p.callId;
+    const parent = (typeof p.callId === 'string' ? this.tools.get(p.callId)?.ctx : undefined) ?? this.root.ctx;
+    const span = this.tracer.startSpan(`permission ${typeof p.tool === 'string' ? p.tool : 'tool'}`, { kind: SpanKind.INTERNAL, startTime: at, attributes: attrs }, parent);
+    if (p.decision === 'reject') span.setStatus({ code: SpanStatusCode.ERROR, message: 'permission rejected' });
+    span.end(at);
   }
 
   private toolStarted(event: Extract<OmnigentEvent, { type: 'tool.started' }>): void {

@@ -43,6 +43,29 @@ function claudeRun() {
 
 const CONTENT_KEYS = ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.system_instructions', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result', 'mlflow.spanInputs', 'mlflow.spanOutputs'];
 
+describe('RunTracer permission answers (ACP plugin)', () => {
+  it('each answer is an instant span under its tool call, with decision, reason and mode; a rejection is an error', async () => {
+    const perm = (callId: string, decision: string) => ({ permission: { callId, tool: 'Bash', kind: 'execute', decision, because: `rule for ${callId}`, mode: 'default' } });
+    const { spans } = await trace([
+      ev(100, { type: 'session.started', sessionId: SID, cwd: '/w' }),
+      ev(200, { type: 'tool.started', callId: 'c1', name: 'Bash', kind: 'shell', input: { command: 'ls' }, sessionId: SID }),
+      ev(210, { type: 'status', code: 'permission', message: 'allowed Bash', raw: perm('c1', 'allow'), sessionId: SID }),
+      ev(300, { type: 'tool.completed', callId: 'c1', name: 'Bash', output: 'a', isError: false, sessionId: SID }),
+      ev(400, { type: 'tool.started', callId: 'c2', name: 'Bash', kind: 'shell', input: { command: 'rm -rf /' }, sessionId: SID }),
+      ev(410, { type: 'warning', code: 'permission-denied', message: 'rejected Bash', raw: perm('c2', 'reject'), sessionId: SID }),
+      ev(420, { type: 'tool.completed', callId: 'c2', name: 'Bash', output: 'denied', isError: true, status: 'denied', sessionId: SID }),
+      ev(500, { type: 'status', code: 'plan', message: 'plan: 0/1 done', sessionId: SID }),
+      ev(600, { type: 'run.completed', durationMs: 600, sessionId: SID }),
+    ]);
+    expect(treeLines(spans).filter((l) => !l.includes('chat'))).toEqual(['invoke_agent claude-code', '  execute_tool Bash', '    permission Bash', '  execute_tool Bash', '    permission Bash']);
+    const answers = spans.filter((s) => s.name === 'permission Bash');
+    expect(answers.map((s) => s.attributes['omnigent.permission.decision'])).toEqual(['allow', 'reject']);
+    expect(answers[1]!.attributes).toMatchObject({ 'omnigent.permission.reason': 'rule for c2', 'omnigent.permission.mode': 'default', 'gen_ai.tool.call.id': 'c2' });
+    expect(answers[1]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(answers[0]!.status.code).not.toBe(SpanStatusCode.ERROR);
+  });
+});
+
 describe('RunTracer span model', () => {
   it('builds invoke_agent > chat / execute_tool > sub-agent tree with the events\' own times', async () => {
     const { spans } = await trace(claudeRun(), { capture: true });

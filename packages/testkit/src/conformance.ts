@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTerminal, startRun, type AnyHarness, type OmnigentEvent, type RunRequest } from '@omnigent/core';
+import { isAlive, isSessionPlugin, isTerminal, startRun, type AnyHarness, type OmnigentEvent, type RunRequest, type TerminalEvent } from '@omnigent/core';
 import { USAGE_KEYS } from '@omnigent/core/events';
 import { readExitMeta } from './replay.js';
 import { FAKE_HARNESS_BIN } from './fake-plugin.js';
@@ -82,6 +82,14 @@ export function assertRunInvariants(events: OmnigentEvent[]): void {
  * every tool start has an end, abort -> `aborted`, non-zero exit -> `run.failed`.
  */
 export function describeHarnessConformance(plugin: AnyHarness, cases: ConformanceCase[]): void {
+  if (isSessionPlugin(plugin)) {
+    describe(`${plugin.name} plugin conformance`, () => {
+      it('is a protocol-session plugin: transcripts cannot drive it', () => {
+        throw new Error(`${plugin.name} holds a protocol session; run describeSessionConformance(plugin, agent) with a real agent instead`);
+      });
+    });
+    return;
+  }
   describe(`${plugin.name} plugin conformance`, () => {
     it('declares a name, a binary with an install command, and a command() that returns argv', () => {
       expect(plugin.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
@@ -131,5 +139,98 @@ export function describeHarnessConformance(plugin: AnyHarness, cases: Conformanc
         expect(events[events.length - 1]!.type).toBe('run.failed');
       });
     }
+  });
+}
+
+/** How a session-plugin conformance case needs the agent to behave. */
+export type SessionAgentBehaviour =
+  /** Complete one turn with one tool call. */
+  | 'complete'
+  /** Start a turn and wait until asked to stop (honouring the protocol's cancel). */
+  | 'hang'
+  /** Exit with code 3 mid-turn, after writing to stderr. */
+  | 'crash'
+  /** Ignore the protocol's cancel, stdin closing and SIGTERM. */
+  | 'stubborn';
+
+/** A real agent speaking the plugin's protocol, made to behave as each conformance case needs. */
+export interface SessionAgentFixture {
+  /** The agent's executable. */
+  bin: string;
+  /** Request fields and environment that make the agent behave so. */
+  behave: (behaviour: SessionAgentBehaviour) => { request?: Partial<RunRequest>; env?: Record<string, string> };
+}
+
+async function runSession(plugin: AnyHarness, agent: SessionAgentFixture, behaviour: SessionAgentBehaviour, o: { abortAfterMs?: number; inactivityMs?: number } = {}): Promise<{ events: OmnigentEvent[]; terminal: TerminalEvent; pid: number | undefined }> {
+  const b = agent.behave(behaviour);
+  const ac = new AbortController();
+  const run = startRun({
+    plugin,
+    bin: agent.bin,
+    request: { prompt: 'conformance', ...b.request },
+    ...(b.env ? { extraEnv: b.env } : {}),
+    killGraceMs: 500,
+    cancelGraceMs: 500,
+    signal: ac.signal,
+    ...(o.inactivityMs !== undefined ? { inactivityMs: o.inactivityMs } : {}),
+  });
+  const events: OmnigentEvent[] = [];
+  run.bus.on('*', (e) => void events.push(e));
+  if (o.abortAfterMs !== undefined) setTimeout(() => ac.abort(), o.abortAfterMs);
+  const terminal = await run.result();
+  await run.bus.flush();
+  return { events, terminal, pid: run.pid };
+}
+
+/**
+ * The conformance suite of a protocol-session plugin (see `defineSessionHarness`), run against a
+ * real agent of its protocol. Contract: the run invariants of {@link assertRunInvariants} in every
+ * case; a completed turn completes; a crash fails with the agent's exit code; an abort or the
+ * inactivity watchdog ends the run `aborted`/`timeout` even when the agent ignores every polite
+ * stop; the agent process is gone after each run.
+ */
+export function describeSessionConformance(plugin: AnyHarness, agent: SessionAgentFixture): void {
+  describe(`${plugin.name} session plugin conformance`, () => {
+    it('is a session plugin with a name, an install hint, and a command() that returns argv', () => {
+      expect(isSessionPlugin(plugin)).toBe(true);
+      expect(plugin.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+      expect(plugin.binary.install.length).toBeGreaterThan(0);
+      expect(Array.isArray(plugin.command({ prompt: 'hello' }, { bin: '/bin/false', isRoot: false }).args)).toBe(true);
+    });
+
+    it('a completed turn: invariants, a session id, run.completed, the agent is gone', async () => {
+      const { events, terminal, pid } = await runSession(plugin, agent, 'complete');
+      assertRunInvariants(events);
+      expect(events[0]!.sessionId, 'session.started names the agent session').toBeTruthy();
+      expect(terminal.type).toBe('run.completed');
+      expect(events.some((e) => e.type === 'tool.started')).toBe(true);
+      expect(isAlive(pid!)).toBe(false);
+    });
+
+    it('an agent that crashes mid-turn: run.failed with its exit code', async () => {
+      const { events, terminal } = await runSession(plugin, agent, 'crash');
+      assertRunInvariants(events);
+      expect(terminal).toMatchObject({ type: 'run.failed', exitCode: 3 });
+    });
+
+    it('abort mid-turn: run.failed reason "aborted", the agent is gone', async () => {
+      const { events, terminal, pid } = await runSession(plugin, agent, 'hang', { abortAfterMs: 500 });
+      assertRunInvariants(events);
+      expect(terminal).toMatchObject({ type: 'run.failed', reason: 'aborted' });
+      expect(isAlive(pid!)).toBe(false);
+    });
+
+    it('abort of an agent that ignores every polite stop: still "aborted", the agent is killed', async () => {
+      const { events, terminal, pid } = await runSession(plugin, agent, 'stubborn', { abortAfterMs: 500 });
+      assertRunInvariants(events);
+      expect(terminal).toMatchObject({ type: 'run.failed', reason: 'aborted' });
+      expect(isAlive(pid!)).toBe(false);
+    });
+
+    it('the inactivity watchdog ends a silent turn: reason "timeout"', async () => {
+      const { events, terminal } = await runSession(plugin, agent, 'hang', { inactivityMs: 600 });
+      assertRunInvariants(events);
+      expect(terminal).toMatchObject({ type: 'run.failed', reason: 'timeout' });
+    });
   });
 }

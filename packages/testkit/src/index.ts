@@ -11,3 +11,6 @@ export type { OtlpReceiver, OtlpReceiverMode, OtlpReceiverOptions, OtlpValue, Ot
 export { OTLP_TRACE_PROTO, decodeTraceRequest, spanTree, spanTreeLines, startOtlpReceiver } from './otlp-receiver.js';
 export type { ExitMeta, TranscriptOptions, TranscriptReplay } from './replay.js';
 export { translateTranscript, ofType, readTranscript, readExitMeta, metaPathOf, exitOfMeta } from './replay.js';
+export type { AcpAgentScript, AcpAgentStep } from './acp-agent.js';
+export { ACP_AGENT_SCRIPT_ENV, acpAgentEnv, acpConformanceAgent } from './acp-agent.js';
+export { ACP_AGENT_BIN } from './acp-agent-path.js';

@@ -41,6 +41,10 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
       const rows = await Promise.all(
         plugins.map(async (p) => {
           const base = { harness: p.plugin.name, package: p.packageName ?? p.specifier, credentialsSet: (p.plugin.credentialEnv ?? []).filter((k) => process.env[k]) , credentialsMissing: (p.plugin.credentialEnv ?? []).filter((k) => !process.env[k]) };
+          // a plugin without a binary of its own (ACP) runs whatever agent a run or a named harness names
+          if (p.plugin.binary.names.length === 0 && !p.plugin.binary.npmPackage && !config.config.harnesses?.[p.plugin.name]?.bin) {
+            return { ...base, found: true, bin: `the agent you name (${p.plugin.binary.install})`, binSource: 'agent' };
+          }
           try {
             const bin = resolveBinary(p.plugin, {
               ...(config.config.harnesses?.[p.plugin.name]?.bin ? { config: config.config.harnesses[p.plugin.name]!.bin! } : {}),

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError, type OmnigentEvent, type RunRequest } from '@omnigent/core';
+import { splitCommand } from '../../agent-command.js';
 import { loadConfig } from '../../config.js';
 import { exitCodeFor } from '../../exit-codes.js';
 import type { GlobalArgs } from '../../global-args.js';
@@ -22,6 +23,8 @@ export interface RunArgs extends GlobalArgs {
   'idle-timeout'?: number;
   json?: boolean;
   bin?: string;
+  /** `--agent "<command>"`: the ACP agent to run (implies `-H acp`). */
+  agent?: string;
   'permission-mode'?: 'default' | 'read-only' | 'accept-edits' | 'bypass';
   'max-turns'?: number;
   'allowed-tools'?: string[];
@@ -86,9 +89,14 @@ async function checkCwd(cwd: string | undefined): Promise<void> {
 export async function runMain(argv: RunArgs): Promise<number> {
   await checkCwd(argv.cwd);
   const config = await loadConfig(process.cwd(), argv.config);
-  const harness = argv.harness ?? config.config.defaults?.harness;
+  const harness = argv.harness ?? (argv.agent !== undefined ? 'acp' : config.config.defaults?.harness);
   if (!harness) throw new UsageError('No harness given.', 'Pick one with -H, e.g. omnigent run -H claude-code "…" (omnigent plugins lists them).');
+  const agent = argv.agent !== undefined ? splitCommand(argv.agent) : undefined;
+  if (agent && argv.bin) throw new UsageError('--agent and --bin both name the program to start.', 'Give one: --agent "<command with its arguments>".');
   const request = await requestFromArgs(argv);
+  // the agent command is the binary and its leading arguments
+  if (agent && agent.length > 1) request.extraArgs = [...agent.slice(1), ...(request.extraArgs ?? [])];
+  const bin = agent ? agent[0] : argv.bin;
   const json = argv.json === true;
   let onEvent: (e: OmnigentEvent) => void | Promise<void>;
   if (json) onEvent = (e) => writeOut(`${JSON.stringify(e)}\n`);
@@ -98,7 +106,7 @@ export async function runMain(argv: RunArgs): Promise<number> {
       harness,
       request,
       config,
-      ...(argv.bin ? { bin: argv.bin } : {}),
+      ...(bin ? { bin } : {}),
       signal,
       ...(argv['idle-timeout'] !== undefined ? { inactivityMs: argv['idle-timeout'] * 1000 } : {}),
       onEvent,

@@ -21,6 +21,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('idle-timeout', { requiresArg: true, coerce: numberOption('idle-timeout', { min: 0, unit: 'seconds', note: '0 = never' }), describe: 'Give up when the harness prints nothing for this many seconds (default 600, 0 = never)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the normalized events as JSONL on stdout, nothing else' })
       .option('bin', { type: 'string', describe: 'Path of the harness binary' })
+      .option('agent', { type: 'string', requiresArg: true, describe: 'An ACP agent command to run, e.g. "npx my-agent --acp" (implies -H acp)' })
       .option('permission-mode', { type: 'string', choices: ['default', 'read-only', 'accept-edits', 'bypass'] as const, describe: 'Permission level' })
       .option('max-turns', { requiresArg: true, coerce: numberOption('max-turns', { min: 1, integer: true, unit: 'turns' }), describe: 'Stop after this many model turns (harnesses that support it)' })
       .option('allowed-tools', { type: 'string', coerce: toList, describe: 'Tools to pre-approve (harness syntax)' })
