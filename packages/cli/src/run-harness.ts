@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   EventBus,
   UsageError,
-  envName,
   resolveBinary,
   startRun,
   type LoadedPlugin,
@@ -11,6 +10,7 @@ import {
   type TerminalEvent,
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
+import { envName } from '@omnigent/core/internal';
 import { loadHarnessPlugin } from './plugins.js';
 import { harnessVersion } from './harness-version.js';
 import { SINKS } from './sinks/index.js';

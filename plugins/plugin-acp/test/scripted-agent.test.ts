@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAlive, startRun, type OmnigentEvent } from '@omnigent/core';
+import { startRun, type OmnigentEvent } from '@omnigent/core';
+import { isAlive } from '@omnigent/core/internal';
 import { acpHarness } from '../src/index.js';
 import type { AcpAgentScript, AcpAgentStep } from '@omnigent/testkit';
 import { assertRunInvariants } from '@omnigent/testkit/conformance';
