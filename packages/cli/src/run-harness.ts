@@ -9,6 +9,7 @@ import {
   type TerminalEvent,
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
+import { mcpNames, resolveMcp } from './mcp-resolve.js';
 import { loadHarnessPlugin } from './plugins.js';
 import { harnessVersion } from './harness-version.js';
 import { SINKS } from './sinks/index.js';
@@ -36,6 +37,11 @@ export interface RunHarnessOptions {
   runId?: string;
   /** Bound on flushing sinks at the end. Default: 10 s. */
   flushTimeoutMs?: number;
+  /**
+   * MCP server names (`--mcp a,b`, a step's `mcp:`), resolved against config `mcp.servers` into
+   * `request.mcpServers`. Default: config `mcp.default`, else none; `['none']` overrides a default.
+   */
+  mcp?: string[];
 }
 
 /** Result of {@link runHarness}. */
@@ -73,8 +79,10 @@ export function applyConfig(harness: string, request: RunRequest, config: Loaded
  */
 export async function runHarness(options: RunHarnessOptions): Promise<RunHarnessResult> {
   const cwd = options.request.cwd ?? process.cwd();
+  // MCP names and ${VAR}s are checked first: a bad name or a missing variable is exit 2 before anything starts
+  const mcp = resolveMcp(mcpNames(options.mcp, options.config), options.config, { ...(options.env ?? process.env), ...options.request.env });
   const loaded = await loadHarnessPlugin(options.harness, options.config, cwd);
-  const request = applyConfig(options.harness, { ...options.request, cwd }, options.config);
+  const request = applyConfig(options.harness, { ...options.request, cwd, ...(Object.keys(mcp.servers).length ? { mcpServers: mcp.servers } : {}) }, options.config);
   const bin = resolveBinary(loaded.plugin, {
     ...(options.bin ? { flag: options.bin } : {}),
     ...(options.config.config.harnesses?.[options.harness]?.bin ? { config: options.config.config.harnesses[options.harness]!.bin! } : {}),
@@ -94,6 +102,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     ...(options.workflow ? { workflow: options.workflow } : {}),
     startedAt: new Date(),
     env: options.env ?? process.env,
+    ...(mcp.secretEnvNames.length ? { secretEnvNames: mcp.secretEnvNames } : {}),
   };
   const sinks: RunSink[] = [];
   for (const factory of options.sinks ?? SINKS) {

@@ -1,0 +1,83 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ConfigError, UsageError, type McpServerSpec } from '@omnigent/core';
+import type { LoadedConfig } from './config.js';
+
+/** The MCP servers of one run: resolved specs by name, and the environment variables their secrets came from. */
+export interface ResolvedMcp {
+  /** Specs with every `${VAR}` replaced, in the order the names were given. */
+  servers: Record<string, McpServerSpec>;
+  /** Names of the variables referenced (their values are secrets: redacted from the store and traces). */
+  secretEnvNames: string[];
+}
+
+const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * The server names a run gets. Contract: `flag` (`--mcp a,b` / a step's `mcp:`) wins over config
+ * `mcp.default`; `none` alone means no server. Default: `mcp.default`, else none.
+ */
+export function mcpNames(flag: string[] | undefined, config: LoadedConfig): string[] {
+  const names = flag ?? config.config.mcp?.default ?? [];
+  const list = [...new Set(names.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean))];
+  if (list.includes('none')) {
+    if (list.length > 1) throw new UsageError(`--mcp none cannot be combined with server names (got ${list.join(',')}).`, 'Give either --mcp none (no MCP server) or the names of the servers to use.');
+    return [];
+  }
+  return list;
+}
+
+function expand(text: string, key: string, env: NodeJS.ProcessEnv, used: Set<string>, file: string | undefined): string {
+  return text.replace(REF, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) {
+      throw new ConfigError(`${key} needs the environment variable ${name}, which is not set. Set ${name} (or pass --env ${name}=…) and run again.`, { ...(file ? { file } : {}), key });
+    }
+    used.add(name);
+    return value;
+  });
+}
+
+function expandMap(map: Record<string, string> | undefined, key: string, env: NodeJS.ProcessEnv, used: Set<string>, file: string | undefined): Record<string, string> | undefined {
+  if (!map) return undefined;
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, expand(v, `${key}.${k}`, env, used, file)]));
+}
+
+/**
+ * Resolve server names against config `mcp.servers`, replacing `${VAR}` references from `env`
+ * (at run time, never at load time, so nothing secret sits in the loaded config). Contract: an unknown
+ * name is a {@link UsageError} listing the configured ones; a missing variable a {@link ConfigError}
+ * naming it and the key; both exit 2 before anything runs or is stored. A relative stdio `cwd`
+ * resolves from the config file's directory.
+ */
+export function resolveMcp(names: string[], config: LoadedConfig, env: NodeJS.ProcessEnv): ResolvedMcp {
+  const configured = config.config.mcp?.servers ?? {};
+  const file = config.file;
+  const used = new Set<string>();
+  const servers: Record<string, McpServerSpec> = {};
+  for (const name of names) {
+    const spec = configured[name];
+    if (!spec) {
+      const known = Object.keys(configured);
+      throw new UsageError(
+        `unknown MCP server "${name}"${known.length ? `; configured: ${known.join(', ')}` : '; no MCP server is configured'}.`,
+        known.length ? 'Pick one of those (--mcp a,b), or --mcp none for no server.' : 'Declare it under mcp.servers in omnigent.config.* (see the README section "MCP servers").',
+      );
+    }
+    const key = `mcp.servers.${name}`;
+    if ('command' in spec) {
+      const env2 = expandMap(spec.env, `${key}.env`, env, used, file);
+      const cwd = spec.cwd !== undefined ? expand(spec.cwd, `${key}.cwd`, env, used, file) : undefined;
+      servers[name] = {
+        type: 'stdio',
+        command: expand(spec.command, `${key}.command`, env, used, file),
+        ...(spec.args ? { args: spec.args.map((a, i) => expand(a, `${key}.args.${i}`, env, used, file)) } : {}),
+        ...(env2 ? { env: env2 } : {}),
+        ...(cwd !== undefined ? { cwd: isAbsolute(cwd) ? cwd : resolve(config.dir, cwd) } : {}),
+      };
+    } else {
+      const headers = expandMap(spec.headers, `${key}.headers`, env, used, file);
+      servers[name] = { type: 'http', url: expand(spec.url, `${key}.url`, env, used, file), ...(headers ? { headers } : {}) };
+    }
+  }
+  return { servers, secretEnvNames: [...used] };
+}
