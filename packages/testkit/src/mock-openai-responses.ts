@@ -13,7 +13,7 @@ export type MockResponsesOutput =
   | { type: 'apply_patch'; patch: string; callId?: string }
   /** Any function tool call; `namespace` for a tool inside a namespace tool (Codex's MCP tools: `mcp__<server>`). */
   | { type: 'function_call'; name: string; arguments: string | Record<string, unknown>; callId?: string; namespace?: string }
-  /** A call of MCP tool `tool` on server `server` as Codex exposes it: a `function_call` in namespace `mcp__<server>`. */
+  /** A call of MCP tool `tool` on server `server` as Codex exposes it: a `function_call` in namespace `mcp__<server>` (`-` and other characters as `_`). */
   | { type: 'mcp_tool_call'; server: string; tool: string; arguments: Record<string, unknown>; callId?: string }
   /** Any custom (freeform) tool call. */
   | { type: 'custom_tool_call'; name: string; input: string; callId?: string };
@@ -235,7 +235,8 @@ function itemOf(out: MockResponsesOutput, id: string): Record<string, unknown> {
         arguments: typeof out.arguments === 'string' ? out.arguments : JSON.stringify(out.arguments),
       };
     case 'mcp_tool_call':
-      return { type: 'function_call', id, status: 'completed', name: out.tool, namespace: `mcp__${out.server}`, call_id: out.callId ?? `call_${id}`, arguments: JSON.stringify(out.arguments) };
+      // codex names the namespace after the server with every character outside [A-Za-z0-9_] as `_` (docs-a -> mcp__docs_a)
+      return { type: 'function_call', id, status: 'completed', name: out.tool, namespace: `mcp__${out.server.replace(/[^A-Za-z0-9_]/g, '_')}`, call_id: out.callId ?? `call_${id}`, arguments: JSON.stringify(out.arguments) };
     case 'apply_patch':
       return { type: 'custom_tool_call', id, status: 'completed', name: 'apply_patch', call_id: out.callId ?? `call_${id}`, input: out.patch };
     case 'custom_tool_call':
