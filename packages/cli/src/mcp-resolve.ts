@@ -26,6 +26,17 @@ export function mcpNames(flag: string[] | undefined, config: LoadedConfig): stri
   return list;
 }
 
+/** Throw the {@link UsageError} of {@link resolveMcp} for a name not in `mcp.servers`, before anything runs. */
+export function checkMcpNames(names: string[], config: LoadedConfig, where?: string): void {
+  const known = Object.keys(config.config.mcp?.servers ?? {});
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown === undefined) return;
+  throw new UsageError(
+    `${where ? `${where}: ` : ''}unknown MCP server "${unknown}"${known.length ? `; configured: ${known.join(', ')}` : '; no MCP server is configured'}.`,
+    known.length ? 'Pick one of those (--mcp a,b), or --mcp none for no server.' : 'Declare it under mcp.servers in omnigent.config.* (see the README section "MCP servers").',
+  );
+}
+
 function expand(text: string, key: string, env: NodeJS.ProcessEnv, used: Set<string>, file: string | undefined): string {
   return text.replace(REF, (_, name: string) => {
     const value = env[name];
@@ -55,14 +66,8 @@ export function resolveMcp(names: string[], config: LoadedConfig, env: NodeJS.Pr
   const used = new Set<string>();
   const servers: Record<string, McpServerSpec> = {};
   for (const name of names) {
-    const spec = configured[name];
-    if (!spec) {
-      const known = Object.keys(configured);
-      throw new UsageError(
-        `unknown MCP server "${name}"${known.length ? `; configured: ${known.join(', ')}` : '; no MCP server is configured'}.`,
-        known.length ? 'Pick one of those (--mcp a,b), or --mcp none for no server.' : 'Declare it under mcp.servers in omnigent.config.* (see the README section "MCP servers").',
-      );
-    }
+    checkMcpNames([name], config);
+    const spec = configured[name]!;
     const key = `mcp.servers.${name}`;
     if ('command' in spec) {
       const env2 = expandMap(spec.env, `${key}.env`, env, used, file);

@@ -1,6 +1,6 @@
 // `mcp.servers` in the config, `--mcp` on run: names resolved before anything starts, secrets
 // from the environment at run time, only names stored.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, runCli, scratch, transcript } from './helpers.js';
@@ -85,5 +85,35 @@ describe('omnigent run --mcp', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('mcp.servers.bad');
     expect(r.stderr).toContain('expected a stdio server {command, args?, env?, cwd?} or an HTTP server {url, headers?}');
+  });
+
+  it('a value an MCP server took from the environment is redacted from the store, even under a harmless-looking name', async () => {
+    const value = 'opaque-value-93f1c2d7e8';
+    const dir = scratch({ mcp: { servers: { docs: { command: 'node', env: { DOCS_SETTING: '${DOCS_SETTING}' } } } } });
+    const t = transcript(dir, 't.jsonl', [story[0], { type: 'message', role: 'assistant', text: `the server said ${value}` }, story[1]]);
+    const r = await runCli(['run', '-H', 'fake', '--mcp', 'docs', 'go'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, DOCS_SETTING: value } });
+    expect(r.code, r.stderr).toBe(0);
+    const stored = storeFiles(dir);
+    expect(stored).toContain('the server said');
+    expect(stored).not.toContain(value);
+  });
+});
+
+describe('workflow steps with mcp:', () => {
+  it('a step\'s mcp: (or defaults.mcp) gives its run those servers; an unknown name is exit 2 before any step runs', async () => {
+    const dir = scratch({ mcp: { servers } });
+    const t = transcript(dir, 't.jsonl', story);
+    const wf = join(dir, 'wf.yaml');
+    writeFileSync(wf, ['name: mcp-steps', 'defaults: { harness: fake, mcp: search, env: { OMNIGENT_FAKE_TRANSCRIPT: "' + t + '" } }', 'steps:', '  - id: one', '    prompt: first', '    mcp: [docs, search]', '  - id: two', '    prompt: second', '  - id: three', '    prompt: third', '    mcp: none'].join('\n'));
+    const r = await runCli(['workflow', 'run', wf], { cwd: dir, env: { DOCS_TOKEN: SECRET, SEARCH_TOKEN: SECRET } });
+    expect(r.code, r.stderr).toBe(0);
+    const runs = JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout) as Array<Record<string, any>>;
+    const byStep = Object.fromEntries(runs.map((x) => [x.workflow.step, x.mcpServers]));
+    expect(byStep).toEqual({ one: ['docs', 'search'], two: ['search'], three: undefined });
+
+    writeFileSync(wf, ['name: bad', 'steps:', '  - id: one', '    harness: fake', '    prompt: first', '    mcp: serch'].join('\n'));
+    const bad = await runCli(['workflow', 'run', wf], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('step "one": unknown MCP server "serch"; configured: docs, search');
   });
 });
