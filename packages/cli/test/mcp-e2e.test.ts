@@ -6,7 +6,7 @@
 // providers' own logs. Pi (no MCP): the warning, and the run goes on.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockAnthropic, startMockChatCompletions, startMockResponses, type MockAnthropic, type MockChatCompletionsServer, type MockResponsesServer } from '@omnigent/testkit';
 import { MCP_PROVIDER_BIN, readMcpProviderLog, startMcpHttpProvider, type McpHttpProvider } from '@omnigent/testkit/mcp';
@@ -83,7 +83,8 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
       JSON.stringify({
         mcp: {
           servers: {
-            'docs-a': { command: process.execPath, args: [MCP_PROVIDER_BIN, '--name', 'docs-a', '--answer-chars', '300', '--log', logA] },
+            // a relative script and its cwd: both harnesses must start the server in that directory
+            'docs-a': { command: process.execPath, args: [basename(MCP_PROVIDER_BIN), '--name', 'docs-a', '--answer-chars', '300', '--log', logA], cwd: dirname(MCP_PROVIDER_BIN) },
             'docs-b': { url: providerB.url, headers: { Authorization: 'Bearer ${DOCS_B_TOKEN}' } },
           },
         },
@@ -178,7 +179,7 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
     expect(runsList.map((r) => r.mcpServers).sort()).toEqual([['docs-a'], ['docs-a'], ['docs-a'], ['docs-b'], ['docs-b'], ['docs-b']]);
     const stored = files(join(root, 'store'));
     expect(stored).not.toContain(TOKEN);
-    expect(stored).not.toContain('mcp-provider-bin.js');
+    expect(stored).not.toContain('mcp-provider-bin');
 
     // the user's own MCP configuration files: byte-identical, and none of their servers was started
     expect(userFiles()).toEqual(before);

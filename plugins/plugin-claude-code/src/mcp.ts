@@ -32,7 +32,12 @@ export function claudeMcpArgs(servers: Record<string, McpServerSpec>): ClaudeMcp
   for (const [name, spec] of Object.entries(servers)) {
     if (spec.type === 'stdio') {
       const e = refs(spec.env);
-      mcpServers[name] = { type: 'stdio', command: spec.command, args: spec.args ?? [], ...(e ? { env: e } : {}), ...(spec.cwd ? { cwd: spec.cwd } : {}) };
+      // Claude Code's stdio config has no working directory (a `cwd` key is accepted and ignored):
+      // a POSIX shell changes into it, then execs the server, so no extra process stays between them
+      const launch = spec.cwd
+        ? { command: '/bin/sh', args: ['-c', 'cd "$1" && shift && exec "$@"', 'sh', spec.cwd, spec.command, ...(spec.args ?? [])] }
+        : { command: spec.command, args: spec.args ?? [] };
+      mcpServers[name] = { type: 'stdio', ...launch, ...(e ? { env: e } : {}) };
     } else {
       const h = refs(spec.headers);
       mcpServers[name] = { type: 'http', url: spec.url, ...(h ? { headers: h } : {}) };

@@ -37,6 +37,12 @@ describe('claude-code MCP servers', () => {
     expect(claudeCommand({ prompt: 'p', mcpServers: { docs: { type: 'stdio', command: 'node' } } }, ctx).args).toEqual(claudeCommand({ prompt: 'p', mcpServers: { docs: { type: 'stdio', command: 'node' } } }, ctx).args);
   });
 
+  it('a stdio server\'s cwd: Claude Code has none, so a shell changes into it and execs the server', () => {
+    const spec = claudeCommand({ prompt: 'p', mcpServers: { docs: { type: 'stdio', command: 'node', args: ['server.js'], cwd: '/srv/docs' } } }, ctx);
+    const config = JSON.parse(spec.args[spec.args.indexOf('--mcp-config') + 1]!) as { mcpServers: Record<string, unknown> };
+    expect(config.mcpServers.docs).toEqual({ type: 'stdio', command: '/bin/sh', args: ['-c', 'cd "$1" && shift && exec "$@"', 'sh', '/srv/docs', 'node', 'server.js'] });
+  });
+
   it('no MCP servers: no MCP flag at all (the user\'s own MCP config still applies)', () => {
     const spec = claudeCommand({ prompt: 'p' }, ctx);
     expect(spec.args.join(' ')).not.toContain('mcp');
