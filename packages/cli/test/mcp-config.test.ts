@@ -3,14 +3,17 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, runCli, scratch, transcript } from './helpers.js';
+import type { RunSummary } from '@omnigent/store';
+import { runCli, scratch, transcript } from './helpers.js';
 
 const story = [{ type: 'session.started', cwd: '/w', sessionId: 's-1' }, { type: 'result', ok: true, result: 'done' }];
 const SECRET = 'sk-mcp-very-secret-4f9a2c';
+/** A `${NAME}` reference as written in omnigent.config.* (built, so it is not mistaken for a template). */
+const ref = (name: string): string => `$${'{'}${name}}`;
 
 const servers = {
-  docs: { command: 'node', args: ['docs-server.js', '--token', '${DOCS_TOKEN}'], env: { DOCS_TOKEN: '${DOCS_TOKEN}' } },
-  search: { url: 'http://127.0.0.1:1/mcp', headers: { Authorization: 'Bearer ${SEARCH_TOKEN}' } },
+  docs: { command: 'node', args: ['docs-server.js', '--token', ref('DOCS_TOKEN')], env: { DOCS_TOKEN: ref('DOCS_TOKEN') } },
+  search: { url: 'http://127.0.0.1:1/mcp', headers: { Authorization: `Bearer ${ref('SEARCH_TOKEN')}` } },
 };
 
 function storeFiles(dir: string): string {
@@ -64,7 +67,7 @@ describe('omnigent run --mcp', () => {
     expect(runs).toEqual([]);
   });
 
-  it('a missing ${VAR} is exit 2 naming the variable and the key, and no secret is printed', async () => {
+  it('a missing environment variable is exit 2 naming the variable and the key, and no secret is printed', async () => {
     const dir = scratch({ mcp: { servers } });
     const t = transcript(dir, 't.jsonl', story);
     const r = await runCli(['run', '-H', 'fake', '--mcp', 'search', 'go'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, SEARCH_TOKEN: undefined } });
@@ -89,7 +92,7 @@ describe('omnigent run --mcp', () => {
 
   it('a value an MCP server took from the environment is redacted from the store, even under a harmless-looking name', async () => {
     const value = 'opaque-value-93f1c2d7e8';
-    const dir = scratch({ mcp: { servers: { docs: { command: 'node', env: { DOCS_SETTING: '${DOCS_SETTING}' } } } } });
+    const dir = scratch({ mcp: { servers: { docs: { command: 'node', env: { DOCS_SETTING: ref('DOCS_SETTING') } } } } });
     const t = transcript(dir, 't.jsonl', [story[0], { type: 'message', role: 'assistant', text: `the server said ${value}` }, story[1]]);
     const r = await runCli(['run', '-H', 'fake', '--mcp', 'docs', 'go'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, DOCS_SETTING: value } });
     expect(r.code, r.stderr).toBe(0);
@@ -107,8 +110,8 @@ describe('workflow steps with mcp:', () => {
     writeFileSync(wf, ['name: mcp-steps', 'defaults: { harness: fake, mcp: search, env: { OMNIGENT_FAKE_TRANSCRIPT: "' + t + '" } }', 'steps:', '  - id: one', '    prompt: first', '    mcp: [docs, search]', '  - id: two', '    prompt: second', '  - id: three', '    prompt: third', '    mcp: none'].join('\n'));
     const r = await runCli(['workflow', 'run', wf], { cwd: dir, env: { DOCS_TOKEN: SECRET, SEARCH_TOKEN: SECRET } });
     expect(r.code, r.stderr).toBe(0);
-    const runs = JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout) as Array<Record<string, any>>;
-    const byStep = Object.fromEntries(runs.map((x) => [x.workflow.step, x.mcpServers]));
+    const runs = JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout) as RunSummary[];
+    const byStep = Object.fromEntries(runs.map((x) => [x.workflow?.step, x.mcpServers]));
     expect(byStep).toEqual({ one: ['docs', 'search'], two: ['search'], three: undefined });
 
     writeFileSync(wf, ['name: bad', 'steps:', '  - id: one', '    harness: fake', '    prompt: first', '    mcp: serch'].join('\n'));

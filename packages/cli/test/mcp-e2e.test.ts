@@ -10,10 +10,20 @@ import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockAnthropic, startMockChatCompletions, startMockResponses, type MockAnthropic, type MockChatCompletionsServer, type MockResponsesServer } from '@omnigent/testkit';
 import { MCP_PROVIDER_BIN, readMcpProviderLog, startMcpHttpProvider, type McpHttpProvider } from '@omnigent/testkit/mcp';
+import type { McpCompareGroup, RunSummary } from '@omnigent/store';
 import { jsonLines, runCli } from './helpers.js';
 
-type Json = Record<string, any>;
+/** A tool event as printed by --json (the fields this test reads). */
+interface ToolEvent {
+  type: string;
+  kind?: string;
+  isError?: boolean;
+  output?: unknown;
+  mcp?: { server: string; tool: string };
+}
 const TOKEN = 'sk-docs-b-7f3e9a1c55d2';
+// a literal ${VAR} reference, as written in omnigent.config.*
+const TOKEN_REF = ['Bearer $', '{DOCS_B_TOKEN}'].join('');
 const ASK_A = 'ask provider A about retries';
 const ASK_B = 'ask provider B about retries';
 
@@ -85,7 +95,7 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
           servers: {
             // a relative script and its cwd: both harnesses must start the server in that directory
             'docs-a': { command: process.execPath, args: [basename(MCP_PROVIDER_BIN), '--name', 'docs-a', '--answer-chars', '300', '--log', logA], cwd: dirname(MCP_PROVIDER_BIN) },
-            'docs-b': { url: providerB.url, headers: { Authorization: 'Bearer ${DOCS_B_TOKEN}' } },
+            'docs-b': { url: providerB.url, headers: { Authorization: TOKEN_REF } },
           },
         },
         harnesses: {
@@ -111,7 +121,7 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
 
   it('A/B: every MCP call arrives normalized with its server; compare --by mcp matches the providers\' own logs', async () => {
     const before = userFiles();
-    const runs: Array<{ harness: string; server: string; events: Json[] }> = [];
+    const runs: Array<{ harness: string; server: string; events: ToolEvent[] }> = [];
     const plan: Array<[string, string, string[]]> = [
       ['claude-code', 'docs-a', ['-m', 'claude-sonnet-4-5']],
       ['claude-code', 'docs-b', ['-m', 'claude-sonnet-4-5']],
@@ -126,7 +136,7 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
       const r = await runCli(['run', '-H', harness, ...flags, '-C', work, '--json', '--mcp', server, prompt], { cwd: root, env: env() });
       expect(r.code, `${harness} ${server}: ${r.stderr}`).toBe(0);
       expect(r.stdout).not.toContain(TOKEN);
-      runs.push({ harness, server, events: jsonLines(r.stdout) });
+      runs.push({ harness, server, events: jsonLines(r.stdout) as unknown as ToolEvent[] });
     }
 
     for (const { harness, server, events } of runs) {
@@ -159,23 +169,23 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
 
     const cmp = await runCli(['compare', '--by', 'mcp', '--json'], { cwd: root, env: env() });
     expect(cmp.code, cmp.stderr).toBe(0);
-    const groups = JSON.parse(cmp.stdout).groups as Json[];
+    const groups = (JSON.parse(cmp.stdout) as { groups: McpCompareGroup[] }).groups;
     const a = groups.find((g) => g.key.mcp === 'docs-a')!;
     const b = groups.find((g) => g.key.mcp === 'docs-b')!;
     expect(a).toMatchObject({ runs: 3, completed: 3, mcp: { calls: servedA.length, callsPerRun: 2, errors: 0, errorRate: 0 } });
     expect(b).toMatchObject({ runs: 3, completed: 3, mcp: { calls: servedB.length, callsPerRun: 2, errors: 3, errorRate: 0.5 } });
     // B is slow (250 ms a call, by its own log): omnigent's latency for it includes that, and A is faster
     expect(servedB.every((c) => c.durationMs >= 240)).toBe(true);
-    expect(b.mcp.p50Ms).toBeGreaterThanOrEqual(240);
-    expect(a.mcp.p50Ms).toBeLessThan(b.mcp.p50Ms);
+    expect(b.mcp!.p50Ms).toBeGreaterThanOrEqual(240);
+    expect(a.mcp!.p50Ms).toBeLessThan(b.mcp!.p50Ms!);
     expect(a.tokens.input.mean).toBeGreaterThan(0);
-    const byModel = JSON.parse((await runCli(['compare', '--by', 'mcp,model', '--json'], { cwd: root, env: env() })).stdout).groups as Json[];
+    const byModel = (JSON.parse((await runCli(['compare', '--by', 'mcp,model', '--json'], { cwd: root, env: env() })).stdout) as { groups: McpCompareGroup[] }).groups;
     expect(byModel.map((g) => `${g.label}:${g.runs}`).sort()).toEqual(['docs-a · claude-sonnet-4-5:2', 'docs-a · gpt-5:1', 'docs-b · claude-sonnet-4-5:2', 'docs-b · gpt-5:1']);
     const table = await runCli(['compare', '--by', 'mcp'], { cwd: root, env: env() });
     expect(table.stdout).toMatch(/\ndocs-b\s+3\s+100%\s+2\.0\s+50%/);
 
     // stored: server names only, never the token, the URL's secret header or the command line
-    const runsList = JSON.parse((await runCli(['runs', '--json'], { cwd: root, env: env() })).stdout) as Json[];
+    const runsList = JSON.parse((await runCli(['runs', '--json'], { cwd: root, env: env() })).stdout) as RunSummary[];
     expect(runsList.map((r) => r.mcpServers).sort()).toEqual([['docs-a'], ['docs-a'], ['docs-a'], ['docs-b'], ['docs-b'], ['docs-b']]);
     const stored = files(join(root, 'store'));
     expect(stored).not.toContain(TOKEN);

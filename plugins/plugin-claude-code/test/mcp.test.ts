@@ -7,6 +7,8 @@ import { claudeCode } from '../src/plugin.js';
 
 const ctx = { bin: '/usr/bin/claude', isRoot: false };
 const SECRET = 'sk-live-abcdef123456';
+/** `${NAME}`, the reference Claude Code expands (built, so it is not mistaken for a template). */
+const ref = (name: string): string => `$${'{'}${name}}`;
 
 describe('claude-code MCP servers', () => {
   it('writes inline --mcp-config with --strict-mcp-config and pre-approves each server; secrets only in the environment', () => {
@@ -26,8 +28,8 @@ describe('claude-code MCP servers', () => {
     expect(spec.args[i + 2]).toBe('--strict-mcp-config');
     expect(JSON.parse(spec.args[i + 1]!)).toEqual({
       mcpServers: {
-        docs: { type: 'stdio', command: 'node', args: ['server.js'], env: { DOCS_TOKEN: '${OMNIGENT_MCP_0}' } },
-        web: { type: 'http', url: 'http://127.0.0.1:9/mcp', headers: { Authorization: '${OMNIGENT_MCP_1}' } },
+        docs: { type: 'stdio', command: 'node', args: ['server.js'], env: { DOCS_TOKEN: ref('OMNIGENT_MCP_0') } },
+        web: { type: 'http', url: 'http://127.0.0.1:9/mcp', headers: { Authorization: ref('OMNIGENT_MCP_1') } },
       },
     });
     expect(spec.env).toEqual({ OMNIGENT_MCP_0: SECRET, OMNIGENT_MCP_1: `Bearer ${SECRET}` });
