@@ -197,12 +197,16 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
   }, 600_000);
 
   it('pi has no MCP: a warning names the servers before the run, which goes on', async () => {
-    const r = await runCli(['run', '-H', 'pi', '-m', 'mock-model', '-C', work, '--json', '--no-store', '--mcp', 'docs-a,docs-b', 'hello'], { cwd: root, env: env() });
+    const r = await runCli(['run', '-H', 'pi', '-m', 'mock-model', '-C', work, '--json', '--mcp', 'docs-a,docs-b', 'hello'], { cwd: root, env: env() });
     expect(r.code, r.stderr).toBe(0);
     const events = jsonLines(r.stdout);
     const warning = events.find((e) => e.type === 'warning' && e.code === 'unsupported-option')!;
     expect(warning.message).toContain('Pi has no MCP support; MCP servers docs-a, docs-b were not applied');
     expect(events.indexOf(warning)).toBeLessThan(events.findIndex((e) => e.type === 'message'));
     expect(events.at(-1)!.type).toBe('run.completed');
+    // not applied, so not recorded as used: compare --by mcp counts it under (none)
+    const runsList = JSON.parse((await runCli(['runs', '--json', '--harness', 'pi'], { cwd: root, env: env() })).stdout) as RunSummary[];
+    expect(runsList).toHaveLength(1);
+    expect(runsList[0]!.mcpServers).toBeUndefined();
   }, 120_000);
 });

@@ -48,7 +48,8 @@ export const storeSink: SinkFactory = async (ctx) => {
       ...(ctx.workflow ? { workflow: { runId: ctx.workflow.workflowRunId, step: ctx.workflow.step, ...(ctx.workflow.workflowName ? { name: ctx.workflow.workflowName } : {}) } } : {}),
       ...(git ? { git } : {}),
       // names only: a server's command, URL, env and headers (secrets) are never stored
-      ...(ctx.request.mcpServers ? { mcpServers: Object.keys(ctx.request.mcpServers) } : {}),
+      // only when the harness applies them (Pi and Cursor warn instead): compare --by mcp counts real use
+      ...(ctx.request.mcpServers && ctx.plugin.capabilities.mcp ? { mcpServers: Object.keys(ctx.request.mcpServers) } : {}),
       prompt: ctx.request.prompt,
     }), clean({
       prompt: ctx.request.prompt,
