@@ -81,10 +81,12 @@ export function compareByMcp(runs: RunSummary[], by: McpGroupDimension[]): McpCo
     .sort((a, b) => a.label.localeCompare(b.label));
 }
 
-/** The `compare --by mcp` table: per group, the runs, their MCP calls, errors, latency, tokens and cost per run. */
-export function renderMcpCompareTable(groups: McpCompareGroup[], by: McpGroupDimension[]): string {
-  const header = [...by.map((d) => d.toUpperCase()), 'RUNS', 'OK', 'MCP CALLS/RUN', 'MCP ERRORS', 'MCP P50', 'MCP P90', 'IN/RUN', 'OUT/RUN', 'COST/RUN', 'P50 TIME'];
-  const rows = groups.map((g) => [
+/** Column titles of {@link mcpCompareRows} after the dimensions. */
+export const MCP_COMPARE_COLUMNS = ['RUNS', 'OK', 'MCP CALLS/RUN', 'MCP ERRORS', 'MCP P50', 'MCP P90', 'IN/RUN', 'OUT/RUN', 'COST/RUN', 'P50 TIME'] as const;
+
+/** The cells of the MCP comparison, one row per group (dimensions first), as the table and the HTML report show them. */
+export function mcpCompareRows(groups: McpCompareGroup[], by: McpGroupDimension[]): string[][] {
+  return groups.map((g) => [
     ...by.map((d) => g.key[d] ?? '—'),
     String(g.runs),
     formatPercent(g.successRate),
@@ -97,7 +99,12 @@ export function renderMcpCompareTable(groups: McpCompareGroup[], by: McpGroupDim
     formatFigure(g.costUsd, g.runs, formatUsd),
     formatMs(g.medianDurationMs),
   ]);
-  return renderTable(header, rows, [...by.map(() => 'left' as const), ...Array<'right'>(10).fill('right')]);
+}
+
+/** The `compare --by mcp` table: per group, the runs, their MCP calls, errors, latency, tokens and cost per run. */
+export function renderMcpCompareTable(groups: McpCompareGroup[], by: McpGroupDimension[]): string {
+  const header = [...by.map((d) => d.toUpperCase()), ...MCP_COMPARE_COLUMNS];
+  return renderTable(header, mcpCompareRows(groups, by), [...by.map(() => 'left' as const), ...Array<'right'>(MCP_COMPARE_COLUMNS.length).fill('right')]);
 }
 
 function cell(v: string | number | undefined): string {

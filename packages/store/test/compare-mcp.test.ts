@@ -2,7 +2,7 @@
 // and cost, from runs recorded through the store (figures worked out by hand).
 import type { OmnigentEvent } from '@omnigent/core';
 import { describe, expect, it } from 'vitest';
-import { NO_MCP, compareByMcp, mcpCompareCsv, openStore, renderMcpCompareTable, type RunStart } from '../src/index.js';
+import { NO_MCP, compareByMcp, mcpCompareCsv, openStore, renderHtmlReport, renderMcpCompareTable, type RunStart } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 let seq = 0;
@@ -69,5 +69,14 @@ describe('compare --by mcp', () => {
     const csv = mcpCompareCsv(compareByMcp(runs, ['mcp']), ['mcp']).trim().split('\n');
     expect(csv[0]!.startsWith('mcp,runs,completed,success_rate,mcp_calls,')).toBe(true);
     expect(csv[2]).toMatch(/^docs-a,2,2,1,3,1\.5,0,0,20,28,200,20,0\.02,/);
+  });
+
+  it('the HTML report has a "By MCP server" table when runs used MCP, and none otherwise', () => {
+    const html = renderHtmlReport({ runs, events: (id) => store.events(id) });
+    expect(html).toContain('<h2>By MCP server</h2>');
+    const row = /<tr><td class="l">docs-b<\/td>(.*?)<\/tr>/.exec(html)![1]!;
+    expect([...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]).slice(0, 4)).toEqual(['2', '100%', '1.5', '33%']);
+    const plain = renderHtmlReport({ runs: runs.filter((r) => r.id === 'n1'), events: (id) => store.events(id) });
+    expect(plain).not.toContain('By MCP server');
   });
 });
