@@ -118,5 +118,8 @@ describe('workflow steps with mcp:', () => {
     const bad = await runCli(['workflow', 'run', wf], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('step "one": unknown MCP server "serch"; configured: docs, search');
+    const validate = await runCli(['workflow', 'validate', wf], { cwd: dir });
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain('step "one": unknown MCP server "serch"');
   });
 });
