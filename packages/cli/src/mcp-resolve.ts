@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, UsageError, type McpServerSpec } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
 
@@ -86,3 +87,36 @@ export function resolveMcp(names: string[], config: LoadedConfig, env: NodeJS.Pr
   }
   return { servers, secretEnvNames: [...used] };
 }
+
+function runnable(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Check that every stdio server's command can be started: a path must be an executable file (a
+ * relative one from the server's `cwd`, else the run's), a bare name must be on the harness's PATH.
+ * Contract: a {@link ConfigError} (exit 2) naming the server and the command, before the run: some
+ * harnesses (Codex) drop a server that does not start without a word.
+ */
+export function checkMcpCommands(servers: Record<string, McpServerSpec>, env: NodeJS.ProcessEnv, runCwd: string, file?: string): void {
+  for (const [name, spec] of Object.entries(servers)) {
+    if (spec.type !== 'stdio') continue;
+    const cmd = spec.command;
+    const found = cmd.includes('/')
+      ? runnable(resolve(spec.cwd ?? runCwd, cmd))
+      : (env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && runnable(join(dir, cmd)));
+    if (!found) {
+      throw new ConfigError(
+        `MCP server "${name}": its command ${cmd} ${cmd.includes('/') ? 'is not an executable file' : 'is not on PATH'}. Fix mcp.servers.${name}.command (or leave "${name}" out of --mcp).`,
+        { ...(file ? { file } : {}), key: `mcp.servers.${name}.command` },
+      );
+    }
+  }
+}
+

@@ -9,7 +9,7 @@ import {
   type TerminalEvent,
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
-import { mcpNames, resolveMcp } from './mcp-resolve.js';
+import { checkMcpCommands, mcpNames, resolveMcp } from './mcp-resolve.js';
 import { loadHarnessPlugin } from './plugins.js';
 import { harnessVersion } from './harness-version.js';
 import { SINKS } from './sinks/index.js';
@@ -83,6 +83,8 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
   const mcp = resolveMcp(mcpNames(options.mcp, options.config), options.config, { ...(options.env ?? process.env), ...options.request.env });
   const loaded = await loadHarnessPlugin(options.harness, options.config, cwd);
   const request = applyConfig(options.harness, { ...options.request, cwd, ...(Object.keys(mcp.servers).length ? { mcpServers: mcp.servers } : {}) }, options.config);
+  // against the PATH the harness will have (config and --env included)
+  if (request.mcpServers) checkMcpCommands(request.mcpServers, { ...(options.env ?? process.env), ...request.env }, cwd, options.config.file);
   const bin = resolveBinary(loaded.plugin, {
     ...(options.bin ? { flag: options.bin } : {}),
     ...(options.config.config.harnesses?.[options.harness]?.bin ? { config: options.config.config.harnesses[options.harness]!.bin! } : {}),

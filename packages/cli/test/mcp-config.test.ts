@@ -75,6 +75,16 @@ describe('omnigent run --mcp', () => {
     expect(r.stderr).toContain('mcp.servers.search.headers.Authorization needs the environment variable SEARCH_TOKEN, which is not set');
   });
 
+  it('a stdio command that is not on PATH is exit 2 naming the server and key; nothing is stored', async () => {
+    const dir = scratch({ mcp: { servers: { ghost: { command: 'omnigent-no-such-mcp-server' } } } });
+    const t = transcript(dir, 't.jsonl', story);
+    const r = await runCli(['run', '-H', 'fake', '--mcp', 'ghost', 'go'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('MCP server "ghost": its command omnigent-no-such-mcp-server is not on PATH');
+    expect(r.stderr).toContain('mcp.servers.ghost.command');
+    expect(JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout)).toEqual([]);
+  });
+
   it('--mcp none with a name is a usage error (exit 2)', async () => {
     const dir = scratch({ mcp: { servers } });
     const r = await runCli(['run', '-H', 'fake', '--mcp', 'none,docs', 'go'], { cwd: dir });

@@ -96,6 +96,9 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
             // a relative script and its cwd: both harnesses must start the server in that directory
             'docs-a': { command: process.execPath, args: [basename(MCP_PROVIDER_BIN), '--name', 'docs-a', '--answer-chars', '300', '--log', logA], cwd: dirname(MCP_PROVIDER_BIN) },
             'docs-b': { url: providerB.url, headers: { Authorization: TOKEN_REF } },
+            broken: { command: '/nonexistent/mcp-server' },
+            // starts and exits at once: not an MCP server
+            dead: { command: 'false' },
           },
         },
         harnesses: {
@@ -208,5 +211,18 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
     const runsList = JSON.parse((await runCli(['runs', '--json', '--harness', 'pi'], { cwd: root, env: env() })).stdout) as RunSummary[];
     expect(runsList).toHaveLength(1);
     expect(runsList[0]!.mcpServers).toBeUndefined();
+  }, 120_000);
+
+  it('a server whose command is missing is exit 2 before the run; one that dies at start is a warning (Claude Code)', async () => {
+    for (const [harness, model] of [['claude-code', 'claude-sonnet-4-5'], ['codex', 'gpt-5']] as const) {
+      const r = await runCli(['run', '-H', harness, '-m', model, '-C', work, '--json', '--no-store', '--mcp', 'broken', 'say hi'], { cwd: root, env: env() });
+      expect(r.code, harness).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('MCP server "broken": its command /nonexistent/mcp-server is not an executable file');
+    }
+    const r = await runCli(['run', '-H', 'claude-code', '-m', 'claude-sonnet-4-5', '-C', work, '--json', '--no-store', '--mcp', 'dead', 'say hi'], { cwd: root, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const warning = jsonLines(r.stdout).find((e) => e.type === 'warning' && e.code === 'mcp-server-failed');
+    expect(warning?.message).toBe('MCP server "dead" failed to start; its tools are not available in this run');
   }, 120_000);
 });

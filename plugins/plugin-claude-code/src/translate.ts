@@ -138,6 +138,10 @@ function onInit(line: ClaudeSystemInit, state: ClaudeState): NonTerminalDraft[] 
       ...(line.tools ? { tools: line.tools } : {}),
       details,
     },
+    // a server that did not start leaves its tools out of the run silently: say so, by name
+    ...(line.mcp_servers ?? [])
+      .filter((s) => s.status === 'failed' || s.status === 'needs-auth')
+      .map((s): NonTerminalDraft => ({ type: 'warning', code: 'mcp-server-failed', message: `MCP server "${s.name}" ${s.status === 'needs-auth' ? 'needs authentication' : 'failed to start'}; its tools are not available in this run`, raw: s })),
   ];
 }
 

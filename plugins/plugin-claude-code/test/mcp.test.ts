@@ -66,4 +66,17 @@ describe('claude-code MCP servers', () => {
     expect(started).toMatchObject({ name: 'mcp__docs__search_docs', kind: 'mcp', mcp: { server: 'docs', tool: 'search_docs' } });
     expect(completed).toMatchObject({ isError: false, mcp: { server: 'docs', tool: 'search_docs' } });
   });
+
+  it('a server that failed to start (init mcp_servers status) is a warning naming it, right after session.started', () => {
+    const { events } = translateTranscript(
+      claudeCode,
+      [
+        { type: 'system', subtype: 'init', session_id: 's', cwd: '/w', model: 'claude-sonnet-4-5', tools: [], mcp_servers: [{ name: 'docs', status: 'connected' }, { name: 'web', status: 'failed' }] },
+        { type: 'result', subtype: 'success', session_id: 's', is_error: false, num_turns: 1, result: 'ok' },
+      ],
+      { request: { prompt: 'x' }, exit: { exitCode: 0, stderrTail: '', durationMs: 5 } },
+    );
+    expect(events[0]!.type).toBe('session.started');
+    expect(ofType(events, 'warning').filter((w) => w.code === 'mcp-server-failed').map((w) => w.message)).toEqual(['MCP server "web" failed to start; its tools are not available in this run']);
+  });
 });
