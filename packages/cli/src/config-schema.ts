@@ -35,6 +35,22 @@ const telemetrySchema = z
   .partial()
   .strict();
 
+const stringMap = z.record(z.string(), z.string());
+
+// `type` may be left out: `command` means stdio, `url` means streamable HTTP
+const mcpStdioSchema = z
+  .object({ type: z.literal('stdio').optional(), command: z.string().min(1), args: z.array(z.string()).optional(), env: stringMap.optional(), cwd: z.string().optional() })
+  .strict();
+const mcpHttpSchema = z.object({ type: z.literal('http').optional(), url: z.string().min(1), headers: stringMap.optional() }).strict();
+
+const mcpSchema = z
+  .object({
+    servers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'an MCP server name uses letters, digits, _ and - only'), z.union([mcpStdioSchema, mcpHttpSchema])),
+    default: z.array(z.string()),
+  })
+  .partial()
+  .strict();
+
 /** Schema of `omnigent.config.*`. */
 export const configSchema = z
   .object({
@@ -52,6 +68,7 @@ export const configSchema = z
     harnesses: z.record(z.string(), harnessSchema),
     telemetry: telemetrySchema,
     store: z.object({ enabled: z.boolean(), path: z.string(), redact: z.boolean() }).partial().strict(),
+    mcp: mcpSchema,
   })
   .partial()
   .strict();
@@ -71,6 +88,8 @@ export function validateConfig(value: unknown, file?: string, locate?: (path: Pr
     message = `unknown key (expected one of the documented keys: see the README's Configuration section)`;
   } else if (issue.code === 'invalid_union' && path[0] === 'plugins') {
     message = 'expected a plugin name or path, or [name, {options}]';
+  } else if (issue.code === 'invalid_union' && path[0] === 'mcp') {
+    message = 'expected a stdio server {command, args?, env?, cwd?} or an HTTP server {url, headers?}';
   } else if (issue.code === 'invalid_type') {
     message = `expected ${issue.expected}`;
   } else if (issue.code === 'invalid_value' && 'values' in issue) {

@@ -11,6 +11,7 @@ import {
 } from '@omnigent/core';
 import type { LoadedConfig } from './config.js';
 import { envName } from '@omnigent/core/internal';
+import { checkMcpCommands, mcpNames, resolveMcp } from './mcp-resolve.js';
 import { loadHarnessPlugin } from './plugins.js';
 import { harnessVersion } from './harness-version.js';
 import { SINKS } from './sinks/index.js';
@@ -38,6 +39,11 @@ export interface RunHarnessOptions {
   runId?: string;
   /** Bound on flushing sinks at the end. Default: 10 s. */
   flushTimeoutMs?: number;
+  /**
+   * MCP server names (`--mcp a,b`, a step's `mcp:`), resolved against config `mcp.servers` into
+   * `request.mcpServers`. Default: config `mcp.default`, else none; `['none']` overrides a default.
+   */
+  mcp?: string[];
 }
 
 /** Result of {@link runHarness}. */
@@ -86,9 +92,13 @@ export function applyConfig(harness: string, request: RunRequest, config: Loaded
  */
 export async function runHarness(options: RunHarnessOptions): Promise<RunHarnessResult> {
   const cwd = options.request.cwd ?? process.cwd();
+  // MCP names and ${VAR}s are checked first: a bad name or a missing variable is exit 2 before anything starts
+  const mcp = resolveMcp(mcpNames(options.mcp, options.config), options.config, { ...(options.env ?? process.env), ...options.request.env });
   const loaded = await loadHarnessPlugin(options.harness, options.config, cwd);
-  const request = applyConfig(options.harness, { ...options.request, cwd }, options.config);
+  const request = applyConfig(options.harness, { ...options.request, cwd, ...(Object.keys(mcp.servers).length ? { mcpServers: mcp.servers } : {}) }, options.config);
   assertAgentNamed(loaded.plugin, options);
+  // against the PATH the harness will have (config and --env included)
+  if (request.mcpServers) checkMcpCommands(request.mcpServers, { ...(options.env ?? process.env), ...request.env }, cwd, options.config.file);
   const bin = resolveBinary(loaded.plugin, {
     ...(options.bin ? { flag: options.bin } : {}),
     ...(options.config.config.harnesses?.[options.harness]?.bin ? { config: options.config.config.harnesses[options.harness]!.bin! } : {}),
@@ -108,6 +118,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     ...(options.workflow ? { workflow: options.workflow } : {}),
     startedAt: new Date(),
     env: options.env ?? process.env,
+    ...(mcp.secretEnvNames.length ? { secretEnvNames: mcp.secretEnvNames } : {}),
   };
   const sinks: RunSink[] = [];
   for (const factory of options.sinks ?? SINKS) {

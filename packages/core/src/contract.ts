@@ -160,6 +160,11 @@ export interface HarnessCapabilities {
   fileChanges: boolean;
   /** Honours a W3C `TRACEPARENT` environment variable for its own spans. Default: false. */
   traceparent: boolean;
+  /**
+   * Gives the harness `request.mcpServers` (in its own form). Default: false: a plugin without it
+   * says so in `CommandSpec.warnings`, and the run store does not record the servers as used.
+   */
+  mcp: boolean;
 }
 
 /** Where the harness binary comes from. */
@@ -260,6 +265,7 @@ export const DEFAULT_CAPABILITIES: HarnessCapabilities = {
   sandbox: false,
   fileChanges: false,
   traceparent: false,
+  mcp: false,
 };
 
 /** Define a harness plugin: fills capability and hook defaults and stamps the contract version. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { EventBus } from './bus.js';
 import type { TerminalDraft } from './contract.js';
-import type { EventDraft, OmnigentEvent, TerminalEvent } from './events.js';
+import type { EventDraft, McpToolRef, OmnigentEvent, TerminalEvent } from './events.js';
 
 /** Options of {@link EventSequencer}. */
 export interface SequencerOptions {
@@ -25,6 +25,8 @@ export interface OpenTool {
   started: number;
   name: string;
   parentCallId: string | undefined;
+  /** The MCP server and tool, when the call went to one. */
+  mcp?: McpToolRef;
 }
 
 const PENDING_LIMIT = 256;
@@ -53,12 +55,14 @@ export class EventSequencer {
   emit(draft: EventDraft): void {
     if (this.terminalSent) return;
     if (draft.type === 'tool.started') {
-      this.openTools.set(draft.callId, { started: performance.now(), name: draft.name, parentCallId: draft.parentCallId });
+      this.openTools.set(draft.callId, { started: performance.now(), name: draft.name, parentCallId: draft.parentCallId, ...(draft.mcp ? { mcp: draft.mcp } : {}) });
     } else if (draft.type === 'tool.completed') {
       const open = this.openTools.get(draft.callId);
       if (open) {
         this.openTools.delete(draft.callId);
         if (draft.durationMs === undefined) draft = { ...draft, durationMs: Math.round(performance.now() - open.started) };
+        // the MCP server of a call is known at its start; its end says the same, whichever plugin made it
+        if (draft.mcp === undefined && open.mcp) draft = { ...draft, mcp: open.mcp };
       }
     }
     if (this.sessionStarted && draft.type === 'session.started') {
@@ -107,6 +111,7 @@ export class EventSequencer {
         isError: true,
         status: 'interrupted',
         ...(open.parentCallId ? { parentCallId: open.parentCallId } : {}),
+        ...(open.mcp ? { mcp: open.mcp } : {}),
       });
     }
   }

@@ -51,4 +51,6 @@ export type WarningCode =
   | 'harness-error'
   /** A warning the harness printed in its stream. */
   | 'harness-warning'
+  /** An MCP server the run was given did not start (or needs authentication): its tools are missing. */
+  | 'mcp-server-failed'
   | (string & {});

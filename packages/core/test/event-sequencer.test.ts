@@ -53,4 +53,19 @@ describe('EventSequencer', () => {
     seq.emit({ type: 'message', role: 'assistant', text: 'late' });
     expect(events.map((e) => e.type)).toEqual(['session.started', 'run.completed']);
   });
+
+  it('the MCP server named at a tool start is carried to its end, also when the call is closed as interrupted', () => {
+    const { seq, events } = make();
+    seq.emit({ type: 'session.started', cwd: '/x', sessionId: 'S' });
+    const mcp = { server: 'docs', tool: 'search_docs' };
+    seq.emit({ type: 'tool.started', callId: 'a', name: 'search_docs', kind: 'mcp', input: {}, mcp });
+    seq.emit({ type: 'tool.completed', callId: 'a', name: 'search_docs', output: 'x', isError: false });
+    seq.emit({ type: 'tool.started', callId: 'b', name: 'fetch_page', kind: 'mcp', input: {}, mcp: { server: 'docs', tool: 'fetch_page' } });
+    seq.closeOpenTools();
+    const ends = events.filter((e) => e.type === 'tool.completed');
+    expect(ends.map((e) => [e.callId, e.type === 'tool.completed' ? e.mcp : undefined])).toEqual([
+      ['a', mcp],
+      ['b', { server: 'docs', tool: 'fetch_page' }],
+    ]);
+  });
 });

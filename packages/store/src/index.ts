@@ -14,6 +14,8 @@ export { parseSince, splitList, matchesFilter } from './filter.js';
 export { quantile, median } from './stats.js';
 export type { GroupDimension, GroupFigure, ToolFigure, CompareGroup } from './compare.js';
 export { compareRuns, summarizeGroup, toolFigures, dimensionValue } from './compare.js';
+export type { McpCompareGroup, McpGroupDimension, McpServerFigure } from './compare-mcp.js';
+export { NO_MCP, compareByMcp, mcpCompareCsv, mcpServersOf, renderMcpCompareTable } from './compare-mcp.js';
 export {
   UNKNOWN,
   FIGURE_NOTES,

@@ -1,5 +1,6 @@
 import type { OmnigentEvent, ToolCompletedEvent, ToolStartedEvent } from '@omnigent/core';
 import { compareRuns, type CompareGroup, type GroupDimension, type GroupFigure } from './compare.js';
+import { MCP_COMPARE_COLUMNS, NO_MCP, compareByMcp, mcpCompareRows, mcpServersOf } from './compare-mcp.js';
 import { compareFigures, FIGURE_NOTES, formatFigure, formatInt, formatLocalTime, formatMs, formatPercent, formatRunUsage, formatStatus, formatUsd, UNKNOWN } from './format.js';
 import { terminalSafe } from './terminal-safe.js';
 import type { RunSummary } from './types.js';
@@ -99,6 +100,17 @@ function groupTable(groups: CompareGroup[], by: GroupDimension[]): string {
   return `<div class="table-wrap"><table id="groups"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
+/** The MCP section: one row per MCP server the runs used; empty when none did. */
+function mcpSection(runs: RunSummary[]): string {
+  if (!runs.some((r) => mcpServersOf(r).length)) return '';
+  const groups = compareByMcp(runs, ['mcp']);
+  const head = ['<th class="l">mcp server</th>', ...MCP_COMPARE_COLUMNS.map((h) => `<th>${esc(h.toLowerCase())}</th>`)].join('');
+  const rows = mcpCompareRows(groups, ['mcp']).map(([server, ...cells]) => `<tr><td class="l">${esc(server!)}</td>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`);
+  return `<h2>By MCP server</h2>
+<div class="table-wrap"><table id="mcp"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
+<p class="notes">A run that used two servers counts in both rows; runs without MCP are ${esc(NO_MCP)}. MCP figures are over the calls to that server (p50/p90: call latency as the harness saw it).</p>`;
+}
+
 /** What a tool call acted on, for its timeline label: a path, a command or a pattern, cut short. */
 function toolTarget(input: unknown): string {
   if (!input || typeof input !== 'object') return '';
@@ -194,6 +206,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <h2>By ${esc(by.join(' · '))}</h2>
 ${groups.length ? groupTable(groups, by) : '<p>No runs.</p>'}
 <p class="notes">Figures are per run, over the runs that reported them. ${notes}</p>
+${mcpSection(input.runs)}
 <h2>Charts</h2>
 <div class="charts">${charts.join('\n')}</div>
 <h2>Runs</h2>

@@ -30,6 +30,7 @@ function hasFigure(u: TokenUsage): boolean {
  */
 export class SummaryBuilder {
   private readonly tools = new Map<string, ToolStats>();
+  private readonly mcp = new Map<string, ToolStats>();
   private toolCalls = 0;
   private toolErrors = 0;
   private events = 0;
@@ -67,6 +68,13 @@ export class SummaryBuilder {
           this.toolErrors += 1;
         }
         if (event.durationMs !== undefined) t.durations.push(Math.round(event.durationMs));
+        if (event.mcp) {
+          let m = this.mcp.get(event.mcp.server);
+          if (!m) this.mcp.set(event.mcp.server, (m = { calls: 0, errors: 0, durations: [] }));
+          m.calls += 1;
+          if (event.isError) m.errors += 1;
+          if (event.durationMs !== undefined) m.durations.push(Math.round(event.durationMs));
+        }
         break;
       }
       case 'usage':
@@ -126,6 +134,7 @@ export class SummaryBuilder {
       toolCalls: this.toolCalls,
       toolErrors: this.toolErrors,
       tools,
+      ...(this.mcp.size ? { mcp: Object.fromEntries([...this.mcp.entries()].sort(([a], [b]) => a.localeCompare(b))) } : {}),
       events: this.events,
     };
     if (terminal === undefined) end.reason = 'killed';

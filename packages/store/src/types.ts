@@ -124,6 +124,8 @@ export interface RunEnd {
   toolCalls: number;
   toolErrors: number;
   tools: Record<string, ToolStats>;
+  /** MCP tool calls per MCP server (from `tool.completed`'s `mcp`); absent when the run made none. */
+  mcp?: Record<string, ToolStats>;
   /** Events stored for the run. */
   events: number;
   /** Eval success checks, when the run is an eval cell (all pass = the task was done). */

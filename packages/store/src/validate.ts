@@ -132,6 +132,7 @@ const END_SHAPE: Shape = shape({
   toolCalls: 'number?',
   toolErrors: 'number?',
   tools: 'object?',
+  mcp: 'object?',
   events: 'number?',
   checks: 'array?',
 });
@@ -161,13 +162,16 @@ export function endProblem(rec: Record<string, unknown>): string | undefined {
   if (bad) return `end record ${bad}`;
   if (rec.usage !== undefined && misfit(rec.usage as Record<string, unknown>, TERMINAL_USAGE)) return 'end record with a bad usage';
   if (rec.tools === undefined) rec.tools = {};
-  for (const t of Object.values(rec.tools as Record<string, unknown>)) {
-    if (kindOf(t) !== 'object') return 'end record with a bad tools';
-    const tool = t as Record<string, unknown>;
-    if (misfit(tool, TOOL_SHAPE)) return 'end record with a bad tools';
-    tool.errors ??= 0;
-    tool.durations ??= [];
-    for (const d of tool.durations as unknown[]) if (typeof d !== 'number') return 'end record with a bad tools';
+  for (const field of ['tools', 'mcp'] as const) {
+    if (rec[field] === undefined) continue;
+    for (const t of Object.values(rec[field] as Record<string, unknown>)) {
+      if (kindOf(t) !== 'object') return `end record with a bad ${field}`;
+      const tool = t as Record<string, unknown>;
+      if (misfit(tool, TOOL_SHAPE)) return `end record with a bad ${field}`;
+      tool.errors ??= 0;
+      tool.durations ??= [];
+      for (const d of tool.durations as unknown[]) if (typeof d !== 'number') return `end record with a bad ${field}`;
+    }
   }
   if (rec.checks !== undefined) for (const c of rec.checks as unknown[]) if (kindOf(c) !== 'object' || misfit(c as Record<string, unknown>, CHECK_SHAPE)) return 'end record with a bad checks';
   return undefined;

@@ -71,6 +71,10 @@ export const OMNIGENT = {
   toolDurationMs: 'omnigent.tool.duration_ms',
   toolInputBytes: 'omnigent.tool.input.bytes',
   toolResultBytes: 'omnigent.tool.result.bytes',
+  /** The MCP server a tool call went to (as named in `mcp.servers` or the harness's MCP config). */
+  mcpServer: 'omnigent.mcp.server',
+  /** The tool's own name on that MCP server (`gen_ai.tool.name` keeps the harness's name for it). */
+  mcpTool: 'omnigent.mcp.tool',
   usageScope: 'omnigent.usage.scope',
   usageSource: 'omnigent.usage.source',
   usageConfidence: 'omnigent.usage.confidence',

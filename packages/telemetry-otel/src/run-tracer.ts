@@ -429,6 +429,10 @@ export class RunTracer {
       [OMNIGENT.toolKind]: event.kind,
     };
     if (event.parentCallId) attrs[OMNIGENT.parentCallId] = event.parentCallId;
+    if (event.mcp) {
+      attrs[OMNIGENT.mcpServer] = event.mcp.server;
+      attrs[OMNIGENT.mcpTool] = event.mcp.tool;
+    }
     if (this.capture) {
       if (event.input !== undefined) attrs[GEN_AI.toolCallArguments] = this.json(event.input);
     } else attrs[OMNIGENT.toolInputBytes] = sizeOf(event.input);

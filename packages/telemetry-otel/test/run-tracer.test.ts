@@ -67,6 +67,21 @@ describe('RunTracer permission answers (ACP plugin)', () => {
 });
 
 describe('RunTracer span model', () => {
+  it('an MCP tool span names its server and tool; gen_ai.tool.name stays the harness\'s name', async () => {
+    const mcp = { server: 'docs-a', tool: 'search_docs' };
+    const { spans } = await trace([
+      ev(100, { type: 'session.started', sessionId: SID, cwd: '/w', model: 'claude-sonnet-4-5' }),
+      ev(200, { type: 'tool.started', callId: 't1', name: 'mcp__docs-a__search_docs', kind: 'mcp', input: { query: 'q' }, mcp, sessionId: SID }),
+      ev(300, { type: 'tool.completed', callId: 't1', name: 'mcp__docs-a__search_docs', output: 'x', isError: false, mcp, sessionId: SID }),
+      ev(400, { type: 'tool.started', callId: 't2', name: 'Bash', kind: 'shell', input: { command: 'ls' }, sessionId: SID }),
+      ev(500, { type: 'tool.completed', callId: 't2', name: 'Bash', output: '', isError: false, sessionId: SID }),
+      ev(600, { type: 'run.completed', durationMs: 600, sessionId: SID }),
+    ]);
+    const tool = one(spans, 'execute_tool mcp__docs-a__search_docs');
+    expect(tool.attributes).toMatchObject({ 'gen_ai.tool.name': 'mcp__docs-a__search_docs', 'gen_ai.tool.type': 'extension', 'omnigent.mcp.server': 'docs-a', 'omnigent.mcp.tool': 'search_docs' });
+    expect(one(spans, 'execute_tool Bash').attributes['omnigent.mcp.server']).toBeUndefined();
+  });
+
   it('builds invoke_agent > chat / execute_tool > sub-agent tree with the events\' own times', async () => {
     const { spans } = await trace(claudeRun(), { capture: true });
     expect(treeLines(spans)).toEqual([

@@ -19,12 +19,13 @@ export const fakeHarness = defineHarness<FakeState>({
   name: 'fake',
   displayName: 'Fake harness (testkit)',
   meta: { version: '0.0.0', packageName: '@omnigent/testkit' },
-  capabilities: { tokenUsage: 'per-turn', streamingText: true },
+  // it hands the MCP server names to the fake binary (OMNIGENT_FAKE_MCP_SERVERS), which serves none
+  capabilities: { tokenUsage: 'per-turn', streamingText: true, mcp: true },
   binary: { names: ['omnigent-fake-harness'], npmPackage: '@omnigent/testkit', install: 'npm install -D @omnigent/testkit' },
   provider: 'fake',
   command: (request) => ({
     args: [...(request.model ? ['--model', request.model] : []), ...(request.extraArgs ?? []), request.prompt],
-    env: { OMNIGENT_FAKE_PROMPT: request.prompt },
+    env: { OMNIGENT_FAKE_PROMPT: request.prompt, ...(request.mcpServers ? { OMNIGENT_FAKE_MCP_SERVERS: Object.keys(request.mcpServers).join(',') } : {}) },
   }),
   createState: () => ({}),
   translate: (record, state) => {

@@ -11,8 +11,10 @@ export type MockResponsesOutput =
   | { type: 'exec_command'; cmd: string; workdir?: string; callId?: string }
   /** Codex's freeform `apply_patch` tool: a `custom_tool_call` whose `input` is the patch text. */
   | { type: 'apply_patch'; patch: string; callId?: string }
-  /** Any function tool call. */
-  | { type: 'function_call'; name: string; arguments: string | Record<string, unknown>; callId?: string }
+  /** Any function tool call; `namespace` for a tool inside a namespace tool (Codex's MCP tools: `mcp__<server>`). */
+  | { type: 'function_call'; name: string; arguments: string | Record<string, unknown>; callId?: string; namespace?: string }
+  /** A call of MCP tool `tool` on server `server` as Codex exposes it: a `function_call` in namespace `mcp__<server>` (`-` and other characters as `_`). */
+  | { type: 'mcp_tool_call'; server: string; tool: string; arguments: Record<string, unknown>; callId?: string }
   /** Any custom (freeform) tool call. */
   | { type: 'custom_tool_call'; name: string; input: string; callId?: string };
 
@@ -228,9 +230,13 @@ function itemOf(out: MockResponsesOutput, id: string): Record<string, unknown> {
         id,
         status: 'completed',
         name: out.name,
+        ...(out.namespace ? { namespace: out.namespace } : {}),
         call_id: out.callId ?? `call_${id}`,
         arguments: typeof out.arguments === 'string' ? out.arguments : JSON.stringify(out.arguments),
       };
+    case 'mcp_tool_call':
+      // codex names the namespace after the server with every character outside [A-Za-z0-9_] as `_` (docs-a -> mcp__docs_a)
+      return { type: 'function_call', id, status: 'completed', name: out.tool, namespace: `mcp__${out.server.replace(/[^A-Za-z0-9_]/g, '_')}`, call_id: out.callId ?? `call_${id}`, arguments: JSON.stringify(out.arguments) };
     case 'apply_patch':
       return { type: 'custom_tool_call', id, status: 'completed', name: 'apply_patch', call_id: out.callId ?? `call_${id}`, input: out.patch };
     case 'custom_tool_call':
@@ -249,7 +255,7 @@ function answerTurn(res: ServerResponse, turn: MockResponsesTurn, responseId: st
   const base = { id: responseId, object: 'response', model };
   sse(res, { type: 'response.created', response: { ...base, status: 'in_progress' } });
   (turn.output ?? []).forEach((out, outputIndex) => {
-    const prefix = out.type === 'message' ? 'msg' : out.type === 'reasoning' ? 'rs' : out.type === 'exec_command' || out.type === 'function_call' ? 'fc' : 'ctc';
+    const prefix = out.type === 'message' ? 'msg' : out.type === 'reasoning' ? 'rs' : out.type === 'exec_command' || out.type === 'function_call' || out.type === 'mcp_tool_call' ? 'fc' : 'ctc';
     const id = `${prefix}_${nextId()}`;
     const item = itemOf(out, id);
     if (out.type === 'message') {

@@ -114,6 +114,7 @@ function normalize(spec: WorkflowSpec, file: string | undefined, lineOfStep: (i:
     const model = s.model ?? d.model;
     const permissionMode = s.permission_mode ?? d.permission_mode;
     const maxTurns = s.max_turns ?? d.max_turns;
+    const mcp = s.mcp ?? d.mcp;
     return {
       id: s.id,
       harness: (s.harness ?? d.harness)!,
@@ -130,6 +131,7 @@ function normalize(spec: WorkflowSpec, file: string | undefined, lineOfStep: (i:
       ...(s.system_prompt !== undefined ? { systemPrompt: s.system_prompt } : {}),
       ...(s.append_system_prompt !== undefined ? { appendSystemPrompt: s.append_system_prompt } : {}),
       ...(s.allowed_tools !== undefined ? { allowedTools: s.allowed_tools } : {}),
+      ...(mcp !== undefined ? { mcp: Array.isArray(mcp) ? mcp : [mcp] } : {}),
       onFailure: s.on_failure ?? d.on_failure ?? 'stop',
       always: s.always ?? false,
       isolation: s.isolation ?? d.isolation ?? 'none',

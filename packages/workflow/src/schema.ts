@@ -27,6 +27,8 @@ const sharedStepFields = {
   on_failure: z.enum(['stop', 'continue']),
   /** `worktree`: run in a git worktree of its own. Default: `none`. */
   isolation: z.enum(['none', 'worktree']),
+  /** MCP servers from `omnigent.config.*` `mcp.servers` (a name, a list, or `none`). Default: config `mcp.default`. */
+  mcp: z.union([z.string().min(1), z.array(z.string().min(1))]),
 };
 
 /** Schema of one step. */

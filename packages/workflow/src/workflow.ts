@@ -20,6 +20,8 @@ export interface WorkflowStep {
   systemPrompt?: string;
   appendSystemPrompt?: string;
   allowedTools?: string[];
+  /** MCP server names (`mcp:`; `['none']` for none), resolved by the CLI against its config. */
+  mcp?: string[];
   onFailure: 'stop' | 'continue';
   always: boolean;
   isolation: 'none' | 'worktree';

@@ -1,4 +1,5 @@
 import type { CommandContext, CommandSpec, PermissionMode, RunRequest } from '@omnigent/core';
+import { claudeMcpArgs } from './mcp.js';
 
 /** Claude Code's `--permission-mode` value for each omnigent permission mode. */
 export const PERMISSION_MODES: Record<PermissionMode, string | undefined> = {
@@ -39,8 +40,13 @@ export function claudeCommand(request: RunRequest, ctx: CommandContext): Command
   // bypassPermissions is refused for root unless the CLI is told it runs in a sandbox
   if (request.permissionMode === 'bypass' && ctx.isRoot) env.IS_SANDBOX = '1';
 
+  // MCP servers: inline config, only these servers, and their tools pre-approved (-p cannot ask)
+  const mcp = claudeMcpArgs(request.mcpServers ?? {});
+  args.push(...mcp.args);
+  Object.assign(env, mcp.env);
+  const allowed = [...(request.allowedTools ?? []), ...mcp.allowedTools];
   // `--flag=a,b` keeps the variadic option from swallowing any later argument
-  if (request.allowedTools?.length) args.push(`--allowedTools=${request.allowedTools.join(',')}`);
+  if (allowed.length) args.push(`--allowedTools=${allowed.join(',')}`);
   if (request.disallowedTools?.length) args.push(`--disallowedTools=${request.disallowedTools.join(',')}`);
 
   if (request.systemPrompt !== undefined) args.push('--system-prompt', request.systemPrompt);

@@ -12,6 +12,7 @@ export const claudeCode = defineHarness<ClaudeState>({
   displayName: 'Claude Code',
   meta: { version: VERSION, packageName: PACKAGE_NAME },
   capabilities: {
+    mcp: true,
     resume: true,
     // exact per model call from the stream events (sub-agent calls: input/cache only)
     tokenUsage: 'per-call',

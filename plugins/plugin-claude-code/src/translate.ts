@@ -16,6 +16,7 @@ import type {
 } from './events.js';
 import type { CallState, ClaudeState } from './state.js';
 import { isPermissionDenial, toolKind } from './tools.js';
+import { mcpRefOf } from './mcp.js';
 
 /** Anthropic usage -> normalized usage (`input` includes cache reads and writes). */
 export function fromApiUsage(u: ClaudeApiUsage | undefined, withOutput = true): TokenUsage {
@@ -137,6 +138,10 @@ function onInit(line: ClaudeSystemInit, state: ClaudeState): NonTerminalDraft[] 
       ...(line.tools ? { tools: line.tools } : {}),
       details,
     },
+    // a server that did not start leaves its tools out of the run silently: say so, by name
+    ...(line.mcp_servers ?? [])
+      .filter((s) => s.status === 'failed' || s.status === 'needs-auth')
+      .map((s): NonTerminalDraft => ({ type: 'warning', code: 'mcp-server-failed', message: `MCP server "${s.name}" ${s.status === 'needs-auth' ? 'needs authentication' : 'failed to start'}; its tools are not available in this run`, raw: s })),
   ];
 }
 
@@ -292,7 +297,8 @@ function onAssistant(line: ClaudeAssistantLine, state: ClaudeState): NonTerminal
       out.push({ type: 'reasoning', text: '[redacted thinking]', ...parent });
     } else if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
       state.tools.set(block.id, { name: block.name, ...parent });
-      out.push({ type: 'tool.started', callId: block.id, name: block.name, kind: toolKind(block.name), input: block.input, ...parent });
+      const mcp = mcpRefOf(block.name);
+      out.push({ type: 'tool.started', callId: block.id, name: block.name, kind: toolKind(block.name), input: block.input, ...(mcp ? { mcp } : {}), ...parent });
     } else {
       // a block type of a newer CLI (the typed union has none left here)
       const unknown: { type?: unknown } = block;
@@ -323,6 +329,7 @@ function onUser(line: ClaudeUserLine, state: ClaudeState): NonTerminalDraft[] {
     const name = tool?.name ?? 'unknown';
     const output = resultText(b.content);
     const isError = b.is_error === true;
+    const mcp = mcpRefOf(name);
     const denied = isError && (state.deniedIds.has(b.tool_use_id) || (typeof output === 'string' && isPermissionDenial(output)));
     if (denied) state.deniedReported.add(b.tool_use_id);
     let exitCode: number | undefined;
@@ -338,6 +345,7 @@ function onUser(line: ClaudeUserLine, state: ClaudeState): NonTerminalDraft[] {
       output,
       isError,
       status: denied ? 'denied' : isError ? 'error' : 'ok',
+      ...(mcp ? { mcp } : {}),
       ...(exitCode !== undefined ? { exitCode } : {}),
       ...(line.parent_tool_use_id ? parent : tool?.parentCallId ? { parentCallId: tool.parentCallId } : {}),
     });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { CommandContext, CommandSpec, PermissionMode, RunRequest } from '@omnigent/core';
+import { codexMcpArgs } from './mcp.js';
 import { codexOptions, type CodexProviderOption } from './options.js';
 import { toToml, tomlKey } from './toml.js';
 
@@ -120,11 +121,15 @@ export function codexCommand(request: RunRequest, _ctx?: CommandContext): Comman
   if (request.systemPrompt) args.push(...config('model_instructions_file', instructionsFile(request.systemPrompt)));
   if (request.appendSystemPrompt) args.push(...config('developer_instructions', request.appendSystemPrompt));
 
+  // MCP servers as -c tables (never the user's config.toml); header values through the environment
+  const mcp = codexMcpArgs(request.mcpServers ?? {});
+  args.push(...mcp.args);
+
   args.push(...(request.extraArgs ?? []));
   if (request.resume) args.push('resume', request.resume);
   // `-`: read the prompt from stdin, never from argv (no length limit, no leaking into `ps`)
   args.push('-');
 
   const warnings = unsupportedFields(request).map((field) => `codex exec has no equivalent of ${field}; it was ignored`);
-  return { args, stdin: request.prompt, cwd, ...(warnings.length > 0 ? { warnings } : {}) };
+  return { args, stdin: request.prompt, cwd, ...(Object.keys(mcp.env).length > 0 ? { env: mcp.env } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
 }

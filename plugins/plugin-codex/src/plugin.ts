@@ -11,6 +11,7 @@ export const codexHarness = defineHarness<CodexState>({
   displayName: 'OpenAI Codex CLI',
   meta: { version: VERSION, packageName: PACKAGE_NAME },
   capabilities: {
+    mcp: true,
     resume: true,
     tokenUsage: 'per-turn',
     cost: false,

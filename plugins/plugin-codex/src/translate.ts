@@ -1,6 +1,7 @@
 import { addUsage, type NonTerminalDraft, type TokenUsage } from '@omnigent/core';
 import { isRecord } from '@omnigent/core/kit';
 import type { CodexItemStatus, CodexRequestUserInputEvent, CodexThreadEvent, CodexThreadItem } from './events.js';
+import { mcpRefOfItem } from './mcp.js';
 import type { CodexState } from './state.js';
 import { TOOL_ITEMS, toolName } from './tools.js';
 import { fromCodexUsage, priceUsage, usageDelta } from './usage.js';
@@ -66,11 +67,12 @@ function statusOf(item: Rec): CodexItemStatus | undefined {
 function toolEvents(kind: 'item.started' | 'item.updated' | 'item.completed', item: Rec, state: CodexState): Draft[] {
   const callId = String(item.id);
   const name = toolName(item);
+  const mcp = mcpRefOfItem(item);
   const out: Draft[] = [];
   // web_search and some MCP calls can arrive completed-only: open them so every end has a start
   if (!state.openTools.has(callId)) {
     state.openTools.set(callId, name);
-    out.push({ type: 'tool.started', callId, name, kind: TOOL_ITEMS[String(item.type)] ?? 'other', input: toolInput(item) });
+    out.push({ type: 'tool.started', callId, name, kind: TOOL_ITEMS[String(item.type)] ?? 'other', input: toolInput(item), ...(mcp ? { mcp } : {}) });
   }
   if (kind === 'item.started') return out;
   if (kind === 'item.updated') {
@@ -90,6 +92,7 @@ function toolEvents(kind: 'item.started' | 'item.updated' | 'item.completed', it
     isError,
     status: status === 'declined' ? 'denied' : isError ? 'error' : 'ok',
     ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(mcp ? { mcp } : {}),
   });
   // codex applies a patch file by file, so a `failed` one may have changed some of its paths (the
   // JSON does not say which): report them all, tied to the failed call; a declined one touched none

@@ -203,6 +203,9 @@ describe('items without a recorded transcript (schema of codex-rs exec_events.rs
     const done = ofType(events, 'tool.completed');
     expect(done[0]).toMatchObject({ isError: false, output: { content: [{ type: 'text', text: 'found' }] } });
     expect(done[1]).toMatchObject({ isError: true, status: 'error', output: { error: 'denied by server' } });
+    // normalized: whichever harness, the MCP server and tool of the call
+    expect(ofType(events, 'tool.started').map((e) => e.mcp)).toEqual([{ server: 'docs', tool: 'search' }, { server: 'docs', tool: 'fetch' }]);
+    expect(done.map((e) => e.mcp)).toEqual([{ server: 'docs', tool: 'search' }, { server: 'docs', tool: 'fetch' }]);
   });
 
   it('maps a completed-only web_search to a start and an end (kind web)', () => {

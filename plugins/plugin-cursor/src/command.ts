@@ -35,6 +35,9 @@ export function unsupportedOptions(request: RunRequest): string[] {
     [request.sessionId !== undefined, 'cursor-agent cannot be given a session id; it picks its own'],
     [request.baseUrl !== undefined, "cursor-agent talks only to Cursor's own backend; the base URL was not applied"],
     [request.provider !== undefined && request.provider !== 'cursor', `cursor-agent has no provider option; provider "${request.provider}" was not applied (pick the model with --model)`],
+    // its documented MCP form is a file (.cursor/mcp.json in the project, ~/.cursor/mcp.json): omnigent
+    // writes neither (they are the user's), and no flag or variable pointing elsewhere is documented
+    [Object.keys(request.mcpServers ?? {}).length > 0, `cursor-agent reads MCP servers only from .cursor/mcp.json or ~/.cursor/mcp.json, which omnigent does not write; MCP servers ${Object.keys(request.mcpServers ?? {}).join(', ')} were not applied (declare them there; their calls are still reported per server)`],
   ];
   return notes.filter(([on]) => on).map(([, message]) => message);
 }

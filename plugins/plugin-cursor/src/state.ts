@@ -1,10 +1,12 @@
-import type { RunRequest, TokenUsage, ToolKind } from '@omnigent/core';
+import type { McpToolRef, RunRequest, TokenUsage, ToolKind } from '@omnigent/core';
 
 /** A tool call that started and has not completed. */
 export interface OpenTool {
   key: string;
   name: string;
   kind: ToolKind;
+  /** The MCP server and tool, for an `mcpToolCall` (its completed line may omit the args). */
+  mcp?: McpToolRef;
   /** The CLI's own `timestamp_ms` of the `started` line, when it carried one. */
   startedAtMs?: number;
 }

@@ -1,4 +1,4 @@
-import type { ToolKind } from '@omnigent/core';
+import type { McpToolRef, ToolKind } from '@omnigent/core';
 import { isRecord } from '@omnigent/core/kit';
 import type { CursorToolBody, CursorToolCallPayload, CursorToolResult } from './events.js';
 
@@ -35,6 +35,8 @@ export interface CursorToolIdentity {
   /** Arguments as sent (function arguments parsed from their JSON string). */
   input: unknown;
   body: CursorToolBody | undefined;
+  /** For `mcpToolCall`: the server (`providerIdentifier`) and the tool (`toolName`). */
+  mcp?: McpToolRef;
 }
 
 /** The single kind key inside `tool_call`; builds add extras beside it, so those are skipped. */
@@ -66,6 +68,14 @@ function mcpName(args: Record<string, unknown> | undefined): string | undefined 
   return undefined;
 }
 
+// `providerIdentifier` is the server as the user named it in mcp.json, `toolName` the tool on it
+function mcpRef(args: Record<string, unknown> | undefined): McpToolRef | undefined {
+  if (!args) return undefined;
+  const server = typeof args.providerIdentifier === 'string' && args.providerIdentifier ? args.providerIdentifier : undefined;
+  const tool = typeof args.toolName === 'string' && args.toolName ? args.toolName : undefined;
+  return server && tool ? { server, tool } : undefined;
+}
+
 /** Identify the tool in a `tool_call` payload (kind key, event name, normalized kind, input). */
 export function identifyTool(payload: CursorToolCallPayload | undefined): CursorToolIdentity {
   if (!isRecord(payload)) return { key: 'unknown', name: 'unknown', kind: 'other', input: undefined, body: undefined };
@@ -80,7 +90,8 @@ export function identifyTool(payload: CursorToolCallPayload | undefined): Cursor
   const args = isRecord(body?.args) ? body.args : undefined;
   const kind = CURSOR_TOOL_KINDS[key] ?? 'other';
   const name = key === 'mcpToolCall' ? (mcpName(args) ?? key) : key;
-  return { key, name, kind, input: args, body };
+  const mcp = key === 'mcpToolCall' ? mcpRef(args) : undefined;
+  return { key, name, kind, input: args, body, ...(mcp ? { mcp } : {}) };
 }
 
 /** How a tool call ended, in normalized terms. */

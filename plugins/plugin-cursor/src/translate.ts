@@ -167,9 +167,9 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
     const callId = given ?? `cursor-call-${++state.anonymousCalls}`;
     if (state.open.has(callId) || state.closed.has(callId)) return out;
     const startedAtMs = lineTime(r);
-    state.open.set(callId, { key: tool.key, name: tool.name, kind: tool.kind, ...(startedAtMs !== undefined ? { startedAtMs } : {}) });
+    state.open.set(callId, { key: tool.key, name: tool.name, kind: tool.kind, ...(tool.mcp ? { mcp: tool.mcp } : {}), ...(startedAtMs !== undefined ? { startedAtMs } : {}) });
     if (state.turn) state.turn.hadTools = true;
-    out.push({ type: 'tool.started', callId, name: tool.name, kind: tool.kind, input: tool.input ?? null });
+    out.push({ type: 'tool.started', callId, name: tool.name, kind: tool.kind, input: tool.input ?? null, ...(tool.mcp ? { mcp: tool.mcp } : {}) });
     return out;
   }
 
@@ -184,8 +184,8 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
     let open = state.open.get(callId);
     if (!open) {
       // completed without started (a dropped line): start it so every end has a beginning
-      open = { key: tool.key, name: tool.name, kind: tool.kind };
-      out.push({ type: 'tool.started', callId, name: tool.name, kind: tool.kind, input: tool.input ?? null });
+      open = { key: tool.key, name: tool.name, kind: tool.kind, ...(tool.mcp ? { mcp: tool.mcp } : {}) };
+      out.push({ type: 'tool.started', callId, name: tool.name, kind: tool.kind, input: tool.input ?? null, ...(tool.mcp ? { mcp: tool.mcp } : {}) });
       if (state.turn) state.turn.hadTools = true;
     }
     state.open.delete(callId);
@@ -202,6 +202,7 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
       status: outcome.status,
       ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
       ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(open.mcp ? { mcp: open.mcp } : {}),
     });
     const file = outcome.isError ? undefined : changedFile(open.key, tool.input, outcome.output);
     if (file) out.push({ type: 'file.changed', path: file.path, change: file.change, callId });

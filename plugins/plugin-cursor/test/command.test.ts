@@ -81,4 +81,11 @@ describe('long prompts', () => {
     expect(spec.args.slice(-2)).toEqual(['--', prompt]);
     expect(spec.stdin).toBeUndefined();
   });
+
+  it('MCP servers: warned as not applied before the run, nothing written into .cursor/mcp.json', () => {
+    const spec = cursorCommand({ prompt: 'p', cwd: '/w', mcpServers: { docs: { type: 'stdio', command: 'node' }, web: { type: 'http', url: 'http://x/mcp' } } });
+    expect(spec.warnings).toEqual([expect.stringContaining('MCP servers docs, web were not applied')]);
+    expect(spec.args.join(' ')).not.toContain('mcp');
+    expect(cursorCommand({ prompt: 'p', cwd: '/w' }).warnings).toBeUndefined();
+  });
 });

@@ -108,6 +108,11 @@ describe('every tool kind (2026 shape with model_call_id)', () => {
     expect(shell.exitCode).toBe(0);
     expect(shell.output).toMatchObject({ exitCode: 0, stdout: 'ok 1 - tidy\n', stderr: '' });
     expect(done.find((t) => t.callId === 'call_mcp_1')).toMatchObject({ name: 'linear-get_issue', output: 'ENG-42: Tidy the project' });
+    // normalized MCP ref: the server as named in mcp.json (providerIdentifier) and the tool
+    const started = ofType(events, 'tool.started');
+    expect(started.find((t) => t.callId === 'call_mcp_1')!.mcp).toEqual({ server: 'linear', tool: 'get_issue' });
+    expect(done.find((t) => t.callId === 'call_mcp_1')!.mcp).toEqual({ server: 'linear', tool: 'get_issue' });
+    expect(started.filter((t) => t.kind !== 'mcp').every((t) => t.mcp === undefined)).toBe(true);
     expect(done.find((t) => t.callId === 'call_web_1')!.output).toMatchObject({ markdown: '# Style guide\nUse semicolons.\n' });
   });
 
@@ -173,6 +178,8 @@ describe('error, rejected and failing tool results', () => {
       isError: true,
       status: 'denied',
       output: 'MCP tool execution rejected by user: bitbucket_R1-get_pull_request ',
+      // the completed line has no args either: the MCP server comes from the started line too
+      mcp: { server: 'bitbucket_R1', tool: 'get_pull_request' },
     });
   });
 

@@ -118,6 +118,9 @@ function unsupported(r: RunRequest): string[] {
   if (r.baseUrl) out.push(`Pi takes model endpoints from models.json, not from a base URL: ${r.baseUrl} was not used (add a provider with that baseUrl to models.json in the agent dir; see the @omnigent/plugin-pi README)`);
   if (r.maxTurns !== undefined) out.push(`Pi has no turn limit; maxTurns=${r.maxTurns} was not applied`);
   if (r.sessionId) out.push(`Pi cannot start a session with a chosen id; ${r.sessionId} was not used`);
+  // Pi has no MCP client (by design: tools come from extensions); pi-acp takes MCP servers but does not pass them on
+  const mcp = Object.keys(r.mcpServers ?? {});
+  if (mcp.length) out.push(`Pi has no MCP support; MCP servers ${mcp.join(', ')} were not applied (Pi's tools come from its extensions)`);
   return out;
 }
 

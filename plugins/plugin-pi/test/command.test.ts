@@ -89,6 +89,12 @@ describe('pi command()', () => {
     ]);
   });
 
+  it('MCP servers: Pi has none, so a warning names them before the run and nothing is passed', () => {
+    const spec = cmd({ mcpServers: { docs: { type: 'stdio', command: 'node' } } });
+    expect(spec.warnings).toEqual(["Pi has no MCP support; MCP servers docs were not applied (Pi's tools come from its extensions)"]);
+    expect(spec.args.join(' ')).not.toContain('docs');
+  });
+
   it('declares the plugin: name, binary, credentials, capabilities; core\'s default detect reads the real pi\'s version from stderr', async () => {
     expect(piHarness.name).toBe('pi');
     expect(piHarness.provider).toBeUndefined();

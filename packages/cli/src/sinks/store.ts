@@ -27,7 +27,7 @@ export const storeSink: SinkFactory = async (ctx) => {
   let redact: (<T>(value: T) => T) | undefined;
   if (storeRedacts(ctx.env, settings?.redact)) {
     const { createRedactor } = await import('@omnigent/core');
-    const redactor = createRedactor({ env: ctx.env, secretEnvNames: ctx.plugin.credentialEnv ?? [] });
+    const redactor = createRedactor({ env: ctx.env, secretEnvNames: [...(ctx.plugin.credentialEnv ?? []), ...(ctx.secretEnvNames ?? [])] });
     redact = <T>(value: T): T => redactor.value(value) as T;
   }
   const clean = redact ?? (<T>(value: T): T => value);
@@ -47,6 +47,9 @@ export const storeSink: SinkFactory = async (ctx) => {
       tags: ctx.tags,
       ...(ctx.workflow ? { workflow: { runId: ctx.workflow.workflowRunId, step: ctx.workflow.step, ...(ctx.workflow.workflowName ? { name: ctx.workflow.workflowName } : {}) } } : {}),
       ...(git ? { git } : {}),
+      // names only: a server's command, URL, env and headers (secrets) are never stored
+      // only when the harness applies them (Pi and Cursor warn instead): compare --by mcp counts real use
+      ...(ctx.request.mcpServers && ctx.plugin.capabilities.mcp ? { mcpServers: Object.keys(ctx.request.mcpServers) } : {}),
       prompt: ctx.request.prompt,
     }), clean({
       prompt: ctx.request.prompt,

@@ -36,7 +36,7 @@ export const telemetrySink: SinkFactory = async (ctx) => {
     {
       env: ctx.env,
       ...(ctx.config.config.telemetry ? { config: ctx.config.config.telemetry } : {}),
-      ...(ctx.plugin.credentialEnv ? { credentialEnv: ctx.plugin.credentialEnv } : {}),
+      ...(ctx.plugin.credentialEnv || ctx.secretEnvNames ? { credentialEnv: [...(ctx.plugin.credentialEnv ?? []), ...(ctx.secretEnvNames ?? [])] } : {}),
       serviceVersion: version,
     },
   );

@@ -27,6 +27,8 @@ export interface RunContext {
   startedAt: Date;
   /** Environment of omnigent itself (telemetry and store settings are read from it). */
   env: NodeJS.ProcessEnv;
+  /** More variables whose values are secrets (those MCP server specs referenced), redacted by every sink. */
+  secretEnvNames?: string[];
 }
 
 /**

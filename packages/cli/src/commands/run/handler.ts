@@ -35,6 +35,8 @@ export interface RunArgs extends GlobalArgs {
   env?: string[];
   store?: boolean;
   tag?: string[];
+  /** `--mcp a,b`: names from config `mcp.servers`; `none` overrides `mcp.default`. */
+  mcp?: string[];
 }
 
 
@@ -113,6 +115,7 @@ export async function runMain(argv: RunArgs): Promise<number> {
       // undefined lets config `store.enabled` decide; --no-store always wins
       ...(argv.store === false ? { store: false } : {}),
       tags: argv.tag ?? [],
+      ...(argv.mcp ? { mcp: argv.mcp } : {}),
     });
     return exitCodeFor(terminal);
   }, {

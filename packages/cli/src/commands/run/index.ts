@@ -31,7 +31,8 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('arg', { type: 'string', coerce: toList, describe: 'Extra argument passed to the harness CLI verbatim (repeatable)' })
       .option('env', { type: 'string', coerce: toList, describe: 'Extra environment for the harness, KEY=VALUE (repeatable)' })
       .option('store', { type: 'boolean', describe: 'Record the run in the local store (default: on; --no-store to skip)' })
-      .option('tag', { type: 'string', coerce: toList, describe: 'Tag the stored run (repeatable)' }),
+      .option('tag', { type: 'string', coerce: toList, describe: 'Tag the stored run (repeatable)' })
+      .option('mcp', { type: 'string', coerce: toList, describe: 'MCP servers from config mcp.servers, a,b (default: mcp.default; none for no server)' }),
   handler: async (argv) => {
     const { runMain } = await import('./handler.js');
     process.exitCode = await runMain(argv);

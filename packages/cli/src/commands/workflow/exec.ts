@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../../config.js';
 import { EXIT } from '../../exit-codes.js';
 import { withInterrupts } from '../../interrupts.js';
 import { useColor, writeOut } from '../../io.js';
+import { checkMcpNames, mcpNames } from '../../mcp-resolve.js';
 import { runHarness } from '../../run-harness.js';
 import { openWorkflowTrace } from '../../sinks/telemetry.js';
 import { WorkflowTracker, canDrawLive, plainLine, renderLive, summaryTable } from './view.js';
@@ -54,6 +55,8 @@ async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: A
   const { runWorkflow } = await import('@omnigent/workflow');
   const env = options.env ?? process.env;
   const wf = options.workflow;
+  // a step naming an MCP server the config lacks is a usage error before any step runs (exit 2)
+  for (const st of wf.steps) checkMcpNames(mcpNames(st.mcp, options.config), options.config, `step "${st.id}"`);
   const color = useColor();
   const tracker = new WorkflowTracker();
 
@@ -108,6 +111,7 @@ async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: A
           onEvent: s.onEvent,
           ...(options.store !== undefined ? { store: options.store } : {}),
           tags: [...(options.tags ?? []), `workflow:${wf.name}`],
+          ...(st.mcp ? { mcp: st.mcp } : {}),
           workflow: {
             workflowRunId,
             workflowName: wf.name,

@@ -47,6 +47,9 @@ async function prepare(argv: WorkflowArgs, cwd: string): Promise<{ config: Loade
   const config = await loadConfig(cwd, argv.config);
   const harnesses = await installedHarnesses(config, cwd);
   const workflow = await loadWorkflow(resolve(argv.file), { harnesses, ...(argv.set?.length ? { set: argv.set } : {}) });
+  // `validate` catches a step's unknown MCP server too, not only `run`
+  const { checkMcpNames, mcpNames } = await import('../../mcp-resolve.js');
+  for (const st of workflow.steps) checkMcpNames(mcpNames(st.mcp, config), config, `step "${st.id}"`);
   return { config, workflow };
 }
 
