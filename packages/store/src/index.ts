@@ -40,3 +40,5 @@ export { renderHtmlReport } from './report-html.js';
 export { terminalSafe } from './terminal-safe.js';
 export { SkippedRecords, eventProblem } from './validate.js';
 export { DIR_MODE, FILE_MODE } from './private-files.js';
+export type { Interval, PairedCounts, EvalOutcome, EvalFigure, EvalSummary, EvalVerdict, EvalComparison } from './eval-stats.js';
+export { Z95, UNDECIDED_WIDTH, wilsonInterval, newcombeUnpaired, newcombePaired, mcnemarExact, fisherExact, summarizeOutcomes, compareOutcomes, verdictText } from './eval-stats.js';
