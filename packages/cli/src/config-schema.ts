@@ -48,6 +48,11 @@ export const configSchema = z
     harnesses: z.record(z.string(), harnessSchema),
     telemetry: telemetrySchema,
     store: z.object({ enabled: z.boolean(), path: z.string(), redact: z.boolean() }).partial().strict(),
+    /** Prices per million tokens (USD) by model id, for models the price catalog lacks (self-hosted). */
+    prices: z.record(
+      z.string(),
+      z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheRead: z.number().nonnegative().optional(), cacheWrite: z.number().nonnegative().optional() }).strict(),
+    ),
   })
   .partial()
   .strict();

@@ -63,7 +63,8 @@ export { JsonlFramer, DEFAULT_MAX_LINE_BYTES } from './jsonl.js';
 
 export type { RunOptions, HarnessRun } from './runner.js';
 export { startRun } from './runner.js';
-export { killAllRunsNow } from './live-runs.js';
+export { killAllRunsNow, trackChild, untrackChild } from './live-runs.js';
+export { reaperWatch, reaperForget } from './reaper.js';
 export { terminateTree, descendants, isAlive } from './process-tree.js';
 
 export type { BinaryOptions, ResolvedBinary } from './binary.js';

@@ -42,3 +42,5 @@ export { SkippedRecords, eventProblem } from './validate.js';
 export { DIR_MODE, FILE_MODE } from './private-files.js';
 export type { Interval, PairedCounts, EvalOutcome, EvalFigure, EvalSummary, EvalVerdict, EvalComparison } from './eval-stats.js';
 export { Z95, UNDECIDED_WIDTH, wilsonInterval, newcombeUnpaired, newcombePaired, mcnemarExact, fisherExact, summarizeOutcomes, compareOutcomes, verdictText } from './eval-stats.js';
+export type { EvalGroup, EvalResults } from './eval-results.js';
+export { runPassed, runOutcome, evalGroupLabel, latestEvalRuns, evalResults, formatRate, formatComparison, renderEvalTable, evalCsv } from './eval-results.js';

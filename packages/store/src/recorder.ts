@@ -94,9 +94,10 @@ export class RunRecorder {
 
   /**
    * Close the events file and write the `end` record. `terminal` undefined: the run ended without
-   * one. Idempotent; never throws (a failed index write is reported to `onWriteError`).
+   * one; `extra.checks`: an eval cell's success checks. Idempotent; never throws (a failed index
+   * write is reported to `onWriteError`).
    */
-  finish(terminal: TerminalEvent | undefined): RunEnd {
+  finish(terminal: TerminalEvent | undefined, extra?: Pick<RunEnd, 'checks'>): RunEnd {
     if (this.ended) return this.ended;
     if (this.fd !== undefined) {
       try {
@@ -107,6 +108,7 @@ export class RunRecorder {
       this.fd = undefined;
     }
     const end = this.builder.finish(this.start.id, this.start.startedAt, this.start.requestedModel, terminal);
+    if (extra?.checks) end.checks = extra.checks;
     if (this.writeError) {
       end.outcome = end.status as NonNullable<RunEnd['outcome']>;
       end.status = 'incomplete';

@@ -6,6 +6,7 @@ import { runCommand } from './run/index.js';
 import { runsCommand } from './runs.js';
 import { compareCommand } from './compare.js';
 import { matrixCommand } from './matrix/index.js';
+import { evalCommand } from './eval/index.js';
 import { reportCommand } from './report.js';
 import { exportCommand } from './export.js';
 import { workflowCommand } from './workflow/index.js';
@@ -15,4 +16,4 @@ import { demoCommand } from './demo/index.js';
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand, matrixCommand, reportCommand, exportCommand, workflowCommand, demoCommand];
+export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand, evalCommand, matrixCommand, reportCommand, exportCommand, workflowCommand, demoCommand];

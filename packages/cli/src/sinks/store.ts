@@ -48,6 +48,7 @@ export const storeSink: SinkFactory = async (ctx) => {
       ...(ctx.workflow ? { workflow: { runId: ctx.workflow.workflowRunId, step: ctx.workflow.step, ...(ctx.workflow.workflowName ? { name: ctx.workflow.workflowName } : {}) } } : {}),
       ...(git ? { git } : {}),
       prompt: ctx.request.prompt,
+      ...(ctx.eval ? { eval: ctx.eval } : {}),
     }), clean({
       prompt: ctx.request.prompt,
       cwd,
@@ -69,7 +70,7 @@ export const storeSink: SinkFactory = async (ctx) => {
     name: 'run store',
     onEvent: (event) => recorder.append(event),
     close: async (terminal) => {
-      recorder.finish(terminal);
+      recorder.finish(terminal, ctx.checks ? { checks: clean(ctx.checks) } : undefined);
     },
   };
 };

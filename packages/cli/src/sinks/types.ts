@@ -1,4 +1,5 @@
 import type { HarnessPlugin, OmnigentEvent, RunRequest, TerminalEvent } from '@omnigent/core';
+import type { CheckResult, RunEval } from '@omnigent/store';
 import type { LoadedConfig } from '../config.js';
 
 /** Workflow facts of a run that is one step of a workflow. */
@@ -24,6 +25,10 @@ export interface RunContext {
   store: boolean;
   tags: string[];
   workflow?: WorkflowStepContext;
+  /** The eval cell, when the run is one. */
+  eval?: RunEval;
+  /** Eval success checks, set after the harness ended and before the sinks close. */
+  checks?: CheckResult[];
   startedAt: Date;
   /** Environment of omnigent itself (telemetry and store settings are read from it). */
   env: NodeJS.ProcessEnv;

@@ -1,0 +1,65 @@
+import type { TokenUsage } from '@omnigent/core';
+
+/** A user's price for a model (config `prices:`), in US dollars per million tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  /** Default: `input`. */
+  cacheRead?: number;
+  /** Default: `input`. */
+  cacheWrite?: number;
+}
+
+/** A cost worked out from token counts, and who priced it. */
+export interface CostEstimate {
+  costUsd: number;
+  costSource: 'catalog-estimate' | 'configured-price';
+}
+
+type CalcPrice = typeof import('@pydantic/genai-prices').calcPrice;
+let calc: CalcPrice | undefined | null;
+
+/** The catalog's price function, loaded once (undefined when the package cannot be loaded). */
+async function catalog(): Promise<CalcPrice | undefined> {
+  if (calc === undefined) {
+    try {
+      calc = (await import('@pydantic/genai-prices')).calcPrice;
+    } catch {
+      calc = null;
+    }
+  }
+  return calc ?? undefined;
+}
+
+/**
+ * The cost of a run from its token counts, for harnesses that report none (Codex).
+ * Contract: undefined when the usage already has a cost, has no input/output tokens, or the model
+ * is neither in `prices` (config; matched by exact model id, then without a `provider/` prefix)
+ * nor in the bundled @pydantic/genai-prices catalog (offline; never fetched). Input includes cache
+ * reads and writes, as in {@link TokenUsage}.
+ */
+export async function estimateCost(usage: TokenUsage | undefined, model: string | undefined, prices: Record<string, ModelPrice> = {}, provider?: string): Promise<CostEstimate | undefined> {
+  if (!usage || usage.costUsd !== undefined || !model || (usage.input === undefined && usage.output === undefined)) return undefined;
+  const bare = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
+  const own = prices[model] ?? prices[bare];
+  const input = usage.input ?? 0;
+  const cacheRead = usage.cacheRead ?? 0;
+  const cacheWrite = usage.cacheWrite ?? 0;
+  if (own) {
+    const fresh = Math.max(0, input - cacheRead - cacheWrite);
+    const cost = (fresh * own.input + cacheRead * (own.cacheRead ?? own.input) + cacheWrite * (own.cacheWrite ?? own.input) + (usage.output ?? 0) * own.output) / 1e6;
+    return { costUsd: cost, costSource: 'configured-price' };
+  }
+  const price = await catalog();
+  if (!price) return undefined;
+  const tokens = { input_tokens: input, output_tokens: usage.output ?? 0, ...(cacheRead ? { cache_read_tokens: cacheRead } : {}), ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}) };
+  for (const [id, opts] of [[bare, provider ? { providerId: provider } : undefined], [bare, undefined]] as const) {
+    try {
+      const r = price(tokens, id, opts);
+      if (r) return { costUsd: r.total_price, costSource: 'catalog-estimate' };
+    } catch {
+      // an unknown provider id: try without it
+    }
+  }
+  return undefined;
+}
