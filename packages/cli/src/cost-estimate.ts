@@ -16,11 +16,12 @@ export interface CostEstimate {
   costSource: 'catalog-estimate' | 'configured-price';
 }
 
-type CalcPrice = typeof import('@pydantic/genai-prices').calcPrice;
-let calc: CalcPrice | undefined | null;
+/** The price catalog's price function (@pydantic/genai-prices `calcPrice`). */
+export type PriceCatalog = typeof import('@pydantic/genai-prices').calcPrice;
+let calc: PriceCatalog | undefined | null;
 
-/** The catalog's price function, loaded once (undefined when the package cannot be loaded). */
-async function catalog(): Promise<CalcPrice | undefined> {
+/** The bundled price catalog, loaded once. Contract: offline (its data ships in the package); undefined when it cannot be loaded. */
+export async function loadPriceCatalog(): Promise<PriceCatalog | undefined> {
   if (calc === undefined) {
     try {
       calc = (await import('@pydantic/genai-prices')).calcPrice;
@@ -39,6 +40,12 @@ async function catalog(): Promise<CalcPrice | undefined> {
  * reads and writes, as in {@link TokenUsage}.
  */
 export async function estimateCost(usage: TokenUsage | undefined, model: string | undefined, prices: Record<string, ModelPrice> = {}, provider?: string): Promise<CostEstimate | undefined> {
+  if (!usage || usage.costUsd !== undefined || !model) return undefined;
+  return priceUsage(usage, model, prices, provider, await loadPriceCatalog());
+}
+
+/** {@link estimateCost} with the catalog already loaded (synchronous). */
+export function priceUsage(usage: TokenUsage | undefined, model: string | undefined, prices: Record<string, ModelPrice>, provider: string | undefined, price: PriceCatalog | undefined): CostEstimate | undefined {
   if (!usage || usage.costUsd !== undefined || !model || (usage.input === undefined && usage.output === undefined)) return undefined;
   const bare = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
   const own = prices[model] ?? prices[bare];
@@ -50,7 +57,6 @@ export async function estimateCost(usage: TokenUsage | undefined, model: string 
     const cost = (fresh * own.input + cacheRead * (own.cacheRead ?? own.input) + cacheWrite * (own.cacheWrite ?? own.input) + (usage.output ?? 0) * own.output) / 1e6;
     return { costUsd: cost, costSource: 'configured-price' };
   }
-  const price = await catalog();
   if (!price) return undefined;
   const tokens = { input_tokens: input, output_tokens: usage.output ?? 0, ...(cacheRead ? { cache_read_tokens: cacheRead } : {}), ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}) };
   for (const [id, opts] of [[bare, provider ? { providerId: provider } : undefined], [bare, undefined]] as const) {

@@ -8,6 +8,7 @@ export { foldIndex, readIndex, appendRecord, CACHE_REFRESH_BYTES } from './index
 export { SummaryBuilder } from './summarize.js';
 export type { RecorderOptions } from './recorder.js';
 export { RunRecorder, SKIPPED_EVENT_TYPES } from './recorder.js';
+export type { RecorderFinishExtra } from './recorder.js';
 export { RunStore, openStore, parseEvents } from './store.js';
 export type { RunFilter } from './filter.js';
 export { parseSince, splitList, matchesFilter } from './filter.js';

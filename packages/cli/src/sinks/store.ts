@@ -70,7 +70,14 @@ export const storeSink: SinkFactory = async (ctx) => {
     name: 'run store',
     onEvent: (event) => recorder.append(event),
     close: async (terminal) => {
-      recorder.finish(terminal, ctx.checks ? { checks: clean(ctx.checks) } : undefined);
+      // a harness that reports no cost (Codex): priced from its token totals, marked as an estimate
+      const { loadPriceCatalog, priceUsage } = await import('../cost-estimate.js');
+      const catalog = terminal?.usage?.costUsd === undefined ? await loadPriceCatalog() : undefined;
+      const prices = ctx.config.config.prices ?? {};
+      recorder.finish(terminal, {
+        ...(ctx.checks ? { checks: clean(ctx.checks) } : {}),
+        price: (usage, model) => priceUsage(usage, model ?? ctx.request.model, prices, ctx.plugin.provider, catalog),
+      });
     },
   };
 };

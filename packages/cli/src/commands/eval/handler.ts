@@ -183,9 +183,11 @@ export async function runEval(argv: EvalArgs): Promise<number> {
             result.runId = runId;
             result.status = terminal.type === 'run.completed' ? 'completed' : terminal.reason === 'aborted' ? 'interrupted' : 'failed';
             result.durationMs = terminal.durationMs;
-            if (terminal.usage?.costUsd !== undefined) {
-              result.costUsd = terminal.usage.costUsd;
-              spent += terminal.usage.costUsd;
+            // the stored figure: summed over the run's usage events and priced when the harness reported no cost
+            const cost = store.openStore(storeDir).list({ tags: [tag] }).find((r) => r.id === runId)?.usage?.costUsd ?? terminal.usage?.costUsd;
+            if (cost !== undefined) {
+              result.costUsd = cost;
+              spent += cost;
             }
             if (terminal.type === 'run.failed') result.error = terminal.message;
             result.pass = result.status === 'completed' && (result.checks?.every((x) => x.pass) ?? true);
@@ -221,7 +223,12 @@ export async function runEval(argv: EvalArgs): Promise<number> {
         return results.length === mine.length && results.every((r) => r.status === 'completed') ? EXIT.ok : EXIT.runFailed;
       }
 
-      const counted = store.latestEvalRuns(runs);
+      // rows in the order of the cells (harness, model, variant as given), whatever order the runs ended in
+      const rank = (r: store.RunSummary): number => {
+        const i = all.findIndex((c) => c.harness === r.harness && c.variant.name === r.eval?.variant && (c.model === undefined || c.model === r.requestedModel));
+        return i < 0 ? all.length : i;
+      };
+      const counted = store.latestEvalRuns(runs).sort((a, b) => rank(a) - rank(b) || a.startedAt.localeCompare(b.startedAt));
       const labels = [...new Set(counted.map(store.evalGroupLabel))];
       let baseline: string | undefined;
       const asked = argv.baseline ?? suite.baseline;
