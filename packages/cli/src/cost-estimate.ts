@@ -10,10 +10,10 @@ export interface ModelPrice {
   cacheWrite?: number;
 }
 
-/** A cost worked out from token counts, and who priced it. */
+/** A cost omnigent worked out from token counts (catalog or config `prices:`: both are `catalog-estimate`). */
 export interface CostEstimate {
   costUsd: number;
-  costSource: 'catalog-estimate' | 'configured-price';
+  costSource: 'catalog-estimate';
 }
 
 /** The price catalog's price function (@pydantic/genai-prices `calcPrice`). */
@@ -55,7 +55,7 @@ export function priceUsage(usage: TokenUsage | undefined, model: string | undefi
   if (own) {
     const fresh = Math.max(0, input - cacheRead - cacheWrite);
     const cost = (fresh * own.input + cacheRead * (own.cacheRead ?? own.input) + cacheWrite * (own.cacheWrite ?? own.input) + (usage.output ?? 0) * own.output) / 1e6;
-    return { costUsd: cost, costSource: 'configured-price' };
+    return { costUsd: cost, costSource: 'catalog-estimate' };
   }
   if (!price) return undefined;
   const tokens = { input_tokens: input, output_tokens: usage.output ?? 0, ...(cacheRead ? { cache_read_tokens: cacheRead } : {}), ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}) };

@@ -17,7 +17,7 @@ export function runOutcome(run: RunSummary): EvalOutcome {
     ...(run.eval ? { pairKey: `${run.eval.task}#${run.eval.repeat}` } : {}),
     pass: runPassed(run),
     ...(u?.costUsd !== undefined ? { costUsd: u.costUsd } : {}),
-    ...(u?.costUsd !== undefined && (u.costSource === 'catalog-estimate' || u.costSource === 'configured-price') ? { costEstimated: true } : {}),
+    ...(u?.costUsd !== undefined && u.costSource === 'catalog-estimate' ? { costEstimated: true } : {}),
     ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
     ...(u?.input !== undefined ? { inputTokens: u.input } : {}),
     ...(u?.output !== undefined ? { outputTokens: u.output } : {}),
@@ -32,13 +32,13 @@ export function evalGroupLabel(run: RunSummary): string {
 
 /**
  * The runs that count for an eval: per cell (task, harness, model, variant, repeat) the newest
- * finished one. Contract: runs still going and interrupted ones (a stopped or killed eval, which
- * `--resume` runs again) are left out.
+ * finished one. Contract: runs still going, interrupted ones and ones whose checks were
+ * interrupted (a stopped or killed eval, which `--resume` runs again) are left out.
  */
 export function latestEvalRuns(runs: RunSummary[]): RunSummary[] {
   const latest = new Map<string, RunSummary>();
   for (const r of runs) {
-    if (!r.eval || r.status === 'running' || r.status === 'interrupted') continue;
+    if (!r.eval || r.status === 'running' || r.status === 'interrupted' || r.checks?.some((c) => c.reason === 'interrupted')) continue;
     const key = `${r.eval.task}|${r.harness}|${r.requestedModel ?? ''}|${r.eval.variant}|${r.eval.repeat}`;
     const had = latest.get(key);
     if (!had || had.startedAt < r.startedAt) latest.set(key, r);

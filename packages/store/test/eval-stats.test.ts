@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutcomes, fisherExact, mcnemarExact, newcombePaired, newcombeUnpaired, summarizeOutcomes, wilsonInterval, type EvalOutcome } from '../src/index.js';
+import { compareOutcomes, fisherExact, latestEvalRuns, mcnemarExact, newcombePaired, newcombeUnpaired, runPassed, summarizeOutcomes, wilsonInterval, type EvalOutcome, type RunSummary } from '../src/index.js';
 
 describe('Wilson interval (values from Newcombe 1998, Stat Med 17:857, table I)', () => {
   it('81/263 -> 0.2553..0.3662; 15/148 -> 0.0624..0.1605; 0/20 -> 0..0.1611', () => {
@@ -121,5 +121,24 @@ describe('compareOutcomes', () => {
     expect(c.pValue).toBeCloseTo(34 / 70, 10);
     expect(c.verdict).toBe('not-enough-runs');
     expect(compareOutcomes([], [{ pass: true }]).verdict).toBe('not-enough-runs');
+  });
+});
+
+describe('eval runs as outcomes', () => {
+  const run = (over: Partial<RunSummary>): RunSummary => ({ id: 'r', harness: 'h', startedAt: '2026-01-01T00:00:00Z', cwd: '/', tags: [], status: 'completed', toolCalls: 0, toolErrors: 0, tools: {}, events: 1, eval: { id: 'e', task: 't', variant: 'v', repeat: 0 }, ...over });
+  it('a run passes when it completed and every check passed; no checks: completion decides', () => {
+    expect(runPassed(run({}))).toBe(true);
+    expect(runPassed(run({ status: 'failed' }))).toBe(false);
+    expect(runPassed(run({ checks: [{ name: 'a', pass: true, durationMs: 1 }, { name: 'b', pass: false, durationMs: 1 }] }))).toBe(false);
+  });
+  it('per cell the newest finished run counts; interrupted runs and interrupted checks never do (resume reruns them)', () => {
+    const runs = [
+      run({ id: 'old', startedAt: '2026-01-01T00:00:00Z', status: 'failed' }),
+      run({ id: 'new', startedAt: '2026-01-02T00:00:00Z' }),
+      run({ id: 'stopped', startedAt: '2026-01-03T00:00:00Z', status: 'interrupted' }),
+      run({ id: 'checks-stopped', startedAt: '2026-01-04T00:00:00Z', checks: [{ name: 'a', pass: false, durationMs: 0, reason: 'interrupted' }] }),
+      run({ id: 'other-repeat', eval: { id: 'e', task: 't', variant: 'v', repeat: 1 } }),
+    ];
+    expect(latestEvalRuns(runs).map((r) => r.id).sort()).toEqual(['new', 'other-repeat']);
   });
 });

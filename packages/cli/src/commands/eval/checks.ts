@@ -23,12 +23,16 @@ export function copyCheckFiles(files: string[], workdir: string): void {
 /**
  * Run a task's checks in the agent's work tree, in order, each after copying its hidden files in.
  * Contract: pass = exit 0 within the timeout; every check runs (one failing does not hide the
- * others); the output tail is bounded to {@link CHECK_TAIL_LINES} lines.
+ * others); the output tail is bounded to {@link CHECK_TAIL_LINES} lines; a check stopped or
+ * skipped by `signal` fails with reason `interrupted` (the cell is then not judged).
  */
 export async function runChecks(checks: EvalCheck[], workdir: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const c of checks) {
-    if (signal?.aborted) break;
+    if (signal?.aborted) {
+      results.push({ name: c.name, pass: false, durationMs: 0, reason: 'interrupted' });
+      continue;
+    }
     try {
       copyCheckFiles(c.files, workdir);
     } catch (error) {
@@ -42,7 +46,7 @@ export async function runChecks(checks: EvalCheck[], workdir: string, env: NodeJ
       pass: !r.timedOut && r.exitCode === 0,
       durationMs: r.durationMs,
       ...(r.exitCode !== undefined && !r.timedOut ? { exitCode: r.exitCode } : {}),
-      ...(r.timedOut ? { reason: 'timeout' as const } : r.spawnError ? { reason: 'spawn-failed' as const } : r.exitCode !== 0 ? { reason: 'exit' as const } : {}),
+      ...(signal?.aborted ? { reason: 'interrupted' as const } : r.timedOut ? { reason: 'timeout' as const } : r.spawnError ? { reason: 'spawn-failed' as const } : r.exitCode !== 0 ? { reason: 'exit' as const } : {}),
       ...(tail || r.spawnError ? { outputTail: r.spawnError ?? tail } : {}),
     });
   }

@@ -172,7 +172,7 @@ export async function runEval(argv: EvalArgs): Promise<number> {
                 ? {
                     afterRun: async (t) => {
                       // an interrupted agent is not judged: the cell runs again on --resume
-                      if (signal.aborted || (t.type === 'run.failed' && t.reason === 'aborted')) return undefined;
+                      if (t.type === 'run.failed' && t.reason === 'aborted') return undefined;
                       const checks = await runChecks(c.task.checks, workdir, env, signal);
                       result.checks = checks;
                       return checks;
