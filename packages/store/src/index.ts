@@ -45,3 +45,5 @@ export type { Interval, PairedCounts, EvalOutcome, EvalFigure, EvalSummary, Eval
 export { Z95, UNDECIDED_WIDTH, wilsonInterval, newcombeUnpaired, newcombePaired, mcnemarExact, fisherExact, summarizeOutcomes, compareOutcomes, verdictText } from './eval-stats.js';
 export type { EvalGroup, EvalResults } from './eval-results.js';
 export { runPassed, runOutcome, evalGroupLabel, latestEvalRuns, evalResults, formatRate, formatComparison, renderEvalTable, evalCsv } from './eval-results.js';
+export type { SideFilter } from './side-filter.js';
+export { parseSideFilter, matchesSide } from './side-filter.js';
