@@ -172,4 +172,20 @@ describe('omnigent eval', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--variant loud: no such variant (the suite declares plain, terse)');
   }, 120_000);
+
+  it('report --html has an Evals section: pass rate with its interval, cost per pass, the comparison and a task grid', async () => {
+    const w = world();
+    const r = await runCli(['eval', w.suite, '-H', 'fake2,fake', '--variant', 'plain', '-n', '2', '--id', 'h1'], { cwd: w.dir, env: w.env });
+    expect(r.code).toBe(0);
+    const out = join(w.dir, 'report.html');
+    const rep = await runCli(['report', '--html', out, '--tag', 'eval:h1'], { cwd: w.dir });
+    expect(rep.code, rep.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<h2>Evals</h2>');
+    expect(html).toContain('<h3>eval h1</h3>');
+    expect(html).toMatch(/<td class="l">fake\/default\/plain<\/td><td>2<\/td><td>2<\/td><td class="l">100% \[34–100\]<\/td><td>\$0\.2500<\/td><td>\$0\.2500<\/td>/);
+    expect(html).toMatch(/<td class="l">fake2\/default\/plain<\/td><td>2<\/td><td>0<\/td><td class="l">0% \[0–66\]<\/td>.*\(baseline\)/);
+    expect(html).toContain('+100 pts');
+    expect(html).toMatch(/<tr><td class="l">fix-add<\/td><td>0\/2<\/td><td>2\/2<\/td><\/tr>/);
+  }, 120_000);
 });

@@ -47,3 +47,4 @@ export type { EvalGroup, EvalResults } from './eval-results.js';
 export { runPassed, runOutcome, evalGroupLabel, latestEvalRuns, evalResults, formatRate, formatComparison, renderEvalTable, evalCsv } from './eval-results.js';
 export type { SideFilter } from './side-filter.js';
 export { parseSideFilter, matchesSide } from './side-filter.js';
+export { renderEvalSection } from './report-html-eval.js';

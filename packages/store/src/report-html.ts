@@ -1,6 +1,7 @@
 import type { OmnigentEvent, ToolCompletedEvent, ToolStartedEvent } from '@omnigent/core';
 import { compareRuns, type CompareGroup, type GroupDimension, type GroupFigure } from './compare.js';
 import { compareFigures, FIGURE_NOTES, formatFigure, formatInt, formatLocalTime, formatMs, formatPercent, formatRunUsage, formatStatus, formatUsd, UNKNOWN } from './format.js';
+import { renderEvalSection } from './report-html-eval.js';
 import { terminalSafe } from './terminal-safe.js';
 import type { RunSummary } from './types.js';
 
@@ -194,6 +195,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <h2>By ${esc(by.join(' · '))}</h2>
 ${groups.length ? groupTable(groups, by) : '<p>No runs.</p>'}
 <p class="notes">Figures are per run, over the runs that reported them. ${notes}</p>
+${renderEvalSection(input.runs)}
 <h2>Charts</h2>
 <div class="charts">${charts.join('\n')}</div>
 <h2>Runs</h2>
