@@ -142,7 +142,8 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
   // a harness that reports no cost (Codex): priced from its tokens, marked as an estimate
   if (terminal.usage && terminal.usage.costUsd === undefined) {
     const est = await estimateCost(terminal.usage, reportedModel ?? request.model, options.config.config.prices, loaded.plugin.provider);
-    if (est) terminal.usage = { ...terminal.usage, costUsd: est.costUsd, costSource: est.costSource };
+    // in place: consumers that kept the terminal's usage object (the workflow view) see the estimate too
+    if (est) Object.assign(terminal.usage, { costUsd: est.costUsd, costSource: est.costSource });
   }
   if (options.afterRun) {
     try {
