@@ -9,7 +9,7 @@ import { writeOut } from '../../io.js';
 import { loadHarnessPlugin } from '../../plugins.js';
 import { runHarness } from '../../run-harness.js';
 import { parseShard, shardOf } from '../matrix/combinations.js';
-import { cellKey, cellLabel, evalCells, findBaseline, groupLabel, type EvalCell } from './cells.js';
+import { cellKey, cellLabel, evalCells, findBaseline, type EvalCell } from './cells.js';
 import { runChecks } from './checks.js';
 import { checkout, prepareSource, type TaskSource } from './checkout.js';
 import { runShell } from './shell.js';

@@ -237,13 +237,16 @@ function loadFile(file: string, suite: EvalSuite, seen: Set<string>): void {
 
 /** A folder: its `*.yaml`/`*.yml` files, then each subfolder's `task.yaml` (sorted, so cells keep their order). */
 function loadPath(path: string, suite: EvalSuite, seen: Set<string>): void {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
   } catch {
     throw new ConfigError('cannot read the task: no such file', { file: path });
   }
-  if (!st.isDirectory()) return loadFile(path, suite, seen);
+  if (!st.isDirectory()) {
+    loadFile(path, suite, seen);
+    return;
+  }
   const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) if (e.isFile() && /\.ya?ml$/.test(e.name)) loadFile(join(path, e.name), suite, seen);
   for (const e of entries) {
