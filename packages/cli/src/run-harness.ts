@@ -8,7 +8,7 @@ import {
   type RunRequest,
   type TerminalEvent,
 } from '@omnigent/core';
-import type { CheckResult, RunEval } from '@omnigent/store';
+import type { CheckResult, RunEval, UsageSummary } from '@omnigent/store';
 import type { LoadedConfig } from './config.js';
 import { estimateCost } from './cost-estimate.js';
 import { loadHarnessPlugin } from './plugins.js';
@@ -54,6 +54,8 @@ export interface RunHarnessResult {
   runId: string;
   terminal: TerminalEvent;
   plugin: LoadedPlugin;
+  /** The run's usage as stored (summed over its events, priced when the harness reported no cost); undefined without the store. */
+  usage?: UsageSummary;
 }
 
 /** Merge config defaults (`defaults`, `harnesses.<name>`) under what the request already says. */
@@ -166,5 +168,5 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
       ]),
     ),
   );
-  return { runId, terminal, plugin: loaded };
+  return { runId, terminal, plugin: loaded, ...(ctx.storedUsage ? { usage: ctx.storedUsage } : {}) };
 }

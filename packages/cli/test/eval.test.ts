@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,5 +188,58 @@ describe('omnigent eval', () => {
     expect(html).toMatch(/<td class="l">fake2\/default\/plain<\/td><td>2<\/td><td>0<\/td><td class="l">0% \[0–66\]<\/td>.*\(baseline\)/);
     expect(html).toContain('+100 pts');
     expect(html).toMatch(/<tr><td class="l">fix-add<\/td><td>0\/2<\/td><td>2\/2<\/td><\/tr>/);
+  }, 120_000);
+
+  it('a variant declared on the command line (YAML flow mapping), next to a suite one; a bad one is a usage error', async () => {
+    const w = world();
+    const r = await runCli(['eval', w.suite, '-H', 'fake', '--variant', 'plain', '--variant', 'loud={appendSystemPrompt: Shout., maxTurns: 3}', '--id', 'cv', '--json'], { cwd: w.dir, env: w.env });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as EvalJson).groups.map((g) => g.label)).toEqual(['fake/default/plain', 'fake/default/loud']);
+    const loud = JSON.parse((await runCli(['runs', '--json', '--tag', 'variant:loud'], { cwd: w.dir })).stdout) as Array<{ id: string }>;
+    const request = JSON.parse(readFileSync(join(w.dir, '.store', 'runs', `${loud[0]!.id}.request.json`), 'utf8')) as { appendSystemPrompt?: string };
+    expect(request.appendSystemPrompt).toBe('Shout.');
+    const bad = await runCli(['eval', w.suite, '-H', 'fake', '--variant', 'x={colour: red}'], { cwd: w.dir, env: w.env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--variant x: unknown key colour');
+  }, 120_000);
+
+  it('a git repository at a ref: each cell starts from that commit in its own worktree', async () => {
+    const w = world();
+    const repo = join(w.dir, 'gitrepo');
+    mkdirSync(repo);
+    const git = (...args: string[]): string => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(repo, 'calc.js'), BUGGY);
+    git('add', '.');
+    git('commit', '-q', '-m', 'one');
+    const first = git('rev-parse', 'HEAD');
+    writeFileSync(join(repo, 'later.txt'), 'later\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'two');
+    const task = join(w.dir, 'at-ref.yaml');
+    writeFileSync(task, `prompt: fix add\nrepo: gitrepo\nref: HEAD~1\nchecks:\n  - name: at-first-commit\n    run: test "$(git rev-parse HEAD)" = ${first} && test ! -e later.txt\n`);
+    const r = await runCli(['eval', task, '-H', 'fake', '--id', 'g1', '--json'], { cwd: w.dir, env: w.env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('in git worktrees');
+    expect((JSON.parse(r.stdout) as EvalJson).cells[0]).toMatchObject({ pass: true, checks: [expect.objectContaining({ name: 'at-first-commit', pass: true })] });
+    expect(git('worktree', 'list').split('\n')).toHaveLength(1);
+    writeFileSync(task, 'prompt: p\nrepo: gitrepo\nref: no-such-branch\n');
+    const bad = await runCli(['eval', task, '-H', 'fake'], { cwd: w.dir, env: w.env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ref: git cannot find ref no-such-branch');
+  }, 120_000);
+
+  it('the example suite loads (3 tasks, 2 variants) and its checks fail on the untouched starting code', async () => {
+    const w = world();
+    const examples = fileURLToPath(new URL('../../../examples/evals', import.meta.url));
+    const r = await runCli(['eval', examples, '-H', 'fake', '--variant', 'agent', '--id', 'ex', '--json'], { cwd: w.dir, env: { ...w.env, OMNIGENT_FAKE_TRANSCRIPT: transcript(w.dir, 'nothing.jsonl', [{ type: 'session.started', cwd: '.' }, { type: 'result', ok: true, result: 'did nothing' }]) } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('3 cells in temporary copies (3 tasks × 1 per task)');
+    const out = JSON.parse(r.stdout) as EvalJson;
+    expect(out.cells.map((c) => [c.task, c.pass, c.checks?.map((k) => `${k.name}:${k.pass}`).join(' ')])).toEqual([
+      ['add-feature', false, 'hidden-tests:false'],
+      ['fix-bug', false, 'hidden-tests:false'],
+      ['refactor', false, 'old-name-gone:false tests:true'],
+    ]);
   }, 120_000);
 });

@@ -74,10 +74,11 @@ export const storeSink: SinkFactory = async (ctx) => {
       const { loadPriceCatalog, priceUsage } = await import('../cost-estimate.js');
       const catalog = terminal?.usage?.costUsd === undefined ? await loadPriceCatalog() : undefined;
       const prices = ctx.config.config.prices ?? {};
-      recorder.finish(terminal, {
+      const end = recorder.finish(terminal, {
         ...(ctx.checks ? { checks: clean(ctx.checks) } : {}),
         price: (usage, model) => priceUsage(usage, model ?? ctx.request.model, prices, ctx.plugin.provider, catalog),
       });
+      if (end.usage) ctx.storedUsage = end.usage;
     },
   };
 };

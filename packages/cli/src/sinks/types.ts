@@ -1,5 +1,5 @@
 import type { HarnessPlugin, OmnigentEvent, RunRequest, TerminalEvent } from '@omnigent/core';
-import type { CheckResult, RunEval } from '@omnigent/store';
+import type { CheckResult, RunEval, UsageSummary } from '@omnigent/store';
 import type { LoadedConfig } from '../config.js';
 
 /** Workflow facts of a run that is one step of a workflow. */
@@ -29,6 +29,8 @@ export interface RunContext {
   eval?: RunEval;
   /** Eval success checks, set after the harness ended and before the sinks close. */
   checks?: CheckResult[];
+  /** The run's usage as the store recorded it (summed, priced), set by the store sink when it closes. */
+  storedUsage?: UsageSummary;
   startedAt: Date;
   /** Environment of omnigent itself (telemetry and store settings are read from it). */
   env: NodeJS.ProcessEnv;

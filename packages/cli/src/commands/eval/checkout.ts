@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { ConfigError } from '@omnigent/core';
@@ -40,10 +40,11 @@ function inside(path: string, dir: string): boolean {
 }
 
 /**
- * Resolve a task's starting code. Contract: a git repository (or a folder inside one) starts from
- * `ref` (default HEAD) in a detached worktree per cell, unless a check file lies inside the
- * repository (the agent could read it there), then the folder is copied; `ref` needs a repository;
- * a URL is cloned once. Throws a ConfigError for a ref or URL that git cannot resolve.
+ * Resolve a task's starting code. Contract: the top folder of a git repository starts from HEAD in
+ * a detached worktree per cell, unless a check file lies inside the repository (the agent could
+ * read it there); a folder inside a larger repository, or no repository, is copied; `ref:` always
+ * makes a worktree at that ref (and then refuses check files inside the repository); a URL is
+ * cloned once. Throws a ConfigError for a ref or URL that git cannot resolve.
  */
 export async function prepareSource(task: EvalTask): Promise<TaskSource> {
   let dir = task.repo;
@@ -62,7 +63,10 @@ export async function prepareSource(task: EvalTask): Promise<TaskSource> {
   const gitTop = top.ok ? top.out : undefined;
   const checkFiles = task.checks.flatMap((c) => c.files);
   const hiddenInRepo = gitTop !== undefined && checkFiles.some((f) => inside(f, gitTop));
-  if (gitTop && (!hiddenInRepo || task.ref)) {
+  // a folder inside a larger repository (an example beside others) is copied: a worktree would
+  // hand the agent the whole repository, other tasks' hidden files included
+  const isTop = gitTop !== undefined && realpathSync(gitTop) === realpathSync(dir);
+  if (gitTop && ((isTop && !hiddenInRepo) || task.ref)) {
     if (hiddenInRepo) throw new ConfigError(`a check file lies inside the git repository ${gitTop}: with ref: the agent would find it in the checkout; keep check files outside the repository`, { file: task.file, key: 'checks' });
     const head = await git(['rev-parse', '--verify', `${task.ref ?? 'HEAD'}^{commit}`], gitTop);
     if (head.ok) {

@@ -13,7 +13,7 @@ import { cellKey, cellLabel, evalCells, findBaseline, type EvalCell } from './ce
 import { runChecks } from './checks.js';
 import { checkout, prepareSource, type TaskSource } from './checkout.js';
 import { runShell } from './shell.js';
-import { loadSuite, type EvalVariant } from './task-file.js';
+import { loadSuite, parseCliVariant, type EvalVariant } from './task-file.js';
 
 /** Arguments of `omnigent eval` (and of its alias `matrix`). */
 export interface EvalArgs extends GlobalArgs {
@@ -78,6 +78,11 @@ export async function runEval(argv: EvalArgs): Promise<number> {
   let variants: EvalVariant[] = suite.variants;
   const wanted = store.splitList(argv.variant);
   if (wanted) {
+    // `name={…}` declares a variant on the command line (a YAML flow mapping, like the suite's)
+    const declared = (argv.variant ?? []).flatMap((v) => (v.includes('=') ? [parseCliVariant(v)] : []));
+    variants = [...variants.filter((v) => !declared.some((d) => d.name === v.name)), ...declared];
+    const named = (argv.variant ?? []).flatMap((v) => (v.includes('=') ? [v.slice(0, v.indexOf('=')).trim()] : store.splitList(v) ?? []));
+    wanted.splice(0, wanted.length, ...named);
     const unknown = wanted.filter((w) => !variants.some((v) => v.name === w) && w !== 'default');
     if (unknown.length) throw new UsageError(`--variant ${unknown.join(', ')}: no such variant${variants.length ? ` (the suite declares ${variants.map((v) => v.name).join(', ')})` : ' (the suite declares none)'}`);
     variants = wanted.map((w) => variants.find((v) => v.name === w) ?? { name: w });
@@ -147,7 +152,7 @@ export async function runEval(argv: EvalArgs): Promise<number> {
             }
             const workdir = co.workdir;
             const v = c.variant;
-            const { runId, terminal } = await runHarness({
+            const { runId, terminal, usage } = await runHarness({
               harness: c.harness,
               request: {
                 prompt: c.task.prompt,
@@ -184,7 +189,7 @@ export async function runEval(argv: EvalArgs): Promise<number> {
             result.status = terminal.type === 'run.completed' ? 'completed' : terminal.reason === 'aborted' ? 'interrupted' : 'failed';
             result.durationMs = terminal.durationMs;
             // the stored figure: summed over the run's usage events and priced when the harness reported no cost
-            const cost = store.openStore(storeDir).list({ tags: [tag] }).find((r) => r.id === runId)?.usage?.costUsd ?? terminal.usage?.costUsd;
+            const cost = usage?.costUsd ?? terminal.usage?.costUsd;
             if (cost !== undefined) {
               result.costUsd = cost;
               spent += cost;

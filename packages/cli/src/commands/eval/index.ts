@@ -18,7 +18,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
       .positional('suite', { type: 'string', array: true, demandOption: true, describe: 'Task files, suite files or folders of them' })
       .option('harness', { alias: 'H', type: 'string', coerce: toList, describe: 'Harnesses (comma-separated or repeated); default: the suite\'s harnesses:' })
       .option('model', { alias: 'm', type: 'string', coerce: toList, describe: 'Models (comma-separated or repeated); default: the suite\'s models:, else each harness\'s default' })
-      .option('variant', { type: 'string', coerce: toList, describe: 'Run only these variants of the suite (default: all it declares)' })
+      .option('variant', { type: 'string', coerce: toList, describe: 'Run only these variants of the suite (default: all it declares); name={appendSystemPrompt: …, maxTurns: 5} declares one' })
       .option('repeat', { alias: 'n', requiresArg: true, coerce: numberOption('repeat', { min: 1, integer: true, unit: 'runs' }), describe: 'Runs per cell (default: the suite\'s repeat:, else 1)' })
       .option('concurrency', { alias: 'j', requiresArg: true, coerce: numberOption('concurrency', { min: 1, integer: true, unit: 'runs' }), default: 1, describe: 'Cells at once' })
       .option('shard', { type: 'string', describe: 'Run only slice i of n (i/n, 1-based), to split the eval across CI machines' })

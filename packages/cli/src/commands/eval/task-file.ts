@@ -3,7 +3,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import { ConfigError } from '@omnigent/core';
 import { WORK_KINDS, type WorkKind } from '@omnigent/store';
 import { lineOfPath } from '@omnigent/workflow';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, parse as parseYamlValue } from 'yaml';
 import { z } from 'zod';
 
 const envSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
@@ -99,6 +99,30 @@ export interface EvalSuite {
   models?: string[];
   repeat?: number;
   baseline?: string;
+}
+
+/**
+ * A variant given on the command line: `name={appendSystemPrompt: Be brief, maxTurns: 5}` (a YAML
+ * flow mapping of the suite's variant keys). Contract: throws a ConfigError naming the option.
+ */
+export function parseCliVariant(text: string): EvalVariant {
+  const i = text.indexOf('=');
+  const name = text.slice(0, i).trim();
+  const where = { key: `--variant ${name || text}` };
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) throw new ConfigError('a variant name is letters, digits, ".", "_" or "-" before the "="', where);
+  let value: unknown;
+  try {
+    value = parseYamlValue(text.slice(i + 1)) ?? {};
+  } catch (error) {
+    throw new ConfigError(`not a YAML mapping: ${(error as Error).message.split('\n')[0]}`, where);
+  }
+  const parsed = variantSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues.find((x) => x.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
+    const keys = 'systemPrompt, appendSystemPrompt, args, env, permissionMode, maxTurns, options, mcp';
+    throw new ConfigError(issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')} (a variant has ${keys})` : `${issue.path.join('.') || 'value'}: ${issue.message}`, where);
+  }
+  return { ...parsed.data, name };
 }
 
 /** The keys of a task, for "unknown key" messages. */
