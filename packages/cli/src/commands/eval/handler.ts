@@ -251,7 +251,7 @@ export async function runEval(argv: EvalArgs): Promise<number> {
       } else {
         const table = counted.length ? store.terminalSafe(store.renderEvalTable(summary)) : 'No cell was recorded.\n';
         const base = summary.baseline && asked === undefined ? `baseline: ${summary.baseline} (the first cell; choose with --baseline harness/model/variant)\n` : '';
-        await writeOut(`\n${table}${base}${errors ? `${errors} cell${errors > 1 ? 's' : ''} could not run (setup or checkout failed; see above); they are not counted.\n` : ''}\nomnigent compare --tag ${tag} --baseline <filter> --candidate <filter>, or omnigent report --html, show these runs again.\n`);
+        await writeOut(`\n${table}${base}${errors ? `${errors} cell${errors > 1 ? 's' : ''} could not run (setup or checkout failed; see above); they are not counted.\n` : ''}\nThe runs carry the tag ${tag}: omnigent report --html report.html --tag ${tag} draws this eval; --resume ${evalId} runs cells it is missing.\n`);
       }
       if (signal.aborted) return EXIT.interrupted;
       // the eval itself worked when every cell ran and was judged; a failed task is a result, not an error
