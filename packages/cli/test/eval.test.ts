@@ -169,6 +169,9 @@ describe('omnigent eval', () => {
     expect(inside.stderr).toContain('task.yaml:6: checks.0.files: ');
     expect(inside.stderr).toContain('is inside the starting code');
     const u = world();
+    const missing = await runCli(['eval', u.suite, '-H', 'fake', '--variant', 'plain'], { cwd: u.dir, env: { ...u.env, OMNIGENT_FAKE_BIN: join(u.dir, 'no-such-binary') } });
+    expect(missing.code).toBe(127);
+    expect(missing.stdout).not.toContain('[1/');
     const unknown = await runCli(['eval', u.suite, '-H', 'fake', '--variant', 'loud'], { cwd: u.dir, env: u.env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--variant loud: no such variant (the suite declares plain, terse)');

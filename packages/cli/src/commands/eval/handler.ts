@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { UsageError } from '@omnigent/core';
+import { resolveBinary, UsageError } from '@omnigent/core';
 import * as store from '@omnigent/store';
 import { loadConfig } from '../../config.js';
 import { EXIT } from '../../exit-codes.js';
@@ -89,7 +89,14 @@ export async function runEval(argv: EvalArgs): Promise<number> {
   }
 
   const config = await loadConfig(process.cwd(), argv.config);
-  for (const h of harnesses) await loadHarnessPlugin(h, config, process.cwd());
+  // every harness's CLI found before the first cell: a missing one is one clear error (exit 127), not a failed cell each
+  for (const h of harnesses) {
+    const loaded = await loadHarnessPlugin(h, config, process.cwd());
+    resolveBinary(loaded.plugin, {
+      ...(config.config.harnesses?.[h]?.bin ? { config: config.config.harnesses[h]!.bin! } : {}),
+      resolveFrom: [...(loaded.dir ? [loaded.dir] : []), process.cwd()],
+    });
+  }
   const storeDir = store.resolveStoreDir({ env: process.env, ...(config.config.store?.path ? { configPath: config.config.store.path } : {}), configDir: config.dir });
   const log = (line: string): void => {
     if (argv.json || argv.csv) process.stderr.write(`${line}\n`);
