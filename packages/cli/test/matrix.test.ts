@@ -176,7 +176,7 @@ describe('omnigent matrix', () => {
     // regression: labels were padded to a fixed 28 columns (wide gaps, or no gap past 28)
     expect(progress[0]).toMatch(/^\[1\/2\] fake\/a#1 {2,}completed/);
     expect(progress.map((l) => l.indexOf('completed'))).toEqual([progress[0]!.indexOf('completed'), progress[0]!.indexOf('completed')]);
-    expect(progress[1]).toMatch(/^\[2\/2\] fake\/a-much-longer-model-name-than-28#1  completed/);
+    expect(progress[1]).toMatch(/^\[2\/2\] fake\/a-much-longer-model-name-than-28#1 {2}completed/);
 
     const slow = transcript(ws.dir, 'slow.jsonl', [{ type: 'session.started', cwd: '.' }, { $fake: 'sleep', ms: 30_000 }, { type: 'result', ok: true }]);
     let sent = false;
