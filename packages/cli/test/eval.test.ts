@@ -99,6 +99,12 @@ describe('omnigent eval', () => {
     expect(runs.every((x) => x.eval.id === 'e1' && x.eval.task === 'fix-add' && x.eval.variant === 'plain' && x.tags.includes('math'))).toBe(true);
     expect(runs.map((x) => x.eval.repeat).sort()).toEqual([0, 0, 1, 1, 2, 2]);
     expect(runs.filter((x) => x.harness === 'fake').every((x) => x.checks.every((c) => c.pass))).toBe(true);
+    // runs show: the eval cell and what its checks said
+    const idleRun = runs.find((x) => x.harness === 'fake2')! as unknown as { id: string };
+    const shown = await runCli(['runs', 'show', idleRun.id], { cwd: w.dir });
+    expect(shown.stdout).toMatch(/ {2}eval {5}e1 · task fix-add · variant plain · repeat \d/);
+    expect(shown.stdout).toContain('  checks   1 of 2 failed: hidden-test failed (exit 1), file-exists passed');
+    expect(shown.stdout).toContain('           hidden-test: add(2, 3) gave -1');
   }, 120_000);
 
   it('the table: pass rate with its interval, $/pass, the comparison and the verdict in words; --csv', async () => {
