@@ -69,6 +69,11 @@ export const configSchema = z
     telemetry: telemetrySchema,
     store: z.object({ enabled: z.boolean(), path: z.string(), redact: z.boolean() }).partial().strict(),
     mcp: mcpSchema,
+    /** Prices per million tokens (USD) by model id, for models the price catalog lacks (self-hosted). */
+    prices: z.record(
+      z.string(),
+      z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheRead: z.number().nonnegative().optional(), cacheWrite: z.number().nonnegative().optional() }).strict(),
+    ),
   })
   .partial()
   .strict();

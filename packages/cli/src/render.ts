@@ -40,7 +40,7 @@ export function formatUsage(u: TokenUsage): string {
   }
   if (u.output !== undefined) parts.push(`out ${fmtInt(u.output)}`);
   if (u.reasoning !== undefined) parts.push(`reasoning ${fmtInt(u.reasoning)}`);
-  if (u.costUsd !== undefined) parts.push(`$${u.costUsd.toFixed(4)}${u.costSource === 'harness-estimate' ? ' (est.)' : ''}`);
+  if (u.costUsd !== undefined) parts.push(`$${u.costUsd.toFixed(4)}${u.costSource === 'harness-estimate' || u.costSource === 'catalog-estimate' ? ' (est.)' : ''}`);
   return parts.length ? parts.join(' · ') : 'unknown';
 }
 

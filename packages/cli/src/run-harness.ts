@@ -9,9 +9,11 @@ import {
   type RunRequest,
   type TerminalEvent,
 } from '@omnigent/core';
+import type { CheckResult, RunEval, UsageSummary } from '@omnigent/store';
 import type { LoadedConfig } from './config.js';
 import { envName } from '@omnigent/core/internal';
 import { checkMcpCommands, mcpNames, resolveMcp } from './mcp-resolve.js';
+import { estimateCost } from './cost-estimate.js';
 import { loadHarnessPlugin } from './plugins.js';
 import { harnessVersion } from './harness-version.js';
 import { SINKS } from './sinks/index.js';
@@ -44,6 +46,13 @@ export interface RunHarnessOptions {
    * `request.mcpServers`. Default: config `mcp.default`, else none; `['none']` overrides a default.
    */
   mcp?: string[];
+  /** The eval cell this run is (recorded on its start record and its trace). Default: not an eval run. */
+  eval?: RunEval;
+  /**
+   * Called after the harness ended and before the sinks close (eval success checks): the results
+   * are stored on the run's end record and sent with its trace. Default: none.
+   */
+  afterRun?: (terminal: TerminalEvent) => Promise<CheckResult[] | undefined>;
 }
 
 /** Result of {@link runHarness}. */
@@ -51,6 +60,8 @@ export interface RunHarnessResult {
   runId: string;
   terminal: TerminalEvent;
   plugin: LoadedPlugin;
+  /** The run's usage as stored (summed over its events, priced when the harness reported no cost); undefined without the store. */
+  usage?: UsageSummary;
 }
 
 /**
@@ -116,6 +127,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     store: options.store ?? options.config.config.store?.enabled ?? true,
     tags: options.tags ?? [],
     ...(options.workflow ? { workflow: options.workflow } : {}),
+    ...(options.eval ? { eval: options.eval } : {}),
     startedAt: new Date(),
     env: options.env ?? process.env,
     ...(mcp.secretEnvNames.length ? { secretEnvNames: mcp.secretEnvNames } : {}),
@@ -130,6 +142,10 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     }
   }
   const bus = new EventBus();
+  let reportedModel: string | undefined;
+  bus.on('*', (e) => {
+    if (e.type === 'session.started' && e.model) reportedModel = e.model;
+  }, 'model watch');
   if (options.onEvent) bus.on('*', options.onEvent, 'renderer');
   for (const sink of sinks) bus.on('*', sink.onEvent, sink.name);
   const extraEnv: Record<string, string> = {};
@@ -148,6 +164,20 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     ...(options.workflow ? { step: options.workflow.step } : {}),
   });
   const terminal = await run.result();
+  // a harness that reports no cost (Codex): priced from its tokens, marked as an estimate
+  if (terminal.usage && terminal.usage.costUsd === undefined) {
+    const est = await estimateCost(terminal.usage, reportedModel ?? request.model, options.config.config.prices, loaded.plugin.provider);
+    // in place: consumers that kept the terminal's usage object (the workflow view) see the estimate too
+    if (est) Object.assign(terminal.usage, { costUsd: est.costUsd, costSource: est.costSource });
+  }
+  if (options.afterRun) {
+    try {
+      const checks = await options.afterRun(terminal);
+      if (checks) ctx.checks = checks;
+    } catch (error) {
+      process.stderr.write(`omnigent: warning: the checks could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
   const flushMs = options.flushTimeoutMs ?? 10_000;
   const drained = await bus.flush(flushMs);
   if (!drained) process.stderr.write(`omnigent: warning: some event consumers did not finish within ${flushMs / 1000}s\n`);
@@ -161,5 +191,5 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
       ]),
     ),
   );
-  return { runId, terminal, plugin: loaded };
+  return { runId, terminal, plugin: loaded, ...(ctx.storedUsage ? { usage: ctx.storedUsage } : {}) };
 }

@@ -150,16 +150,16 @@ describe('omnigent matrix', () => {
     const src = tmp('omnigent-matrix-bad-');
     const cases: Array<[string, string]> = [
       // regression: ended "…at line 2, column 1:" with the code frame cut off
-      ['prompt: [\n', 'not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1\n'],
+      ['prompt: [\n', '2: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n'],
       // regression: was "prompt: Invalid input: expected string, received undefined"
-      ['timeout: 5\n', 'prompt: missing: a task needs a prompt (what every harness is asked)\n'],
-      ['promt: p\n', 'promt: unknown key (a task has prompt, repo, cwd, setup, env, timeout, tags)\n'],
+      ['timeout: 5\n', '1: prompt: missing: a task needs a prompt (what every harness is asked)\n'],
+      ['promt: p\n', '1: promt: unknown key (a task has id, prompt, repo, ref, cwd, setup, env, timeout, tags, kind, checks)\n'],
     ];
     for (const [i, [text, message]] of cases.entries()) {
       const file = join(src, `task${i}.yaml`);
       writeFileSync(file, text);
       const r = await runCli(['matrix', file, '-H', 'fake'], { cwd: ws.dir, env: ws.env });
-      expect([r.code, r.stderr]).toEqual([2, `omnigent: ${file}: ${message}`]);
+      expect([r.code, r.stderr]).toEqual([2, `omnigent: ${file}:${message}`]);
     }
     const missing = await runCli(['matrix', join(src, 'nope.yaml'), '-H', 'fake'], { cwd: ws.dir, env: ws.env });
     expect([missing.code, missing.stderr]).toEqual([2, `omnigent: ${join(src, 'nope.yaml')}: cannot read the task: no such file\n`]);
@@ -176,7 +176,7 @@ describe('omnigent matrix', () => {
     // regression: labels were padded to a fixed 28 columns (wide gaps, or no gap past 28)
     expect(progress[0]).toMatch(/^\[1\/2\] fake\/a#1 {2,}completed/);
     expect(progress.map((l) => l.indexOf('completed'))).toEqual([progress[0]!.indexOf('completed'), progress[0]!.indexOf('completed')]);
-    expect(progress[1]).toMatch(/^\[2\/2\] fake\/a-much-longer-model-name-than-28#1  completed/);
+    expect(progress[1]).toMatch(/^\[2\/2\] fake\/a-much-longer-model-name-than-28#1 {2}completed/);
 
     const slow = transcript(ws.dir, 'slow.jsonl', [{ type: 'session.started', cwd: '.' }, { $fake: 'sleep', ms: 30_000 }, { type: 'result', ok: true }]);
     let sent = false;

@@ -51,8 +51,11 @@ export interface TokenUsage {
   reasoning?: number;
   /** Cost in US dollars; see `costSource`. */
   costUsd?: number;
-  /** Who priced `costUsd`: the harness's own estimate, a configured price table, or the provider. */
-  costSource?: 'harness-estimate' | 'configured-price' | 'provider';
+  /**
+   * Who priced `costUsd`: the harness's own estimate, a configured price table (config `prices:`),
+   * the provider, or omnigent from its price catalog (harnesses that report no cost).
+   */
+  costSource?: 'harness-estimate' | 'configured-price' | 'provider' | 'catalog-estimate';
 }
 
 /** Fields every normalized event carries. */

@@ -7,3 +7,5 @@ export type { ProcessIdentity, TerminateOptions } from './process-tree.js';
 export { which } from './binary.js';
 export { nodeModulesDirs } from './discovery.js';
 export { envName } from './errors.js';
+export { trackChild, untrackChild } from './live-runs.js';
+export { reaperWatch, reaperForget } from './reaper.js';

@@ -69,7 +69,7 @@ export function dimensionValue(run: RunSummary, dim: GroupDimension): string {
   return v ?? '—';
 }
 
-function figure(runs: RunSummary[], get: (r: RunSummary) => number | undefined): GroupFigure {
+function figure(runs: RunSummary[], get: (r: RunSummary) => number | undefined, isCost = false): GroupFigure {
   let total: number | undefined;
   let reported = 0;
   let partial = false;
@@ -81,6 +81,8 @@ function figure(runs: RunSummary[], get: (r: RunSummary) => number | undefined):
     reported += 1;
     if (r.usage!.confidence === 'partial') partial = true;
     if (r.usage!.confidence === 'estimated') estimated = true;
+    // a cost omnigent priced from its catalog is an estimate too, never passed off as reported
+    if (isCost && r.usage!.costSource === 'catalog-estimate') estimated = true;
   }
   const out: GroupFigure = { reported, partial, estimated };
   if (total !== undefined) {
@@ -144,7 +146,7 @@ export function summarizeGroup(runs: RunSummary[], key: Record<string, string>):
       cache: figure(runs, cacheOf),
       reasoning: figure(runs, (r) => r.usage!.reasoning),
     },
-    costUsd: figure(runs, (r) => r.usage!.costUsd),
+    costUsd: figure(runs, (r) => r.usage!.costUsd, true),
     toolCalls,
     toolCallsReported,
     ...(toolCallsReported ? { toolCallsPerRun: toolCalls / toolCallsReported } : {}),

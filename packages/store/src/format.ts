@@ -37,7 +37,7 @@ export function formatPercent(rate: number | undefined): string {
 /** Markers a figure may carry, and what they mean (printed as footnotes). */
 export const FIGURE_NOTES = {
   '+': 'lower bound: some runs reported partial usage (figures missing, or the run was killed)',
-  '~': 'estimated by the harness',
+  '~': 'estimated (by the harness, or a cost priced from token counts with the price catalog)',
   '*': 'average over the runs that reported it; the others reported nothing (not counted as 0)',
   [UNKNOWN]: 'not reported',
 } as const;
@@ -63,7 +63,7 @@ export function formatRunUsage(u: (TokenUsage & { confidence?: string }) | undef
   }
   if (u.output !== undefined) parts.push(`out ${formatInt(u.output)}${mark}`);
   if (u.reasoning !== undefined) parts.push(`reasoning ${formatInt(u.reasoning)}${mark}`);
-  if (u.costUsd !== undefined) parts.push(`${u.confidence === 'estimated' || u.costSource === 'harness-estimate' ? '~' : ''}${formatUsd(u.costUsd)}${mark}`);
+  if (u.costUsd !== undefined) parts.push(`${u.confidence === 'estimated' || u.costSource === 'harness-estimate' || u.costSource === 'catalog-estimate' ? '~' : ''}${formatUsd(u.costUsd)}${mark}`);
   return parts.length ? parts.join(' · ') : UNKNOWN;
 }
 

@@ -8,6 +8,7 @@ export { foldIndex, readIndex, appendRecord, CACHE_REFRESH_BYTES } from './index
 export { SummaryBuilder } from './summarize.js';
 export type { RecorderOptions } from './recorder.js';
 export { RunRecorder, SKIPPED_EVENT_TYPES } from './recorder.js';
+export type { RecorderFinishExtra } from './recorder.js';
 export { RunStore, openStore, parseEvents } from './store.js';
 export type { RunFilter } from './filter.js';
 export { parseSince, splitList, matchesFilter } from './filter.js';
@@ -42,3 +43,10 @@ export { renderHtmlReport } from './report-html.js';
 export { terminalSafe } from './terminal-safe.js';
 export { SkippedRecords, eventProblem } from './validate.js';
 export { DIR_MODE, FILE_MODE } from './private-files.js';
+export type { Interval, PairedCounts, EvalOutcome, EvalFigure, EvalSummary, EvalVerdict, EvalComparison } from './eval-stats.js';
+export { Z95, UNDECIDED_WIDTH, wilsonInterval, newcombeUnpaired, newcombePaired, mcnemarExact, fisherExact, summarizeOutcomes, compareOutcomes, verdictText } from './eval-stats.js';
+export type { EvalGroup, EvalResults } from './eval-results.js';
+export { runPassed, runOutcome, evalGroupLabel, latestEvalRuns, evalResults, formatRate, formatComparison, renderEvalTable, evalCsv } from './eval-results.js';
+export type { SideFilter } from './side-filter.js';
+export { parseSideFilter, matchesSide } from './side-filter.js';
+export { renderEvalSection } from './report-html-eval.js';

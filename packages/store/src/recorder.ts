@@ -1,8 +1,8 @@
 import { closeSync, writeSync } from 'node:fs';
-import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
+import type { OmnigentEvent, TerminalEvent, TokenUsage } from '@omnigent/core';
 import { appendRecord } from './index-file.js';
 import { SummaryBuilder } from './summarize.js';
-import type { RunEnd, RunStart } from './types.js';
+import type { CheckResult, RunEnd, RunStart } from './types.js';
 
 /** Event types not written to the store. */
 export const SKIPPED_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -28,6 +28,14 @@ export interface RecorderOptions {
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e?.code === 'ENOSPC' ? 'no space left on device' : e?.code === 'EDQUOT' ? 'disk quota exceeded' : e instanceof Error ? e.message : String(error);
+}
+
+/** What {@link RunRecorder.finish} may add to the end record. */
+export interface RecorderFinishExtra {
+  /** An eval cell's success checks. */
+  checks?: CheckResult[];
+  /** Prices a run whose harness reported no cost (the result is marked by its `costSource`). */
+  price?: (usage: TokenUsage, model: string | undefined) => { costUsd: number; costSource: NonNullable<TokenUsage['costSource']> } | undefined;
 }
 
 /**
@@ -94,9 +102,10 @@ export class RunRecorder {
 
   /**
    * Close the events file and write the `end` record. `terminal` undefined: the run ended without
-   * one. Idempotent; never throws (a failed index write is reported to `onWriteError`).
+   * one; `extra.checks`: an eval cell's success checks. Idempotent; never throws (a failed index
+   * write is reported to `onWriteError`).
    */
-  finish(terminal: TerminalEvent | undefined): RunEnd {
+  finish(terminal: TerminalEvent | undefined, extra?: RecorderFinishExtra): RunEnd {
     if (this.ended) return this.ended;
     if (this.fd !== undefined) {
       try {
@@ -107,6 +116,11 @@ export class RunRecorder {
       this.fd = undefined;
     }
     const end = this.builder.finish(this.start.id, this.start.startedAt, this.start.requestedModel, terminal);
+    if (extra?.checks) end.checks = extra.checks;
+    if (end.usage && end.usage.costUsd === undefined && extra?.price) {
+      const est = extra.price(end.usage, end.model);
+      if (est) end.usage = { ...end.usage, costUsd: est.costUsd, costSource: est.costSource };
+    }
     if (this.writeError) {
       end.outcome = end.status as NonNullable<RunEnd['outcome']>;
       end.status = 'incomplete';

@@ -2,6 +2,7 @@ import type { OmnigentEvent, ToolCompletedEvent, ToolStartedEvent } from '@omnig
 import { compareRuns, type CompareGroup, type GroupDimension, type GroupFigure } from './compare.js';
 import { MCP_COMPARE_COLUMNS, NO_MCP, compareByMcp, mcpCompareRows, mcpServersOf } from './compare-mcp.js';
 import { compareFigures, FIGURE_NOTES, formatFigure, formatInt, formatLocalTime, formatMs, formatPercent, formatRunUsage, formatStatus, formatUsd, UNKNOWN } from './format.js';
+import { renderEvalSection } from './report-html-eval.js';
 import { terminalSafe } from './terminal-safe.js';
 import type { RunSummary } from './types.js';
 
@@ -207,6 +208,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 ${groups.length ? groupTable(groups, by) : '<p>No runs.</p>'}
 <p class="notes">Figures are per run, over the runs that reported them. ${notes}</p>
 ${mcpSection(input.runs)}
+${renderEvalSection(input.runs)}
 <h2>Charts</h2>
 <div class="charts">${charts.join('\n')}</div>
 <h2>Runs</h2>

@@ -39,6 +39,13 @@ export function renderRunHeader(run: RunSummary): string {
   ];
   if (run.sessionId) rows.push(['session', run.sessionId]);
   if (run.workflow) rows.push(['workflow', `${run.workflow.name ?? run.workflow.runId} · step ${run.workflow.step}`]);
+  if (run.eval) rows.push(['eval', `${run.eval.id} · task ${run.eval.task} · variant ${run.eval.variant} · repeat ${run.eval.repeat + 1}`]);
+  if (run.checks?.length) {
+    const failed = run.checks.filter((c) => !c.pass);
+    const what = (c: NonNullable<RunSummary['checks']>[number]): string => `${c.name} ${c.pass ? 'passed' : c.reason === 'timeout' ? 'timed out' : c.reason === 'interrupted' ? 'interrupted' : `failed${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ''}`}`;
+    rows.push(['checks', `${failed.length ? `${failed.length} of ${run.checks.length} failed` : `all ${run.checks.length} passed`}: ${run.checks.map(what).join(', ')}`]);
+    for (const c of failed) if (c.outputTail) rows.push(['', `${c.name}: ${oneLine(c.outputTail.split('\n').slice(-3).join(' | '), 160)}`]);
+  }
   if (run.tags.length) rows.push(['tags', run.tags.join(', ')]);
   if (run.prompt) rows.push(['prompt', oneLine(run.prompt, 120)]);
   return `run ${run.id}\n${rows.map(([k, v]) => `  ${k.padEnd(9)}${v}`).join('\n')}\n`;

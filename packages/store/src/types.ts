@@ -61,8 +61,8 @@ export interface CheckResult {
   pass: boolean;
   durationMs: number;
   exitCode?: number;
-  /** `timeout` when the check ran past its limit. */
-  reason?: 'timeout' | 'exit' | 'spawn-failed';
+  /** `timeout` when the check ran past its limit; `interrupted`: the eval was stopped before or while it ran (the cell is not judged). */
+  reason?: 'timeout' | 'exit' | 'spawn-failed' | 'interrupted';
   /** The last lines of its output (bounded). */
   outputTail?: string;
 }

@@ -21,3 +21,5 @@ export { createWarnOnce, processWarnOnce } from './warn-once.js';
 export type { WarnOnce } from './warn-once.js';
 export { startWorkflowTrace } from './workflow-trace.js';
 export type { WorkflowStatus, WorkflowTrace, WorkflowTraceInfo } from './workflow-trace.js';
+export { evalTraceTags, logEvalAssessments } from './mlflow-assessments.js';
+export type { EvalCellInfo, EvalCheckOutcome } from './mlflow-assessments.js';

@@ -31,6 +31,11 @@ function clean(values: Record<string, string>): Record<string, string> {
 // node:http rather than fetch: the first fetch() loads undici synchronously (tens of ms on a busy
 // machine), which would delay the run's own event stamps (tool spans came out shorter than the tool).
 function call(api: MlflowApiConfig, method: string, path: string, body: unknown, timeoutMs: number): Promise<MlflowCallResult> {
+  return mlflowCall(api, method, path, body, timeoutMs);
+}
+
+/** One MLflow REST call with a JSON body, bounded by `timeoutMs`. Contract: never throws. */
+export function mlflowCall(api: MlflowApiConfig, method: string, path: string, body: unknown, timeoutMs: number): Promise<MlflowCallResult> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (r: MlflowCallResult): void => {

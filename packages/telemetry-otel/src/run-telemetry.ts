@@ -3,6 +3,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resolveTelemetryConfig, secretHeaderValues, type MlflowApiConfig, type TelemetryConfig, type TelemetryFileConfig } from './config.js';
 import { createExportPipeline, shownUrl, type ExportPipeline } from './export-pipeline.js';
 import { setMlflowTraceTags, startMlflowTrace } from './mlflow-api.js';
+import { evalTraceTags, logEvalAssessments, type EvalCellInfo, type EvalCheckOutcome } from './mlflow-assessments.js';
 import { runTraceTags, stepTraceTags, TRACE_METADATA } from './mlflow-trace-tags.js';
 import { openWorkflows } from './open-workflows.js';
 import { parseTraceparent } from './traceparent.js';
@@ -40,8 +41,8 @@ export interface RunTelemetry {
   /** Environment for the harness child: `TRACEPARENT`, so the CLI's own spans nest under ours. */
   env: Record<string, string>;
   onEvent: (event: OmnigentEvent) => void;
-  /** End the spans and flush (bounded by `flushTimeoutMs`); never throws. */
-  close: (terminal: TerminalEvent | undefined) => Promise<void>;
+  /** End the spans and flush (bounded by `flushTimeoutMs`); an eval cell's `checks` become MLflow assessments. Never throws. */
+  close: (terminal: TerminalEvent | undefined, extra?: { checks?: EvalCheckOutcome[] }) => Promise<void>;
 }
 
 /** Resolve the settings; prints the reason once when telemetry was asked for but cannot run. */
@@ -92,6 +93,15 @@ export function mlflowStarter(api: MlflowApiConfig, tracesUrl: string, pipeline:
       });
       pipeline.track(started);
     },
+    /** Log an eval cell's checks as assessments once MLflow holds the trace. */
+    assess(traceId: string, cell: EvalCellInfo, checks: EvalCheckOutcome[]): void {
+      const work = (started ?? Promise.resolve(false)).then(async (ok) => {
+        if (!ok) return;
+        const r = await logEvalAssessments(api, traceId, cell, checks, timeoutMs);
+        if (!r.ok) say('log the eval checks as assessments', r.error);
+      });
+      pipeline.track(work);
+    },
     tag(traceId: string, tags: Record<string, string>, after?: Promise<boolean>): void {
       const work = (after ?? started ?? Promise.resolve(false)).then(async (ok) => {
         if (!ok) return;
@@ -133,7 +143,7 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
       tracer.traceId,
       info.startedAt,
       { [TRACE_METADATA.session]: summary.sessionId ?? info.runId, [TRACE_METADATA.user]: config.user },
-      runTraceTags(info, summary),
+      runTraceTags(info, summary, info.eval ? evalTraceTags(info.eval) : {}),
     );
   };
   return {
@@ -147,13 +157,16 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
         // A tracing bug must never disturb the run; the spans of this event are lost.
       }
     },
-    close: async (terminal) => {
+    close: async (terminal, extra) => {
       try {
         stopHttp?.();
         tracer.end(terminal);
         startTrace();
         if (mlflow && remote && shared) mlflow.tag(remote.traceId, stepTraceTags(info, tracer.summary), shared.started);
-        else if (mlflow && !remote) mlflow.tag(tracer.traceId, runTraceTags(info, tracer.summary));
+        else if (mlflow && !remote) {
+          mlflow.tag(tracer.traceId, runTraceTags(info, tracer.summary, info.eval ? evalTraceTags(info.eval, extra?.checks) : {}));
+          if (info.eval && extra?.checks?.length) mlflow.assess(tracer.traceId, info.eval, extra.checks);
+        }
       } catch {
         // As above: never let telemetry fail a run.
       }

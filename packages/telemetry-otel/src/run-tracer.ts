@@ -24,6 +24,8 @@ export interface RunTraceInfo {
   /** `user.id` on the root span (MLflow ≥ 3.9 maps it to `mlflow.trace.user`). */
   user?: string;
   workflow?: { workflowRunId: string; workflowName?: string; step: string; needs?: string[]; traceparent?: string };
+  /** The eval cell the run is (`omnigent eval`): trace tags, and its checks as assessments. */
+  eval?: { id: string; task: string; variant: string; repeat: number };
 }
 
 /** Options of {@link RunTracer}. */

@@ -24,3 +24,4 @@ export type {
 export type { StepRunInput, RunStep, RunWorkflowOptions, WorkflowRunResult } from './engine.js';
 export { runWorkflow } from './engine.js';
 export { gitToplevel, snapshotTree, diffTrees, commitTree, addWorktree, removeWorktree, applyDiff } from './git.js';
+export { lineOfPath } from './yaml-lines.js';

@@ -4,6 +4,8 @@ import { withRunFilters, type RunFilterArgs } from './runs.js';
 
 interface CompareArgs extends RunFilterArgs {
   by: string;
+  baseline?: string;
+  candidate?: string;
   json?: boolean;
   csv?: boolean;
   top?: number;
@@ -19,9 +21,18 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
       .option('json', { type: 'boolean', describe: 'Print the groups as JSON' })
       .option('csv', { type: 'boolean', describe: 'Print the groups as CSV' })
       .option('top', { type: 'number', default: 3, describe: 'Top tools shown per group' })
+      .option('baseline', { type: 'string', describe: 'Before/after: the reference runs, e.g. model=gpt-5 or tag=before,since=7d (with --candidate)' })
+      .option('candidate', { type: 'string', describe: 'Before/after: the runs compared with --baseline (keys: harness, model, tag, since, until, variant, kind, eval)' })
       .conflicts('json', 'csv') as unknown as Argv<CompareArgs>,
   handler: async (argv) => {
     const { writeOut } = await import('../io.js');
+    if (argv.baseline !== undefined || argv.candidate !== undefined) {
+      const { UsageError } = await import('@omnigent/core');
+      if (argv.baseline === undefined || argv.candidate === undefined) throw new UsageError('--baseline and --candidate go together: compare --baseline model=a --candidate model=b');
+      const { compareBaseline } = await import('./compare-baseline.js');
+      await compareBaseline({ ...argv, baseline: argv.baseline, candidate: argv.candidate });
+      return;
+    }
     const s = await import('@omnigent/store');
     const { openStoreFor, reportSkipped } = await import('./runs.js');
     const by = s.splitList(argv.by) ?? ['harness'];

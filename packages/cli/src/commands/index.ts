@@ -6,6 +6,7 @@ import { runCommand } from './run/index.js';
 import { runsCommand } from './runs.js';
 import { compareCommand } from './compare.js';
 import { matrixCommand } from './matrix/index.js';
+import { evalCommand } from './eval/index.js';
 import { reportCommand } from './report.js';
 import { exportCommand } from './export.js';
 import { workflowCommand } from './workflow/index.js';
@@ -26,4 +27,4 @@ const register =
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: CommandRegistration[] = [register(runCommand), register(pluginsCommand), register(doctorCommand), register(runsCommand), register(compareCommand), register(matrixCommand), register(reportCommand), register(exportCommand), register(workflowCommand), register(demoCommand)];
+export const COMMANDS: CommandRegistration[] = [register(runCommand), register(pluginsCommand), register(doctorCommand), register(runsCommand), register(compareCommand), register(evalCommand), register(matrixCommand), register(reportCommand), register(exportCommand), register(workflowCommand), register(demoCommand)];

@@ -51,6 +51,7 @@ export const storeSink: SinkFactory = async (ctx) => {
       // only when the harness applies them (Pi and Cursor warn instead): compare --by mcp counts real use
       ...(ctx.request.mcpServers && ctx.plugin.capabilities.mcp ? { mcpServers: Object.keys(ctx.request.mcpServers) } : {}),
       prompt: ctx.request.prompt,
+      ...(ctx.eval ? { eval: ctx.eval } : {}),
     }), clean({
       prompt: ctx.request.prompt,
       cwd,
@@ -72,7 +73,15 @@ export const storeSink: SinkFactory = async (ctx) => {
     name: 'run store',
     onEvent: (event) => recorder.append(event),
     close: async (terminal) => {
-      recorder.finish(terminal);
+      // a harness that reports no cost (Codex): priced from its token totals, marked as an estimate
+      const { loadPriceCatalog, priceUsage } = await import('../cost-estimate.js');
+      const catalog = terminal?.usage?.costUsd === undefined ? await loadPriceCatalog() : undefined;
+      const prices = ctx.config.config.prices ?? {};
+      const end = recorder.finish(terminal, {
+        ...(ctx.checks ? { checks: clean(ctx.checks) } : {}),
+        price: (usage, model) => priceUsage(usage, model ?? ctx.request.model, prices, ctx.plugin.provider, catalog),
+      });
+      if (end.usage) ctx.storedUsage = end.usage;
     },
   };
 };

@@ -32,6 +32,7 @@ export const telemetrySink: SinkFactory = async (ctx) => {
       startedAt: ctx.startedAt,
       ...(ctx.tags.length ? { tags: ctx.tags } : {}),
       ...(ctx.workflow ? { workflow: ctx.workflow } : {}),
+      ...(ctx.eval ? { eval: ctx.eval } : {}),
     },
     {
       env: ctx.env,
@@ -41,7 +42,8 @@ export const telemetrySink: SinkFactory = async (ctx) => {
     },
   );
   if (!run) return undefined;
-  return { name: 'telemetry', env: run.env, onEvent: run.onEvent, close: run.close };
+  // an eval cell's checks are set on the context after the harness ended, before the sinks close
+  return { name: 'telemetry', env: run.env, onEvent: run.onEvent, close: (terminal) => run.close(terminal, ctx.checks ? { checks: ctx.checks } : undefined) };
 };
 
 /** What {@link openWorkflowTrace} needs: the settings source and the workflow's facts. */

@@ -1,4 +1,5 @@
 import type { AnyHarness, OmnigentEvent, RunRequest, TerminalEvent } from '@omnigent/core';
+import type { CheckResult, RunEval, UsageSummary } from '@omnigent/store';
 import type { LoadedConfig } from '../config.js';
 
 /** Workflow facts of a run that is one step of a workflow. */
@@ -24,6 +25,12 @@ export interface RunContext {
   store: boolean;
   tags: string[];
   workflow?: WorkflowStepContext;
+  /** The eval cell, when the run is one. */
+  eval?: RunEval;
+  /** Eval success checks, set after the harness ended and before the sinks close. */
+  checks?: CheckResult[];
+  /** The run's usage as the store recorded it (summed, priced), set by the store sink when it closes. */
+  storedUsage?: UsageSummary;
   startedAt: Date;
   /** Environment of omnigent itself (telemetry and store settings are read from it). */
   env: NodeJS.ProcessEnv;

@@ -169,6 +169,8 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
   // a step that ran but reported no figure makes the total a lower bound (it is not 0)
   const noTokens: string[] = [];
   const noCost: string[] = [];
+  // costs omnigent priced from token counts (Codex reports none) are marked, never passed off as reported
+  const estimated: string[] = [];
   for (const s of t.steps.values()) {
     const ran = s.status !== 'pending' && s.status !== 'skipped';
     const tok = totalTokens(s.usage);
@@ -176,6 +178,8 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
     else if (ran) noTokens.push(s.id);
     if (s.usage?.costUsd !== undefined) cost = (cost ?? 0) + s.usage.costUsd;
     else if (ran) noCost.push(s.id);
+    const est = s.usage?.costUsd !== undefined && s.usage.costSource === 'catalog-estimate';
+    if (est) estimated.push(s.id);
     rows.push({
       status: s.status,
       cells: [
@@ -185,7 +189,7 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
         WORD[s.status],
         s.durationMs !== undefined ? formatDuration(s.durationMs) : UNKNOWN,
         tok !== undefined ? fmtInt(tok) : UNKNOWN,
-        s.usage?.costUsd !== undefined ? `$${s.usage.costUsd.toFixed(4)}` : UNKNOWN,
+        s.usage?.costUsd !== undefined ? `${est ? '~' : ''}$${s.usage.costUsd.toFixed(4)}` : UNKNOWN,
       ],
     });
   }
@@ -198,7 +202,7 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
     '',
     '',
     tokens !== undefined ? `${fmtInt(tokens)}${tokensMissing ? '+' : ''}` : UNKNOWN,
-    cost !== undefined ? `$${cost.toFixed(4)}${costMissing ? '+' : ''}` : UNKNOWN,
+    cost !== undefined ? `${estimated.length ? '~' : ''}$${cost.toFixed(4)}${costMissing ? '+' : ''}` : UNKNOWN,
   ];
   const all = [head, ...rows.map((r) => r.cells), total];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
@@ -217,5 +221,6 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
     ...(tokensMissing || costMissing
       ? [c.dim(`+ lower bound: ${[tokensMissing ? `${noTokens.join(', ')} reported no tokens` : '', costMissing ? `${noCost.join(', ')} reported no cost` : ''].filter(Boolean).join('; ')}`)]
       : []),
+    ...(estimated.length ? [c.dim(`~ estimated: ${estimated.join(', ')} reported no cost; priced from its tokens with the price catalog`)] : []),
   ].join('\n');
 }
