@@ -12,7 +12,8 @@ import type { LoadedConfig } from './config.js';
 import { loadHarnessPlugin } from './plugins.js';
 import { harnessVersion } from './harness-version.js';
 import { SINKS } from './sinks/index.js';
-import type { RunContext, RunSink, SinkFactory, WorkflowStepContext } from './sinks/types.js';
+import type { RunContext, RunKind, RunSink, SinkFactory, WorkflowStepContext } from './sinks/types.js';
+import { runKind } from './run-kind.js';
 
 /** Options of {@link runHarness}. */
 export interface RunHarnessOptions {
@@ -34,6 +35,8 @@ export interface RunHarnessOptions {
   sinks?: SinkFactory[];
   env?: NodeJS.ProcessEnv;
   runId?: string;
+  /** Kind of work (`--kind`, a step's `kind:`, an eval task's). Default: classified from the prompt. */
+  kind?: RunKind['kind'];
   /** Bound on flushing sinks at the end. Default: 10 s. */
   flushTimeoutMs?: number;
 }
@@ -94,6 +97,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     ...(options.workflow ? { workflow: options.workflow } : {}),
     startedAt: new Date(),
     env: options.env ?? process.env,
+    kind: await runKind(request.prompt, options.kind),
   };
   const sinks: RunSink[] = [];
   for (const factory of options.sinks ?? SINKS) {

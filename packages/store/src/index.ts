@@ -14,6 +14,9 @@ export { parseSince, splitList, matchesFilter } from './filter.js';
 export { quantile, median } from './stats.js';
 export type { GroupDimension, GroupFigure, ToolFigure, CompareGroup } from './compare.js';
 export { compareRuns, summarizeGroup, toolFigures, dimensionValue } from './compare.js';
+export { kindDimensionValue } from './compare-kind.js';
+export type { KindInput, KindGuess } from './classify-kind.js';
+export { classifyKind, isWorkKind, LOW_CONFIDENCE } from './classify-kind.js';
 export {
   UNKNOWN,
   FIGURE_NOTES,

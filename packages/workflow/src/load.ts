@@ -130,6 +130,7 @@ function normalize(spec: WorkflowSpec, file: string | undefined, lineOfStep: (i:
       ...(s.system_prompt !== undefined ? { systemPrompt: s.system_prompt } : {}),
       ...(s.append_system_prompt !== undefined ? { appendSystemPrompt: s.append_system_prompt } : {}),
       ...(s.allowed_tools !== undefined ? { allowedTools: s.allowed_tools } : {}),
+      ...(s.kind !== undefined ? { kind: s.kind } : {}),
       onFailure: s.on_failure ?? d.on_failure ?? 'stop',
       always: s.always ?? false,
       isolation: s.isolation ?? d.isolation ?? 'none',

@@ -48,6 +48,7 @@ export const storeSink: SinkFactory = async (ctx) => {
       ...(ctx.workflow ? { workflow: { runId: ctx.workflow.workflowRunId, step: ctx.workflow.step, ...(ctx.workflow.workflowName ? { name: ctx.workflow.workflowName } : {}) } } : {}),
       ...(git ? { git } : {}),
       prompt: ctx.request.prompt,
+      ...(ctx.kind ? { kind: ctx.kind.kind, kindSource: ctx.kind.source, kindConfidence: ctx.kind.confidence } : {}),
     }), clean({
       prompt: ctx.request.prompt,
       cwd,

@@ -32,6 +32,7 @@ export const telemetrySink: SinkFactory = async (ctx) => {
       startedAt: ctx.startedAt,
       ...(ctx.tags.length ? { tags: ctx.tags } : {}),
       ...(ctx.workflow ? { workflow: ctx.workflow } : {}),
+      ...(ctx.kind ? { kind: ctx.kind.kind } : {}),
     },
     {
       env: ctx.env,

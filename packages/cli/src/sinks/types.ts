@@ -12,6 +12,14 @@ export interface WorkflowStepContext {
   traceparent?: string;
 }
 
+/** The kind of work of a run: given (`explicit`, confidence 1) or classified from its prompt. */
+export interface RunKind {
+  kind: import('@omnigent/store').WorkKind;
+  source: 'explicit' | 'classified';
+  /** 0..1. */
+  confidence: number;
+}
+
 /** Everything a sink may want to know about a run before it starts. */
 export interface RunContext {
   runId: string;
@@ -27,6 +35,8 @@ export interface RunContext {
   startedAt: Date;
   /** Environment of omnigent itself (telemetry and store settings are read from it). */
   env: NodeJS.ProcessEnv;
+  /** Kind of work; absent only for contexts built by hand (tests). */
+  kind?: RunKind;
 }
 
 /**

@@ -32,6 +32,7 @@ export interface RunArgs extends GlobalArgs {
   env?: string[];
   store?: boolean;
   tag?: string[];
+  kind?: import('@omnigent/store').WorkKind;
 }
 
 
@@ -105,6 +106,7 @@ export async function runMain(argv: RunArgs): Promise<number> {
       // undefined lets config `store.enabled` decide; --no-store always wins
       ...(argv.store === false ? { store: false } : {}),
       tags: argv.tag ?? [],
+      ...(argv.kind ? { kind: argv.kind } : {}),
     });
     return exitCodeFor(terminal);
   }, {

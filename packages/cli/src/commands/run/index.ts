@@ -30,7 +30,9 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('arg', { type: 'string', coerce: toList, describe: 'Extra argument passed to the harness CLI verbatim (repeatable)' })
       .option('env', { type: 'string', coerce: toList, describe: 'Extra environment for the harness, KEY=VALUE (repeatable)' })
       .option('store', { type: 'boolean', describe: 'Record the run in the local store (default: on; --no-store to skip)' })
-      .option('tag', { type: 'string', coerce: toList, describe: 'Tag the stored run (repeatable)' }),
+      .option('tag', { type: 'string', coerce: toList, describe: 'Tag the stored run (repeatable)' })
+      // the list of @omnigent/store's WORK_KINDS, written out so that --help does not load the store
+      .option('kind', { type: 'string', choices: ['feature', 'bugfix', 'refactor', 'test', 'docs', 'review', 'plan', 'analysis', 'chore'] as const, describe: 'Kind of work (default: classified from the prompt)' }),
   handler: async (argv) => {
     const { runMain } = await import('./handler.js');
     process.exitCode = await runMain(argv);

@@ -108,6 +108,7 @@ async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: A
           onEvent: s.onEvent,
           ...(options.store !== undefined ? { store: options.store } : {}),
           tags: [...(options.tags ?? []), `workflow:${wf.name}`],
+          ...(st.kind ? { kind: st.kind } : {}),
           workflow: {
             workflowRunId,
             workflowName: wf.name,
