@@ -12,7 +12,7 @@ interface ReportArgs extends RunFilterArgs {
 /** `omnigent report --html out.html`: a self-contained HTML report of stored runs. */
 export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
   command: 'report',
-  describe: 'Write a self-contained HTML report of stored runs: charts by harness/model and a timeline per run',
+  describe: 'Write a self-contained HTML report of stored runs: charts by harness/model, insights over time, a timeline per run',
   builder: (y) =>
     withRunFilters(y)
       .option('html', { type: 'string', demandOption: true, describe: 'Output file (one HTML file, viewable offline)' })
@@ -42,6 +42,7 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
         .join(' ');
       const html = s.renderHtmlReport({
         runs,
+        insights: s.computeInsights(runs, { events: (id) => store.events(id) }),
         events: (id) => store.events(id),
         by: by as import('@omnigent/store').GroupDimension[],
         timelines: argv.timelines,
