@@ -65,6 +65,8 @@ export { weekOf } from './insights-work-mix.js';
 export { mcpRefOf } from './insights-mcp.js';
 export { renderInsights } from './format-insights.js';
 export { renderInsightsSections, renderInsightsHtml } from './report-insights-html.js';
+export type { ImportSessionOptions } from './import-session.js';
+export { importedRunId, importSession, sessionEvents, classifySession } from './import-session.js';
 export { terminalSafe } from './terminal-safe.js';
 export { SkippedRecords, eventProblem } from './validate.js';
 export { DIR_MODE, FILE_MODE } from './private-files.js';

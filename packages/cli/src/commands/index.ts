@@ -11,9 +11,10 @@ import { exportCommand } from './export.js';
 import { workflowCommand } from './workflow/index.js';
 import { demoCommand } from './demo/index.js';
 import { insightsCommand } from './insights.js';
+import { importCommand } from './import.js';
 
 /**
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand, matrixCommand, reportCommand, insightsCommand, exportCommand, workflowCommand, demoCommand];
+export const COMMANDS: Array<CommandModule<GlobalArgs, any>> = [runCommand, pluginsCommand, doctorCommand, runsCommand, compareCommand, matrixCommand, reportCommand, insightsCommand, importCommand, exportCommand, workflowCommand, demoCommand];
