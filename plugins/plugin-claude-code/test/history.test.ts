@@ -36,7 +36,7 @@ describe('claude-code history import (real session files)', () => {
     const usage = (last as { usage?: Record<string, number> }).usage!;
     expect({ input: usage.input, output: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite }).toEqual(streamTotals());
     expect(usage).toMatchObject({ source: 'derived', confidence: 'exact' });
-    const done = (events: Array<{ type: string }>) => events.filter((e) => e.type === 'tool.completed') as Array<{ name: string; isError: boolean }>;
+    const done = (events: Array<{ type: string }>) => events.filter((e) => e.type === 'tool.completed') as unknown as Array<{ name: string; isError: boolean }>;
     expect(done(s.events).map((e) => [e.name, e.isError])).toEqual(done(stream).map((e) => [e.name, e.isError]));
     expect(done(s.events)).toHaveLength(5);
   });
