@@ -106,3 +106,13 @@ describe('computeInsights', () => {
     expect(ins.failures.toolCalls).toMatchObject({ runsScanned: 1, runsNotScanned: 1 });
   });
 });
+
+describe('importedRunId', () => {
+  it('is a UUID derived from harness and session id: the same session always maps to the same run', async () => {
+    const { importedRunId } = await import('../src/index.js');
+    const a = importedRunId('codex', '01a22fb4-ef08-7260-9800-53f753fafb5c');
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(importedRunId('codex', '01a22fb4-ef08-7260-9800-53f753fafb5c')).toBe(a);
+    expect(importedRunId('pi', '01a22fb4-ef08-7260-9800-53f753fafb5c')).not.toBe(a);
+  });
+});
