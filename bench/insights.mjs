@@ -5,7 +5,7 @@
 // 2. `omnigent insights --json` over a store of 10,000 runs (kinds, failures, tool errors, MCP
 //    calls), wall time of the CLI process (target < 5 s), and the in-process computation alone.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';

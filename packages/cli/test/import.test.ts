@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { startOtlpReceiver } from '@omnigent/testkit';
 import { runCli } from './helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed CLI output, read field by field in the assertions
 type Json = Record<string, any>;
 const plugin = (name: string): string => fileURLToPath(new URL(`../../../plugins/plugin-${name}/dist/index.js`, import.meta.url));
 const fixtures = (name: string): string => fileURLToPath(new URL(`../../../plugins/plugin-${name}/test/fixtures/history`, import.meta.url));

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed CLI output, read field by field in the assertions
 type Json = Record<string, any>;
 
 /** A scratch dir holding a copy of the hand-made fixture store (11 runs over 3 weeks, figures worked out in the comments). */

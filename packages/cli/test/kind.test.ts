@@ -6,6 +6,7 @@ import { runCli, scratch, transcript } from './helpers.js';
 const session = { type: 'session.started', cwd: '/w', model: 'fake-model' };
 const done = { type: 'result', ok: true, result: 'ok' };
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed CLI output, read field by field in the assertions
 type Json = Record<string, any>;
 
 function startRecords(dir: string): Json[] {

@@ -26,7 +26,7 @@ function textOf(value: unknown): string {
 const PATH_KEYS = ['file_path', 'filePath', 'path', 'notebook_path', 'file'];
 
 function inputOf(start: ToolStartedEvent | undefined): Record<string, unknown> {
-  return start && start.input && typeof start.input === 'object' ? (start.input as Record<string, unknown>) : {};
+  return start?.input && typeof start.input === 'object' ? (start.input as Record<string, unknown>) : {};
 }
 
 /** The signature of a failed run, from its reason and message. */

@@ -101,7 +101,13 @@ describe('computeInsights', () => {
       base('old', { startedAt: '2026-11-02T00:00:00Z', toolErrors: 1, toolCalls: 1, tools: {} }),
       base('clean', { startedAt: '2026-11-04T00:00:00Z', toolErrors: 0, toolCalls: 3, tools: { Bash: { calls: 3, errors: 0, durations: [] } } }),
     ];
-    const ins = computeInsights(runs, { events: (id) => (read.push(id), []), maxEventRuns: 1 });
+    const ins = computeInsights(runs, {
+      events: (id) => {
+        read.push(id);
+        return [];
+      },
+      maxEventRuns: 1,
+    });
     expect(read).toEqual(['new']);
     expect(ins.failures.toolCalls).toMatchObject({ runsScanned: 1, runsNotScanned: 1 });
   });
