@@ -58,6 +58,7 @@ describe('omnigent import', () => {
     expect((await runCli(['runs', '--source', 'live', '--json'], { cwd: dir })).stdout.trim()).toBe('[]');
 
     const show = await runCli(['runs', 'show', by.codex.id], { cwd: dir });
+    expect(show.stdout).toMatch(/\n {2}source {3}imported from the harness's own history\n/);
     expect(show.stdout).toMatch(/command_execution \[shell\] \/bin\/bash -lc 'ls \/nonexistent-omnigent-dir'\s+-> FAILED \(error, exit 2\)/);
     const insights = JSON.parse((await runCli(['insights', '--since', '2026-01-01', '--json'], { cwd: dir })).stdout) as Json;
     expect(insights.runs).toBe(3);

@@ -36,6 +36,11 @@ describe('kind of work on every run', () => {
     expect(starts[1]!.kindConfidence).toBeGreaterThan(0.5);
     expect(starts[1]!.kindConfidence).toBeLessThan(1);
 
+    const shown = await runCli(['runs', 'show', starts[0]!.id as string], { cwd: dir });
+    expect(shown.stdout).toMatch(/\n {2}kind {5}bugfix \(given\)\n/);
+    const classified = await runCli(['runs', 'show', starts[1]!.id as string], { cwd: dir });
+    expect(classified.stdout).toMatch(/\n {2}kind {5}feature \(classified, confidence \d+%\)\n/);
+
     const bugfixes = JSON.parse((await runCli(['runs', '--kind', 'bugfix', '--json'], { cwd: dir })).stdout) as Json[];
     expect(bugfixes.map((r) => r.prompt)).toEqual(['add a guard for the empty config']);
     const two = JSON.parse((await runCli(['runs', '--kind', 'feature,analysis', '--json'], { cwd: dir })).stdout) as Json[];
