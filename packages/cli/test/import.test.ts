@@ -71,6 +71,11 @@ describe('omnigent import', () => {
     expect((JSON.parse(later.stdout) as Json).harnesses.every((h: Json) => h.imported === 0)).toBe(true);
     const unknown = await runCli(['import', '-H', 'nope'], { cwd: dir, env });
     expect(unknown.code).toBe(2);
+    const blocked = join(dir, 'not-a-dir');
+    writeFileSync(blocked, 'x');
+    const nowhere = await runCli(['import', '-H', 'pi'], { cwd: dir, env: { ...env, OMNIGENT_STORE: blocked } });
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain(blocked);
     const fake = mkdtempSync(join(tmpdir(), 'omnigent-import-fake-'));
     writeFileSync(join(fake, 'omnigent.config.json'), JSON.stringify({ plugins: [fileURLToPath(new URL('../../testkit/dist/fake-plugin.js', import.meta.url))] }));
     const none = await runCli(['import', '-H', 'fake'], { cwd: fake });

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { HistorySession, OmnigentEvent, TerminalEvent, ToolKind } from '@omnigent/core';
 import { classifyKind } from './classify-kind.js';
-import type { RecorderOptions } from './recorder.js';
+import { join } from 'node:path';
+import { StoreQueryError } from './errors.js';
+import { appendPrivate, ensurePrivateDir, writePrivateFile } from './private-files.js';
+import { SKIPPED_EVENT_TYPES } from './recorder.js';
 import type { RunStore } from './store.js';
-import type { RunEnd, RunStart } from './types.js';
+import { SummaryBuilder } from './summarize.js';
+import { PROMPT_PREVIEW_CHARS, type RunEnd, type RunStart, type StoredRequest } from './types.js';
 
 /**
  * The run id of an imported session: a UUID-shaped digest of harness and session id. Contract:
@@ -26,7 +30,6 @@ export interface ImportSessionOptions {
   tags?: string[];
   /** Applied to the start record, the request and every event before they are written (secret redaction). */
   redact?: <T>(value: T) => T;
-  onWriteError?: RecorderOptions['onWriteError'];
 }
 
 /** The events of a session as stored: run id, harness, seq, session id and time filled in. */
@@ -46,10 +49,16 @@ export function classifySession(events: OmnigentEvent[], prompt: string | undefi
   return classifyKind({ prompt: prompt ?? '', files, toolKinds });
 }
 
+// Stores whose directories were made private in this process (an import writes thousands of runs).
+const prepared = new WeakSet<RunStore>();
+
 /**
  * Write one imported session into the store as a finished run (`source: imported`, kind
  * classified, tag `imported`). Contract: the caller checks the run id is not stored yet; the
- * events are written as a live run's would be, so `runs show`, `report` and `export` treat it alike.
+ * events file is what a live run would have written, so `runs show`, `report` and `export` treat
+ * it alike. Fewer writes than a live run (the whole session is known): the events in one write,
+ * the start and end records in one append. Throws a {@link StoreQueryError} when the store cannot
+ * be written.
  */
 export function importSession(store: RunStore, session: HistorySession, options: ImportSessionOptions): RunEnd {
   const id = importedRunId(options.harness, session.sessionId);
@@ -58,7 +67,7 @@ export function importSession(store: RunStore, session: HistorySession, options:
   const events = sessionEvents(drafts, id, options.harness);
   const guess = classifySession(events, session.prompt);
   const clean = options.redact ?? (<T>(v: T): T => v);
-  const start: RunStart = {
+  const start: RunStart = clean({
     id,
     harness: options.harness,
     ...(options.pluginVersion ? { pluginVersion: options.pluginVersion } : {}),
@@ -67,19 +76,37 @@ export function importSession(store: RunStore, session: HistorySession, options:
     cwd: session.cwd ?? '',
     tags: ['imported', ...(options.tags ?? [])],
     ...(session.gitBranch ? { gitBranch: session.gitBranch } : {}),
-    ...(session.prompt !== undefined ? { prompt: session.prompt } : {}),
+    ...(session.prompt !== undefined ? { prompt: session.prompt.slice(0, PROMPT_PREVIEW_CHARS) } : {}),
     kind: guess.kind,
-    kindSource: 'classified',
+    kindSource: 'classified' as const,
     kindConfidence: guess.confidence,
-    source: 'imported',
-  };
-  const recorder = store.begin(
-    clean(start),
-    clean({ prompt: session.prompt ?? '', ...(session.cwd ? { cwd: session.cwd } : {}), ...(session.model ? { model: session.model } : {}), ...(options.provider ? { provider: options.provider } : {}) }),
-    options.onWriteError ? { onWriteError: options.onWriteError } : {},
-  );
+    source: 'imported' as const,
+  });
+  const request: StoredRequest = clean({ prompt: session.prompt ?? '', ...(session.cwd ? { cwd: session.cwd } : {}), ...(session.model ? { model: session.model } : {}), ...(options.provider ? { provider: options.provider } : {}) });
+  const builder = new SummaryBuilder();
+  let text = '';
+  for (const e of events) {
+    if (SKIPPED_EVENT_TYPES.has(e.type)) continue;
+    builder.add(e);
+    text += `${JSON.stringify(e)}\n`;
+  }
   const last = events[events.length - 1];
   const terminal = last && (last.type === 'run.completed' || last.type === 'run.failed') ? (last as TerminalEvent) : undefined;
-  recorder.appendAll(events);
-  return recorder.finish(terminal);
+  const end = builder.finish(id, start.startedAt, start.requestedModel, terminal);
+  try {
+    if (!prepared.has(store)) {
+      ensurePrivateDir(store.dir);
+      ensurePrivateDir(join(store.dir, 'runs'));
+      prepared.add(store);
+    }
+    writePrivateFile(store.requestFile(id), JSON.stringify(request));
+    writePrivateFile(store.eventsFile(id), text);
+    // both records in one append: a reader never sees the imported run half-written as "running"
+    appendPrivate(store.indexFile, `${JSON.stringify({ k: 'start', ...start })}\n${JSON.stringify({ k: 'end', ...end })}\n`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : error instanceof Error ? error.message : String(error);
+    throw new StoreQueryError(`cannot write the run store at ${store.dir} (${why}): the import stopped; the sessions imported so far are kept, the next import adds the rest.`, 'Free some space or fix the permissions (or point OMNIGENT_STORE elsewhere), then run omnigent import again.');
+  }
+  return end;
 }

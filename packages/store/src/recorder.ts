@@ -93,35 +93,6 @@ export class RunRecorder {
   }
 
   /**
-   * Store many events in one write (`omnigent import`: a whole session known at once). Same
-   * contract as {@link append} otherwise: never throws; a failed write marks the run incomplete.
-   */
-  appendAll(events: readonly OmnigentEvent[]): void {
-    if (this.ended) return;
-    let text = '';
-    let count = 0;
-    for (const event of events) {
-      if (SKIPPED_EVENT_TYPES.has(event.type)) continue;
-      const stored = this.options.redact ? this.options.redact(event) : event;
-      this.builder.add(stored);
-      text += `${JSON.stringify(stored)}\n`;
-      count += 1;
-    }
-    if (!count) return;
-    if (this.writeError || this.fd === undefined) {
-      this.lost += count;
-      return;
-    }
-    try {
-      const written = this.options.write ? this.options.write(this.fd, text) : writeSync(this.fd, text);
-      if (written < Buffer.byteLength(text)) throw Object.assign(new Error('short write: no space left on device'), { code: 'ENOSPC' });
-    } catch (error) {
-      this.lost += count;
-      this.fail(error);
-    }
-  }
-
-  /**
    * Close the events file and write the `end` record. `terminal` undefined: the run ended without
    * one. Idempotent; never throws (a failed index write is reported to `onWriteError`).
    */
