@@ -1,12 +1,13 @@
 // `omnigent import` end to end through the CLI, on the session files the real Claude Code, Codex
 // and Pi CLIs wrote (the plugins' test/fixtures/history, recorded by their scripts/record-history.mjs).
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startOtlpReceiver } from '@omnigent/testkit';
-import { runCli } from './helpers.js';
+import { CLI, runCli } from './helpers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed CLI output, read field by field in the assertions
 type Json = Record<string, any>;
@@ -81,6 +82,15 @@ describe('omnigent import', () => {
     const none = await runCli(['import', '-H', 'fake'], { cwd: fake });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/fake cannot import its history/);
+  });
+
+  it('shows progress on a terminal (stderr), and nothing there when stderr is not one', () => {
+    const { dir, env } = project();
+    // util-linux `script` gives the CLI a real pseudo-terminal; its output is what the terminal got
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI} import -H codex --dry-run`, '/dev/null'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env, OMNIGENT_STORE: join(dir, '.store') } });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain('importing codex: 1/1 sessions');
+    expect(tty.stdout).toContain('codex: 1 session file, would import 1');
   });
 
   it('--export sends the imported runs as traces on ids derived from the session, so a repeat lands on the same traces', async () => {
