@@ -14,10 +14,15 @@ export function kindLabelOf(run: RunSummary): { kind: KindLabel; classifiedHere:
 
 /** Whether a finished run counts as a success: completed, and every eval check (if any) passed. */
 export function succeeded(run: RunSummary): boolean {
-  return run.status === 'completed' && (run.checks ?? []).every((c) => c.pass);
+  const outcome = run.status === 'incomplete' ? run.outcome : run.status;
+  return outcome === 'completed' && (run.checks ?? []).every((c) => c.pass);
 }
 
-/** Whether a run has ended (a running one has no outcome yet). */
+/**
+ * Whether a run counts for a success rate: it completed or failed. Running runs have no outcome
+ * yet, and interrupted ones were stopped by the user (or a killed omnigent), not failed by the agent.
+ */
 export function finished(run: RunSummary): boolean {
-  return run.status !== 'running';
+  const outcome = run.status === 'incomplete' ? run.outcome : run.status;
+  return outcome === 'completed' || outcome === 'failed';
 }

@@ -101,7 +101,7 @@ export interface Contender {
   model?: string;
   /** `claude-code · claude-sonnet-4-5`. */
   label: string;
-  /** Finished runs (running ones left out). */
+  /** Completed and failed runs (running and interrupted ones left out). */
   runs: number;
   successes: number;
   successRate?: number;

@@ -122,3 +122,18 @@ describe('importedRunId', () => {
     expect(importedRunId('pi', '01a22fb4-ef08-7260-9800-53f753fafb5c')).not.toBe(a);
   });
 });
+
+describe('best harness/model per kind', () => {
+  it('counts completed and failed runs; running and interrupted ones are left out; eval checks that failed make a failure', () => {
+    const runs = [
+      base('a', { kind: 'test', status: 'completed' }),
+      base('b', { kind: 'test', status: 'failed' }),
+      base('c', { kind: 'test', status: 'interrupted' }),
+      base('d', { kind: 'test', status: 'running' }),
+      base('e', { kind: 'test', status: 'completed', checks: [{ name: 'tests', pass: false, durationMs: 1 }] }),
+      base('f', { kind: 'test', status: 'incomplete', outcome: 'completed' }),
+    ];
+    const [test] = computeInsights(runs, { minRuns: 2 }).best.kinds;
+    expect(test!.contenders[0]).toMatchObject({ runs: 4, successes: 2, successRate: 0.5 });
+  });
+});
