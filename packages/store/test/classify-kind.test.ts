@@ -44,6 +44,13 @@ describe('classifyKind on the labelled prompts', () => {
   it('gets the second set right (see the README for its first-pass figure)', () => {
     expect(score(holdout).confusions).toEqual([]);
   });
+
+  it('the third set, written blind after the rules were tuned (61 % on first pass, see the README), now misses two', () => {
+    expect(score(load('kinds-blind.jsonl')).confusions).toEqual([
+      'feature -> review: Let me filter the audit log by user and date range',
+      'test -> chore: Set up a test harness for the CLI that runs it in a temp dir and checks stdout',
+    ]);
+  });
 });
 
 describe('classifyKind', () => {
