@@ -51,7 +51,7 @@ function stackedWeeks(id: string, title: string, weeks: WeekMix[], kinds: KindLa
     // a label every few weeks, so they never overlap
     if (i % Math.ceil(60 / step) === 0) parts.push(`<text class="muted" x="${x}" y="${plotH + 24}">${w.week.slice(5)}</text>`);
   });
-  return `<figure id="${id}"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg>${legend(kinds)}</figure>`;
+  return `<figure id="${id}"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" style="max-width:${width}px" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg>${legend(kinds)}</figure>`;
 }
 
 /** Line of the weekly feature share (0–100 %), a dot per week that had features or bugfixes. */
@@ -71,7 +71,7 @@ function shareLine(weeks: WeekMix[]): string {
     if (i % Math.ceil(60 / step) === 0) parts.push(`<text class="muted" x="${left + i * step + 2}" y="${plotH + 26}">${w.week.slice(5)}</text>`);
   });
   const title = 'Feature share of feature + bugfix runs, per week';
-  return `<figure id="chart-feature-share"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg></figure>`;
+  return `<figure id="chart-feature-share"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" style="max-width:${width}px" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg></figure>`;
 }
 
 function failureList(groups: FailureGroup[], top: number): string {
@@ -109,7 +109,7 @@ export function renderInsightsSections(ins: Insights, top = 10): string {
   const f = ins.failures;
   return `<style>${STYLE}</style><section class="ins" id="insights">
 <h2>Work mix over time</h2>
-<p>${mix.featureShare === undefined ? 'No feature or bugfix runs.' : `${esc(formatPercent(mix.featureShare))} of feature + bugfix runs were features (${mix.feature.runs} vs ${mix.bugfix.runs}; ${esc(formatPercent(mix.featureTimeShare))} of their time). Trend: ${esc(trend)}.`}${ins.kindsClassifiedHere ? ` <span class="notes">${ins.kindsClassifiedHere} runs recorded before kinds existed were classified from their prompt.</span>` : ''}</p>
+<p>${mix.featureShare === undefined ? 'No feature or bugfix runs.' : `${esc(formatPercent(mix.featureShare))} of feature + bugfix runs were features (${mix.feature.runs} vs ${mix.bugfix.runs}; ${esc(formatPercent(mix.featureTimeShare))} of their time). Trend: ${esc(trend)}.`}${ins.kindsClassifiedHere ? ` <span class="notes">${ins.kindsClassifiedHere === 1 ? '1 run recorded before kinds existed was' : `${ins.kindsClassifiedHere} runs recorded before kinds existed were`} classified from the prompt.</span>` : ''}</p>
 <div class="charts">${mix.weeks.length ? [stackedWeeks('chart-mix-runs', 'Runs per week, by kind', mix.weeks, kinds, (w, k) => w.byKind[k]?.runs ?? 0, (n) => String(Math.round(n))), stackedWeeks('chart-mix-time', 'Agent time per week, by kind', mix.weeks, kinds, (w, k) => w.byKind[k]?.durationMs ?? 0, hours), stackedWeeks('chart-mix-cost', 'Cost per week, by kind (runs that reported one)', mix.weeks, kinds, (w, k) => w.byKind[k]?.costUsd ?? 0, formatUsd), shareLine(mix.weeks)].join('\n') : '<p>No runs.</p>'}</div>
 <h2>Slowest kinds of request</h2>
 <div class="table-wrap"><table id="slowest"><thead><tr><th class="l">kind</th><th>runs</th><th>p50 time</th><th>p90 time</th><th>tokens p50</th><th>cost p50</th><th class="l">slowest runs</th></tr></thead><tbody>${slowRows}</tbody></table></div>
