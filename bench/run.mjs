@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const scripts = ['startup.mjs', 'core.mjs', 'store.mjs', 'telemetry.mjs', 'eval.mjs'].filter((s) => existsSync(join(here, s)));
+const scripts = ['startup.mjs', 'core.mjs', 'store.mjs', 'telemetry.mjs', 'eval.mjs', 'insights.mjs'].filter((s) => existsSync(join(here, s)));
 const extra = process.argv.slice(2);
 const results = {};
 let failed = false;

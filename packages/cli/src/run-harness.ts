@@ -17,7 +17,8 @@ import { estimateCost } from './cost-estimate.js';
 import { loadHarnessPlugin } from './plugins.js';
 import { harnessVersion } from './harness-version.js';
 import { SINKS } from './sinks/index.js';
-import type { RunContext, RunSink, SinkFactory, WorkflowStepContext } from './sinks/types.js';
+import type { RunContext, RunKind, RunSink, SinkFactory, WorkflowStepContext } from './sinks/types.js';
+import { runKind } from './run-kind.js';
 
 /** Options of {@link runHarness}. */
 export interface RunHarnessOptions {
@@ -39,6 +40,8 @@ export interface RunHarnessOptions {
   sinks?: SinkFactory[];
   env?: NodeJS.ProcessEnv;
   runId?: string;
+  /** Kind of work (`--kind`, a step's `kind:`, an eval task's). Default: classified from the prompt. */
+  kind?: RunKind['kind'];
   /** Bound on flushing sinks at the end. Default: 10 s. */
   flushTimeoutMs?: number;
   /**
@@ -131,6 +134,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
     startedAt: new Date(),
     env: options.env ?? process.env,
     ...(mcp.secretEnvNames.length ? { secretEnvNames: mcp.secretEnvNames } : {}),
+    kind: await runKind(request.prompt, options.kind),
   };
   const sinks: RunSink[] = [];
   for (const factory of options.sinks ?? SINKS) {

@@ -1,3 +1,4 @@
+import type { HarnessHistory } from './history.js';
 import type {
   HarnessId,
   NonTerminalDraft,
@@ -230,6 +231,8 @@ export interface HarnessDefinition<S = unknown> {
    * naming the plugin and the last stderr line).
    */
   finish?: (state: S, exit: ExitInfo) => FinishResult;
+  /** Reads the harness's own session files for `omnigent import`. Default: none (not importable). */
+  history?: HarnessHistory;
 }
 
 /**

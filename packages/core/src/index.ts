@@ -55,6 +55,7 @@ export type {
   AnyHarness,
 } from './contract.js';
 export { CONTRACT_VERSION, DEFAULT_CAPABILITIES, defineHarness, isHarnessPlugin } from './contract.js';
+export type { HistoryEvent, HistorySession, HistoryFile, HarnessHistory } from './history.js';
 
 export type { EventHandler, SubscriberError, EventBusOptions } from './bus.js';
 export { EventBus } from './bus.js';

@@ -1,8 +1,9 @@
 import type { RunSummary } from './types.js';
 import { median, quantile } from './stats.js';
+import { kindDimensionValue } from './compare-kind.js';
 
 /** A dimension runs can be grouped by. */
-export type GroupDimension = 'harness' | 'model' | 'step';
+export type GroupDimension = 'harness' | 'model' | 'step' | 'kind';
 
 /**
  * A usage figure over a group's runs. Contract: runs that did not report it are left out of
@@ -65,6 +66,7 @@ export interface CompareGroup {
  * one (what the user chose and compares: a matrix's combinations), else the one the harness reported.
  */
 export function dimensionValue(run: RunSummary, dim: GroupDimension): string {
+  if (dim === 'kind') return kindDimensionValue(run);
   const v = dim === 'harness' ? run.harness : dim === 'model' ? run.requestedModel ?? run.model : run.workflow?.step;
   return v ?? '—';
 }

@@ -1,5 +1,5 @@
 import { StoreQueryError } from './errors.js';
-import type { RunStatus, RunSummary } from './types.js';
+import type { RunStatus, RunSummary, WorkKind } from './types.js';
 
 /** Which runs to list, compare, report or export. Every given criterion must match. */
 export interface RunFilter {
@@ -15,6 +15,10 @@ export interface RunFilter {
   status?: RunStatus[];
   /** Any of these workflow steps. */
   step?: string[];
+  /** Any of these work kinds. */
+  kind?: WorkKind[];
+  /** Any of these sources (`live`: recorded by omnigent; `imported`: read from a harness's history). */
+  source?: Array<'live' | 'imported'>;
   /** Newest N after filtering. */
   limit?: number;
 }
@@ -45,5 +49,7 @@ export function matchesFilter(run: RunSummary, filter: RunFilter): boolean {
   if (filter.tags && !filter.tags.every((t) => run.tags.includes(t))) return false;
   if (filter.status && !filter.status.includes(run.status)) return false;
   if (filter.step && !filter.step.includes(run.workflow?.step ?? '')) return false;
+  if (filter.kind && !(run.kind && filter.kind.includes(run.kind))) return false;
+  if (filter.source && !filter.source.includes(run.source ?? 'live')) return false;
   return true;
 }

@@ -17,6 +17,9 @@ export type { GroupDimension, GroupFigure, ToolFigure, CompareGroup } from './co
 export { compareRuns, summarizeGroup, toolFigures, dimensionValue } from './compare.js';
 export type { McpCompareGroup, McpGroupDimension, McpServerFigure } from './compare-mcp.js';
 export { NO_MCP, compareByMcp, mcpCompareCsv, mcpServersOf, renderMcpCompareTable } from './compare-mcp.js';
+export { kindDimensionValue } from './compare-kind.js';
+export type { KindInput, KindGuess } from './classify-kind.js';
+export { classifyKind, isWorkKind, LOW_CONFIDENCE } from './classify-kind.js';
 export {
   UNKNOWN,
   FIGURE_NOTES,
@@ -39,7 +42,34 @@ export {
 export { renderRunHeader, renderTimeline } from './timeline.js';
 export { StoreAccessError, StoreQueryError } from './errors.js';
 export type { HtmlReportInput } from './report-html.js';
-export { renderHtmlReport } from './report-html.js';
+export { renderHtmlReport, REPORT_CSS } from './report-html.js';
+export type { Interval } from './wilson.js';
+export { wilsonInterval } from './wilson.js';
+export type { FailureSignature } from './failure-signature.js';
+export { messageTemplate, errorClassOf, commandHead, signatureLabel, failureText } from './failure-signature.js';
+export type {
+  Insights,
+  KindLabel,
+  Totals,
+  WeekMix,
+  WorkMix,
+  ExampleRun,
+  KindSpeed,
+  FailureGroup,
+  Failures,
+  Contender,
+  KindBest,
+  McpServerFigures,
+} from './insights-types.js';
+export type { InsightsOptions } from './insights.js';
+export { computeInsights } from './insights.js';
+export { MIN_RUNS_FOR_RANKING } from './insights-best.js';
+export { weekOf } from './insights-work-mix.js';
+export { mcpRefOf } from './insights-mcp.js';
+export { renderInsights } from './format-insights.js';
+export { renderInsightsSections, renderInsightsHtml } from './report-insights-html.js';
+export type { ImportSessionOptions } from './import-session.js';
+export { importedRunId, importSession, sessionEvents, classifySession } from './import-session.js';
 export { terminalSafe } from './terminal-safe.js';
 export { SkippedRecords, eventProblem } from './validate.js';
 export { DIR_MODE, FILE_MODE } from './private-files.js';

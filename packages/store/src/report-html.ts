@@ -4,6 +4,8 @@ import { MCP_COMPARE_COLUMNS, NO_MCP, compareByMcp, mcpCompareRows, mcpServersOf
 import { compareFigures, FIGURE_NOTES, formatFigure, formatInt, formatLocalTime, formatMs, formatPercent, formatRunUsage, formatStatus, formatUsd, UNKNOWN } from './format.js';
 import { renderEvalSection } from './report-html-eval.js';
 import { terminalSafe } from './terminal-safe.js';
+import type { Insights } from './insights-types.js';
+import { renderInsightsSections } from './report-insights-html.js';
 import type { RunSummary } from './types.js';
 
 /** Inputs of {@link renderHtmlReport}. */
@@ -20,13 +22,16 @@ export interface HtmlReportInput {
   /** Newest runs whose timeline is drawn. Default: 50. */
   timelines?: number;
   generatedAt?: Date;
+  /** The insights of the same runs (`computeInsights`): their sections and time-series charts. Default: none. */
+  insights?: Insights;
 }
 
 // Control characters (a terminal escape sequence in agent text) are shown, not kept raw: a report
 // opened with `cat` or `less -R` must not drive the terminal either.
 const esc = (s: string): string => terminalSafe(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const CSS = `
+/** The report page's stylesheet (also used by the insights page). */
+export const REPORT_CSS = `
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--ok:#2f81f7;--bad:#cf222e;--warn:#9a6700;--alt:#8250df;--bg:#fff;--card:#f6f8fa}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:1240px;margin:0 auto;padding:24px}h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
@@ -200,7 +205,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const runs = input.runs.map((r, i) => runDetails(r, i < limit ? input.events(r.id) : undefined));
   const generated = `${(input.generatedAt ?? new Date()).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${REPORT_CSS}</style></head>
 <body><main>
 <h1>${esc(title)}</h1>
 <p class="meta">${input.runs.length} run${input.runs.length === 1 ? '' : 's'}${input.filterText ? ` · ${esc(input.filterText)}` : ''} · generated ${esc(generated)}</p>
@@ -211,6 +216,7 @@ ${mcpSection(input.runs)}
 ${renderEvalSection(input.runs)}
 <h2>Charts</h2>
 <div class="charts">${charts.join('\n')}</div>
+${input.insights ? renderInsightsSections(input.insights) : ''}
 <h2>Runs</h2>
 <p><input id="run-filter" type="search" placeholder="filter runs (harness, model, status, tag…)" aria-label="filter runs"></p>
 <div id="runs">${runs.join('\n')}</div>

@@ -35,8 +35,10 @@ export function renderRunHeader(run: RunSummary): string {
     ['started', `${formatLocalTime(run.startedAt, true)} · took ${formatMs(run.durationMs)}${run.turns !== undefined ? ` · ${run.turns} turn${run.turns === 1 ? '' : 's'}` : ''}`],
     ['tokens', `${formatRunUsage(run.usage)}${run.usage ? ` [${run.usage.confidence}${run.usage.source ? `, ${run.usage.source}` : ''}]` : ''}`],
     ['tools', run.toolCalls === undefined ? UNKNOWN : `${run.toolCalls} call${run.toolCalls === 1 ? '' : 's'}${run.toolErrors ? `, ${run.toolErrors} failed` : ''}${Object.keys(run.tools ?? {}).length ? ` (${Object.entries(run.tools ?? {}).map(([n, t]) => `${n} ${t.calls}`).join(', ')})` : ''}`],
-    ['cwd', `${run.cwd}${run.git ? ` · git ${run.git.commit.slice(0, 10)}${run.git.branch ? ` on ${run.git.branch}` : ''}` : ''}`],
+    ['cwd', `${run.cwd}${run.git ? ` · git ${run.git.commit.slice(0, 10)}${run.git.branch ? ` on ${run.git.branch}` : ''}` : run.gitBranch ? ` · git branch ${run.gitBranch}` : ''}`],
   ];
+  if (run.kind) rows.push(['kind', `${run.kind} (${run.kindSource === 'explicit' ? 'given' : `classified, confidence ${Math.round((run.kindConfidence ?? 0) * 100)}%`})`]);
+  if (run.source === 'imported') rows.push(['source', 'imported from the harness\'s own history']);
   if (run.sessionId) rows.push(['session', run.sessionId]);
   if (run.workflow) rows.push(['workflow', `${run.workflow.name ?? run.workflow.runId} · step ${run.workflow.step}`]);
   if (run.eval) rows.push(['eval', `${run.eval.id} · task ${run.eval.task} · variant ${run.eval.variant} · repeat ${run.eval.repeat + 1}`]);

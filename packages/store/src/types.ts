@@ -93,6 +93,8 @@ export interface RunStart {
   kindSource?: 'explicit' | 'classified';
   /** Classifier confidence, 0..1 (1 for explicit). */
   kindConfidence?: number;
+  /** Git branch the harness recorded (imported runs: no commit is known, so no `git`). */
+  gitBranch?: string;
   /** `imported`: read from the harness's own history by `omnigent import`. Default: `live`. */
   source?: 'live' | 'imported';
   /** Names of the MCP servers the run was given (`--mcp`). */

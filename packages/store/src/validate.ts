@@ -112,6 +112,7 @@ const START_SHAPE: Shape = shape({
   kindSource: 'string?',
   kindConfidence: 'number?',
   source: 'string?',
+  gitBranch: 'string?',
   mcpServers: 'array?',
   eval: 'object?',
 });

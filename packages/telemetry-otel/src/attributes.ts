@@ -50,6 +50,7 @@ export const GENERAL = {
 export const OMNIGENT = {
   runId: 'omnigent.run.id',
   harness: 'omnigent.harness',
+  kind: 'omnigent.kind',
   pluginVersion: 'omnigent.plugin.version',
   cwd: 'omnigent.cwd',
   workflowRunId: 'omnigent.workflow.run_id',

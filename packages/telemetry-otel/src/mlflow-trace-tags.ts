@@ -38,7 +38,7 @@ export function runTraceName(harness: string, model: string | undefined): string
 }
 
 /** Tags of a run's own trace: at its start (status `running`) and again at its end. */
-export function runTraceTags(info: Pick<RunTraceInfo, 'runId' | 'harness' | 'tags'>, summary: RunSummary, extra: Record<string, string> = {}): Record<string, string> {
+export function runTraceTags(info: Pick<RunTraceInfo, 'runId' | 'harness' | 'tags' | 'kind'>, summary: RunSummary, extra: Record<string, string> = {}): Record<string, string> {
   const tags: Record<string, string> = {
     ...userTags(info.tags),
     [TRACE_NAME_TAG]: runTraceName(info.harness, summary.model),
@@ -48,6 +48,7 @@ export function runTraceTags(info: Pick<RunTraceInfo, 'runId' | 'harness' | 'tag
     ...extra,
   };
   if (summary.model) tags['omnigent.model'] = summary.model;
+  if (info.kind) tags['omnigent.kind'] = info.kind;
   if (summary.harnessVersion) tags['omnigent.harness_version'] = summary.harnessVersion;
   if (summary.costUsd !== undefined) tags['omnigent.cost_usd'] = String(Number(summary.costUsd.toFixed(6)));
   return tags;

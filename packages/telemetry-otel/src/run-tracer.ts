@@ -21,6 +21,8 @@ export interface RunTraceInfo {
   startedAt: Date;
   /** The user's `--tag`s (MLflow trace tags). */
   tags?: string[];
+  /** Kind of work (`feature`, `bugfix`…): the `omnigent.kind` trace tag. */
+  kind?: string;
   /** `user.id` on the root span (MLflow ≥ 3.9 maps it to `mlflow.trace.user`). */
   user?: string;
   workflow?: { workflowRunId: string; workflowName?: string; step: string; needs?: string[]; traceparent?: string };
@@ -151,6 +153,7 @@ export class RunTracer {
     setIf(attrs, GEN_AI.providerName, info.provider);
     setIf(attrs, GEN_AI.requestModel, baseModelName(info.request.model));
     setIf(attrs, OMNIGENT.pluginVersion, info.pluginVersion);
+    setIf(attrs, OMNIGENT.kind, info.kind);
     setIf(attrs, GENERAL.userId, info.user);
     if (info.workflow) {
       setIf(attrs, OMNIGENT.workflowRunId, info.workflow.workflowRunId);

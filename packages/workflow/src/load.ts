@@ -132,6 +132,7 @@ function normalize(spec: WorkflowSpec, file: string | undefined, lineOfStep: (i:
       ...(s.append_system_prompt !== undefined ? { appendSystemPrompt: s.append_system_prompt } : {}),
       ...(s.allowed_tools !== undefined ? { allowedTools: s.allowed_tools } : {}),
       ...(mcp !== undefined ? { mcp: Array.isArray(mcp) ? mcp : [mcp] } : {}),
+      ...(s.kind !== undefined ? { kind: s.kind } : {}),
       onFailure: s.on_failure ?? d.on_failure ?? 'stop',
       always: s.always ?? false,
       isolation: s.isolation ?? d.isolation ?? 'none',

@@ -5,6 +5,8 @@ export const STEP_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const stepId = z.string().regex(STEP_ID, 'expected a step id (letters, digits, - and _, starting with a letter)');
 const permissionMode = z.enum(['default', 'read-only', 'accept-edits', 'bypass']);
+// the work kinds of @omnigent/store's WORK_KINDS (not imported: the workflow package does not depend on the store)
+const workKind = z.enum(['feature', 'bugfix', 'refactor', 'test', 'docs', 'review', 'plan', 'analysis', 'chore']);
 // env values may be written as YAML numbers or booleans; the child gets strings
 const envValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
@@ -47,6 +49,8 @@ export const stepSchema = z
     always: z.boolean(),
     /** With `isolation: worktree`: apply the step's diff to the base tree when it succeeds. */
     apply: z.boolean(),
+    /** Kind of work the step does (stored with its run; else classified from the prompt). */
+    kind: workKind,
     ...sharedStepFields,
   })
   .partial()
@@ -73,5 +77,7 @@ export const workflowSchema = z
 export type StepSpec = z.infer<typeof stepSchema>;
 /** A workflow file as written (after schema validation). */
 export type WorkflowSpec = z.infer<typeof workflowSchema>;
+/** Kind of work of a step (`kind:`). */
+export type StepWorkKind = z.infer<typeof workKind>;
 /** Permission level of a step. */
 export type StepPermissionMode = z.infer<typeof permissionMode>;

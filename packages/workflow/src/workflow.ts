@@ -1,4 +1,4 @@
-import type { StepPermissionMode } from './schema.js';
+import type { StepPermissionMode, StepWorkKind } from './schema.js';
 
 /** A step ready to schedule: defaults applied, `needs` a list. */
 export interface WorkflowStep {
@@ -22,6 +22,8 @@ export interface WorkflowStep {
   allowedTools?: string[];
   /** MCP server names (`mcp:`; `['none']` for none), resolved by the CLI against its config. */
   mcp?: string[];
+  /** `kind:` as written (else the run's kind is classified from its prompt). */
+  kind?: StepWorkKind;
   onFailure: 'stop' | 'continue';
   always: boolean;
   isolation: 'none' | 'worktree';

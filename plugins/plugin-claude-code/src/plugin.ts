@@ -2,6 +2,7 @@ import { defineHarness } from '@omnigent/core';
 import { claudeCommand } from './command.js';
 import { detectClaude } from './detect.js';
 import { finishClaude } from './finish.js';
+import { claudeHistory } from './history.js';
 import { createClaudeState, type ClaudeState } from './state.js';
 import { translateClaude } from './translate.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
@@ -33,4 +34,5 @@ export const claudeCode = defineHarness<ClaudeState>({
   createState: createClaudeState,
   translate: translateClaude,
   finish: finishClaude,
+  history: claudeHistory,
 });

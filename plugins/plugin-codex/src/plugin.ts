@@ -1,6 +1,7 @@
 import { defineHarness } from '@omnigent/core';
 import { codexCommand } from './command.js';
 import { finishCodex } from './finish.js';
+import { codexHistory } from './history.js';
 import { createCodexState, type CodexState } from './state.js';
 import { translateCodex } from './translate.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
@@ -30,4 +31,5 @@ export const codexHarness = defineHarness<CodexState>({
   createState: createCodexState,
   translate: translateCodex,
   finish: finishCodex,
+  history: codexHistory,
 });

@@ -1,6 +1,7 @@
 import { defineHarness } from '@omnigent/core';
 import { piCommand } from './command.js';
 import { finishPi } from './finish.js';
+import { piHistory } from './history.js';
 import { createPiState, type PiState } from './state.js';
 import { translatePi } from './translate.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
@@ -34,4 +35,5 @@ export const piHarness = defineHarness<PiState>({
   createState: createPiState,
   translate: translatePi,
   finish: finishPi,
+  history: piHistory,
 });

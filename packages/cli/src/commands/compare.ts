@@ -14,10 +14,10 @@ interface CompareArgs extends RunFilterArgs {
 /** `omnigent compare`: stored runs grouped by harness, model, step or tool. */
 export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
   command: 'compare',
-  describe: 'Compare stored runs by harness, model, step or tool: success, time, tokens, cost, tools',
+  describe: 'Compare stored runs by harness, model, step, kind of work or tool: success, time, tokens, cost, tools',
   builder: (y) =>
     withRunFilters(y)
-      .option('by', { type: 'string', default: 'harness', describe: 'Group by harness, model, step, mcp (MCP server), a comma list of those (mcp,model), or tool' })
+      .option('by', { type: 'string', default: 'harness', describe: 'Group by harness, model, step, kind, mcp (MCP server), a comma list of those (kind,harness; mcp,model), or tool' })
       .option('json', { type: 'boolean', describe: 'Print the groups as JSON' })
       .option('csv', { type: 'boolean', describe: 'Print the groups as CSV' })
       .option('top', { type: 'number', default: 3, describe: 'Top tools shown per group' })
@@ -36,9 +36,9 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
     const s = await import('@omnigent/store');
     const { openStoreFor, reportSkipped } = await import('./runs.js');
     const by = s.splitList(argv.by) ?? ['harness'];
-      const dims = ['harness', 'model', 'step', 'mcp'];
+    const dims = ['harness', 'model', 'step', 'kind', 'mcp'];
     if (!(by.length === 1 && by[0] === 'tool') && by.some((d) => !dims.includes(d))) {
-        throw new s.StoreQueryError(`--by expects harness, model, step, mcp (comma-separated) or tool, got "${argv.by}"`);
+      throw new s.StoreQueryError(`--by expects harness, model, step, kind, mcp (comma-separated) or tool, got "${argv.by}"`);
     }
     if (argv.top !== undefined && (!Number.isInteger(argv.top) || argv.top < 0)) {
       throw new s.StoreQueryError(`--top expects a whole number of tools (0 for none)${Number.isNaN(argv.top) ? '' : `, got ${argv.top}`}`);
@@ -61,7 +61,7 @@ export const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
         reportSkipped(store);
         return;
       }
-    const dimensions = by as Array<'harness' | 'model' | 'step'>;
+      const dimensions = by as import('@omnigent/store').GroupDimension[];
     const groups = s.compareRuns(runs, dimensions);
     if (argv.json) await writeOut(`${JSON.stringify({ by: dimensions, runs: runs.length, groups }, null, 2)}\n`);
     else if (argv.csv) await writeOut(text(s.compareCsv(groups, dimensions)));

@@ -78,6 +78,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
           },
           startedAt: new Date(run.startedAt),
           ...(run.tags.length ? { tags: run.tags } : {}),
+            ...(run.kind ? { kind: run.kind } : {}),
           ...(run.workflow ? { workflow: { workflowRunId: run.workflow.runId, step: run.workflow.step, ...(run.workflow.name ? { workflowName: run.workflow.name } : {}) } } : {}),
         },
       };

@@ -11,6 +11,8 @@ import { reportCommand } from './report.js';
 import { exportCommand } from './export.js';
 import { workflowCommand } from './workflow/index.js';
 import { demoCommand } from './demo/index.js';
+import { insightsCommand } from './insights.js';
+import { importCommand } from './import.js';
 
 /**
  * Adds one command to the CLI. Each command keeps its own argument type inside (yargs' `command()`
@@ -27,4 +29,4 @@ const register =
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: CommandRegistration[] = [register(runCommand), register(pluginsCommand), register(doctorCommand), register(runsCommand), register(compareCommand), register(evalCommand), register(matrixCommand), register(reportCommand), register(exportCommand), register(workflowCommand), register(demoCommand)];
+export const COMMANDS: CommandRegistration[] = [register(runCommand), register(pluginsCommand), register(doctorCommand), register(runsCommand), register(compareCommand), register(evalCommand), register(matrixCommand), register(reportCommand), register(insightsCommand), register(importCommand), register(exportCommand), register(workflowCommand), register(demoCommand)];

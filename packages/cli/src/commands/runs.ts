@@ -9,6 +9,8 @@ export interface RunFilterArgs extends GlobalArgs {
   tag?: string[];
   status?: string[];
   step?: string[];
+  kind?: string[];
+  source?: string[];
   limit?: number;
 }
 
@@ -24,6 +26,8 @@ export function withRunFilters<T extends GlobalArgs>(y: Argv<T>, defaultLimit?: 
     .option('tag', { type: 'string', coerce: toList, describe: 'Only runs carrying every one of these tags' })
     .option('status', { type: 'string', coerce: toList, describe: 'Only these statuses: completed, failed, interrupted, incomplete, running' })
     .option('step', { type: 'string', coerce: toList, describe: 'Only these workflow steps' })
+    .option('kind', { type: 'string', coerce: toList, describe: 'Only these kinds of work: feature, bugfix, refactor, test, docs, review, plan, analysis, chore' })
+    .option('source', { type: 'string', coerce: toList, describe: 'Only live runs or runs imported from a harness history: live, imported' })
     .option('limit', { type: 'number', describe: `Only the newest N matching runs${defaultLimit ? ` (default ${defaultLimit})` : ''}`, ...(defaultLimit ? { default: defaultLimit } : {}) }) as unknown as Argv<T & RunFilterArgs>;
 }
 
@@ -55,7 +59,7 @@ export async function openStoreFor(argv: RunFilterArgs): Promise<{
   store: import('@omnigent/store').RunStore;
   filter: import('@omnigent/store').RunFilter;
 }> {
-  const { openStore, parseSince, splitList, StoreQueryError, RUN_STATUSES } = await import('@omnigent/store');
+  const { openStore, parseSince, splitList, StoreQueryError, RUN_STATUSES, WORK_KINDS } = await import('@omnigent/store');
   const dir = await storeDirFor(argv);
   const status = splitList(argv.status);
   const known: readonly string[] = RUN_STATUSES;
@@ -68,6 +72,12 @@ export async function openStoreFor(argv: RunFilterArgs): Promise<{
   const model = splitList(argv.model);
   const tags = splitList(argv.tag);
   const step = splitList(argv.step);
+  const kind = splitList(argv.kind);
+  const badKind = kind?.find((k) => !(WORK_KINDS as readonly string[]).includes(k));
+  if (badKind) throw new StoreQueryError(`--kind expects one of ${WORK_KINDS.join(', ')}, got "${badKind}"`);
+  const source = splitList(argv.source);
+  const badSource = source?.find((k) => k !== 'live' && k !== 'imported');
+  if (badSource) throw new StoreQueryError(`--source expects live or imported, got "${badSource}"`);
   return {
     store: openStore(dir),
     filter: {
@@ -77,6 +87,8 @@ export async function openStoreFor(argv: RunFilterArgs): Promise<{
       ...(tags ? { tags } : {}),
       ...(status ? { status: status as import('@omnigent/store').RunStatus[] } : {}),
       ...(step ? { step } : {}),
+      ...(kind ? { kind: kind as import('@omnigent/store').WorkKind[] } : {}),
+      ...(source ? { source: source as Array<'live' | 'imported'> } : {}),
       ...(argv.limit !== undefined ? { limit: argv.limit } : {}),
     },
   };

@@ -52,6 +52,7 @@ export const storeSink: SinkFactory = async (ctx) => {
       ...(ctx.request.mcpServers && ctx.plugin.capabilities.mcp ? { mcpServers: Object.keys(ctx.request.mcpServers) } : {}),
       prompt: ctx.request.prompt,
       ...(ctx.eval ? { eval: ctx.eval } : {}),
+      ...(ctx.kind ? { kind: ctx.kind.kind, kindSource: ctx.kind.source, kindConfidence: ctx.kind.confidence } : {}),
     }), clean({
       prompt: ctx.request.prompt,
       cwd,

@@ -33,6 +33,7 @@ export const telemetrySink: SinkFactory = async (ctx) => {
       ...(ctx.tags.length ? { tags: ctx.tags } : {}),
       ...(ctx.workflow ? { workflow: ctx.workflow } : {}),
       ...(ctx.eval ? { eval: ctx.eval } : {}),
+      ...(ctx.kind ? { kind: ctx.kind.kind } : {}),
     },
     {
       env: ctx.env,

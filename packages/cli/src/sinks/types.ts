@@ -13,6 +13,14 @@ export interface WorkflowStepContext {
   traceparent?: string;
 }
 
+/** The kind of work of a run: given (`explicit`, confidence 1) or classified from its prompt. */
+export interface RunKind {
+  kind: import('@omnigent/store').WorkKind;
+  source: 'explicit' | 'classified';
+  /** 0..1. */
+  confidence: number;
+}
+
 /** Everything a sink may want to know about a run before it starts. */
 export interface RunContext {
   runId: string;
@@ -36,6 +44,8 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
   /** More variables whose values are secrets (those MCP server specs referenced), redacted by every sink. */
   secretEnvNames?: string[];
+  /** Kind of work; absent only for contexts built by hand (tests). */
+  kind?: RunKind;
 }
 
 /**

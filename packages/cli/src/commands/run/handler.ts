@@ -37,6 +37,7 @@ export interface RunArgs extends GlobalArgs {
   tag?: string[];
   /** `--mcp a,b`: names from config `mcp.servers`; `none` overrides `mcp.default`. */
   mcp?: string[];
+  kind?: import('@omnigent/store').WorkKind;
 }
 
 
@@ -116,6 +117,7 @@ export async function runMain(argv: RunArgs): Promise<number> {
       ...(argv.store === false ? { store: false } : {}),
       tags: argv.tag ?? [],
       ...(argv.mcp ? { mcp: argv.mcp } : {}),
+      ...(argv.kind ? { kind: argv.kind } : {}),
     });
     return exitCodeFor(terminal);
   }, {

@@ -32,7 +32,9 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('env', { type: 'string', coerce: toList, describe: 'Extra environment for the harness, KEY=VALUE (repeatable)' })
       .option('store', { type: 'boolean', describe: 'Record the run in the local store (default: on; --no-store to skip)' })
       .option('tag', { type: 'string', coerce: toList, describe: 'Tag the stored run (repeatable)' })
-      .option('mcp', { type: 'string', coerce: toList, describe: 'MCP servers from config mcp.servers, a,b (default: mcp.default; none for no server)' }),
+      .option('mcp', { type: 'string', coerce: toList, describe: 'MCP servers from config mcp.servers, a,b (default: mcp.default; none for no server)' })
+      // the list of @omnigent/store's WORK_KINDS, written out so that --help does not load the store
+      .option('kind', { type: 'string', choices: ['feature', 'bugfix', 'refactor', 'test', 'docs', 'review', 'plan', 'analysis', 'chore'] as const, describe: 'Kind of work (default: classified from the prompt)' }),
   handler: async (argv) => {
     const { runMain } = await import('./handler.js');
     process.exitCode = await runMain(argv);

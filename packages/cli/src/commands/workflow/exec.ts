@@ -112,6 +112,7 @@ async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: A
           ...(options.store !== undefined ? { store: options.store } : {}),
           tags: [...(options.tags ?? []), `workflow:${wf.name}`],
           ...(st.mcp ? { mcp: st.mcp } : {}),
+          ...(st.kind ? { kind: st.kind } : {}),
           workflow: {
             workflowRunId,
             workflowName: wf.name,
