@@ -43,8 +43,6 @@ export { renderRunHeader, renderTimeline } from './timeline.js';
 export { StoreAccessError, StoreQueryError } from './errors.js';
 export type { HtmlReportInput } from './report-html.js';
 export { renderHtmlReport, REPORT_CSS } from './report-html.js';
-export type { Interval } from './wilson.js';
-export { wilsonInterval } from './wilson.js';
 export type { FailureSignature } from './failure-signature.js';
 export { messageTemplate, errorClassOf, commandHead, signatureLabel, failureText } from './failure-signature.js';
 export type {

@@ -2,7 +2,7 @@ import { finished, succeeded } from './insights-kind.js';
 import type { Contender, KindBest, KindLabel } from './insights-types.js';
 import { median } from './stats.js';
 import type { RunSummary } from './types.js';
-import { wilsonInterval } from './wilson.js';
+import { wilsonInterval } from './eval-stats.js';
 
 /** Finished runs a harness/model needs on a kind before it is ranked. Default of {@link bestPerKind}. */
 export const MIN_RUNS_FOR_RANKING = 5;

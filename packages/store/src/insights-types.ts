@@ -1,6 +1,6 @@
 import type { FailureSignature } from './failure-signature.js';
 import type { RunStatus, WorkKind } from './types.js';
-import type { Interval } from './wilson.js';
+import type { Interval } from './eval-stats.js';
 
 /** A run's kind as insights group it: its stored kind, else classified from its prompt; `unclassified` without either. */
 export type KindLabel = WorkKind | 'unclassified';

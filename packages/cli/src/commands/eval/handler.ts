@@ -178,6 +178,7 @@ export async function runEval(argv: EvalArgs): Promise<number> {
               signal,
               store: true,
               ...(v.mcp ? { mcp: v.mcp } : {}),
+              ...(c.task.kind ? { kind: c.task.kind } : {}),
               tags: matrix ? [...c.task.tags, tag, `combo:${label}`] : [...c.task.tags, tag, `task:${c.task.id}`, `variant:${v.name}`],
               eval: { id: evalId, task: c.task.id, variant: v.name, repeat: c.repeat },
               ...(c.task.checks.length
