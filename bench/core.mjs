@@ -50,7 +50,11 @@ const plugin = (await import(join(root, 'plugins/plugin-claude-code/dist/index.j
 function rawParse() {
   const t0 = performance.now();
   let n = 0;
-  for (const l of text.toString('utf8').split('\n')) if (l) { JSON.parse(l); n++; }
+  for (const l of text.toString('utf8').split('\n'))
+    if (l) {
+      JSON.parse(l);
+      n++;
+    }
   return { ms: performance.now() - t0, n };
 }
 function pipeline() {
@@ -63,7 +67,8 @@ function pipeline() {
   const framer = new JsonlFramer({
     line: (line) => {
       const drafts = plugin.translate(JSON.parse(line), state, { request: { prompt: 'bench' }, line, elapsedMs: 0 });
-      for (const d of drafts) bus.emit({ ...d, runId: 'r', harness: 'claude-code', seq: seq++, time: new Date().toISOString() });
+      for (const d of drafts)
+        bus.emit({ ...d, runId: 'r', harness: 'claude-code', seq: seq++, time: new Date().toISOString() });
     },
   });
   // feed in 64 KiB chunks like a pipe would
@@ -82,7 +87,14 @@ function runnerStages() {
   bus.on('*', () => void events++);
   const request = { prompt: 'bench' };
   const seqr = new EventSequencer({ runId: 'r', harness: 'claude-code', bus, cwd: '/w' });
-  const reader = new LineReader({ plugin, state: plugin.createState(request), request, emit: (d) => seqr.emit(d), t0, maxLineBytes: 64 * 1024 * 1024 });
+  const reader = new LineReader({
+    plugin,
+    state: plugin.createState(request),
+    request,
+    emit: (d) => seqr.emit(d),
+    t0,
+    maxLineBytes: 64 * 1024 * 1024,
+  });
   const framer = new JsonlFramer({ line: (line) => void reader.line(line) });
   for (let off = 0; off < text.length; off += 65536) framer.push(text.subarray(off, off + 65536));
   framer.end();
@@ -90,7 +102,9 @@ function runnerStages() {
   seqr.finish({ type: 'run.completed' }, 0);
   return { ms: performance.now() - t0, events };
 }
-rawParse(); pipeline(); runnerStages();
+rawParse();
+pipeline();
+runnerStages();
 const raw = median([1, 2, 3, 4, 5].map(() => rawParse().ms));
 const pipe = [1, 2, 3, 4, 5].map(() => pipeline());
 const pipeMs = median(pipe.map((p) => p.ms));
@@ -104,7 +118,10 @@ const bigFile = join(scratch, 'big.jsonl');
   const ws = createWriteStream(bigFile);
   const head = JSON.stringify({ type: 'session.started', cwd: '/w', sessionId: 's' }) + '\n';
   ws.write(head);
-  const block = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ type: 'message', role: 'assistant', text: `line ${i} ${'lorem ipsum '.repeat(20)}` })).join('\n') + '\n';
+  const block =
+    Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify({ type: 'message', role: 'assistant', text: `line ${i} ${'lorem ipsum '.repeat(20)}` }),
+    ).join('\n') + '\n';
   const buf = Buffer.from(block);
   let written = head.length;
   while (written < targetBytes) {
@@ -113,7 +130,10 @@ const bigFile = join(scratch, 'big.jsonl');
   }
   await new Promise((r) => ws.end(r));
 }
-writeFileSync(join(scratch, 'omnigent.config.json'), JSON.stringify({ plugins: [join(root, 'packages/testkit/dist/fake-plugin.js')], store: { enabled: false } }));
+writeFileSync(
+  join(scratch, 'omnigent.config.json'),
+  JSON.stringify({ plugins: [join(root, 'packages/testkit/dist/fake-plugin.js')], store: { enabled: false } }),
+);
 const rss = await new Promise((resolve, reject) => {
   const t0 = performance.now();
   const child = spawn(process.execPath, [cli, 'run', '-H', 'fake', '--json', '--no-store', 'bench'], {
@@ -128,7 +148,9 @@ const rss = await new Promise((resolve, reject) => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (m) peakKb = Math.max(peakKb, Number(m[1]));
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }, 50);
   child.on('error', reject);
   child.on('close', (code) => {
@@ -140,8 +162,19 @@ const inputMb = statSync(bigFile).size / 1024 / 1024;
 rmSync(scratch, { recursive: true, force: true });
 
 const result = {
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-  startup: { nodeMs: +nodeMs.toFixed(1), helpMs: +helpMs.toFixed(1), versionMs: +versionMs.toFixed(1), helpRatio: +(helpMs / nodeMs).toFixed(2), target: '<= 3x' },
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  startup: {
+    nodeMs: +nodeMs.toFixed(1),
+    helpMs: +helpMs.toFixed(1),
+    versionMs: +versionMs.toFixed(1),
+    helpRatio: +(helpMs / nodeMs).toFixed(2),
+    target: '<= 3x',
+  },
   throughput: {
     lines: N,
     eventsOut: pipe[0].events,
@@ -155,6 +188,13 @@ const result = {
     runnerStagesLinesPerSecond: Math.round(N / (stagesMs / 1000)),
     runnerStagesRatioOfRaw: +(raw / stagesMs).toFixed(2),
   },
-  replay: { inputMb: Math.round(inputMb), exitCode: rss.code, peakRssMb: +rss.peakMb.toFixed(1), seconds: +rss.seconds.toFixed(1), stdoutMb: Math.round(rss.outMb), target: '< 200 MB' },
+  replay: {
+    inputMb: Math.round(inputMb),
+    exitCode: rss.code,
+    peakRssMb: +rss.peakMb.toFixed(1),
+    seconds: +rss.seconds.toFixed(1),
+    stdoutMb: Math.round(rss.outMb),
+    target: '< 200 MB',
+  },
 };
 console.log(JSON.stringify(result, null, 2));

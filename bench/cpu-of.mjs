@@ -7,7 +7,15 @@ import { fileURLToPath } from 'node:url';
 const out = process.env.BENCH_CPU_OUT;
 process.on('exit', () => {
   const u = process.cpuUsage();
-  if (out) writeFileSync(out, JSON.stringify({ userMs: u.user / 1000, systemMs: u.system / 1000, cpuMs: (u.user + u.system) / 1000 }));
+  if (out)
+    writeFileSync(
+      out,
+      JSON.stringify({ userMs: u.user / 1000, systemMs: u.system / 1000, cpuMs: (u.user + u.system) / 1000 }),
+    );
 });
-process.argv = [process.argv[0], fileURLToPath(new URL('../packages/cli/bin/omnigent.js', import.meta.url)), ...process.argv.slice(2)];
+process.argv = [
+  process.argv[0],
+  fileURLToPath(new URL('../packages/cli/bin/omnigent.js', import.meta.url)),
+  ...process.argv.slice(2),
+];
 await import('../packages/cli/bin/omnigent.js');

@@ -23,22 +23,81 @@ mkdirSync(join(dir, 'suite', 'repo'), { recursive: true });
 mkdirSync(join(dir, 'suite', 'hidden'), { recursive: true });
 writeFileSync(join(dir, 'suite', 'repo', 'calc.js'), 'export const add = (a, b) => a - b;\n');
 writeFileSync(join(dir, 'suite', 'hidden', 'check.sh'), 'grep -q "a + b" calc.js\n');
-writeFileSync(join(dir, 'suite', 'task.yaml'), 'id: fix\nprompt: fix add\nrepo: repo\nsetup: "true"\nchecks:\n  - name: fixed\n    run: sh check.sh\n    files: hidden\n');
+writeFileSync(
+  join(dir, 'suite', 'task.yaml'),
+  'id: fix\nprompt: fix add\nrepo: repo\nsetup: "true"\nchecks:\n  - name: fixed\n    run: sh check.sh\n    files: hidden\n',
+);
 const line = (o) => JSON.stringify(o);
 const fixer = join(dir, 'fixer.jsonl');
-writeFileSync(fixer, [line({ type: 'session.started', cwd: '.' }), line({ $fake: 'write', path: 'calc.js', content: 'export const add = (a, b) => a + b;\n' }), line({ type: 'tool.started', callId: 'a', name: 'Edit', kind: 'edit', input: { path: 'calc.js' } }), line({ type: 'tool.completed', callId: 'a', name: 'Edit', output: 'ok', isError: false, durationMs: 3 }), line({ type: 'usage', scope: 'turn', source: 'stream', confidence: 'exact', input: 1000, output: 100, costUsd: 0.01 }), line({ type: 'result', ok: true, result: 'fixed' })].join('\n') + '\n');
+writeFileSync(
+  fixer,
+  [
+    line({ type: 'session.started', cwd: '.' }),
+    line({ $fake: 'write', path: 'calc.js', content: 'export const add = (a, b) => a + b;\n' }),
+    line({ type: 'tool.started', callId: 'a', name: 'Edit', kind: 'edit', input: { path: 'calc.js' } }),
+    line({ type: 'tool.completed', callId: 'a', name: 'Edit', output: 'ok', isError: false, durationMs: 3 }),
+    line({
+      type: 'usage',
+      scope: 'turn',
+      source: 'stream',
+      confidence: 'exact',
+      input: 1000,
+      output: 100,
+      costUsd: 0.01,
+    }),
+    line({ type: 'result', ok: true, result: 'fixed' }),
+  ].join('\n') + '\n',
+);
 const idle = join(dir, 'idle.jsonl');
-writeFileSync(idle, [line({ type: 'session.started', cwd: '.' }), line({ type: 'usage', scope: 'turn', source: 'stream', confidence: 'exact', input: 900, output: 50, costUsd: 0.005 }), line({ type: 'result', ok: true, result: 'no change' })].join('\n') + '\n');
+writeFileSync(
+  idle,
+  [
+    line({ type: 'session.started', cwd: '.' }),
+    line({
+      type: 'usage',
+      scope: 'turn',
+      source: 'stream',
+      confidence: 'exact',
+      input: 900,
+      output: 50,
+      costUsd: 0.005,
+    }),
+    line({ type: 'result', ok: true, result: 'no change' }),
+  ].join('\n') + '\n',
+);
 
 function evalRun(id, repeat) {
   const cpuFile = join(dir, `cpu-${id}.json`);
   const start = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'bench/cpu-of.mjs'), 'eval', join(dir, 'suite'), '-H', 'fake,fake2', '-n', String(repeat), '-j', '4', '--id', id, '--json'], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, OMNIGENT_STORE: join(dir, 'store'), OMNIGENT_FAKE_TRANSCRIPT: fixer, FAKE2_TRANSCRIPT: idle, BENCH_CPU_OUT: cpuFile },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, 'bench/cpu-of.mjs'),
+      'eval',
+      join(dir, 'suite'),
+      '-H',
+      'fake,fake2',
+      '-n',
+      String(repeat),
+      '-j',
+      '4',
+      '--id',
+      id,
+      '--json',
+    ],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        OMNIGENT_STORE: join(dir, 'store'),
+        OMNIGENT_FAKE_TRANSCRIPT: fixer,
+        FAKE2_TRANSCRIPT: idle,
+        BENCH_CPU_OUT: cpuFile,
+      },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const wallMs = performance.now() - start;
   if (r.status !== 0) throw new Error(`eval exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const out = JSON.parse(r.stdout);
@@ -50,13 +109,19 @@ const big = evalRun('big', REPEATS); // 2 × REPEATS cells
 const cells = 2 * REPEATS;
 const groups = big.out.groups.map((g) => ({ label: g.label, runs: g.summary.runs, passes: g.summary.passes }));
 rmSync(dir, { recursive: true, force: true });
-console.log(JSON.stringify({
-  cells,
-  concurrency: 4,
-  wallMs: Math.round(big.wallMs),
-  wallMsPerCell: Math.round(big.wallMs / cells),
-  omnigentCpuMs: Math.round(big.cpu.cpuMs),
-  omnigentCpuMsPerCell: Math.round(((big.cpu.cpuMs - one.cpu.cpuMs) / (cells - 2)) * 10) / 10,
-  twoCellEval: { wallMs: Math.round(one.wallMs), omnigentCpuMs: Math.round(one.cpu.cpuMs) },
-  groups,
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      cells,
+      concurrency: 4,
+      wallMs: Math.round(big.wallMs),
+      wallMsPerCell: Math.round(big.wallMs / cells),
+      omnigentCpuMs: Math.round(big.cpu.cpuMs),
+      omnigentCpuMsPerCell: Math.round(((big.cpu.cpuMs - one.cpu.cpuMs) / (cells - 2)) * 10) / 10,
+      twoCellEval: { wallMs: Math.round(one.wallMs), omnigentCpuMs: Math.round(one.cpu.cpuMs) },
+      groups,
+    },
+    null,
+    2,
+  ),
+);

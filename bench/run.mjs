@@ -5,13 +5,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const scripts = ['startup.mjs', 'core.mjs', 'store.mjs', 'telemetry.mjs', 'eval.mjs', 'insights.mjs'].filter((s) => existsSync(join(here, s)));
+const scripts = ['startup.mjs', 'core.mjs', 'store.mjs', 'telemetry.mjs', 'eval.mjs', 'insights.mjs'].filter((s) =>
+  existsSync(join(here, s)),
+);
 const extra = process.argv.slice(2);
 const results = {};
 let failed = false;
 for (const s of scripts) {
   process.stderr.write(`bench: ${s}\n`);
-  const r = spawnSync(process.execPath, [join(here, s), ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [join(here, s), ...extra], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) {
     failed = true;
     results[s] = { error: `exit ${r.status}`, stdout: r.stdout };

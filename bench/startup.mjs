@@ -18,7 +18,9 @@ const n = process.argv.includes('--quick') ? 5 : 15;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** CPU time (user + system, ms) of the children this process has waited for: /proc/self/stat cutime + cstime. */
 function childCpuMs() {
-  const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
+  const f = readFileSync('/proc/self/stat', 'utf8')
+    .slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2)
+    .split(' ');
   return (Number(f[13]) + Number(f[14])) * 10; // clock ticks of 10 ms
 }
 /** One sample: wall and CPU time of `node args`. */
@@ -51,8 +53,20 @@ writeFileSync(transcript, `${JSON.stringify({ type: 'session.started', cwd: '/w'
 const bare = join(scratch, 'bare');
 const pluginDir = join(bare, 'node_modules', 'omnigent-plugin-fake');
 mkdirSync(pluginDir, { recursive: true });
-writeFileSync(join(pluginDir, 'package.json'), JSON.stringify({ name: 'omnigent-plugin-fake', version: '0.0.0', type: 'module', main: 'index.js', omnigent: { harness: 'fake' } }));
-writeFileSync(join(pluginDir, 'index.js'), `export { default } from ${JSON.stringify(pathToFileURL(fakePlugin).href)};\n`);
+writeFileSync(
+  join(pluginDir, 'package.json'),
+  JSON.stringify({
+    name: 'omnigent-plugin-fake',
+    version: '0.0.0',
+    type: 'module',
+    main: 'index.js',
+    omnigent: { harness: 'fake' },
+  }),
+);
+writeFileSync(
+  join(pluginDir, 'index.js'),
+  `export { default } from ${JSON.stringify(pathToFileURL(fakePlugin).href)};\n`,
+);
 const configured = join(scratch, 'configured');
 mkdirSync(configured);
 writeFileSync(join(configured, 'omnigent.config.json'), JSON.stringify({ plugins: [fakePlugin] }));
@@ -63,7 +77,13 @@ const cliDir = join(root, 'packages/cli');
 const MODULES = ['@omnigent/core', '@omnigent/core/events', '@omnigent/store'];
 const importOf = (m) => ['--input-type=module', '-e', `await import(${JSON.stringify(m)})`];
 
-const env = { ...process.env, OMNIGENT_FAKE_BIN: fakeBin, OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_STORE: join(scratch, 'store'), OMNIGENT_TELEMETRY_ENABLED: 'false' };
+const env = {
+  ...process.env,
+  OMNIGENT_FAKE_BIN: fakeBin,
+  OMNIGENT_FAKE_TRANSCRIPT: transcript,
+  OMNIGENT_STORE: join(scratch, 'store'),
+  OMNIGENT_TELEMETRY_ENABLED: 'false',
+};
 const run = ['run', '-H', 'fake', 'x'];
 const rounds = measure([
   ['node0', ['-e', '0']],
@@ -83,15 +103,37 @@ console.log(
   JSON.stringify(
     {
       samples: n,
-      wallMs: { nodeE0: ms('node0'), help: ms('help'), fakeHarnessAlone: ms('harness'), run: ms('run'), runNoStore: ms('runNoStore'), runWithJsonConfig: ms('runConfig') },
-      cpuMs: { nodeE0: ms('node0', 'cpu'), help: ms('help', 'cpu'), fakeHarnessAlone: ms('harness', 'cpu'), run: ms('run', 'cpu'), runNoStore: ms('runNoStore', 'cpu'), runWithJsonConfig: ms('runConfig', 'cpu') },
+      wallMs: {
+        nodeE0: ms('node0'),
+        help: ms('help'),
+        fakeHarnessAlone: ms('harness'),
+        run: ms('run'),
+        runNoStore: ms('runNoStore'),
+        runWithJsonConfig: ms('runConfig'),
+      },
+      cpuMs: {
+        nodeE0: ms('node0', 'cpu'),
+        help: ms('help', 'cpu'),
+        fakeHarnessAlone: ms('harness', 'cpu'),
+        run: ms('run', 'cpu'),
+        runNoStore: ms('runNoStore', 'cpu'),
+        runWithJsonConfig: ms('runConfig', 'cpu'),
+      },
       // × node -e 0; "own" = the run minus the harness process it waits for
       helpX: { wall: ratio((r, k) => r.help[k]), cpu: ratio((r, k) => r.help[k], 'cpu') },
       runOwnX: { wall: ratio(own('run')), cpu: ratio(own('run'), 'cpu') },
       runNoStoreOwnX: { wall: ratio(own('runNoStore')), cpu: ratio(own('runNoStore'), 'cpu') },
       runWithJsonConfigOwnX: { wall: ratio(own('runConfig')), cpu: ratio(own('runConfig'), 'cpu') },
       // ms on top of `node -e 0` (wall / CPU) to import each package a run loads
-      importMs: Object.fromEntries(MODULES.map((m) => [m, { wall: Math.round(median(rounds.map((r) => r[m].wall - r.node0.wall))), cpu: Math.round(median(rounds.map((r) => r[m].cpu - r.node0.cpu))) }])),
+      importMs: Object.fromEntries(
+        MODULES.map((m) => [
+          m,
+          {
+            wall: Math.round(median(rounds.map((r) => r[m].wall - r.node0.wall))),
+            cpu: Math.round(median(rounds.map((r) => r[m].cpu - r.node0.cpu))),
+          },
+        ]),
+      ),
       targets: { helpX: 2, runOwnX: 2.5 },
     },
     null,

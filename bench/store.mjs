@@ -23,21 +23,72 @@ const store = openStore(dir);
 const t0 = Date.parse('2026-01-01T00:00:00.000Z');
 
 function eventsFor(i, runId, harness) {
-  const base = (seq, ms) => ({ runId, harness, seq, time: new Date(t0 + i * 60_000 + ms).toISOString(), sessionId: `s-${i}` });
-  const out = [{ ...base(0, 10), type: 'session.started', cwd: '/work/repo', model: MODELS[i % 3], harnessVersion: '1.0.0' }];
+  const base = (seq, ms) => ({
+    runId,
+    harness,
+    seq,
+    time: new Date(t0 + i * 60_000 + ms).toISOString(),
+    sessionId: `s-${i}`,
+  });
+  const out = [
+    { ...base(0, 10), type: 'session.started', cwd: '/work/repo', model: MODELS[i % 3], harnessVersion: '1.0.0' },
+  ];
   let seq = 1;
   for (let t = 0; out.length < EVENTS_PER_RUN - 3; t++) {
     const name = TOOLS[(i + t) % TOOLS.length];
-    out.push({ ...base(seq++, 100 + t * 50), type: 'message', role: 'assistant', text: `Step ${t}: looking at the failing test in src/module-${t}.ts before changing anything.` });
-    out.push({ ...base(seq++, 110 + t * 50), type: 'tool.started', callId: `c${t}`, name, kind: 'other', input: { command: `npm test -- module-${t}`, file_path: `/work/repo/src/module-${t}.ts` } });
-    out.push({ ...base(seq++, 140 + t * 50), type: 'tool.completed', callId: `c${t}`, name, output: `PASS src/module-${t}.test.ts (${t} tests)`, isError: (i + t) % 11 === 0, durationMs: 20 + ((i * 7 + t * 13) % 400) });
+    out.push({
+      ...base(seq++, 100 + t * 50),
+      type: 'message',
+      role: 'assistant',
+      text: `Step ${t}: looking at the failing test in src/module-${t}.ts before changing anything.`,
+    });
+    out.push({
+      ...base(seq++, 110 + t * 50),
+      type: 'tool.started',
+      callId: `c${t}`,
+      name,
+      kind: 'other',
+      input: { command: `npm test -- module-${t}`, file_path: `/work/repo/src/module-${t}.ts` },
+    });
+    out.push({
+      ...base(seq++, 140 + t * 50),
+      type: 'tool.completed',
+      callId: `c${t}`,
+      name,
+      output: `PASS src/module-${t}.test.ts (${t} tests)`,
+      isError: (i + t) % 11 === 0,
+      durationMs: 20 + ((i * 7 + t * 13) % 400),
+    });
   }
-  out.push({ ...base(seq++, 2000), type: 'usage', scope: 'turn', source: 'stream', confidence: 'exact', input: 1000 + (i % 500), output: 100 + (i % 50), cacheRead: 800 });
+  out.push({
+    ...base(seq++, 2000),
+    type: 'usage',
+    scope: 'turn',
+    source: 'stream',
+    confidence: 'exact',
+    input: 1000 + (i % 500),
+    output: 100 + (i % 50),
+    cacheRead: 800,
+  });
   out.push({ ...base(seq++, 2001), type: 'message', role: 'assistant', text: 'All tests pass now.' });
   const ok = i % 9 !== 0;
-  out.push(ok
-    ? { ...base(seq++, 2002 + (i % 3000)), type: 'run.completed', durationMs: 2002 + (i % 3000), result: 'All tests pass now.' }
-    : { ...base(seq++, 2002 + (i % 3000)), type: 'run.failed', reason: 'exit', exitCode: 1, message: 'exited with code 1', durationMs: 2002 + (i % 3000) });
+  out.push(
+    ok
+      ? {
+          ...base(seq++, 2002 + (i % 3000)),
+          type: 'run.completed',
+          durationMs: 2002 + (i % 3000),
+          result: 'All tests pass now.',
+        }
+      : {
+          ...base(seq++, 2002 + (i % 3000)),
+          type: 'run.failed',
+          reason: 'exit',
+          exitCode: 1,
+          message: 'exited with code 1',
+          durationMs: 2002 + (i % 3000),
+        },
+  );
   return out;
 }
 
@@ -48,7 +99,16 @@ const fillStart = performance.now();
 for (let i = 0; i < RUNS; i++) {
   const harness = HARNESSES[i % HARNESSES.length];
   const runId = `${String(i).padStart(8, '0')}-bench-4000-8000-000000000000`;
-  const rec = store.begin({ id: runId, harness, requestedModel: MODELS[i % 3], startedAt: new Date(t0 + i * 60_000).toISOString(), cwd: '/work/repo', tags: [`batch:${i % 10}`], prompt: 'Fix the failing tests', pid: process.pid });
+  const rec = store.begin({
+    id: runId,
+    harness,
+    requestedModel: MODELS[i % 3],
+    startedAt: new Date(t0 + i * 60_000).toISOString(),
+    cwd: '/work/repo',
+    tags: [`batch:${i % 10}`],
+    prompt: 'Fix the failing tests',
+    pid: process.pid,
+  });
   const events = eventsFor(i, runId, harness);
   const a = process.hrtime.bigint();
   for (const e of events) rec.append(e);
@@ -68,7 +128,18 @@ let redacted = 0;
 for (let i = 0; i < Math.min(RUNS, 500); i++) {
   const harness = HARNESSES[i % HARNESSES.length];
   const runId = `${String(i).padStart(8, '0')}-bench-4000-8000-000000000000`;
-  const rec = redactStore.begin({ id: runId, harness, startedAt: new Date(t0 + i * 60_000).toISOString(), cwd: '/work/repo', tags: [], pid: process.pid }, undefined, { redact: (e) => redactor.value(e) });
+  const rec = redactStore.begin(
+    {
+      id: runId,
+      harness,
+      startedAt: new Date(t0 + i * 60_000).toISOString(),
+      cwd: '/work/repo',
+      tags: [],
+      pid: process.pid,
+    },
+    undefined,
+    { redact: (e) => redactor.value(e) },
+  );
   const events = eventsFor(i, runId, harness);
   const a = process.hrtime.bigint();
   for (const e of events) rec.append(e);
@@ -94,7 +165,10 @@ function cli(args, { cold = false } = {}) {
     // cold: without the index cache, as the first read after many new runs
     if (cold) rmSync(join(dir, 'index.cache.json'), { force: true });
     const a = performance.now();
-    const r = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, OMNIGENT_STORE: dir }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      env: { ...process.env, OMNIGENT_STORE: dir },
+      encoding: 'utf8',
+    });
     times.push(performance.now() - a);
     status = r.status ?? -1;
     if (status !== 0) throw new Error(`omnigent ${args.join(' ')} failed: ${r.stderr}`);
@@ -118,5 +192,6 @@ const result = {
   targetMs: 1000,
 };
 result.meetsTarget = result.cliCompareMs < result.targetMs && result.cliCompareColdMs < result.targetMs;
-if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true }); else result.dir = dir;
+if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+else result.dir = dir;
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

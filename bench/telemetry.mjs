@@ -40,12 +40,27 @@ async function exportThroughput(count) {
   const rx = await startOtlpReceiver();
   const warnings = [];
   const config = otel.resolveTelemetryConfig(seedEnv(rx.url));
-  const pipeline = otel.createExportPipeline(config, { warn: otel.createWarnOnce((t) => warnings.push(t)), flushTimeoutMs: 120_000, exportTimeoutMs: 60_000 });
+  const pipeline = otel.createExportPipeline(config, {
+    warn: otel.createWarnOnce((t) => warnings.push(t)),
+    flushTimeoutMs: 120_000,
+    exportTimeoutMs: 60_000,
+  });
   const t0 = performance.now();
   const rootSpan = pipeline.tracer.startSpan('invoke_agent bench', { kind: api.SpanKind.CLIENT }, api.ROOT_CONTEXT);
   const ctx = api.trace.setSpan(api.ROOT_CONTEXT, rootSpan);
   for (let i = 0; i < count - 1; i++) {
-    const s = pipeline.tracer.startSpan(`execute_tool t${i % 50}`, { attributes: { 'gen_ai.operation.name': 'execute_tool', 'mlflow.spanType': 'TOOL', 'gen_ai.tool.call.id': `call_${i}`, 'gen_ai.tool.call.arguments': '{"command":"ls -la"}' } }, ctx);
+    const s = pipeline.tracer.startSpan(
+      `execute_tool t${i % 50}`,
+      {
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'mlflow.spanType': 'TOOL',
+          'gen_ai.tool.call.id': `call_${i}`,
+          'gen_ai.tool.call.arguments': '{"command":"ls -la"}',
+        },
+      },
+      ctx,
+    );
     s.end();
   }
   rootSpan.end();
@@ -54,21 +69,43 @@ async function exportThroughput(count) {
   const total = performance.now() - t0;
   const received = rx.spans.length;
   await rx.close();
-  return { spans: count, received, dropped: count - received, requests: rx.requests.length, createMs: round(created), totalMs: round(total), spansPerSecond: Math.round(count / (total / 1000)), warnings: warnings.length };
+  return {
+    spans: count,
+    received,
+    dropped: count - received,
+    requests: rx.requests.length,
+    createMs: round(created),
+    totalMs: round(total),
+    spansPerSecond: Math.round(count / (total / 1000)),
+    warnings: warnings.length,
+  };
 }
 
 function writeTranscript() {
-  const lines = [{ type: 'session.started', sessionId: 'bench', cwd: '/tmp', model: 'fake-model', harnessVersion: '1.0.0' }];
+  const lines = [
+    { type: 'session.started', sessionId: 'bench', cwd: '/tmp', model: 'fake-model', harnessVersion: '1.0.0' },
+  ];
   for (let i = 0; i < 20; i++) {
     lines.push({ type: 'message', role: 'assistant', text: `step ${i}` });
     lines.push({ type: 'tool.started', callId: `c${i}`, name: 'Bash', kind: 'shell', input: { command: `echo ${i}` } });
-    lines.push({ type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', callId: `m${i}`, input: 1000 + i, output: 20 });
+    lines.push({
+      type: 'usage',
+      scope: 'call',
+      source: 'stream',
+      confidence: 'exact',
+      callId: `m${i}`,
+      input: 1000 + i,
+      output: 20,
+    });
     lines.push({ type: 'tool.completed', callId: `c${i}`, name: 'Bash', output: String(i), isError: false });
   }
   lines.push({ type: 'result', ok: true, result: 'done' });
   const file = join(scratch, 'transcript.jsonl');
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  writeFileSync(join(scratch, 'omnigent.config.json'), JSON.stringify({ plugins: [join(root, 'packages/testkit/dist/fake-plugin.js')] }));
+  writeFileSync(
+    join(scratch, 'omnigent.config.json'),
+    JSON.stringify({ plugins: [join(root, 'packages/testkit/dist/fake-plugin.js')] }),
+  );
   return file;
 }
 
@@ -78,7 +115,13 @@ function runOnce(transcript, env) {
     const child = spawn(process.execPath, [cli, 'run', '-H', 'fake', '--no-store', '--json', 'bench'], {
       cwd: scratch,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { PATH: process.env.PATH, HOME: scratch, OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: join(root, 'packages/testkit/dist/fake-harness-bin.js'), ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: scratch,
+        OMNIGENT_FAKE_TRANSCRIPT: transcript,
+        OMNIGENT_FAKE_BIN: join(root, 'packages/testkit/dist/fake-harness-bin.js'),
+        ...env,
+      },
     });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
@@ -89,13 +132,28 @@ function runOnce(transcript, env) {
 
 function workflowOnce(transcript, env) {
   const file = join(scratch, 'wf.yaml');
-  writeFileSync(file, ['name: bench', 'steps:', '  - { id: a, harness: fake, prompt: a }', '  - { id: b, harness: fake, needs: a, prompt: b }', '  - { id: c, harness: fake, needs: b, prompt: c }'].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'name: bench',
+      'steps:',
+      '  - { id: a, harness: fake, prompt: a }',
+      '  - { id: b, harness: fake, needs: a, prompt: b }',
+      '  - { id: c, harness: fake, needs: b, prompt: c }',
+    ].join('\n'),
+  );
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [cli, 'workflow', 'run', file, '--no-store', '--json'], {
       cwd: scratch,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { PATH: process.env.PATH, HOME: scratch, OMNIGENT_FAKE_TRANSCRIPT: transcript, OMNIGENT_FAKE_BIN: join(root, 'packages/testkit/dist/fake-harness-bin.js'), ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: scratch,
+        OMNIGENT_FAKE_TRANSCRIPT: transcript,
+        OMNIGENT_FAKE_BIN: join(root, 'packages/testkit/dist/fake-harness-bin.js'),
+        ...env,
+      },
     });
     child.stderr.on('data', () => undefined);
     child.on('error', reject);
@@ -144,7 +202,11 @@ try {
           collectorHangingMs: whenHanging.medianMs,
           exitCodes: { off: off.exitCodes, on: on.exitCodes, down: whenDown.exitCodes, hanging: whenHanging.exitCodes },
         },
-        threeStepWorkflowWallTime: { telemetryOffMs: workflowOff.ms, collectorHangingMs: workflowHanging.ms, exitCodes: [workflowOff.code, workflowHanging.code] },
+        threeStepWorkflowWallTime: {
+          telemetryOffMs: workflowOff.ms,
+          collectorHangingMs: workflowHanging.ms,
+          exitCodes: [workflowOff.code, workflowHanging.code],
+        },
       },
       null,
       2,

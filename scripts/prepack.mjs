@@ -13,11 +13,14 @@ rmSync('dist', { recursive: true, force: true });
 copyFileSync(fileURLToPath(new URL('../LICENSE', import.meta.url)), 'LICENSE');
 // The package manager that runs this hook (pnpm or npm) also runs the build, so neither must be installed twice.
 const execPath = process.env.npm_execpath;
-const [cmd, args] = execPath && /\.(c|m)?js$/.test(execPath)
-  ? [process.execPath, [execPath, 'run', 'build']]
-  : [execPath || 'pnpm', ['run', 'build']];
+const [cmd, args] =
+  execPath && /\.(c|m)?js$/.test(execPath)
+    ? [process.execPath, [execPath, 'run', 'build']]
+    : [execPath || 'pnpm', ['run', 'build']];
 const result = spawnSync(cmd, args, { stdio: 'inherit' });
 if (result.status !== 0) {
-  console.error(`prepack: the build of ${process.cwd()} failed (exit ${result.status ?? result.signal}); nothing was packed.`);
+  console.error(
+    `prepack: the build of ${process.cwd()} failed (exit ${result.status ?? result.signal}); nothing was packed.`,
+  );
   process.exit(1);
 }

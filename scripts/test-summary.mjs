@@ -23,4 +23,6 @@ for await (const raw of rl) {
     else skipped += n;
   }
 }
-process.stdout.write(`\n${files} test suites\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.stdout.write(
+  `\n${files} test suites\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+);

@@ -29,14 +29,32 @@ export default defineConfig({
       setup(build) {
         // both `z.locales` and `z.core.locales` re-export the translations
         build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-          /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'omnigent-empty' } : undefined,
+          /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
+            ? { path: 'zod-locales', namespace: 'omnigent-empty' }
+            : undefined,
         );
         build.onLoad({ filter: /.*/, namespace: 'omnigent-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
       },
     },
   ],
   // yaml's node build is CommonJS and requires node builtins: give the ESM chunks a real `require`
-  banner: { js: "import { createRequire as __omnigentCreateRequire } from 'node:module'; const require = __omnigentCreateRequire(import.meta.url);" },
-  noExternal: [/^yargs/, /^cliui/, /^y18n/, /^string-width/, /^strip-ansi/, /^ansi-regex/, /^wrap-ansi/, /^emoji-regex/, /^get-east-asian-width/, /^escalade/, /^picocolors/, /^zod/, /^yaml/],
+  banner: {
+    js: "import { createRequire as __omnigentCreateRequire } from 'node:module'; const require = __omnigentCreateRequire(import.meta.url);",
+  },
+  noExternal: [
+    /^yargs/,
+    /^cliui/,
+    /^y18n/,
+    /^string-width/,
+    /^strip-ansi/,
+    /^ansi-regex/,
+    /^wrap-ansi/,
+    /^emoji-regex/,
+    /^get-east-asian-width/,
+    /^escalade/,
+    /^picocolors/,
+    /^zod/,
+    /^yaml/,
+  ],
   external: [/^@omnigent\//, 'jiti', 'log-update'],
 });

@@ -1,2 +1,4 @@
 import { defineConfig } from 'vitest/config';
-export default defineConfig({ test: { testTimeout: 60_000, hookTimeout: 60_000, typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] } } });
+export default defineConfig({
+  test: { testTimeout: 60_000, hookTimeout: 60_000, typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] } },
+});

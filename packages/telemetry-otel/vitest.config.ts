@@ -1,2 +1,4 @@
 import { defineConfig } from 'vitest/config';
-export default defineConfig({ test: { testTimeout: 120_000, hookTimeout: 120_000, globalSetup: ['test/mlflow.global-setup.ts'] } });
+export default defineConfig({
+  test: { testTimeout: 120_000, hookTimeout: 120_000, globalSetup: ['test/mlflow.global-setup.ts'] },
+});

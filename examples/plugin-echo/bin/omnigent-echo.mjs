@@ -38,7 +38,13 @@ emit({ type: 'tool', id: 'call-1', name: 'list_files', input: { path: '.' } });
 let entries;
 try {
   entries = readdirSync('.').sort();
-  emit({ type: 'tool_result', id: 'call-1', ok: true, output: entries.slice(0, 20).join('\n'), ms: Date.now() - started });
+  emit({
+    type: 'tool_result',
+    id: 'call-1',
+    ok: true,
+    output: entries.slice(0, 20).join('\n'),
+    ms: Date.now() - started,
+  });
 } catch (error) {
   emit({ type: 'tool_result', id: 'call-1', ok: false, output: String(error), ms: Date.now() - started });
   entries = [];

@@ -19,7 +19,11 @@ writeFileSync(join(scratch, 'README.md'), '# scratch\n');
 writeFileSync(join(scratch, 'main.py'), 'print("hi")\n');
 try {
   for (const c of cases) {
-    const r = spawnSync(process.execPath, [bin, '--session', `rec-${c.file.replace('.jsonl', '')}`], { cwd: scratch, input: c.prompt, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, '--session', `rec-${c.file.replace('.jsonl', '')}`], {
+      cwd: scratch,
+      input: c.prompt,
+      encoding: 'utf8',
+    });
     // the scratch path differs per machine: store a stable one so the fixtures do not churn
     writeFileSync(join(out, c.file), r.stdout.replaceAll(scratch, '/work/project'));
     console.log(`${c.file}: exit ${r.status}, ${r.stdout.split('\n').filter(Boolean).length} lines`);

@@ -19,7 +19,12 @@ export const echoHarness = defineHarness<EchoState>({
   meta: { version: pkg.version, packageName: pkg.name },
   capabilities: { tokenUsage: 'per-run' },
   // the binary ships in this very package: found next to the plugin even when it is not on PATH
-  binary: { names: ['omnigent-echo'], npmPackage: pkg.name, npmBin: 'omnigent-echo', install: `npm install -g ${pkg.name}` },
+  binary: {
+    names: ['omnigent-echo'],
+    npmPackage: pkg.name,
+    npmBin: 'omnigent-echo',
+    install: `npm install -g ${pkg.name}`,
+  },
   provider: 'echo',
   doctorHint: 'omnigent-echo needs no model and no key; it ships in omnigent-plugin-echo.',
   credentialEnv: [],
@@ -27,12 +32,18 @@ export const echoHarness = defineHarness<EchoState>({
     const options = (request.options ?? {}) as EchoOptions;
     const session = request.sessionId ?? options.session;
     return {
-      args: [...(request.model ? ['--model', request.model] : []), ...(session ? ['--session', session] : []), ...(request.extraArgs ?? [])],
+      args: [
+        ...(request.model ? ['--model', request.model] : []),
+        ...(session ? ['--session', session] : []),
+        ...(request.extraArgs ?? []),
+      ],
       // the prompt goes on stdin: no argv length limit, no shell quoting
       stdin: request.prompt,
       // echo has no permission system, turn limit or system prompt: say so instead of ignoring them
       warnings: [
-        ...(request.permissionMode && request.permissionMode !== 'default' ? [`echo has no permission modes; "${request.permissionMode}" was not applied`] : []),
+        ...(request.permissionMode && request.permissionMode !== 'default'
+          ? [`echo has no permission modes; "${request.permissionMode}" was not applied`]
+          : []),
         ...(request.maxTurns !== undefined ? ['echo always takes one turn; --max-turns was not applied'] : []),
         ...(request.systemPrompt !== undefined ? ['echo has no system prompt; --system-prompt was not applied'] : []),
       ],

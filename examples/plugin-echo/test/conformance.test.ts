@@ -10,7 +10,19 @@ const cutShort = readFileSync(fixture('hello.jsonl'), 'utf8').trim().split('\n')
 // Transcripts recorded from the real omnigent-echo (`npm run record`), replayed by the testkit's fake harness.
 describeHarnessConformance(echoHarness, [
   { name: 'hello: one tool call and an answer', transcript: fixture('hello.jsonl'), expect: 'completed' },
-  { name: 'fail: the harness reports an error and exits 2', transcript: fixture('fail.jsonl'), exitCode: 2, stderr: 'omnigent-echo: echo was asked to fail', expect: 'failed' },
+  {
+    name: 'fail: the harness reports an error and exits 2',
+    transcript: fixture('fail.jsonl'),
+    exitCode: 2,
+    stderr: 'omnigent-echo: echo was asked to fail',
+    expect: 'failed',
+  },
   { name: 'cut short: exit 0 before "done"', transcript: cutShort, expect: 'failed' },
-  { name: 'no output, exit 2', transcript: [], exitCode: 2, stderr: 'omnigent-echo: no prompt on stdin', expect: 'failed' },
+  {
+    name: 'no output, exit 2',
+    transcript: [],
+    exitCode: 2,
+    stderr: 'omnigent-echo: no prompt on stdin',
+    expect: 'failed',
+  },
 ]);

@@ -30,7 +30,14 @@ describe('the real omnigent-echo through the runner', () => {
   it('answers with the prompt, lists the real directory with one tool call, and completes', async () => {
     const cwd = scratch();
     const events = await run({ prompt: 'hello from a test', cwd });
-    expect(events.map((e) => e.type)).toEqual(['session.started', 'tool.started', 'tool.completed', 'message', 'usage', 'run.completed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'session.started',
+      'tool.started',
+      'tool.completed',
+      'message',
+      'usage',
+      'run.completed',
+    ]);
     const tool = events.find((e) => e.type === 'tool.completed');
     expect(tool?.type === 'tool.completed' && tool.output).toBe('a.txt\nb.txt');
     const last = events.at(-1);
@@ -41,15 +48,28 @@ describe('the real omnigent-echo through the runner', () => {
   it('fails with the harness message and exit code 2 when asked to fail', async () => {
     const events = await run({ prompt: 'fail please', cwd: scratch() });
     const last = events.at(-1);
-    expect(last).toMatchObject({ type: 'run.failed', reason: 'error', exitCode: 2, message: 'omnigent-echo: echo was asked to fail' });
+    expect(last).toMatchObject({
+      type: 'run.failed',
+      reason: 'error',
+      exitCode: 2,
+      message: 'omnigent-echo: echo was asked to fail',
+    });
   });
 
   it('takes the session id from the plugin options and warns about options it cannot honour', async () => {
-    const events = await run({ prompt: 'hi', cwd: scratch(), options: { session: 'fixed-session' }, permissionMode: 'read-only' });
+    const events = await run({
+      prompt: 'hi',
+      cwd: scratch(),
+      options: { session: 'fixed-session' },
+      permissionMode: 'read-only',
+    });
     expect(events[0]).toMatchObject({ type: 'session.started', sessionId: 'fixed-session' });
     const warnings = events.filter((e) => e.type === 'warning');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ code: 'unsupported-option', message: 'echo has no permission modes; "read-only" was not applied' });
+    expect(warnings[0]).toMatchObject({
+      code: 'unsupported-option',
+      message: 'echo has no permission modes; "read-only" was not applied',
+    });
     expect(events.at(-1)?.type).toBe('run.completed');
   });
 });

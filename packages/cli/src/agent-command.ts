@@ -34,8 +34,16 @@ export function splitCommand(text: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new UsageError(`--agent "${text}": unclosed ${quote} quote.`, 'Quote the agent command once, e.g. --agent "npx my-agent --acp".');
+  if (quote)
+    throw new UsageError(
+      `--agent "${text}": unclosed ${quote} quote.`,
+      'Quote the agent command once, e.g. --agent "npx my-agent --acp".',
+    );
   if (inWord) words.push(word);
-  if (words.length === 0) throw new UsageError('--agent is empty.', 'Give the command that starts the ACP agent, e.g. --agent "npx @zed-industries/claude-agent-acp".');
+  if (words.length === 0)
+    throw new UsageError(
+      '--agent is empty.',
+      'Give the command that starts the ACP agent, e.g. --agent "npx @zed-industries/claude-agent-acp".',
+    );
   return words;
 }

@@ -18,7 +18,9 @@ const harnessSchema = z
   .partial()
   .strict()
   // a named agent's command is its binary and leading arguments: every reader of `bin`/`args` sees it
-  .transform((h) => (h.command ? { ...h, bin: h.bin ?? h.command[0], args: [...h.command.slice(1), ...(h.args ?? [])] } : h));
+  .transform((h) =>
+    h.command ? { ...h, bin: h.bin ?? h.command[0], args: [...h.command.slice(1), ...(h.args ?? [])] } : h,
+  );
 
 const telemetrySchema = z
   .object({
@@ -39,13 +41,24 @@ const stringMap = z.record(z.string(), z.string());
 
 // `type` may be left out: `command` means stdio, `url` means streamable HTTP
 const mcpStdioSchema = z
-  .object({ type: z.literal('stdio').optional(), command: z.string().min(1), args: z.array(z.string()).optional(), env: stringMap.optional(), cwd: z.string().optional() })
+  .object({
+    type: z.literal('stdio').optional(),
+    command: z.string().min(1),
+    args: z.array(z.string()).optional(),
+    env: stringMap.optional(),
+    cwd: z.string().optional(),
+  })
   .strict();
-const mcpHttpSchema = z.object({ type: z.literal('http').optional(), url: z.string().min(1), headers: stringMap.optional() }).strict();
+const mcpHttpSchema = z
+  .object({ type: z.literal('http').optional(), url: z.string().min(1), headers: stringMap.optional() })
+  .strict();
 
 const mcpSchema = z
   .object({
-    servers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'an MCP server name uses letters, digits, _ and - only'), z.union([mcpStdioSchema, mcpHttpSchema])),
+    servers: z.record(
+      z.string().regex(/^[A-Za-z0-9_-]+$/, 'an MCP server name uses letters, digits, _ and - only'),
+      z.union([mcpStdioSchema, mcpHttpSchema]),
+    ),
     default: z.array(z.string()),
   })
   .partial()
@@ -72,7 +85,14 @@ export const configSchema = z
     /** Prices per million tokens (USD) by model id, for models the price catalog lacks (self-hosted). */
     prices: z.record(
       z.string(),
-      z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheRead: z.number().nonnegative().optional(), cacheWrite: z.number().nonnegative().optional() }).strict(),
+      z
+        .object({
+          input: z.number().nonnegative(),
+          output: z.number().nonnegative(),
+          cacheRead: z.number().nonnegative().optional(),
+          cacheWrite: z.number().nonnegative().optional(),
+        })
+        .strict(),
     ),
   })
   .partial()
@@ -82,7 +102,11 @@ export const configSchema = z
 export type OmnigentConfig = z.infer<typeof configSchema>;
 
 /** Validate a parsed config value; errors name the file, the line when `locate` knows it, the key and what was expected. */
-export function validateConfig(value: unknown, file?: string, locate?: (path: PropertyKey[]) => number | undefined): OmnigentConfig {
+export function validateConfig(
+  value: unknown,
+  file?: string,
+  locate?: (path: PropertyKey[]) => number | undefined,
+): OmnigentConfig {
   const result = configSchema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -39,14 +39,26 @@ export async function loadPriceCatalog(): Promise<PriceCatalog | undefined> {
  * nor in the bundled @pydantic/genai-prices catalog (offline; never fetched). Input includes cache
  * reads and writes, as in {@link TokenUsage}.
  */
-export async function estimateCost(usage: TokenUsage | undefined, model: string | undefined, prices: Record<string, ModelPrice> = {}, provider?: string): Promise<CostEstimate | undefined> {
+export async function estimateCost(
+  usage: TokenUsage | undefined,
+  model: string | undefined,
+  prices: Record<string, ModelPrice> = {},
+  provider?: string,
+): Promise<CostEstimate | undefined> {
   if (!usage || usage.costUsd !== undefined || !model) return undefined;
   return priceUsage(usage, model, prices, provider, await loadPriceCatalog());
 }
 
 /** {@link estimateCost} with the catalog already loaded (synchronous). */
-export function priceUsage(usage: TokenUsage | undefined, model: string | undefined, prices: Record<string, ModelPrice>, provider: string | undefined, price: PriceCatalog | undefined): CostEstimate | undefined {
-  if (!usage || usage.costUsd !== undefined || !model || (usage.input === undefined && usage.output === undefined)) return undefined;
+export function priceUsage(
+  usage: TokenUsage | undefined,
+  model: string | undefined,
+  prices: Record<string, ModelPrice>,
+  provider: string | undefined,
+  price: PriceCatalog | undefined,
+): CostEstimate | undefined {
+  if (!usage || usage.costUsd !== undefined || !model || (usage.input === undefined && usage.output === undefined))
+    return undefined;
   const bare = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
   const own = prices[model] ?? prices[bare];
   const input = usage.input ?? 0;
@@ -54,12 +66,25 @@ export function priceUsage(usage: TokenUsage | undefined, model: string | undefi
   const cacheWrite = usage.cacheWrite ?? 0;
   if (own) {
     const fresh = Math.max(0, input - cacheRead - cacheWrite);
-    const cost = (fresh * own.input + cacheRead * (own.cacheRead ?? own.input) + cacheWrite * (own.cacheWrite ?? own.input) + (usage.output ?? 0) * own.output) / 1e6;
+    const cost =
+      (fresh * own.input +
+        cacheRead * (own.cacheRead ?? own.input) +
+        cacheWrite * (own.cacheWrite ?? own.input) +
+        (usage.output ?? 0) * own.output) /
+      1e6;
     return { costUsd: cost, costSource: 'catalog-estimate' };
   }
   if (!price) return undefined;
-  const tokens = { input_tokens: input, output_tokens: usage.output ?? 0, ...(cacheRead ? { cache_read_tokens: cacheRead } : {}), ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}) };
-  for (const [id, opts] of [[bare, provider ? { providerId: provider } : undefined], [bare, undefined]] as const) {
+  const tokens = {
+    input_tokens: input,
+    output_tokens: usage.output ?? 0,
+    ...(cacheRead ? { cache_read_tokens: cacheRead } : {}),
+    ...(cacheWrite ? { cache_write_tokens: cacheWrite } : {}),
+  };
+  for (const [id, opts] of [
+    [bare, provider ? { providerId: provider } : undefined],
+    [bare, undefined],
+  ] as const) {
     try {
       const r = price(tokens, id, opts);
       if (r) return { costUsd: r.total_price, costSource: 'catalog-estimate' };

@@ -25,7 +25,19 @@ export function exitCodeFor(terminal: TerminalEvent): number {
   return terminal.reason === 'aborted' ? EXIT.interrupted : EXIT.runFailed;
 }
 
-const KNOWN = new Set<ErrorCode>(['HARNESS_NOT_FOUND', 'UNKNOWN_HARNESS', 'PLUGIN_LOAD', 'PLUGIN_CONTRACT', 'CONFIG', 'USAGE', 'SPAWN', 'STORE', 'TELEMETRY_CONFIG', 'WORKFLOW', 'INTERNAL']);
+const KNOWN = new Set<ErrorCode>([
+  'HARNESS_NOT_FOUND',
+  'UNKNOWN_HARNESS',
+  'PLUGIN_LOAD',
+  'PLUGIN_CONTRACT',
+  'CONFIG',
+  'USAGE',
+  'SPAWN',
+  'STORE',
+  'TELEMETRY_CONFIG',
+  'WORKFLOW',
+  'INTERNAL',
+]);
 
 /** The documented exit code an error carries itself (a {@link CommandError}), if any. */
 function carriedExitCode(error: unknown): ExitCode | undefined {

@@ -21,7 +21,12 @@ function readCache(file: string): Record<string, string> {
  * per binary path, size and mtime, so `--version` (1.4 s for Pi) runs once per installed version.
  * Never throws; undefined when it cannot be read within `timeoutMs`.
  */
-export async function harnessVersion(plugin: AnyHarness, bin: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000): Promise<string | undefined> {
+export async function harnessVersion(
+  plugin: AnyHarness,
+  bin: string,
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 10_000,
+): Promise<string | undefined> {
   let key: string;
   try {
     const st = statSync(bin);

@@ -26,7 +26,10 @@ export interface WithInterruptsOptions {
  * signal SIGKILLs every live harness tree at once (core's `killAllRunsNow`: groups, descendants and
  * the daemons carrying the run marker) and exits {@link EXIT.interrupted}; it hurries the kill, never skips it. The handlers are removed when `body` settles.
  */
-export async function withInterrupts<T>(body: (interrupts: Interrupts) => Promise<T>, options: WithInterruptsOptions = {}): Promise<T> {
+export async function withInterrupts<T>(
+  body: (interrupts: Interrupts) => Promise<T>,
+  options: WithInterruptsOptions = {},
+): Promise<T> {
   const controller = new AbortController();
   let count = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -35,7 +35,10 @@ export async function main(rawArgs: string[]): Promise<void> {
   const cli = yargs(args)
     .scriptName('omnigent')
     .usage('$0 <command> [options]\n\nOne interface for every coding-agent CLI: Claude Code, Codex, Cursor, Pi.')
-    .option('config', { type: 'string', describe: 'Path of an omnigent.config.* file (default: searched upward from the cwd)' })
+    .option('config', {
+      type: 'string',
+      describe: 'Path of an omnigent.config.* file (default: searched upward from the cwd)',
+    })
     .version(version)
     .alias('v', 'version')
     .help()

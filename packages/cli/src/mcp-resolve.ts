@@ -19,9 +19,20 @@ const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  */
 export function mcpNames(flag: string[] | undefined, config: LoadedConfig): string[] {
   const names = flag ?? config.config.mcp?.default ?? [];
-  const list = [...new Set(names.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean))];
+  const list = [
+    ...new Set(
+      names
+        .flatMap((n) => n.split(','))
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (list.includes('none')) {
-    if (list.length > 1) throw new UsageError(`--mcp none cannot be combined with server names (got ${list.join(',')}).`, 'Give either --mcp none (no MCP server) or the names of the servers to use.');
+    if (list.length > 1)
+      throw new UsageError(
+        `--mcp none cannot be combined with server names (got ${list.join(',')}).`,
+        'Give either --mcp none (no MCP server) or the names of the servers to use.',
+      );
     return [];
   }
   return list;
@@ -34,22 +45,39 @@ export function checkMcpNames(names: string[], config: LoadedConfig, where?: str
   if (unknown === undefined) return;
   throw new UsageError(
     `${where ? `${where}: ` : ''}unknown MCP server "${unknown}"${known.length ? `; configured: ${known.join(', ')}` : '; no MCP server is configured'}.`,
-    known.length ? 'Pick one of those (--mcp a,b), or --mcp none for no server.' : 'Declare it under mcp.servers in omnigent.config.* (see the README section "MCP servers").',
+    known.length
+      ? 'Pick one of those (--mcp a,b), or --mcp none for no server.'
+      : 'Declare it under mcp.servers in omnigent.config.* (see the README section "MCP servers").',
   );
 }
 
-function expand(text: string, key: string, env: NodeJS.ProcessEnv, used: Set<string>, file: string | undefined): string {
+function expand(
+  text: string,
+  key: string,
+  env: NodeJS.ProcessEnv,
+  used: Set<string>,
+  file: string | undefined,
+): string {
   return text.replace(REF, (_, name: string) => {
     const value = env[name];
     if (value === undefined) {
-      throw new ConfigError(`${key} needs the environment variable ${name}, which is not set. Set ${name} (or pass --env ${name}=…) and run again.`, { ...(file ? { file } : {}), key });
+      throw new ConfigError(
+        `${key} needs the environment variable ${name}, which is not set. Set ${name} (or pass --env ${name}=…) and run again.`,
+        { ...(file ? { file } : {}), key },
+      );
     }
     used.add(name);
     return value;
   });
 }
 
-function expandMap(map: Record<string, string> | undefined, key: string, env: NodeJS.ProcessEnv, used: Set<string>, file: string | undefined): Record<string, string> | undefined {
+function expandMap(
+  map: Record<string, string> | undefined,
+  key: string,
+  env: NodeJS.ProcessEnv,
+  used: Set<string>,
+  file: string | undefined,
+): Record<string, string> | undefined {
   if (!map) return undefined;
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, expand(v, `${key}.${k}`, env, used, file)]));
 }
@@ -82,7 +110,11 @@ export function resolveMcp(names: string[], config: LoadedConfig, env: NodeJS.Pr
       };
     } else {
       const headers = expandMap(spec.headers, `${key}.headers`, env, used, file);
-      servers[name] = { type: 'http', url: expand(spec.url, `${key}.url`, env, used, file), ...(headers ? { headers } : {}) };
+      servers[name] = {
+        type: 'http',
+        url: expand(spec.url, `${key}.url`, env, used, file),
+        ...(headers ? { headers } : {}),
+      };
     }
   }
   return { servers, secretEnvNames: [...used] };
@@ -104,7 +136,12 @@ function runnable(file: string): boolean {
  * Contract: a {@link ConfigError} (exit 2) naming the server and the command, before the run: some
  * harnesses (Codex) drop a server that does not start without a word.
  */
-export function checkMcpCommands(servers: Record<string, McpServerSpec>, env: NodeJS.ProcessEnv, runCwd: string, file?: string): void {
+export function checkMcpCommands(
+  servers: Record<string, McpServerSpec>,
+  env: NodeJS.ProcessEnv,
+  runCwd: string,
+  file?: string,
+): void {
   for (const [name, spec] of Object.entries(servers)) {
     if (spec.type !== 'stdio') continue;
     const cmd = spec.command;
@@ -119,4 +156,3 @@ export function checkMcpCommands(servers: Record<string, McpServerSpec>, env: No
     }
   }
 }
-

@@ -31,7 +31,11 @@ export interface NumberRule {
 /** "a whole number of turns of at least 1", "a number of seconds greater than 0 (0 = never)". */
 function allowed(rule: NumberRule): string {
   const what = `${rule.integer ? 'a whole number' : 'a number'}${rule.unit ? ` of ${rule.unit}` : ''}`;
-  const range = rule.exclusiveMin ? `greater than ${rule.min}` : rule.min === 0 ? '0 or more' : `of at least ${rule.min}`;
+  const range = rule.exclusiveMin
+    ? `greater than ${rule.min}`
+    : rule.min === 0
+      ? '0 or more'
+      : `of at least ${rule.min}`;
   return `${what} ${range}${rule.note ? ` (${rule.note})` : ''}`;
 }
 
@@ -45,7 +49,10 @@ export function numberOption(name: string, rule: NumberRule): (value: unknown) =
     const last = Array.isArray(value) ? value[value.length - 1] : value;
     const text = typeof last === 'number' ? String(last) : typeof last === 'string' ? last.trim() : '';
     const n = text === '' ? Number.NaN : Number(text);
-    const ok = Number.isFinite(n) && (rule.integer ? Number.isInteger(n) : true) && (rule.exclusiveMin ? n > rule.min : n >= rule.min);
+    const ok =
+      Number.isFinite(n) &&
+      (rule.integer ? Number.isInteger(n) : true) &&
+      (rule.exclusiveMin ? n > rule.min : n >= rule.min);
     if (!ok) {
       const got = typeof last === 'boolean' || last === undefined || text === '' ? 'no value' : `"${text}"`;
       throw new OptionValueError(`--${name} expects ${allowed(rule)}, got ${got}.`);

@@ -31,8 +31,8 @@ export class MissingPackageError extends Error {
 }
 
 function entryOf(dir: string, manifest: { exports?: unknown; main?: unknown }): string {
-  const root = (manifest.exports as Record<string, unknown> | string | undefined);
-  const dot = typeof root === 'string' ? root : (root as Record<string, unknown> | undefined)?.['.'] ?? undefined;
+  const root = manifest.exports as Record<string, unknown> | string | undefined;
+  const dot = typeof root === 'string' ? root : ((root as Record<string, unknown> | undefined)?.['.'] ?? undefined);
   const pick = (v: unknown): string | undefined => {
     if (typeof v === 'string') return v;
     if (v && typeof v === 'object') {
@@ -55,7 +55,11 @@ export function findOptionalPackage(name: string, cwd: string = process.cwd()): 
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
     try {
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown; exports?: unknown; main?: unknown };
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+        version?: unknown;
+        exports?: unknown;
+        main?: unknown;
+      };
       return { name, version: String(manifest.version ?? '0.0.0'), dir, entry: entryOf(dir, manifest) };
     } catch {
       continue;

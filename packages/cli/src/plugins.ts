@@ -27,7 +27,12 @@ function seesCore(file: string): boolean {
 
 /** A config entry naming a file rather than a package (`./my-plugin.mjs`, `/abs/plugin.js`). */
 function isPath(specifier: string): boolean {
-  return specifier.startsWith('.') || specifier.startsWith('/') || /^[A-Za-z]:[\\/]/.test(specifier) || specifier.startsWith('file:');
+  return (
+    specifier.startsWith('.') ||
+    specifier.startsWith('/') ||
+    /^[A-Za-z]:[\\/]/.test(specifier) ||
+    specifier.startsWith('file:')
+  );
 }
 
 /** Where plugins are looked for: the config's list, the cwd's and the CLI's own node_modules, the global one. */
@@ -35,7 +40,8 @@ export function discoveryOptions(config: LoadedConfig, cwd: string): DiscoveryOp
   // a plugin file next to the config may not see any @omnigent/core of its own: lend it ours (the
   // hook costs a loader thread, so only when some file really cannot resolve it)
   const files = (config.config.plugins ?? []).map((e) => (typeof e === 'string' ? e : e[0])).filter(isPath);
-  if (files.some((f) => !seesCore(resolve(config.dir, f.startsWith('file:') ? fileURLToPath(f) : f)))) shareCoreWithPluginFiles();
+  if (files.some((f) => !seesCore(resolve(config.dir, f.startsWith('file:') ? fileURLToPath(f) : f))))
+    shareCoreWithPluginFiles();
   return {
     configured: config.config.plugins ?? [],
     configDir: config.dir,
@@ -66,12 +72,14 @@ export async function loadHarnessPlugin(name: string, config: LoadedConfig, cwd:
   );
 }
 
-
 /**
  * Load the config and every plugin, then run `body`. Shared by `omnigent plugins` and `omnigent doctor`;
  * a bad config throws to the CLI's error boundary.
  */
-export async function withAllPlugins(configPath: string | undefined, body: (config: LoadedConfig, found: DiscoveryResult) => Promise<void> | void): Promise<void> {
+export async function withAllPlugins(
+  configPath: string | undefined,
+  body: (config: LoadedConfig, found: DiscoveryResult) => Promise<void> | void,
+): Promise<void> {
   const { loadConfig } = await import('./config.js');
   const config = await loadConfig(process.cwd(), configPath);
   await body(config, await loadAllPlugins(config, process.cwd()));

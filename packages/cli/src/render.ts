@@ -6,7 +6,9 @@ import { terminalSafe as safe } from '@omnigent/store';
 
 /** Sum usages without inventing zeros: a figure stays undefined when no usage reported it. */
 function sumUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  const out: TokenUsage = { ...(a.costSource ?? b.costSource ? { costSource: (a.costSource ?? b.costSource)! } : {}) };
+  const out: TokenUsage = {
+    ...((a.costSource ?? b.costSource) ? { costSource: (a.costSource ?? b.costSource)! } : {}),
+  };
   for (const k of USAGE_KEYS) if (a[k] !== undefined || b[k] !== undefined) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
   return out;
 }
@@ -36,11 +38,16 @@ export function formatUsage(u: TokenUsage): string {
   const parts: string[] = [];
   if (u.input !== undefined) {
     const cache = (u.cacheRead ?? 0) + (u.cacheWrite ?? 0);
-    parts.push(`in ${fmtInt(u.input)}${u.cacheRead !== undefined || u.cacheWrite !== undefined ? ` (cache ${fmtInt(cache)})` : ''}`);
+    parts.push(
+      `in ${fmtInt(u.input)}${u.cacheRead !== undefined || u.cacheWrite !== undefined ? ` (cache ${fmtInt(cache)})` : ''}`,
+    );
   }
   if (u.output !== undefined) parts.push(`out ${fmtInt(u.output)}`);
   if (u.reasoning !== undefined) parts.push(`reasoning ${fmtInt(u.reasoning)}`);
-  if (u.costUsd !== undefined) parts.push(`$${u.costUsd.toFixed(4)}${u.costSource === 'harness-estimate' || u.costSource === 'catalog-estimate' ? ' (est.)' : ''}`);
+  if (u.costUsd !== undefined)
+    parts.push(
+      `$${u.costUsd.toFixed(4)}${u.costSource === 'harness-estimate' || u.costSource === 'catalog-estimate' ? ' (est.)' : ''}`,
+    );
   return parts.length ? parts.join(' · ') : 'unknown';
 }
 
@@ -49,15 +56,18 @@ export function summarizeInput(input: unknown, max = 100): string {
   let s: string;
   if (input && typeof input === 'object') {
     const o = input as Record<string, unknown>;
-    const key = ['command', 'cmd', 'file_path', 'path', 'pattern', 'query', 'url', 'description', 'prompt'].find((k) => typeof o[k] === 'string');
+    const key = ['command', 'cmd', 'file_path', 'path', 'pattern', 'query', 'url', 'description', 'prompt'].find(
+      (k) => typeof o[k] === 'string',
+    );
     s = key ? String(o[key]) : JSON.stringify(input);
-  } else s = typeof input === 'string' ? input : JSON.stringify(input) ?? '';
+  } else s = typeof input === 'string' ? input : (JSON.stringify(input) ?? '');
   s = s.replace(/\s+/g, ' ').trim();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
 function firstLine(output: unknown): string {
-  const text = typeof output === 'string' ? output : output === null || output === undefined ? '' : JSON.stringify(output);
+  const text =
+    typeof output === 'string' ? output : output === null || output === undefined ? '' : JSON.stringify(output);
   const line = text.split('\n').find((l) => l.trim()) ?? '';
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
@@ -68,7 +78,9 @@ function firstLine(output: unknown): string {
  */
 export function createRenderer(options: RenderOptions): (event: OmnigentEvent) => void {
   const c: Colors = pc.createColors(options.color);
-  const sym = options.color ? { tool: '⏺', ok: '✓', fail: '✗', warn: '!' } : { tool: '>', ok: 'ok', fail: 'FAILED', warn: 'warning:' };
+  const sym = options.color
+    ? { tool: '⏺', ok: '✓', fail: '✗', warn: '!' }
+    : { tool: '>', ok: 'ok', fail: 'FAILED', warn: 'warning:' };
   let atLineStart = true;
   let streamed = false;
   let turns = 0;
@@ -86,7 +98,13 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
   return (e) => {
     switch (e.type) {
       case 'session.started':
-        line(c.dim(safe(`${e.harness}${e.harnessVersion ? ` ${e.harnessVersion}` : ''}${e.model ? ` · ${e.model}` : ''}${e.sessionId ? ` · session ${e.sessionId}` : ''}`)));
+        line(
+          c.dim(
+            safe(
+              `${e.harness}${e.harnessVersion ? ` ${e.harnessVersion}` : ''}${e.model ? ` · ${e.model}` : ''}${e.sessionId ? ` · session ${e.sessionId}` : ''}`,
+            ),
+          ),
+        );
         break;
       case 'message.delta':
         if (e.parentCallId) break;
@@ -101,13 +119,24 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
         } else line(safe(e.text));
         break;
       case 'tool.started':
-        line(`${c.cyan(sym.tool)} ${c.bold(safe(e.name))}${e.parentCallId ? c.dim(' (sub-agent)') : ''} ${c.dim(safe(summarizeInput(e.input)))}`);
+        line(
+          `${c.cyan(sym.tool)} ${c.bold(safe(e.name))}${e.parentCallId ? c.dim(' (sub-agent)') : ''} ${c.dim(safe(summarizeInput(e.input)))}`,
+        );
         break;
       case 'tool.completed': {
         const dur = e.durationMs !== undefined ? ` ${formatDuration(e.durationMs)}` : '';
         if (e.isError) {
-          const why = e.status === 'denied' ? 'denied' : e.status === 'interrupted' ? 'interrupted' : e.exitCode !== undefined ? `exit ${e.exitCode}` : 'error';
-          line(`  ${c.red(sym.fail)} ${safe(e.name)} ${why}${dur}${firstLine(e.output) ? c.dim(`: ${safe(firstLine(e.output))}`) : ''}`);
+          const why =
+            e.status === 'denied'
+              ? 'denied'
+              : e.status === 'interrupted'
+                ? 'interrupted'
+                : e.exitCode !== undefined
+                  ? `exit ${e.exitCode}`
+                  : 'error';
+          line(
+            `  ${c.red(sym.fail)} ${safe(e.name)} ${why}${dur}${firstLine(e.output) ? c.dim(`: ${safe(firstLine(e.output))}`) : ''}`,
+          );
         } else line(`  ${c.green(sym.ok)} ${safe(e.name)}${dur}`);
         break;
       }
@@ -132,8 +161,21 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
         if (usage) parts.push(`tokens ${formatUsage(usage)}`);
         if (e.type === 'run.completed') line(`${c.green(sym.ok)} ${c.bold('completed')} ${c.dim(parts.join(' · '))}`);
         else {
-          line(`${c.red(sym.fail)} ${c.bold(`failed (${e.reason}${e.exitCode !== undefined ? `, exit ${e.exitCode}` : ''})`)}: ${safe(e.message)} ${c.dim(parts.join(' · '))}`);
-          if (e.stderrTail && !e.message.includes(e.stderrTail.trim())) line(c.dim(safe(e.stderrTail.split('\n').slice(-10).map((l) => `  | ${l}`).join('\n'))));
+          line(
+            `${c.red(sym.fail)} ${c.bold(`failed (${e.reason}${e.exitCode !== undefined ? `, exit ${e.exitCode}` : ''})`)}: ${safe(e.message)} ${c.dim(parts.join(' · '))}`,
+          );
+          if (e.stderrTail && !e.message.includes(e.stderrTail.trim()))
+            line(
+              c.dim(
+                safe(
+                  e.stderrTail
+                    .split('\n')
+                    .slice(-10)
+                    .map((l) => `  | ${l}`)
+                    .join('\n'),
+                ),
+              ),
+            );
         }
         break;
       }

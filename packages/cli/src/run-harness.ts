@@ -84,7 +84,7 @@ export function applyConfig(harness: string, request: RunRequest, config: Loaded
   const h = config.config.harnesses?.[harness] ?? {};
   const model = request.model ?? h.model ?? d.model;
   const permissionMode = request.permissionMode ?? h.permissionMode ?? d.permissionMode;
-  const timeout = request.timeoutMs ?? (h.timeout ?? d.timeout ? (h.timeout ?? d.timeout)! * 1000 : undefined);
+  const timeout = request.timeoutMs ?? ((h.timeout ?? d.timeout) ? (h.timeout ?? d.timeout)! * 1000 : undefined);
   const extraArgs = [...(h.args ?? []), ...(request.extraArgs ?? [])];
   const env = { ...(h.env ?? {}), ...(request.env ?? {}) };
   const options = { ...(h.options ?? {}), ...(request.options ?? {}) };
@@ -107,15 +107,25 @@ export function applyConfig(harness: string, request: RunRequest, config: Loaded
 export async function runHarness(options: RunHarnessOptions): Promise<RunHarnessResult> {
   const cwd = options.request.cwd ?? process.cwd();
   // MCP names and ${VAR}s are checked first: a bad name or a missing variable is exit 2 before anything starts
-  const mcp = resolveMcp(mcpNames(options.mcp, options.config), options.config, { ...(options.env ?? process.env), ...options.request.env });
+  const mcp = resolveMcp(mcpNames(options.mcp, options.config), options.config, {
+    ...(options.env ?? process.env),
+    ...options.request.env,
+  });
   const loaded = await loadHarnessPlugin(options.harness, options.config, cwd);
-  const request = applyConfig(options.harness, { ...options.request, cwd, ...(Object.keys(mcp.servers).length ? { mcpServers: mcp.servers } : {}) }, options.config);
+  const request = applyConfig(
+    options.harness,
+    { ...options.request, cwd, ...(Object.keys(mcp.servers).length ? { mcpServers: mcp.servers } : {}) },
+    options.config,
+  );
   assertAgentNamed(loaded.plugin, options);
   // against the PATH the harness will have (config and --env included)
-  if (request.mcpServers) checkMcpCommands(request.mcpServers, { ...(options.env ?? process.env), ...request.env }, cwd, options.config.file);
+  if (request.mcpServers)
+    checkMcpCommands(request.mcpServers, { ...(options.env ?? process.env), ...request.env }, cwd, options.config.file);
   const bin = resolveBinary(loaded.plugin, {
     ...(options.bin ? { flag: options.bin } : {}),
-    ...(options.config.config.harnesses?.[options.harness]?.bin ? { config: options.config.config.harnesses[options.harness]!.bin! } : {}),
+    ...(options.config.config.harnesses?.[options.harness]?.bin
+      ? { config: options.config.config.harnesses[options.harness]!.bin! }
+      : {}),
     resolveFrom: [...(loaded.dir ? [loaded.dir] : []), cwd],
     ...(options.env ? { env: options.env } : {}),
   });
@@ -142,19 +152,29 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
       const sink = await factory(ctx);
       if (sink) sinks.push(sink);
     } catch (error) {
-      process.stderr.write(`omnigent: warning: a sink could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `omnigent: warning: a sink could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     }
   }
   const bus = new EventBus();
   let reportedModel: string | undefined;
-  bus.on('*', (e) => {
-    if (e.type === 'session.started' && e.model) reportedModel = e.model;
-  }, 'model watch');
+  bus.on(
+    '*',
+    (e) => {
+      if (e.type === 'session.started' && e.model) reportedModel = e.model;
+    },
+    'model watch',
+  );
   if (options.onEvent) bus.on('*', options.onEvent, 'renderer');
   for (const sink of sinks) bus.on('*', sink.onEvent, sink.name);
   const extraEnv: Record<string, string> = {};
   for (const sink of sinks) Object.assign(extraEnv, sink.env);
-  const idle = options.inactivityMs ?? (options.config.config.defaults?.idleTimeout !== undefined ? options.config.config.defaults.idleTimeout * 1000 : undefined);
+  const idle =
+    options.inactivityMs ??
+    (options.config.config.defaults?.idleTimeout !== undefined
+      ? options.config.config.defaults.idleTimeout * 1000
+      : undefined);
   const run = startRun({
     plugin: loaded.plugin,
     request,
@@ -170,7 +190,12 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
   const terminal = await run.result();
   // a harness that reports no cost (Codex): priced from its tokens, marked as an estimate
   if (terminal.usage && terminal.usage.costUsd === undefined) {
-    const est = await estimateCost(terminal.usage, reportedModel ?? request.model, options.config.config.prices, loaded.plugin.provider);
+    const est = await estimateCost(
+      terminal.usage,
+      reportedModel ?? request.model,
+      options.config.config.prices,
+      loaded.plugin.provider,
+    );
     // in place: consumers that kept the terminal's usage object (the workflow view) see the estimate too
     if (est) Object.assign(terminal.usage, { costUsd: est.costUsd, costSource: est.costSource });
   }
@@ -179,17 +204,22 @@ export async function runHarness(options: RunHarnessOptions): Promise<RunHarness
       const checks = await options.afterRun(terminal);
       if (checks) ctx.checks = checks;
     } catch (error) {
-      process.stderr.write(`omnigent: warning: the checks could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `omnigent: warning: the checks could not run: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     }
   }
   const flushMs = options.flushTimeoutMs ?? 10_000;
   const drained = await bus.flush(flushMs);
-  if (!drained) process.stderr.write(`omnigent: warning: some event consumers did not finish within ${flushMs / 1000}s\n`);
+  if (!drained)
+    process.stderr.write(`omnigent: warning: some event consumers did not finish within ${flushMs / 1000}s\n`);
   await Promise.all(
     sinks.map((s) =>
       Promise.race([
         s.close(terminal).catch((error: unknown) => {
-          process.stderr.write(`omnigent: warning: ${s.name} failed to close: ${error instanceof Error ? error.message : String(error)}\n`);
+          process.stderr.write(
+            `omnigent: warning: ${s.name} failed to close: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
         }),
         new Promise<void>((r) => setTimeout(r, flushMs).unref()),
       ]),

@@ -73,7 +73,10 @@ function pipeProbe(link: string): (() => boolean) | undefined {
       for (const fd of fds) {
         try {
           if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== link) continue;
-          const flags = Number.parseInt(/flags:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1] ?? '1', 8);
+          const flags = Number.parseInt(
+            /flags:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1] ?? '1',
+            8,
+          );
           if ((flags & 0o3) !== 0o1) found.set(pid, [...(found.get(pid) ?? []), Number(fd)]);
         } catch {
           // closed meanwhile
@@ -84,7 +87,9 @@ function pipeProbe(link: string): (() => boolean) | undefined {
   };
   const everyone = (): number[] => {
     try {
-      return readdirSync('/proc').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+      return readdirSync('/proc')
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0);
     } catch {
       return [];
     }

@@ -12,7 +12,10 @@ const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
  * Contract: ANSI escapes, controls, combining marks and zero-width characters count 0;
  * pictographs and East Asian wide characters count 2. Default: ambiguous-width characters are narrow.
  */
-export default function stringWidth(text: string, options: { ambiguousIsNarrow?: boolean; countAnsiEscapeCodes?: boolean } = {}): number {
+export default function stringWidth(
+  text: string,
+  options: { ambiguousIsNarrow?: boolean; countAnsiEscapeCodes?: boolean } = {},
+): number {
   if (typeof text !== 'string' || text.length === 0) return 0;
   const plain = options.countAnsiEscapeCodes ? text : text.replace(ANSI, '');
   if (/^[\x20-\x7E]*$/.test(plain)) return plain.length;

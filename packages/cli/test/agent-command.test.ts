@@ -4,7 +4,14 @@ import { splitCommand } from '../src/agent-command.js';
 describe('splitCommand (--agent "<command>")', () => {
   it('splits words like a shell: quotes group, backslashes escape, nothing is expanded', () => {
     expect(splitCommand('npx  @zed-industries/claude-agent-acp')).toEqual(['npx', '@zed-industries/claude-agent-acp']);
-    expect(splitCommand(`my-agent --name "two words" 'single $HOME' a\\ b ""`)).toEqual(['my-agent', '--name', 'two words', 'single $HOME', 'a b', '']);
+    expect(splitCommand(`my-agent --name "two words" 'single $HOME' a\\ b ""`)).toEqual([
+      'my-agent',
+      '--name',
+      'two words',
+      'single $HOME',
+      'a b',
+      '',
+    ]);
     expect(splitCommand('"/opt/my agent/bin" --acp')).toEqual(['/opt/my agent/bin', '--acp']);
   });
 

@@ -16,7 +16,9 @@ describe('omnigent --help / --version / plugins / doctor', () => {
 
   it('plugins lists the config-named fake plugin with its contract version', async () => {
     const r = await runCli(['plugins', '--json'], { cwd: scratch() });
-    const out = JSON.parse(r.stdout) as { plugins: Array<{ harness: string; contractVersion: number; source: string }> };
+    const out = JSON.parse(r.stdout) as {
+      plugins: Array<{ harness: string; contractVersion: number; source: string }>;
+    };
     expect(out.plugins.find((p) => p.harness === 'fake')).toMatchObject({ contractVersion: 1, source: 'config' });
   });
 
@@ -24,10 +26,16 @@ describe('omnigent --help / --version / plugins / doctor', () => {
     const secret = 'sk-very-secret-value-123';
     const r = await runCli(['doctor'], {
       cwd: scratch(),
-      env: { ANTHROPIC_API_KEY: secret, OTEL_EXPORTER_OTLP_TRACES_HEADERS: `x-mlflow-experiment-id=0,authorization=Bearer ${secret}`, OMNIGENT_TELEMETRY_ENABLED: 'true' },
+      env: {
+        ANTHROPIC_API_KEY: secret,
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: `x-mlflow-experiment-id=0,authorization=Bearer ${secret}`,
+        OMNIGENT_TELEMETRY_ENABLED: 'true',
+      },
     });
     expect(r.stdout + r.stderr).not.toContain(secret);
-    expect(r.stdout).toContain('OTEL_EXPORTER_OTLP_TRACES_HEADERS=names: x-mlflow-experiment-id, authorization (values hidden)');
+    expect(r.stdout).toContain(
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS=names: x-mlflow-experiment-id, authorization (values hidden)',
+    );
     expect(r.stdout).toMatch(/ok\s+fake/);
   });
 });

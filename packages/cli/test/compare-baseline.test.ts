@@ -4,7 +4,11 @@ import { runCli, scratch, transcript } from './helpers.js';
 interface SideJson {
   baseline: { runs: number };
   candidate: { runs: number };
-  groups: Array<{ label: string; summary: { runs: number; passes: number; cost: { perPass?: number } }; vsBaseline?: { method: string; difference: number; pValue: number; verdict: string } }>;
+  groups: Array<{
+    label: string;
+    summary: { runs: number; passes: number; cost: { perPass?: number } };
+    vsBaseline?: { method: string; difference: number; pValue: number; verdict: string };
+  }>;
 }
 
 describe('omnigent compare --baseline --candidate', () => {
@@ -18,7 +22,10 @@ describe('omnigent compare --baseline --candidate', () => {
     const env = { OMNIGENT_FAKE_TRANSCRIPT: ok };
     // before: 1 of 4 runs succeeds (the others exit 3); after: 4 of 4
     for (let i = 0; i < 4; i++) {
-      const r = await runCli(['run', '-H', 'fake', '--tag', 'before', 'p'], { cwd: dir, env: { ...env, ...(i > 0 ? { OMNIGENT_FAKE_EXIT_CODE: '3' } : {}) } });
+      const r = await runCli(['run', '-H', 'fake', '--tag', 'before', 'p'], {
+        cwd: dir,
+        env: { ...env, ...(i > 0 ? { OMNIGENT_FAKE_EXIT_CODE: '3' } : {}) },
+      });
       expect(r.code).toBe(i > 0 ? 1 : 0);
       await runCli(['run', '-H', 'fake', '--tag', 'after', 'p'], { cwd: dir, env });
     }
@@ -27,7 +34,12 @@ describe('omnigent compare --baseline --candidate', () => {
     const out = JSON.parse(j.stdout) as SideJson;
     expect([out.baseline.runs, out.candidate.runs]).toEqual([4, 4]);
     const [base, cand] = out.groups;
-    expect([base!.label, base!.summary.passes, cand!.label, cand!.summary.passes]).toEqual(['baseline', 1, 'candidate', 4]);
+    expect([base!.label, base!.summary.passes, cand!.label, cand!.summary.passes]).toEqual([
+      'baseline',
+      1,
+      'candidate',
+      4,
+    ]);
     expect(cand!.summary.cost.perPass).toBeCloseTo(0.1, 10);
     // Fisher by hand: P(a) = C(4,a)C(4,5-a)/C(8,5); tables as unlikely as 4/4 vs 1/4: a = 4 and a = 1, 2 * 4/56
     expect(cand!.vsBaseline).toMatchObject({ method: 'unpaired', difference: 0.75, verdict: 'not-enough-runs' });

@@ -23,6 +23,8 @@ describe('cost estimate from token counts', () => {
   });
   it('config prices: are validated (a price needs input and output)', () => {
     expect(validateConfig({ prices: { m: { input: 1, output: 2 } } }).prices).toEqual({ m: { input: 1, output: 2 } });
-    expect(() => validateConfig({ prices: { m: { input: 1 } } }, 'omnigent.config.json')).toThrow(/prices\.m\.output: expected number/);
+    expect(() => validateConfig({ prices: { m: { input: 1 } } }, 'omnigent.config.json')).toThrow(
+      /prices\.m\.output: expected number/,
+    );
   });
 });

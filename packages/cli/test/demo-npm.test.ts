@@ -33,7 +33,10 @@ describe('planDemo', () => {
     { id: 'review', harness: 'codex', needs: ['build'] },
   ];
   it('runs the steps whose harness is present, skips the others and what needs them', () => {
-    expect(planDemo(steps, (h) => h !== 'codex')).toEqual({ run: ['build', 'test'], skipped: [{ id: 'review', harness: 'codex', why: 'the codex CLI is not installed' }] });
+    expect(planDemo(steps, (h) => h !== 'codex')).toEqual({
+      run: ['build', 'test'],
+      skipped: [{ id: 'review', harness: 'codex', why: 'the codex CLI is not installed' }],
+    });
     expect(planDemo(steps, (h) => h !== 'claude-code')).toEqual({
       run: [],
       skipped: [
@@ -48,14 +51,19 @@ describe('planDemo', () => {
 describe('omnigent demo from an npm install', () => {
   it('ships the same workflow as examples/workflows/demo.yaml', () => {
     const shipped = readFileSync(fileURLToPath(new URL('../demo/demo.yaml', import.meta.url)), 'utf8');
-    const example = readFileSync(fileURLToPath(new URL('../../../examples/workflows/demo.yaml', import.meta.url)), 'utf8');
+    const example = readFileSync(
+      fileURLToPath(new URL('../../../examples/workflows/demo.yaml', import.meta.url)),
+      'utf8',
+    );
     expect(shipped).toBe(example);
   });
 
   it('without @omnigent/testkit: exit 2 with the exact install command', async () => {
     const r = await demo(installCli(['@omnigent/plugin-claude-code']));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('omnigent demo (its scripted model servers) needs @omnigent/testkit, which is not installed');
+    expect(r.stderr).toContain(
+      'omnigent demo (its scripted model servers) needs @omnigent/testkit, which is not installed',
+    );
     expect(r.stderr).toContain('npm install -g @omnigent/testkit');
   });
 

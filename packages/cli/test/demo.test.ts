@@ -7,7 +7,12 @@ import { runCli } from './helpers.js';
 describe('omnigent demo', () => {
   it('runs the example workflow on the real Claude Code, Codex and Pi against scripted local models, ends with the comparison', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omnigent-demo-test-'));
-    const env = { OMNIGENT_STORE: join(dir, 'store'), FORCE_COLOR: undefined, ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined };
+    const env = {
+      OMNIGENT_STORE: join(dir, 'store'),
+      FORCE_COLOR: undefined,
+      ANTHROPIC_API_KEY: undefined,
+      OPENAI_API_KEY: undefined,
+    };
     const r = await runCli(['demo'], { cwd: dir, env });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stderr).toContain('The models are scripted');
@@ -21,7 +26,9 @@ describe('omnigent demo', () => {
     expect(r.stdout).toMatch(/test\s+pi\s+mock-model\s+done\s+\S+\s+3,255\s+\$0\.0033/);
     // codex reports no cost: priced from its tokens with the price catalog (gpt-5.5: 2,400 in, 48 out), marked ~
     expect(r.stdout).toMatch(/review\s+codex\s+gpt-5\.5\s+done\s+\S+\s+2,448\s+~\$0\.0134/);
-    expect(r.stdout).toMatch(/total\s+12,853\s+~\$0\.\d{4}\n~ estimated: review reported no cost; priced from its tokens with the price catalog\n/);
+    expect(r.stdout).toMatch(
+      /total\s+12,853\s+~\$0\.\d{4}\n~ estimated: review reported no cost; priced from its tokens with the price catalog\n/,
+    );
     expect(r.stdout).toContain('workflow demo completed');
     expect(r.stderr).toContain('Claude Code wrote farewell.js, farewell.test.js in a worktree');
     expect(r.stderr).toMatch(/answered 2 Anthropic Messages, 1 OpenAI Responses and 2 Chat Completions requests/);

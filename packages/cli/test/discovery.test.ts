@@ -12,7 +12,11 @@ const cli = installCli();
 
 function run(args: string[], cwd: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli.bin, ...args], { cwd, env: { ...process.env, ...cli.env, OMNIGENT_STORE: join(cwd, '.store') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli.bin, ...args], {
+      cwd,
+      env: { ...process.env, ...cli.env, OMNIGENT_STORE: join(cwd, '.store') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -28,7 +32,10 @@ describe('omnigent plugins', () => {
     const dir = project();
     const pkg = join(dir, 'node_modules', 'omnigent-plugin-aider');
     mkdirSync(pkg, { recursive: true });
-    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'omnigent-plugin-aider', version: '1.0.0', type: 'module', main: 'index.js' }));
+    writeFileSync(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'omnigent-plugin-aider', version: '1.0.0', type: 'module', main: 'index.js' }),
+    );
     writeFileSync(join(pkg, 'index.js'), 'export default {};\n');
     const r = await run(['plugins'], dir);
     expect(r.code).toBe(0);
@@ -42,7 +49,8 @@ describe('omnigent plugins', () => {
   it('lists the first-party plugins that are not installed, with their install command', async () => {
     const r = await run(['plugins'], project());
     expect(r.stdout).toContain('First-party plugins not installed:');
-    for (const h of ['claude-code', 'codex', 'cursor', 'pi', 'acp']) expect(r.stdout).toMatch(new RegExp(`${h}\\s+npm install -g @omnigent/plugin-${h}\\n`));
+    for (const h of ['claude-code', 'codex', 'cursor', 'pi', 'acp'])
+      expect(r.stdout).toMatch(new RegExp(`${h}\\s+npm install -g @omnigent/plugin-${h}\\n`));
   });
 });
 

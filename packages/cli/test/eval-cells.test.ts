@@ -2,15 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { cellKey, evalCells, findBaseline, groupLabel } from '../src/commands/eval/cells.js';
 import type { EvalTask } from '../src/commands/eval/task-file.js';
 
-const task = (id: string): EvalTask => ({ id, file: `/s/${id}.yaml`, prompt: 'p', repo: '/s', setup: [], tags: [], checks: [] });
+const task = (id: string): EvalTask => ({
+  id,
+  file: `/s/${id}.yaml`,
+  prompt: 'p',
+  repo: '/s',
+  setup: [],
+  tags: [],
+  checks: [],
+});
 
 describe('eval cells', () => {
   it('task × harness × model × variant × repeat, in a stable order with 0-based repeats', () => {
     const cells = evalCells([task('a'), task('b')], ['h1', 'h2'], ['m1'], [{ name: 'v1' }, { name: 'v2' }], 2);
     expect(cells).toHaveLength(16);
-    expect(cells.slice(0, 5).map((c) => `${c.index} ${c.task.id} ${c.harness} ${c.model} ${c.variant.name} ${c.repeat}`)).toEqual([
-      '0 a h1 m1 v1 0', '1 a h1 m1 v1 1', '2 a h1 m1 v2 0', '3 a h1 m1 v2 1', '4 a h2 m1 v1 0',
-    ]);
+    expect(
+      cells.slice(0, 5).map((c) => `${c.index} ${c.task.id} ${c.harness} ${c.model} ${c.variant.name} ${c.repeat}`),
+    ).toEqual(['0 a h1 m1 v1 0', '1 a h1 m1 v1 1', '2 a h1 m1 v2 0', '3 a h1 m1 v2 1', '4 a h2 m1 v1 0']);
     const plain = evalCells([task('a')], ['h'], [], [], 1);
     expect(plain.map((c) => [c.model, c.variant.name])).toEqual([[undefined, 'default']]);
     expect(groupLabel({ harness: 'codex', variant: 'default' })).toBe('codex/default/default');

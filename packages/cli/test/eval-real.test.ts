@@ -17,7 +17,10 @@ const EXAMPLES = join(ROOT, 'examples', 'evals');
 const FIX = "ls -a; cat test/calc.hidden.test.js; sed -i 's/return a - b/return a + b/' calc.js && echo fixed-it";
 
 /** Forwards each model request to the mock of its model, or to `done` once a tool result came back. */
-async function router(targets: { done: string; byModel: Record<string, string>; fallback: string }, afterTool: (body: Record<string, unknown>) => boolean): Promise<{ url: string; server: Server }> {
+async function router(
+  targets: { done: string; byModel: Record<string, string>; fallback: string },
+  afterTool: (body: Record<string, unknown>) => boolean,
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -30,11 +33,18 @@ async function router(targets: { done: string; byModel: Record<string, string>; 
         // not JSON (a GET): the fallback answers
       }
       const model = typeof body.model === 'string' ? body.model : '';
-      const base = afterTool(body) ? targets.done : targets.byModel[model] ?? targets.fallback;
-      const up = httpRequest(new URL(req.url ?? '/', base), { method: req.method, headers: { ...req.headers, host: new URL(base).host, 'content-length': String(raw.length) } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const base = afterTool(body) ? targets.done : (targets.byModel[model] ?? targets.fallback);
+      const up = httpRequest(
+        new URL(req.url ?? '/', base),
+        {
+          method: req.method,
+          headers: { ...req.headers, host: new URL(base).host, 'content-length': String(raw.length) },
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       up.on('error', () => res.destroy());
       up.end(raw);
     });
@@ -43,7 +53,9 @@ async function router(targets: { done: string; byModel: Record<string, string>; 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-const hasToolResult = (body: Record<string, unknown>): boolean => JSON.stringify(body.messages ?? body.input ?? '').match(/"tool_result"|"function_call_output"|"role":"tool"/) !== null;
+const hasToolResult = (body: Record<string, unknown>): boolean =>
+  JSON.stringify(body.messages ?? body.input ?? '').match(/"tool_result"|"function_call_output"|"role":"tool"/) !==
+  null;
 
 /** Processes whose working directory is a cell checkout (`omnigent-eval-<label>-…`). */
 function processesIn(prefix: string): string[] {
@@ -51,7 +63,8 @@ function processesIn(prefix: string): string[] {
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      if (cwd.includes(prefix)) out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')} (in ${cwd})`);
+      if (cwd.includes(prefix))
+        out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')} (in ${cwd})`);
     } catch {
       // gone, or not ours to read
     }
@@ -71,29 +84,88 @@ async function scriptedWorld(): Promise<World> {
   const lazy = 'I read calc.js; add() looks correct to me, so I changed nothing.';
 
   // Anthropic Messages (Claude Code): claude-sonnet-4-5 fixes, claude-haiku-4-5 does not
-  const aFix = await startMockAnthropic({ fallback: { content: [{ type: 'tool_use', name: 'Bash', input: { command: FIX, description: 'Fix add' } }], usage: { input: 1000, output: 100 } } });
-  const aLazy = await startMockAnthropic({ fallback: { content: [{ type: 'text', text: lazy }], usage: { input: 1000, output: 50 } } });
-  const aDone = await startMockAnthropic({ fallback: { content: [{ type: 'text', text: done }], usage: { input: 1200, output: 20 } } });
-  const aRouter = await router({ done: aDone.url, byModel: { 'claude-sonnet-4-5': aFix.url, 'claude-haiku-4-5': aLazy.url }, fallback: aLazy.url }, hasToolResult);
+  const aFix = await startMockAnthropic({
+    fallback: {
+      content: [{ type: 'tool_use', name: 'Bash', input: { command: FIX, description: 'Fix add' } }],
+      usage: { input: 1000, output: 100 },
+    },
+  });
+  const aLazy = await startMockAnthropic({
+    fallback: { content: [{ type: 'text', text: lazy }], usage: { input: 1000, output: 50 } },
+  });
+  const aDone = await startMockAnthropic({
+    fallback: { content: [{ type: 'text', text: done }], usage: { input: 1200, output: 20 } },
+  });
+  const aRouter = await router(
+    { done: aDone.url, byModel: { 'claude-sonnet-4-5': aFix.url, 'claude-haiku-4-5': aLazy.url }, fallback: aLazy.url },
+    hasToolResult,
+  );
   // OpenAI Responses (Codex): gpt-5 fixes, gpt-5-mini does not
-  const rFix = await startMockResponses({ fallback: { output: [{ type: 'exec_command', cmd: FIX }], usage: { input: 2000, output: 100 } } });
-  const rLazy = await startMockResponses({ fallback: { output: [{ type: 'message', text: lazy }], usage: { input: 2000, output: 50 } } });
-  const rDone = await startMockResponses({ fallback: { output: [{ type: 'message', text: done }], usage: { input: 2400, output: 20 } } });
-  const rRouter = await router({ done: rDone.url, byModel: { 'gpt-5': rFix.url, 'gpt-5-mini': rLazy.url }, fallback: rLazy.url }, hasToolResult);
+  const rFix = await startMockResponses({
+    fallback: { output: [{ type: 'exec_command', cmd: FIX }], usage: { input: 2000, output: 100 } },
+  });
+  const rLazy = await startMockResponses({
+    fallback: { output: [{ type: 'message', text: lazy }], usage: { input: 2000, output: 50 } },
+  });
+  const rDone = await startMockResponses({
+    fallback: { output: [{ type: 'message', text: done }], usage: { input: 2400, output: 20 } },
+  });
+  const rRouter = await router(
+    { done: rDone.url, byModel: { 'gpt-5': rFix.url, 'gpt-5-mini': rLazy.url }, fallback: rLazy.url },
+    hasToolResult,
+  );
   // Chat Completions (Pi): fixer fixes, lazy does not
-  const cFix = await startMockChatCompletions({ scripts: [{ turns: [{ toolCalls: [{ name: 'bash', arguments: { command: FIX } }], usage: { prompt: 1500, completion: 30 } }] }], models: ['fixer', 'lazy'] });
-  const cLazy = await startMockChatCompletions({ scripts: [{ turns: [{ content: lazy, usage: { prompt: 1500, completion: 25 } }] }], models: ['fixer', 'lazy'] });
-  const cDone = await startMockChatCompletions({ fallback: [{ content: done, usage: { prompt: 1700, completion: 10 } }], models: ['fixer', 'lazy'] });
-  const cRouter = await router({ done: cDone.url, byModel: { fixer: cFix.url, lazy: cLazy.url }, fallback: cLazy.url }, hasToolResult);
+  const cFix = await startMockChatCompletions({
+    scripts: [
+      {
+        turns: [
+          { toolCalls: [{ name: 'bash', arguments: { command: FIX } }], usage: { prompt: 1500, completion: 30 } },
+        ],
+      },
+    ],
+    models: ['fixer', 'lazy'],
+  });
+  const cLazy = await startMockChatCompletions({
+    scripts: [{ turns: [{ content: lazy, usage: { prompt: 1500, completion: 25 } }] }],
+    models: ['fixer', 'lazy'],
+  });
+  const cDone = await startMockChatCompletions({
+    fallback: [{ content: done, usage: { prompt: 1700, completion: 10 } }],
+    models: ['fixer', 'lazy'],
+  });
+  const cRouter = await router(
+    { done: cDone.url, byModel: { fixer: cFix.url, lazy: cLazy.url }, fallback: cLazy.url },
+    hasToolResult,
+  );
   for (const m of [aFix, aLazy, aDone, rFix, rLazy, rDone, cFix, cLazy, cDone]) closers.push(() => m.close());
-  for (const r of [aRouter, rRouter, cRouter]) closers.push(() => new Promise<void>((ok) => r.server.close(() => ok())));
+  for (const r of [aRouter, rRouter, cRouter])
+    closers.push(() => new Promise<void>((ok) => r.server.close(() => ok())));
 
   const homes = { claude: join(dir, 'home-claude'), codex: join(dir, 'home-codex'), pi: join(dir, 'home-pi') };
   const codexHome = join(homes.codex, '.codex');
   const piAgent = join(homes.pi, '.pi', 'agent');
   for (const d of [homes.claude, codexHome, piAgent]) mkdirSync(d, { recursive: true });
-  const modelEntry = (id: string, input: number, output: number): Record<string, unknown> => ({ id, name: id, contextWindow: 32000, maxTokens: 4096, cost: { input, output, cacheRead: 0, cacheWrite: 0 } });
-  writeFileSync(join(piAgent, 'models.json'), JSON.stringify({ providers: { mock: { baseUrl: cRouter.url, api: 'openai-completions', apiKey: 'MOCK_API_KEY', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [modelEntry('fixer', 2, 8), modelEntry('lazy', 1, 4)] } } }));
+  const modelEntry = (id: string, input: number, output: number): Record<string, unknown> => ({
+    id,
+    name: id,
+    contextWindow: 32000,
+    maxTokens: 4096,
+    cost: { input, output, cacheRead: 0, cacheWrite: 0 },
+  });
+  writeFileSync(
+    join(piAgent, 'models.json'),
+    JSON.stringify({
+      providers: {
+        mock: {
+          baseUrl: cRouter.url,
+          api: 'openai-completions',
+          apiKey: 'MOCK_API_KEY',
+          compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
+          models: [modelEntry('fixer', 2, 8), modelEntry('lazy', 1, 4)],
+        },
+      },
+    }),
+  );
   writeFileSync(join(piAgent, 'settings.json'), JSON.stringify({ retry: { enabled: false } }));
   const provider = `{name="Scripted mock",base_url="${rRouter.url}",wire_api="responses",env_key="MOCK_API_KEY",request_max_retries=0,stream_max_retries=0}`;
   const plugins = (p: string): string => join(ROOT, 'plugins', p);
@@ -104,16 +176,35 @@ async function scriptedWorld(): Promise<World> {
       harnesses: {
         'claude-code': {
           bin: bin('plugin-claude-code', '@anthropic-ai/claude-code', 'claude'),
-          env: { HOME: homes.claude, ANTHROPIC_BASE_URL: aRouter.url, ANTHROPIC_API_KEY: 'sk-mock-not-a-real-key', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1' },
+          env: {
+            HOME: homes.claude,
+            ANTHROPIC_BASE_URL: aRouter.url,
+            ANTHROPIC_API_KEY: 'sk-mock-not-a-real-key',
+            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+            DISABLE_AUTOUPDATER: '1',
+            DISABLE_ERROR_REPORTING: '1',
+          },
         },
         codex: {
           bin: bin('plugin-codex', '@openai/codex', 'codex'),
           env: { HOME: homes.codex, CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock-not-a-real-key' },
-          args: ['-c', `model_providers.mock=${provider}`, '-c', 'model_provider="mock"', '-c', 'check_for_update_on_startup=false'],
+          args: [
+            '-c',
+            `model_providers.mock=${provider}`,
+            '-c',
+            'model_provider="mock"',
+            '-c',
+            'check_for_update_on_startup=false',
+          ],
         },
         pi: {
           bin: bin('plugin-pi', '@mariozechner/pi-coding-agent', 'pi'),
-          env: { HOME: homes.pi, PI_CODING_AGENT_DIR: piAgent, PI_OFFLINE: '1', MOCK_API_KEY: 'sk-mock-not-a-real-key' },
+          env: {
+            HOME: homes.pi,
+            PI_CODING_AGENT_DIR: piAgent,
+            PI_OFFLINE: '1',
+            MOCK_API_KEY: 'sk-mock-not-a-real-key',
+          },
           args: ['--provider', 'mock'],
         },
       },
@@ -126,7 +217,17 @@ interface EvalJson {
   eval: string;
   baseline: string | null;
   cells: Array<{ harness: string; model?: string; status: string; pass?: boolean; runId?: string; costUsd?: number }>;
-  groups: Array<{ label: string; summary: { runs: number; passes: number; passRate: number; interval: { low: number; high: number }; cost: { total?: number; perRun?: number; perPass?: number; estimated: boolean } }; vsBaseline?: { difference: number; pValue: number; verdict: string; method: string } }>;
+  groups: Array<{
+    label: string;
+    summary: {
+      runs: number;
+      passes: number;
+      passRate: number;
+      interval: { low: number; high: number };
+      cost: { total?: number; perRun?: number; perPass?: number; estimated: boolean };
+    };
+    vsBaseline?: { difference: number; pValue: number; verdict: string; method: string };
+  }>;
 }
 interface StoredRun {
   id: string;
@@ -153,12 +254,35 @@ describe('omnigent eval on the real Claude Code, Codex and Pi', () => {
   for (const c of cases) {
     it(`${c.harness}: the fixing model passes the hidden tests 2/2, the other 0/2; intervals and cost per pass exact; the agent never saw the hidden test`, async () => {
       const id = `real-${c.harness}`;
-      const r = await runCli(['eval', join(EXAMPLES, 'suite.yaml'), join(EXAMPLES, 'fix-bug'), '-H', c.harness, '-m', `${c.lazy},${c.fixer}`, '--variant', 'agent', '-n', '2', '-j', '2', '--id', id, '--json'], { cwd: world.dir, env: { ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined } });
+      const r = await runCli(
+        [
+          'eval',
+          join(EXAMPLES, 'suite.yaml'),
+          join(EXAMPLES, 'fix-bug'),
+          '-H',
+          c.harness,
+          '-m',
+          `${c.lazy},${c.fixer}`,
+          '--variant',
+          'agent',
+          '-n',
+          '2',
+          '-j',
+          '2',
+          '--id',
+          id,
+          '--json',
+        ],
+        { cwd: world.dir, env: { ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined } },
+      );
       expect(r.code, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout) as EvalJson;
       const lazyLabel = `${c.harness}/${c.lazy}/agent`;
       const fixLabel = `${c.harness}/${c.fixer}/agent`;
-      expect(out.groups.map((g) => [g.label, g.summary.runs, g.summary.passes])).toEqual([[lazyLabel, 2, 0], [fixLabel, 2, 2]]);
+      expect(out.groups.map((g) => [g.label, g.summary.runs, g.summary.passes])).toEqual([
+        [lazyLabel, 2, 0],
+        [fixLabel, 2, 2],
+      ]);
       const [lazy, fix] = out.groups;
       // Wilson 95 % for 0/2 and 2/2: half-widths by hand, z = 1.96: high(0/2) = z²/(n+z²) = 0.6576
       expect(lazy!.summary.interval.low).toBe(0);
@@ -170,7 +294,9 @@ describe('omnigent eval on the real Claude Code, Codex and Pi', () => {
       expect(fix!.vsBaseline!.pValue).toBeCloseTo(0.5, 12);
 
       // per pass: everything the fixer's runs cost over its passes, from the stored runs
-      const runs = JSON.parse((await runCli(['runs', '--json', '--tag', `eval:${id}`, '--limit', '50'], { cwd: world.dir })).stdout) as StoredRun[];
+      const runs = JSON.parse(
+        (await runCli(['runs', '--json', '--tag', `eval:${id}`, '--limit', '50'], { cwd: world.dir })).stdout,
+      ) as StoredRun[];
       expect(runs).toHaveLength(4);
       const fixRuns = runs.filter((x) => x.requestedModel === c.fixer);
       const costs = fixRuns.map((x) => x.usage?.costUsd);
@@ -182,7 +308,10 @@ describe('omnigent eval on the real Claude Code, Codex and Pi', () => {
         for (const x of fixRuns) {
           expect(x.usage!.costSource).toBe('catalog-estimate');
           const cached = x.usage!.cacheRead ?? 0;
-          expect(x.usage!.costUsd).toBeCloseTo(((x.usage!.input! - cached) * 1.25 + cached * 0.125 + x.usage!.output! * 10) / 1e6, 12);
+          expect(x.usage!.costUsd).toBeCloseTo(
+            ((x.usage!.input! - cached) * 1.25 + cached * 0.125 + x.usage!.output! * 10) / 1e6,
+            12,
+          );
         }
       } else {
         expect(fix!.summary.cost.estimated).toBe(false);
@@ -199,7 +328,11 @@ describe('omnigent eval on the real Claude Code, Codex and Pi', () => {
 
       // the agent looked for the hidden test and it was not there: its tool call's output says so
       for (const x of fixRuns) {
-        const list = (JSON.parse((await runCli(['runs', 'show', x.id, '--json'], { cwd: world.dir })).stdout) as { events: Array<{ type: string; output?: unknown }> }).events;
+        const list = (
+          JSON.parse((await runCli(['runs', 'show', x.id, '--json'], { cwd: world.dir })).stdout) as {
+            events: Array<{ type: string; output?: unknown }>;
+          }
+        ).events;
         const outputs = list.filter((e) => e.type === 'tool.completed').map((e) => JSON.stringify(e.output ?? ''));
         expect(outputs.join('\n')).toMatch(/No such file or directory/);
         expect(outputs.join('\n')).toContain('fixed-it');
@@ -212,7 +345,23 @@ describe('omnigent eval on the real Claude Code, Codex and Pi', () => {
 
   it('a killed eval (SIGTERM, then SIGKILL of omnigent) leaves no harness process behind; --resume runs only the missing cells', async () => {
     const id = 'real-killed';
-    const args = ['eval', join(EXAMPLES, 'suite.yaml'), join(EXAMPLES, 'fix-bug'), '-H', 'pi', '-m', 'fixer', '--variant', 'agent', '-n', '3', '-j', '1', '--id', id];
+    const args = [
+      'eval',
+      join(EXAMPLES, 'suite.yaml'),
+      join(EXAMPLES, 'fix-bug'),
+      '-H',
+      'pi',
+      '-m',
+      'fixer',
+      '--variant',
+      'agent',
+      '-n',
+      '3',
+      '-j',
+      '1',
+      '--id',
+      id,
+    ];
     for (const sig of ['SIGTERM', 'SIGKILL'] as const) {
       const started: { pid?: number; running?: string[] } = {};
       const r = await runCli(sig === 'SIGTERM' ? args : [...args.slice(0, -1), `${id}-k`], {

@@ -29,7 +29,8 @@ describe('a full disk under the store', () => {
     const store = join(dir, '.store');
     if (!tinyDisk(store)) ctx.skip('cannot mount a tmpfs here (needs root)');
     const lines: unknown[] = [{ type: 'session.started', cwd: dir, model: 'fake-model' }];
-    for (let i = 0; i < 1500; i++) lines.push({ type: 'message', role: 'assistant', text: `line ${i} ${'x'.repeat(60)}` });
+    for (let i = 0; i < 1500; i++)
+      lines.push({ type: 'message', role: 'assistant', text: `line ${i} ${'x'.repeat(60)}` });
     lines.push({ type: 'result', ok: true, result: 'done' });
     const t = transcript(dir, 't.jsonl', lines);
     const r = await runCli(['run', '-H', 'fake', 'fill it'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
@@ -37,17 +38,28 @@ describe('a full disk under the store', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/completed/);
     const warnings = r.stderr.split('\n').filter((l) => l.trim());
-    expect(warnings).toEqual([`omnigent: warning: cannot write the run store at ${store} (no space left on device); the run goes on, but its record stops here and is marked incomplete. Free some space (or point OMNIGENT_STORE elsewhere) for the next runs.`]);
+    expect(warnings).toEqual([
+      `omnigent: warning: cannot write the run store at ${store} (no space left on device); the run goes on, but its record stops here and is marked incomplete. Free some space (or point OMNIGENT_STORE elsewhere) for the next runs.`,
+    ]);
 
     const [run] = JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout) as Json[];
-    expect(run).toMatchObject({ status: 'incomplete', outcome: 'completed', reason: 'store-write-failed', events: 1502 });
-    expect(run!.message).toMatch(/^the store could not be written \(no space left on device\): \d+ of 1502 events were not stored$/);
+    expect(run).toMatchObject({
+      status: 'incomplete',
+      outcome: 'completed',
+      reason: 'store-write-failed',
+      events: 1502,
+    });
+    expect(run!.message).toMatch(
+      /^the store could not be written \(no space left on device\): \d+ of 1502 events were not stored$/,
+    );
     const table = await runCli(['runs'], { cwd: dir });
     expect(table.stdout).toMatch(/fake\s+fake-model\s+incomplete \(completed\)/);
     const show = await runCli(['runs', 'show', run!.id as string], { cwd: dir });
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('(record incomplete: the store could not be written (no space left on device)');
-    expect((await runCli(['runs', '--status', 'incomplete', '--json'], { cwd: dir })).stdout).toContain(run!.id as string);
+    expect((await runCli(['runs', '--status', 'incomplete', '--json'], { cwd: dir })).stdout).toContain(
+      run!.id as string,
+    );
   });
 
   it('a store with no room at all: one clear warning, the run still runs and exits 0', async (ctx) => {
@@ -60,12 +72,17 @@ describe('a full disk under the store', () => {
     } catch {
       // ENOSPC: full, as wanted
     }
-    const t = transcript(dir, 't.jsonl', [{ type: 'message', role: 'assistant', text: 'still here' }, { type: 'result', ok: true }]);
+    const t = transcript(dir, 't.jsonl', [
+      { type: 'message', role: 'assistant', text: 'still here' },
+      { type: 'result', ok: true },
+    ]);
     const r = await runCli(['run', '-H', 'fake', 'go'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('still here');
     const warnings = r.stderr.split('\n').filter((l) => l.trim());
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`cannot write the run store at ${store} (no space left on device): this run is not recorded.`);
+    expect(warnings[0]).toContain(
+      `cannot write the run store at ${store} (no space left on device): this run is not recorded.`,
+    );
   });
 });

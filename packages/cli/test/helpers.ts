@@ -32,7 +32,15 @@ export interface CliResult {
 }
 
 /** Run the CLI as a child process; `onStdout` may act mid-run (e.g. send SIGINT). */
-export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void; input?: string }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
+    input?: string;
+  },
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, OMNIGENT_STORE: join(opts.cwd, '.store'), ...opts.env };
     for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k];

@@ -27,7 +27,8 @@ export function installCli(extra: string[] = []): InstalledCli {
   const global = join(prefix, 'lib', 'node_modules');
   const root = join(global, 'omnigent');
   mkdirSync(root, { recursive: true });
-  for (const part of ['bin', 'dist', 'demo', 'package.json']) cpSync(join(PKG, part), join(root, part), { recursive: true });
+  for (const part of ['bin', 'dist', 'demo', 'package.json'])
+    cpSync(join(PKG, part), join(root, part), { recursive: true });
   const link = (name: string, into: string): void => {
     // the CLI's own dependencies, else the workspace root's (where the plugins are)
     const here = join(PKG, 'node_modules', name);

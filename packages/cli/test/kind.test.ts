@@ -23,7 +23,10 @@ describe('kind of work on every run', () => {
     const t = transcript(dir, 't.jsonl', [session, done]);
     const env = { OMNIGENT_FAKE_TRANSCRIPT: t };
     // the prompt says "add", but the user knows better: explicit wins
-    expect((await runCli(['run', '-H', 'fake', '--kind', 'bugfix', 'add a guard for the empty config'], { cwd: dir, env })).code).toBe(0);
+    expect(
+      (await runCli(['run', '-H', 'fake', '--kind', 'bugfix', 'add a guard for the empty config'], { cwd: dir, env }))
+        .code,
+    ).toBe(0);
     expect((await runCli(['run', '-H', 'fake', 'add a --verbose flag to the CLI'], { cwd: dir, env })).code).toBe(0);
     expect((await runCli(['run', '-H', 'fake', 'explain how the event bus works'], { cwd: dir, env })).code).toBe(0);
     const starts = startRecords(dir);
@@ -43,7 +46,9 @@ describe('kind of work on every run', () => {
 
     const bugfixes = JSON.parse((await runCli(['runs', '--kind', 'bugfix', '--json'], { cwd: dir })).stdout) as Json[];
     expect(bugfixes.map((r) => r.prompt)).toEqual(['add a guard for the empty config']);
-    const two = JSON.parse((await runCli(['runs', '--kind', 'feature,analysis', '--json'], { cwd: dir })).stdout) as Json[];
+    const two = JSON.parse(
+      (await runCli(['runs', '--kind', 'feature,analysis', '--json'], { cwd: dir })).stdout,
+    ) as Json[];
     expect(two).toHaveLength(2);
 
     const cmp = JSON.parse((await runCli(['compare', '--by', 'kind', '--json'], { cwd: dir })).stdout) as Json;
@@ -65,20 +70,42 @@ describe('kind of work on every run', () => {
     expect(run.stderr).toMatch(/bugfix/);
     const runs = await runCli(['runs', '--kind', 'bugs'], { cwd: dir });
     expect(runs.code).toBe(2);
-    expect(runs.stderr).toMatch(/--kind expects one of feature, bugfix, refactor, test, docs, review, plan, analysis, chore, got "bugs"/);
+    expect(runs.stderr).toMatch(
+      /--kind expects one of feature, bugfix, refactor, test, docs, review, plan, analysis, chore, got "bugs"/,
+    );
   });
 
   it("a workflow step's kind: is stored as explicit; a step without one is classified", async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', [session, done]);
     const file = join(dir, 'wf.yaml');
-    writeFileSync(file, ['name: kinds', 'steps:', '  - id: docs', '    harness: fake', '    kind: docs', `    env: { OMNIGENT_FAKE_TRANSCRIPT: "${t}" }`, '    prompt: "go"', '  - id: review', '    harness: fake', '    needs: docs', `    env: { OMNIGENT_FAKE_TRANSCRIPT: "${t}" }`, '    prompt: "review the last commit"', ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'name: kinds',
+        'steps:',
+        '  - id: docs',
+        '    harness: fake',
+        '    kind: docs',
+        `    env: { OMNIGENT_FAKE_TRANSCRIPT: "${t}" }`,
+        '    prompt: "go"',
+        '  - id: review',
+        '    harness: fake',
+        '    needs: docs',
+        `    env: { OMNIGENT_FAKE_TRANSCRIPT: "${t}" }`,
+        '    prompt: "review the last commit"',
+        '',
+      ].join('\n'),
+    );
     const r = await runCli(['workflow', 'run', file], { cwd: dir });
     expect(r.code).toBe(0);
     const byStep = Object.fromEntries(startRecords(dir).map((s) => [s.workflow.step, [s.kind, s.kindSource]]));
     expect(byStep).toEqual({ docs: ['docs', 'explicit'], review: ['review', 'classified'] });
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, ['steps:', '  - id: a', '    harness: fake', '    kind: bugs', '    prompt: "go"', ''].join('\n'));
+    writeFileSync(
+      bad,
+      ['steps:', '  - id: a', '    harness: fake', '    kind: bugs', '    prompt: "go"', ''].join('\n'),
+    );
     const v = await runCli(['workflow', 'validate', bad], { cwd: dir });
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/kind/);

@@ -7,7 +7,18 @@ type Json = Record<string, any>;
 
 const T0 = '2026-03-01T10:00:00.000Z';
 const at = (s: number): string => new Date(Date.parse(T0) + s * 1000).toISOString();
-const end = (id: string, extra: Json = {}): Json => ({ k: 'end', id, status: 'completed', durationMs: 2000, toolCalls: 1, toolErrors: 0, tools: { Read: { calls: 1, errors: 0, durations: [12] } }, events: 4, usage: { input: 100, output: 10, confidence: 'exact' }, ...extra });
+const end = (id: string, extra: Json = {}): Json => ({
+  k: 'end',
+  id,
+  status: 'completed',
+  durationMs: 2000,
+  toolCalls: 1,
+  toolErrors: 0,
+  tools: { Read: { calls: 1, errors: 0, durations: [12] } },
+  events: 4,
+  usage: { input: 100, output: 10, confidence: 'exact' },
+  ...extra,
+});
 
 /**
  * A store holding one record of every odd kind: records of an older omnigent (no tags, no tools),
@@ -18,23 +29,51 @@ function oddStore(dir: string): string {
   const store = join(dir, '.store');
   mkdirSync(join(store, 'runs'), { recursive: true });
   const index = [
-    JSON.stringify({ k: 'start', id: 'aaaa1111', harness: 'codex', startedAt: at(0), cwd: dir, tags: ['good'], prompt: 'fine' }),
+    JSON.stringify({
+      k: 'start',
+      id: 'aaaa1111',
+      harness: 'codex',
+      startedAt: at(0),
+      cwd: dir,
+      tags: ['good'],
+      prompt: 'fine',
+    }),
     'null',
     '42',
     JSON.stringify({ k: 'start', id: 'bad-harness', harness: 5, startedAt: at(1), cwd: dir, tags: [] }),
     JSON.stringify(end('aaaa1111')),
     // written by an older omnigent: no tags, no tools
     JSON.stringify({ k: 'start', id: 'bbbb2222', harness: 'claude-code', startedAt: at(2), cwd: dir }),
-    JSON.stringify({ k: 'end', id: 'bbbb2222', status: 'failed', reason: 'exit', message: 'boom', toolCalls: 0, toolErrors: 0, events: 1 }),
+    JSON.stringify({
+      k: 'end',
+      id: 'bbbb2222',
+      status: 'failed',
+      reason: 'exit',
+      message: 'boom',
+      toolCalls: 0,
+      toolErrors: 0,
+      events: 1,
+    }),
     // written by a newer omnigent: unknown fields and an unknown record kind
-    JSON.stringify({ k: 'start', id: 'cccc3333', harness: 'pi', startedAt: at(3), cwd: dir, tags: [], sandbox: { kind: 'vm' } }),
+    JSON.stringify({
+      k: 'start',
+      id: 'cccc3333',
+      harness: 'pi',
+      startedAt: at(3),
+      cwd: dir,
+      tags: [],
+      sandbox: { kind: 'vm' },
+    }),
     JSON.stringify({ k: 'note', id: 'cccc3333', text: 'from the future' }),
     JSON.stringify(end('cccc3333', { energyJoules: 12, status: 'completed' })),
     JSON.stringify({ k: 'end', id: 'dddd4444', status: 'completed', tools: 'many' }),
   ];
   writeFileSync(join(store, 'index.jsonl'), `${index.join('\n')}\n`);
   // a cache from before: covers bytes it does not match, with entries of a shape no reader expects
-  writeFileSync(join(store, 'index.cache.json'), JSON.stringify({ v: 1, bytes: 40, ended: [{ id: 'ghost' }], open: [null] }));
+  writeFileSync(
+    join(store, 'index.cache.json'),
+    JSON.stringify({ v: 1, bytes: 40, ended: [{ id: 'ghost' }], open: [null] }),
+  );
   const events = [
     { type: 'session.started', time: at(0), harness: 'codex', model: 'gpt-x' },
     null,
@@ -45,7 +84,10 @@ function oddStore(dir: string): string {
     { type: 'hologram', time: at(1.2), depth: 3 },
     { type: 'run.completed', time: at(2), durationMs: 2000 },
   ];
-  writeFileSync(join(store, 'runs', 'aaaa1111.jsonl'), `${events.map((e) => JSON.stringify(e)).join('\n')}\n{"type":"message","time":"${at(3)}","te`);
+  writeFileSync(
+    join(store, 'runs', 'aaaa1111.jsonl'),
+    `${events.map((e) => JSON.stringify(e)).join('\n')}\n{"type":"message","time":"${at(3)}","te`,
+  );
   return store;
 }
 
@@ -64,7 +106,9 @@ describe('readers never crash on odd records', () => {
     expect(list.stdout).toMatch(/cccc3333 .* pi .* completed/);
     expect(list.stdout).not.toContain('bad-harn');
     const skipped = list.stderr.split('\n').filter((l) => l.includes('skipped'));
-    expect(skipped).toEqual([`omnigent: 4 records in ${indexFile} were skipped (unreadable: 1 null, 1 not an object, 1 start record with a bad harness, 1 end record with a bad tools); the rest of the store reads as usual.`]);
+    expect(skipped).toEqual([
+      `omnigent: 4 records in ${indexFile} were skipped (unreadable: 1 null, 1 not an object, 1 start record with a bad harness, 1 end record with a bad tools); the rest of the store reads as usual.`,
+    ]);
 
     const json = JSON.parse((await runCli(['runs', '--json'], { cwd: dir })).stdout) as Json[];
     expect(json.map((r) => r.id)).toEqual(['cccc3333', 'bbbb2222', 'aaaa1111']);
@@ -83,7 +127,14 @@ describe('readers never crash on odd records', () => {
     expect(show.stderr).toMatch(/1 not JSON/);
     expect(show.stderr.match(/were skipped/g)).toHaveLength(2);
     const showJson = JSON.parse((await runCli(['runs', 'show', 'aaaa', '--json'], { cwd: dir })).stdout) as Json;
-    expect((showJson.events as Json[]).map((e) => e.type)).toEqual(['session.started', 'message', 'tool.started', 'tool.completed', 'hologram', 'run.completed']);
+    expect((showJson.events as Json[]).map((e) => e.type)).toEqual([
+      'session.started',
+      'message',
+      'tool.started',
+      'tool.completed',
+      'hologram',
+      'run.completed',
+    ]);
 
     const older = await runCli(['runs', 'show', 'bbbb'], { cwd: dir });
     expect(older.code).toBe(0);
@@ -94,7 +145,8 @@ describe('readers never crash on odd records', () => {
     expect(compare.stdout).toMatch(/^HARNESS\s+RUNS/);
     expect(compare.stdout).toMatch(/codex\s+1\s+100%/);
     expect(compare.stderr.match(/were skipped/g)).toHaveLength(1);
-    for (const by of [['--by', 'tool'], ['--csv'], ['--json']]) expect((await runCli(['compare', ...by], { cwd: dir })).code, by.join(' ')).toBe(0);
+    for (const by of [['--by', 'tool'], ['--csv'], ['--json']])
+      expect((await runCli(['compare', ...by], { cwd: dir })).code, by.join(' ')).toBe(0);
 
     const report = await runCli(['report', '--html', 'r.html'], { cwd: dir });
     expect(report.code).toBe(0);

@@ -28,7 +28,10 @@ describe('a plugin file outside any node_modules', () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), 'omnigent-plugin-file-')));
     writeFileSync(join(dir, 'my-harness-plugin.mjs'), PLUGIN);
     writeFileSync(join(dir, 'echo-harness.mjs'), HARNESS, { mode: 0o755 });
-    writeFileSync(join(dir, 'omnigent.config.yaml'), `plugins:\n  - ./my-harness-plugin.mjs\nharnesses:\n  echo: { bin: ${join(dir, 'echo-harness.mjs')} }\n`);
+    writeFileSync(
+      join(dir, 'omnigent.config.yaml'),
+      `plugins:\n  - ./my-harness-plugin.mjs\nharnesses:\n  echo: { bin: ${join(dir, 'echo-harness.mjs')} }\n`,
+    );
     const plugins = await runCli(['plugins'], { cwd: dir });
     expect(plugins.stdout).not.toContain('Cannot find package');
     expect(plugins.stdout).toMatch(/echo\s+.*my-harness-plugin\.mjs/);

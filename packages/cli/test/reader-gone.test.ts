@@ -12,10 +12,16 @@ const session = { type: 'session.started', cwd: '/w', sessionId: 's-1', model: '
 /** A harness that says one thing and then hangs silently (with a child in its group). */
 function quietHarness(dir: string): Record<string, string> {
   const t = transcript(dir, 't.jsonl', [session, { type: 'message', role: 'assistant', text: 'thinking…' }]);
-  return { OMNIGENT_STORE: join(dir, '.store'), OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_HANG: '1', OMNIGENT_FAKE_PID_FILE: join(dir, 'pids') };
+  return {
+    OMNIGENT_STORE: join(dir, '.store'),
+    OMNIGENT_FAKE_TRANSCRIPT: t,
+    OMNIGENT_FAKE_HANG: '1',
+    OMNIGENT_FAKE_PID_FILE: join(dir, 'pids'),
+  };
 }
 
-const alive = (dir: string): number[] => readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').map(Number).filter(isAlive);
+const alive = (dir: string): number[] =>
+  readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').map(Number).filter(isAlive);
 
 describe('the reader of stdout goes away while the harness is quiet', () => {
   for (const json of [false, true]) {
@@ -24,7 +30,11 @@ describe('the reader of stdout goes away while the harness is quiet', () => {
       const script = `"${process.execPath}" "${CLI}" run -H fake ${json ? '--json ' : ''}x | head -1; echo "omnigent-exit=\${PIPESTATUS[0]}" >&2`;
       const r = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
         // --idle-timeout is the default 600 s: only noticing the reader can end this run
-        const child = spawn('bash', ['-c', script], { cwd: dir, env: { ...process.env, ...quietHarness(dir) }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('bash', ['-c', script], {
+          cwd: dir,
+          env: { ...process.env, ...quietHarness(dir) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -42,7 +52,11 @@ describe('the reader of stdout goes away while the harness is quiet', () => {
   it('regression: a parent that closes its end of a socket pair (Node spawn) stops a quiet text-mode run, 130', async () => {
     const dir = scratch();
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'run', '-H', 'fake', 'x'], { cwd: dir, env: { ...process.env, ...quietHarness(dir) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'run', '-H', 'fake', 'x'], {
+        cwd: dir,
+        env: { ...process.env, ...quietHarness(dir) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();

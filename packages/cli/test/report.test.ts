@@ -15,7 +15,9 @@ let browser: Browser | undefined;
 async function launchChromium(): Promise<Browser> {
   if (browser) return browser;
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is needed to check the HTML report and is not at ${CHROMIUM}. Install it: apt-get update && apt-get install -y chromium (or set OMNIGENT_TEST_CHROMIUM to its path).`);
+    throw new Error(
+      `Chromium is needed to check the HTML report and is not at ${CHROMIUM}. Install it: apt-get update && apt-get install -y chromium (or set OMNIGENT_TEST_CHROMIUM to its path).`,
+    );
   }
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   return browser;
@@ -36,7 +38,14 @@ describe('omnigent report --html', () => {
       { type: 'session.started', cwd: '.', model: 'fake-model' },
       { type: 'turn.started', turn: 1 },
       { type: 'tool.started', callId: 'task', name: 'Task', kind: 'agent', input: { description: 'look' } },
-      { type: 'tool.started', callId: 'r', name: 'Read', kind: 'read', input: { file_path: 'x' }, parentCallId: 'task' },
+      {
+        type: 'tool.started',
+        callId: 'r',
+        name: 'Read',
+        kind: 'read',
+        input: { file_path: 'x' },
+        parentCallId: 'task',
+      },
       { $fake: 'sleep', ms: 50 },
       { type: 'tool.completed', callId: 'r', name: 'Read', output: 'ENOENT', isError: true, parentCallId: 'task' },
       { type: 'tool.completed', callId: 'task', name: 'Task', output: 'done', isError: false },
@@ -62,12 +71,28 @@ describe('omnigent report --html', () => {
 
     // Group table: the hand-computed alpha row.
     const alphaRow = page.locator('#groups tbody tr', { hasText: 'alpha' });
-    expect((await alphaRow.locator('td').allInnerTexts()).slice(0, 11)).toEqual(['alpha', '3', '67%', '2.0s', '2.8s', '200+', '20+', '100*', '$0.0200*', '$0.0400*', '1.3']);
+    expect((await alphaRow.locator('td').allInnerTexts()).slice(0, 11)).toEqual([
+      'alpha',
+      '3',
+      '67%',
+      '2.0s',
+      '2.8s',
+      '200+',
+      '20+',
+      '100*',
+      '$0.0200*',
+      '$0.0400*',
+      '1.3',
+    ]);
 
     // Charts: one bar per group, lengths in proportion to the figures, and the figures written beside them.
     const durationBars = page.locator('#chart-duration rect.bar');
     expect(await durationBars.count()).toBe(3);
-    expect(await durationBars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))))).toEqual([2000, 5000, expect.any(Number)]);
+    expect(await durationBars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))))).toEqual([
+      2000,
+      5000,
+      expect.any(Number),
+    ]);
     const [alphaBox, betaBox] = [await durationBars.nth(0).boundingBox(), await durationBars.nth(1).boundingBox()];
     expect(alphaBox!.width).toBeGreaterThan(0);
     expect(betaBox!.width / alphaBox!.width).toBeCloseTo(2.5, 1);
@@ -79,7 +104,8 @@ describe('omnigent report --html', () => {
     const outputLabels = await page.locator('#chart-output text.value').allTextContents();
     expect(outputLabels).toEqual(['20+', '—', '12']);
     expect(await page.locator('#chart-output rect.bar').count()).toBe(2);
-    for (const id of ['#chart-cost', '#chart-success', '#chart-tools']) expect(await page.locator(id).isVisible()).toBe(true);
+    for (const id of ['#chart-cost', '#chart-success', '#chart-tools'])
+      expect(await page.locator(id).isVisible()).toBe(true);
 
     // Runs: all seven listed; the recorded one opens to a timeline with the sub-agent call nested and red.
     expect(await page.locator('#runs details').count()).toBe(7);
@@ -104,14 +130,39 @@ describe('omnigent report --html', () => {
     const browser = await launchChromium();
     const dir = mkdtempSync(join(tmpdir(), 'omnigent-report-test-'));
     const rec = (r: Record<string, unknown>): string => JSON.stringify(r);
-    const startOf = (id: string, model: string, host: string): Record<string, unknown> => ({ k: 'start', id, harness: 'claude-code', requestedModel: model, startedAt: '2026-01-10T10:00:00.000Z', cwd: '/w', tags: [], pid: 1, host });
+    const startOf = (id: string, model: string, host: string): Record<string, unknown> => ({
+      k: 'start',
+      id,
+      harness: 'claude-code',
+      requestedModel: model,
+      startedAt: '2026-01-10T10:00:00.000Z',
+      cwd: '/w',
+      tags: [],
+      pid: 1,
+      host,
+    });
     mkdirSync(join(dir, '.store'));
-    writeFileSync(join(dir, '.store', 'index.jsonl'), [
-      rec(startOf('bbbb0001-0000-4000-8000-000000000001', 'claude-sonnet-4-5-20250929-with-a-long-suffix', 'elsewhere')),
-      rec({ k: 'end', id: 'bbbb0001-0000-4000-8000-000000000001', status: 'completed', durationMs: 1200, usage: { input: 100, output: 10, confidence: 'exact' }, toolCalls: 1, toolErrors: 0, tools: { Bash: { calls: 1, errors: 0, durations: [50] } }, events: 5 }),
-      // still running on another host: its tool calls are not known yet
-      rec(startOf('bbbb0002-0000-4000-8000-000000000002', 'claude-opus-4-1', 'elsewhere')),
-    ].join('\n') + '\n');
+    writeFileSync(
+      join(dir, '.store', 'index.jsonl'),
+      [
+        rec(
+          startOf('bbbb0001-0000-4000-8000-000000000001', 'claude-sonnet-4-5-20250929-with-a-long-suffix', 'elsewhere'),
+        ),
+        rec({
+          k: 'end',
+          id: 'bbbb0001-0000-4000-8000-000000000001',
+          status: 'completed',
+          durationMs: 1200,
+          usage: { input: 100, output: 10, confidence: 'exact' },
+          toolCalls: 1,
+          toolErrors: 0,
+          tools: { Bash: { calls: 1, errors: 0, durations: [50] } },
+          events: 5,
+        }),
+        // still running on another host: its tool calls are not known yet
+        rec(startOf('bbbb0002-0000-4000-8000-000000000002', 'claude-opus-4-1', 'elsewhere')),
+      ].join('\n') + '\n',
+    );
     const out = join(dir, 'report.html');
     const r = await runCli(['report', '--html', out], { cwd: dir });
     expect(r.code).toBe(0);
@@ -130,8 +181,13 @@ describe('omnigent report --html', () => {
         expect(box.x).toBeGreaterThanOrEqual(fig.x);
       }
     }
-    const labelTexts = await page.locator('#chart-duration svg > text:not(.value)').evaluateAll((els) => els.map((e) => e.childNodes[0]!.textContent));
-    expect(labelTexts).toEqual(['claude-code · claude-opus-4-1', expect.stringMatching(/^claude-code · claude-sonnet-4-5-2025.*…$/)]);
+    const labelTexts = await page
+      .locator('#chart-duration svg > text:not(.value)')
+      .evaluateAll((els) => els.map((e) => e.childNodes[0]!.textContent));
+    expect(labelTexts).toEqual([
+      'claude-code · claude-opus-4-1',
+      expect.stringMatching(/^claude-code · claude-sonnet-4-5-2025.*…$/),
+    ]);
     // one finished run: its duration once, not "1.2s / p90 1.2s"; the running-only group has none
     expect(await page.locator('#chart-duration text.value').allTextContents()).toEqual(['—', '1.2s']);
     // the group of the running run has no known tool calls: —, no bar (regression: 0.0)
@@ -146,13 +202,21 @@ describe('omnigent report --html', () => {
   it('--html without a file, or into a missing directory: exit 2 saying what to give', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'omnigent-report-test-'));
     const bare = await runCli(['report', '--html'], { cwd: dir });
-    expect([bare.code, bare.stderr]).toEqual([2, 'omnigent: --html needs the file to write, e.g. --html report.html\n']);
+    expect([bare.code, bare.stderr]).toEqual([
+      2,
+      'omnigent: --html needs the file to write, e.g. --html report.html\n',
+    ]);
     const missing = await runCli(['report', '--html', join(dir, 'no', 'such', 'r.html')], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`cannot write the report to ${join(dir, 'no', 'such', 'r.html')}: its directory does not exist`);
+    expect(missing.stderr).toContain(
+      `cannot write the report to ${join(dir, 'no', 'such', 'r.html')}: its directory does not exist`,
+    );
     // regression: --timelines abc silently drew no timeline
     const timelines = await runCli(['report', '--html', join(dir, 'r.html'), '--timelines', 'abc'], { cwd: dir });
-    expect([timelines.code, timelines.stderr]).toEqual([2, 'omnigent: --timelines expects a whole number of runs (0 for none)\n']);
+    expect([timelines.code, timelines.stderr]).toEqual([
+      2,
+      'omnigent: --timelines expects a whole number of runs (0 for none)\n',
+    ]);
     // an empty store still writes the page, and says why it is empty
     const empty = await runCli(['report', '--html', join(dir, 'r.html')], { cwd: dir });
     expect(empty.code).toBe(0);

@@ -22,18 +22,37 @@ describe('omnigent run', () => {
   it('--json prints only the normalized events on stdout, ending in run.completed, exit 0', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', story);
-    const r = await runCli(['run', '-H', 'fake', '--json', 'look around'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
+    const r = await runCli(['run', '-H', 'fake', '--json', 'look around'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t },
+    });
     expect(r.code).toBe(0);
     const events = jsonLines(r.stdout);
-    expect(events.map((e) => e.type)).toEqual(['session.started', 'message.delta', 'message.delta', 'message', 'tool.started', 'tool.completed', 'tool.started', 'tool.completed', 'usage', 'run.completed']);
-    expect(events.every((e) => typeof e.runId === 'string' && e.harness === 'fake' && typeof e.time === 'string')).toBe(true);
+    expect(events.map((e) => e.type)).toEqual([
+      'session.started',
+      'message.delta',
+      'message.delta',
+      'message',
+      'tool.started',
+      'tool.completed',
+      'tool.started',
+      'tool.completed',
+      'usage',
+      'run.completed',
+    ]);
+    expect(events.every((e) => typeof e.runId === 'string' && e.harness === 'fake' && typeof e.time === 'string')).toBe(
+      true,
+    );
     expect(events.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('plain text off a TTY: the answer, each tool with its arguments and status, tokens, a summary; no color codes', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', story);
-    const r = await runCli(['run', '-H', 'fake', 'look around'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, FORCE_COLOR: undefined } });
+    const r = await runCli(['run', '-H', 'fake', 'look around'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t, FORCE_COLOR: undefined },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/\u001b\[/);
     expect(r.stdout).toContain('Looking around.');
@@ -58,7 +77,11 @@ describe('omnigent run', () => {
   it('reads the prompt from stdin with "-"', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', [session, { $fake: 'echo-prompt' }]);
-    const r = await runCli(['run', '-H', 'fake', '--json', '-'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t }, input: 'prompt from a pipe\n' });
+    const r = await runCli(['run', '-H', 'fake', '--json', '-'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t },
+      input: 'prompt from a pipe\n',
+    });
     const msg = jsonLines(r.stdout).find((e) => e.type === 'message');
     expect(msg?.text).toBe('prompt from a pipe');
   });
@@ -66,7 +89,25 @@ describe('omnigent run', () => {
   it('regression: repeatable flags (--allowed-tools, --arg, --env, --tag) do not swallow the prompt after them', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', [session, { $fake: 'echo-prompt' }]);
-    const r = await runCli(['run', '-H', 'fake', '--json', '--allowed-tools', 'Bash', '--arg=--verbose', '--arg', 'x', '--env', 'A=1', '--tag', 't1', 'the prompt'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
+    const r = await runCli(
+      [
+        'run',
+        '-H',
+        'fake',
+        '--json',
+        '--allowed-tools',
+        'Bash',
+        '--arg=--verbose',
+        '--arg',
+        'x',
+        '--env',
+        'A=1',
+        '--tag',
+        't1',
+        'the prompt',
+      ],
+      { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } },
+    );
     expect(r.code).toBe(0);
     expect(jsonLines(r.stdout).find((e) => e.type === 'message')?.text).toBe('the prompt');
   });
@@ -74,7 +115,10 @@ describe('omnigent run', () => {
   it('a failing harness exits 1 and shows the stderr tail', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', [session]);
-    const r = await runCli(['run', '-H', 'fake', 'x'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_EXIT_CODE: '4', OMNIGENT_FAKE_STDERR: 'fatal: no credentials' } });
+    const r = await runCli(['run', '-H', 'fake', 'x'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_EXIT_CODE: '4', OMNIGENT_FAKE_STDERR: 'fatal: no credentials' },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAILED failed (exit, exit 4): fake exited with code 4: fatal: no credentials');
   });
@@ -88,7 +132,10 @@ describe('omnigent run', () => {
 
   it('a harness whose binary is missing prints the install command and exits 127', async () => {
     const dir = scratch();
-    const r = await runCli(['run', '-H', 'fake', 'x'], { cwd: dir, env: { OMNIGENT_FAKE_BIN: join(dir, 'missing-binary') } });
+    const r = await runCli(['run', '-H', 'fake', 'x'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_BIN: join(dir, 'missing-binary') },
+    });
     expect(r.code).toBe(127);
     expect(r.stderr).toContain('The fake CLI was not found');
     expect(r.stderr).toContain('Install it with: npm install -D @omnigent/testkit');
@@ -104,12 +151,20 @@ describe('omnigent run', () => {
 
   it('SIGINT during a run terminates the whole process group, ends run.failed aborted, exits 130', async () => {
     const dir = scratch();
-    const t = transcript(dir, 't.jsonl', [session, { type: 'tool.started', callId: 'x', name: 'Bash', kind: 'shell', input: { command: 'sleep 300' } }]);
+    const t = transcript(dir, 't.jsonl', [
+      session,
+      { type: 'tool.started', callId: 'x', name: 'Bash', kind: 'shell', input: { command: 'sleep 300' } },
+    ]);
     const pidFile = join(dir, 'pids');
     let sent = false;
     const r = await runCli(['run', '-H', 'fake', '--json', 'x'], {
       cwd: dir,
-      env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_HANG: '1', OMNIGENT_FAKE_DETACHED_CHILD: '1', OMNIGENT_FAKE_PID_FILE: pidFile },
+      env: {
+        OMNIGENT_FAKE_TRANSCRIPT: t,
+        OMNIGENT_FAKE_HANG: '1',
+        OMNIGENT_FAKE_DETACHED_CHILD: '1',
+        OMNIGENT_FAKE_PID_FILE: pidFile,
+      },
       onStdout: (out, child) => {
         if (!sent && out.includes('tool.started')) {
           sent = true;
@@ -132,14 +187,24 @@ describe('omnigent run', () => {
 describe('a reader that goes away', () => {
   it('regression: `omnigent run --json | head -1` neither crashes on EPIPE nor leaves the harness running', async () => {
     const dir = scratch();
-    const t = transcript(dir, 't.jsonl', [session, ...Array.from({ length: 50 }, (_, i) => ({ type: 'status', message: `tick ${i}` }))]);
+    const t = transcript(dir, 't.jsonl', [
+      session,
+      ...Array.from({ length: 50 }, (_, i) => ({ type: 'status', message: `tick ${i}` })),
+    ]);
     const pidFile = join(dir, 'pids');
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('./helpers.js');
     const result = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, 'run', '-H', 'fake', '--json', 'x'], {
         cwd: dir,
-        env: { ...process.env, OMNIGENT_STORE: join(dir, '.store'), OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_DELAY_MS: '20', OMNIGENT_FAKE_HANG: '1', OMNIGENT_FAKE_PID_FILE: pidFile },
+        env: {
+          ...process.env,
+          OMNIGENT_STORE: join(dir, '.store'),
+          OMNIGENT_FAKE_TRANSCRIPT: t,
+          OMNIGENT_FAKE_DELAY_MS: '20',
+          OMNIGENT_FAKE_HANG: '1',
+          OMNIGENT_FAKE_PID_FILE: pidFile,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';

@@ -10,8 +10,23 @@ const story = [
   { type: 'turn.started', turn: 1 },
   { type: 'message', role: 'assistant', text: 'Delegating.' },
   { type: 'tool.started', callId: 'task', name: 'Task', kind: 'agent', input: { description: 'explore the repo' } },
-  { type: 'tool.started', callId: 'r1', name: 'Read', kind: 'read', input: { file_path: '/w/missing.ts' }, parentCallId: 'task' },
-  { type: 'tool.completed', callId: 'r1', name: 'Read', output: 'ENOENT: no such file', isError: true, durationMs: 12, parentCallId: 'task' },
+  {
+    type: 'tool.started',
+    callId: 'r1',
+    name: 'Read',
+    kind: 'read',
+    input: { file_path: '/w/missing.ts' },
+    parentCallId: 'task',
+  },
+  {
+    type: 'tool.completed',
+    callId: 'r1',
+    name: 'Read',
+    output: 'ENOENT: no such file',
+    isError: true,
+    durationMs: 12,
+    parentCallId: 'task',
+  },
   { type: 'message', role: 'assistant', text: 'Nothing there.', parentCallId: 'task' },
   { type: 'tool.completed', callId: 'task', name: 'Task', output: 'Nothing there.', isError: false, durationMs: 1500 },
   { type: 'usage', scope: 'turn', source: 'stream', confidence: 'exact', input: 1234, output: 56, cacheRead: 1000 },
@@ -25,11 +40,26 @@ describe('the run store through the CLI', () => {
   it('records a run; runs lists it; runs show <prefix> draws the timeline with the sub-agent nested', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', story);
-    const r = await runCli(['run', '-H', 'fake', '-m', 'big', 'look', '--tag', 'nightly'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
+    const r = await runCli(['run', '-H', 'fake', '-m', 'big', 'look', '--tag', 'nightly'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t },
+    });
     expect(r.code).toBe(0);
     const list = await runCli(['runs', '--json'], { cwd: dir });
     const [run] = JSON.parse(list.stdout) as Json[];
-    expect(run).toMatchObject({ harness: 'fake', model: 'fake-model', requestedModel: 'big', status: 'completed', tags: ['nightly'], toolCalls: 2, toolErrors: 1, harnessVersion: '9.9.9', sessionId: 's-9', prompt: 'look', cwd: dir });
+    expect(run).toMatchObject({
+      harness: 'fake',
+      model: 'fake-model',
+      requestedModel: 'big',
+      status: 'completed',
+      tags: ['nightly'],
+      toolCalls: 2,
+      toolErrors: 1,
+      harnessVersion: '9.9.9',
+      sessionId: 's-9',
+      prompt: 'look',
+      cwd: dir,
+    });
     expect(run!.usage).toMatchObject({ input: 1234, output: 56, cacheRead: 1000, confidence: 'exact' });
 
     const table = await runCli(['runs'], { cwd: dir });
@@ -54,7 +84,19 @@ describe('the run store through the CLI', () => {
 
     const json = JSON.parse((await runCli(['runs', 'show', run!.id as string, '--json'], { cwd: dir })).stdout) as Json;
     expect(json.run.id).toBe(run!.id);
-    expect((json.events as Json[]).map((e) => e.type)).toEqual(['session.started', 'turn.started', 'message', 'tool.started', 'tool.started', 'tool.completed', 'message', 'tool.completed', 'usage', 'turn.completed', 'run.completed']);
+    expect((json.events as Json[]).map((e) => e.type)).toEqual([
+      'session.started',
+      'turn.started',
+      'message',
+      'tool.started',
+      'tool.started',
+      'tool.completed',
+      'message',
+      'tool.completed',
+      'usage',
+      'turn.completed',
+      'run.completed',
+    ]);
 
     const missing = await runCli(['runs', 'show', 'zzzz'], { cwd: dir });
     expect(missing.code).toBe(2);
@@ -89,13 +131,28 @@ describe('the run store through the CLI', () => {
       expect(run).toMatchObject({ status: 'interrupted', reason: 'killed', toolCalls: 1, events: 4 });
       // totals of a run that never finished are a lower bound
       expect(run!.usage).toMatchObject({ input: 500, output: 20, confidence: 'partial' });
-      const shown = JSON.parse((await runCli(['runs', 'show', run!.id as string, '--json'], { cwd: dir })).stdout) as Json;
-      expect((shown.events as Json[]).map((e) => e.type)).toEqual(['session.started', 'tool.started', 'tool.completed', 'usage']);
+      const shown = JSON.parse(
+        (await runCli(['runs', 'show', run!.id as string, '--json'], { cwd: dir })).stdout,
+      ) as Json;
+      expect((shown.events as Json[]).map((e) => e.type)).toEqual([
+        'session.started',
+        'tool.started',
+        'tool.completed',
+        'usage',
+      ]);
       const text = await runCli(['runs', 'show', run!.id as string], { cwd: dir });
       expect(text.stdout).toContain('interrupted (killed)');
       expect(text.stdout).toContain('the omnigent process died; 4 events kept');
-      expect((await runCli(['runs', '--status', 'interrupted', '--json'], { cwd: dir })).stdout).toContain(run!.id as string);
-      expect(JSON.parse((await runCli(['compare', '--json'], { cwd: dir })).stdout).groups[0].tokens.input).toEqual({ total: 500, mean: 500, reported: 1, partial: true, estimated: false });
+      expect((await runCli(['runs', '--status', 'interrupted', '--json'], { cwd: dir })).stdout).toContain(
+        run!.id as string,
+      );
+      expect(JSON.parse((await runCli(['compare', '--json'], { cwd: dir })).stdout).groups[0].tokens.input).toEqual({
+        total: 500,
+        mean: 500,
+        reported: 1,
+        partial: true,
+        estimated: false,
+      });
     } finally {
       // The harness outlives a SIGKILLed omnigent (its own process group): end it.
       if (existsSync(pidFile)) {
@@ -117,10 +174,15 @@ describe('the run store through the CLI', () => {
     expect(existsSync(join(off, '.store', 'index.jsonl'))).toBe(false);
 
     const moved = scratch({ store: { path: 'my-runs' } });
-    const r = await runCli(['run', '-H', 'fake', 'x'], { cwd: moved, env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_STORE: undefined } });
+    const r = await runCli(['run', '-H', 'fake', 'x'], {
+      cwd: moved,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_STORE: undefined },
+    });
     expect(r.code).toBe(0);
     expect(readFileSync(join(moved, 'my-runs', 'index.jsonl'), 'utf8')).toContain('"k":"end"');
-    const listed = JSON.parse((await runCli(['runs', '--json'], { cwd: moved, env: { OMNIGENT_STORE: undefined } })).stdout) as Json[];
+    const listed = JSON.parse(
+      (await runCli(['runs', '--json'], { cwd: moved, env: { OMNIGENT_STORE: undefined } })).stdout,
+    ) as Json[];
     expect(listed).toHaveLength(1);
   });
 
@@ -132,13 +194,23 @@ describe('the run store through the CLI', () => {
     const t = transcript(dir, 't.jsonl', story);
     expect((await runCli(['run', '-H', 'fake', 'x'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } })).code).toBe(0);
     const none = await runCli(['runs', '--harness', 'codex'], { cwd: dir });
-    expect(none.stdout).toBe(`No stored run matches these filters (the store at ${join(dir, '.store')} holds 1 run).\n`);
-    expect((await runCli(['compare', '--harness', 'codex'], { cwd: dir })).stdout).toContain('No stored run matches these filters');
+    expect(none.stdout).toBe(
+      `No stored run matches these filters (the store at ${join(dir, '.store')} holds 1 run).\n`,
+    );
+    expect((await runCli(['compare', '--harness', 'codex'], { cwd: dir })).stdout).toContain(
+      'No stored run matches these filters',
+    );
 
     const unknown = await runCli(['runs', 'show', 'zzzz'], { cwd: dir });
-    expect([unknown.code, unknown.stderr]).toEqual([2, `omnigent: No stored run has an id starting with "zzzz".\n  omnigent runs lists them (store: ${join(dir, '.store')}).\n`]);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      `omnigent: No stored run has an id starting with "zzzz".\n  omnigent runs lists them (store: ${join(dir, '.store')}).\n`,
+    ]);
     const since = await runCli(['runs', '--since', 'yesterday'], { cwd: dir });
-    expect([since.code, since.stderr]).toEqual([2, 'omnigent: --since expects a duration like 30m, 24h, 7d, 2w or a date like 2026-01-31, got "yesterday"\n']);
+    expect([since.code, since.stderr]).toEqual([
+      2,
+      'omnigent: --since expects a duration like 30m, 24h, 7d, 2w or a date like 2026-01-31, got "yesterday"\n',
+    ]);
     // regression: --limit -1 listed every run but the oldest, --limit abc listed nothing
     for (const limit of ['-1', '0', 'abc', '2.5']) {
       const r = await runCli(['runs', '--limit', limit], { cwd: dir });
@@ -150,7 +222,9 @@ describe('the run store through the CLI', () => {
     writeFileSync(file, 'x');
     const bad = await runCli(['runs'], { cwd: dir, env: { OMNIGENT_STORE: file } });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe(`omnigent: cannot read the run store at ${file}: it is not a directory\n  Point OMNIGENT_STORE (or store.path in omnigent.config) at a directory you can read and write.\n`);
+    expect(bad.stderr).toBe(
+      `omnigent: cannot read the run store at ${file}: it is not a directory\n  Point OMNIGENT_STORE (or store.path in omnigent.config) at a directory you can read and write.\n`,
+    );
     expect((await runCli(['compare'], { cwd: dir, env: { OMNIGENT_STORE: file } })).code).toBe(2);
   }, 120_000);
 });

@@ -49,7 +49,18 @@ interface Outcome {
  * Start omnigent with `args`; once stdout contains `ready`, send `signals` (the first at once, the
  * next ones `gapMs` apart).
  */
-function runAndSignal(args: string[], opts: { cwd: string; env: Record<string, string>; ready?: string; readyFile?: string; signals: NodeJS.Signals[]; gapMs?: number; marker: string }): Promise<Outcome> {
+function runAndSignal(
+  args: string[],
+  opts: {
+    cwd: string;
+    env: Record<string, string>;
+    ready?: string;
+    readyFile?: string;
+    signals: NodeJS.Signals[];
+    gapMs?: number;
+    marker: string;
+  },
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd,
@@ -72,7 +83,12 @@ function runAndSignal(args: string[], opts: { cwd: string; env: Record<string, s
     });
     if (opts.readyFile) {
       const poll = setInterval(() => {
-        if (sent || !existsSync(opts.readyFile!) || readFileSync(opts.readyFile!, 'utf8').split('\n').filter(Boolean).length < 3) return;
+        if (
+          sent ||
+          !existsSync(opts.readyFile!) ||
+          readFileSync(opts.readyFile!, 'utf8').split('\n').filter(Boolean).length < 3
+        )
+          return;
         clearInterval(poll);
         fire();
       }, 50);
@@ -85,15 +101,30 @@ function runAndSignal(args: string[], opts: { cwd: string; env: Record<string, s
 
 /** A harness that ignores SIGTERM, hangs after its transcript, and has a child in its group and a detached one. */
 function stubbornHarness(dir: string): Record<string, string> {
-  const t = transcript(dir, 't.jsonl', [session, { type: 'tool.started', callId: 'c1', name: 'Bash', kind: 'shell', input: { command: 'sleep 300' } }]);
-  return { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_HANG: '1', OMNIGENT_FAKE_IGNORE_SIGTERM: '1', OMNIGENT_FAKE_DETACHED_CHILD: '1', OMNIGENT_FAKE_PID_FILE: join(dir, 'pids') };
+  const t = transcript(dir, 't.jsonl', [
+    session,
+    { type: 'tool.started', callId: 'c1', name: 'Bash', kind: 'shell', input: { command: 'sleep 300' } },
+  ]);
+  return {
+    OMNIGENT_FAKE_TRANSCRIPT: t,
+    OMNIGENT_FAKE_HANG: '1',
+    OMNIGENT_FAKE_IGNORE_SIGTERM: '1',
+    OMNIGENT_FAKE_DETACHED_CHILD: '1',
+    OMNIGENT_FAKE_PID_FILE: join(dir, 'pids'),
+  };
 }
 
 describe('omnigent run under signals', () => {
   it('regression: a second Ctrl-C kills a harness that ignores SIGTERM at once (never skips the kill), exit 130', async () => {
     const dir = scratch();
     const marker = randomUUID();
-    const r = await runAndSignal(['run', '-H', 'fake', '--json', 'x'], { cwd: dir, env: stubbornHarness(dir), ready: 'tool.started', signals: ['SIGINT', 'SIGINT'], marker });
+    const r = await runAndSignal(['run', '-H', 'fake', '--json', 'x'], {
+      cwd: dir,
+      env: stubbornHarness(dir),
+      ready: 'tool.started',
+      signals: ['SIGINT', 'SIGINT'],
+      marker,
+    });
     expect(r.aliveBefore).toBeGreaterThanOrEqual(4); // omnigent, the fake, its sleep, the detached sleep
     expect(r.code).toBe(130);
     expect(await leftOver(marker)).toEqual([]);
@@ -102,7 +133,13 @@ describe('omnigent run under signals', () => {
   it('regression: SIGHUP (terminal closed) stops the harness and its tools like SIGTERM, ends the run aborted, exit 130', async () => {
     const dir = scratch();
     const marker = randomUUID();
-    const r = await runAndSignal(['run', '-H', 'fake', '--json', 'x'], { cwd: dir, env: stubbornHarness(dir), ready: 'tool.started', signals: ['SIGHUP'], marker });
+    const r = await runAndSignal(['run', '-H', 'fake', '--json', 'x'], {
+      cwd: dir,
+      env: stubbornHarness(dir),
+      ready: 'tool.started',
+      signals: ['SIGHUP'],
+      marker,
+    });
     expect(r.aliveBefore).toBeGreaterThanOrEqual(4);
     expect(r.signal).toBeNull();
     expect(r.code).toBe(130);
@@ -114,7 +151,13 @@ describe('omnigent run under signals', () => {
   it('SIGHUP then SIGTERM: killed at once, exit 130, nothing left', async () => {
     const dir = scratch();
     const marker = randomUUID();
-    const r = await runAndSignal(['run', '-H', 'fake', 'x'], { cwd: dir, env: stubbornHarness(dir), ready: 'Bash', signals: ['SIGHUP', 'SIGTERM'], marker });
+    const r = await runAndSignal(['run', '-H', 'fake', 'x'], {
+      cwd: dir,
+      env: stubbornHarness(dir),
+      ready: 'Bash',
+      signals: ['SIGHUP', 'SIGTERM'],
+      marker,
+    });
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('omnigent: interrupted: stopping fake (Ctrl-C again to kill it at once)');
     expect(await leftOver(marker)).toEqual([]);
@@ -127,9 +170,20 @@ describe('omnigent workflow run under signals', () => {
     const marker = randomUUID();
     const env = stubbornHarness(dir);
     const file = join(dir, 'wf.yaml');
-    const stepEnv = Object.entries(env).map(([k, v]) => `${k}: "${v}"`).join(', ');
-    writeFileSync(file, ['name: stubborn', 'steps:', `  - { id: a, harness: fake, env: { ${stepEnv} }, prompt: x }`].join('\n'));
-    const r = await runAndSignal(['workflow', 'run', '--json', file], { cwd: dir, env: {}, ready: 'tool.started', signals: ['SIGINT', 'SIGINT'], marker });
+    const stepEnv = Object.entries(env)
+      .map(([k, v]) => `${k}: "${v}"`)
+      .join(', ');
+    writeFileSync(
+      file,
+      ['name: stubborn', 'steps:', `  - { id: a, harness: fake, env: { ${stepEnv} }, prompt: x }`].join('\n'),
+    );
+    const r = await runAndSignal(['workflow', 'run', '--json', file], {
+      cwd: dir,
+      env: {},
+      ready: 'tool.started',
+      signals: ['SIGINT', 'SIGINT'],
+      marker,
+    });
     expect(r.aliveBefore).toBeGreaterThanOrEqual(4);
     expect(r.code).toBe(130);
     expect(await leftOver(marker)).toEqual([]);
@@ -140,9 +194,20 @@ describe('omnigent workflow run under signals', () => {
     const marker = randomUUID();
     const env = stubbornHarness(dir);
     const file = join(dir, 'wf.yaml');
-    const stepEnv = Object.entries(env).map(([k, v]) => `${k}: "${v}"`).join(', ');
-    writeFileSync(file, ['name: stubborn', 'steps:', `  - { id: a, harness: fake, env: { ${stepEnv} }, prompt: x }`].join('\n'));
-    const r = await runAndSignal(['workflow', 'run', '--json', file], { cwd: dir, env: {}, ready: 'tool.started', signals: ['SIGHUP'], marker });
+    const stepEnv = Object.entries(env)
+      .map(([k, v]) => `${k}: "${v}"`)
+      .join(', ');
+    writeFileSync(
+      file,
+      ['name: stubborn', 'steps:', `  - { id: a, harness: fake, env: { ${stepEnv} }, prompt: x }`].join('\n'),
+    );
+    const r = await runAndSignal(['workflow', 'run', '--json', file], {
+      cwd: dir,
+      env: {},
+      ready: 'tool.started',
+      signals: ['SIGHUP'],
+      marker,
+    });
     expect(r.code).toBe(130);
     expect(await leftOver(marker)).toEqual([]);
   });
@@ -154,9 +219,20 @@ describe('omnigent matrix under signals', () => {
     const marker = randomUUID();
     const env = stubbornHarness(dir);
     const task = join(dir, 'task.yaml');
-    writeFileSync(task, `prompt: x\nenv:\n${Object.entries(env).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`);
+    writeFileSync(
+      task,
+      `prompt: x\nenv:\n${Object.entries(env)
+        .map(([k, v]) => `  ${k}: "${v}"`)
+        .join('\n')}\n`,
+    );
     // matrix prints no harness events: the harness is up once it wrote its pid file
-    const r = await runAndSignal(['matrix', task, '-H', 'fake'], { cwd: dir, env: {}, readyFile: env.OMNIGENT_FAKE_PID_FILE!, signals: ['SIGINT', 'SIGINT'], marker });
+    const r = await runAndSignal(['matrix', task, '-H', 'fake'], {
+      cwd: dir,
+      env: {},
+      readyFile: env.OMNIGENT_FAKE_PID_FILE!,
+      signals: ['SIGINT', 'SIGINT'],
+      marker,
+    });
     expect(r.aliveBefore).toBeGreaterThanOrEqual(4);
     expect(r.code).toBe(130);
     expect(await leftOver(marker)).toEqual([]);
@@ -188,10 +264,23 @@ describe('the terminal is closed', () => {
   it('regression: omnigent on a real terminal that hangs up stops the harness and exits 130 (was: harness left running; then a Node abort at exit)', async () => {
     const dir = scratch();
     const marker = randomUUID();
-    const env = { ...process.env, ...stubbornHarness(dir), OMNIGENT_STORE: join(dir, '.store'), OMNIGENT_TEST_TREE: marker };
-    const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import pty'], { stdio: 'ignore' }).status === 0);
-    if (!python) throw new Error('python3 (with its pty module) is needed to give omnigent a real terminal; install python3');
-    const r = spawnSync(python, ['-c', HANGUP_PY, process.execPath, CLI, 'run', '-H', 'fake', 'x'], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
+    const env = {
+      ...process.env,
+      ...stubbornHarness(dir),
+      OMNIGENT_STORE: join(dir, '.store'),
+      OMNIGENT_TEST_TREE: marker,
+    };
+    const python = ['python3', '/usr/bin/python3'].find(
+      (p) => spawnSync(p, ['-c', 'import pty'], { stdio: 'ignore' }).status === 0,
+    );
+    if (!python)
+      throw new Error('python3 (with its pty module) is needed to give omnigent a real terminal; install python3');
+    const r = spawnSync(python, ['-c', HANGUP_PY, process.execPath, CLI, 'run', '-H', 'fake', 'x'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.stdout.trim()).toBe('130');
     expect(await leftOver(marker)).toEqual([]);
   }, 40_000);

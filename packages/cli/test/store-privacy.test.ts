@@ -27,13 +27,17 @@ function storeText(store: string): string {
 describe('the run store is private', () => {
   it('creates the store owner-only: folders 0700, files 0600 (not 0755/0644 as the umask gives)', async () => {
     const dir = scratch();
-    const t = transcript(dir, 't.jsonl', [{ type: 'message', role: 'assistant', text: 'hi' }, { type: 'result', ok: true }]);
+    const t = transcript(dir, 't.jsonl', [
+      { type: 'message', role: 'assistant', text: 'hi' },
+      { type: 'result', ok: true },
+    ]);
     const store = join(dir, '.store');
     const r = await runCli(['run', '-H', 'fake', 'hello'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
     expect(r.code).toBe(0);
     const m = modes(store);
     expect(Object.keys(m).sort()).toEqual(expect.arrayContaining(['.', 'index.jsonl', 'runs']));
-    for (const [name, bits] of Object.entries(m)) expect(`${name} ${bits}`).toBe(`${name} ${statSync(join(store, name)).isDirectory() ? '700' : '600'}`);
+    for (const [name, bits] of Object.entries(m))
+      expect(`${name} ${bits}`).toBe(`${name} ${statSync(join(store, name)).isDirectory() ? '700' : '600'}`);
     expect(Object.keys(m).filter((n) => n.endsWith('.request.json'))).toHaveLength(1);
   });
 
@@ -43,8 +47,20 @@ describe('the run store is private', () => {
     mkdirSync(join(store, 'runs'), { recursive: true });
     chmodSync(store, 0o755);
     chmodSync(join(store, 'runs'), 0o755);
-    const old = { k: 'start', id: 'old-run-1', harness: 'fake', startedAt: '2026-01-01T00:00:00.000Z', cwd: dir, tags: [], prompt: 'old' };
-    writeFileSync(join(store, 'index.jsonl'), `${JSON.stringify(old)}\n${JSON.stringify({ k: 'end', id: 'old-run-1', status: 'completed', toolCalls: 0, toolErrors: 0, tools: {}, events: 0 })}\n`, { mode: 0o644 });
+    const old = {
+      k: 'start',
+      id: 'old-run-1',
+      harness: 'fake',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      cwd: dir,
+      tags: [],
+      prompt: 'old',
+    };
+    writeFileSync(
+      join(store, 'index.jsonl'),
+      `${JSON.stringify(old)}\n${JSON.stringify({ k: 'end', id: 'old-run-1', status: 'completed', toolCalls: 0, toolErrors: 0, tools: {}, events: 0 })}\n`,
+      { mode: 0o644 },
+    );
     chmodSync(join(store, 'index.jsonl'), 0o644);
     const t = transcript(dir, 't.jsonl', [{ type: 'result', ok: true }]);
     const r = await runCli(['run', '-H', 'fake', 'again'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t } });
@@ -60,13 +76,29 @@ describe('the run store is private', () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', [
       { $fake: 'echo-prompt' },
-      { type: 'tool.started', callId: 'b', name: 'Bash', kind: 'shell', input: { command: `curl -H "Authorization: Bearer ${SECRET}" https://x` } },
-      { type: 'tool.completed', callId: 'b', name: 'Bash', output: `token is ${SECRET}`, isError: false, durationMs: 5 },
+      {
+        type: 'tool.started',
+        callId: 'b',
+        name: 'Bash',
+        kind: 'shell',
+        input: { command: `curl -H "Authorization: Bearer ${SECRET}" https://x` },
+      },
+      {
+        type: 'tool.completed',
+        callId: 'b',
+        name: 'Bash',
+        output: `token is ${SECRET}`,
+        isError: false,
+        durationMs: 5,
+      },
       { type: 'result', ok: true },
     ]);
     const store = join(dir, '.store');
     const prompt = `deploy with SECRET_TOKEN=${SECRET} and key sk-ant-api03-abcdefghijklmnopqrstuv`;
-    const r = await runCli(['run', '-H', 'fake', '--json', prompt], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, SECRET_TOKEN: SECRET } });
+    const r = await runCli(['run', '-H', 'fake', '--json', prompt], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t, SECRET_TOKEN: SECRET },
+    });
     expect(r.code).toBe(0);
     // the live stream is the user's own terminal: untouched
     expect(r.stdout).toContain(SECRET);
@@ -75,11 +107,18 @@ describe('the run store is private', () => {
     expect(stored).not.toContain('sk-ant-api03-abcdefghijklmnopqrstuv');
     expect(stored).toContain('[REDACTED]');
     const requestFile = readdirSync(join(store, 'runs')).find((n) => n.endsWith('.request.json'))!;
-    expect((JSON.parse(readFileSync(join(store, 'runs', requestFile), 'utf8')) as Json).prompt).toBe('deploy with SECRET_TOKEN=[REDACTED] and key [REDACTED]');
+    expect((JSON.parse(readFileSync(join(store, 'runs', requestFile), 'utf8')) as Json).prompt).toBe(
+      'deploy with SECRET_TOKEN=[REDACTED] and key [REDACTED]',
+    );
 
     // read back in a shell that does not hold the variable: nothing to redact with, nothing to leak
-    const [run] = JSON.parse((await runCli(['runs', '--json'], { cwd: dir, env: { SECRET_TOKEN: undefined } })).stdout) as Json[];
-    const show = await runCli(['runs', 'show', run!.id as string, '--json'], { cwd: dir, env: { SECRET_TOKEN: undefined } });
+    const [run] = JSON.parse(
+      (await runCli(['runs', '--json'], { cwd: dir, env: { SECRET_TOKEN: undefined } })).stdout,
+    ) as Json[];
+    const show = await runCli(['runs', 'show', run!.id as string, '--json'], {
+      cwd: dir,
+      env: { SECRET_TOKEN: undefined },
+    });
     expect(show.code).toBe(0);
     expect(show.stdout).not.toContain(SECRET);
     const shown = JSON.parse(show.stdout) as Json;
@@ -90,10 +129,16 @@ describe('the run store is private', () => {
   });
 
   it('stores what it was given with OMNIGENT_STORE_REDACT=false or config store.redact: false', async () => {
-    for (const [config, env] of [[{}, { OMNIGENT_STORE_REDACT: 'false' }], [{ store: { redact: false } }, {}]] as const) {
+    for (const [config, env] of [
+      [{}, { OMNIGENT_STORE_REDACT: 'false' }],
+      [{ store: { redact: false } }, {}],
+    ] as const) {
       const dir = scratch(config);
       const t = transcript(dir, 't.jsonl', [{ $fake: 'echo-prompt' }, { type: 'result', ok: true }]);
-      const r = await runCli(['run', '-H', 'fake', `use ${SECRET}`], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, SECRET_TOKEN: SECRET, ...env } });
+      const r = await runCli(['run', '-H', 'fake', `use ${SECRET}`], {
+        cwd: dir,
+        env: { OMNIGENT_FAKE_TRANSCRIPT: t, SECRET_TOKEN: SECRET, ...env },
+      });
       expect(r.code).toBe(0);
       expect(storeText(join(dir, '.store'))).toContain(`use ${SECRET}`);
     }

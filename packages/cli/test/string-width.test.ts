@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import stringWidth from '../src/string-width.js';
 
-describe('stringWidth (the bundle\'s stand-in for string-width in --help layout)', () => {
+describe("stringWidth (the bundle's stand-in for string-width in --help layout)", () => {
   it('counts terminal columns', () => {
     expect(stringWidth('')).toBe(0);
     expect(stringWidth('--max-turns')).toBe(11);

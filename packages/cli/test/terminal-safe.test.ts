@@ -17,7 +17,15 @@ const story = [
   { type: 'turn.started', turn: 1 },
   { type: 'message', role: 'assistant', text: `copy this${OSC52} done${CLEAR}` },
   { type: 'tool.started', callId: 'b', name: 'Bash', kind: 'shell', input: { command: `echo ${CURSOR}hi${CSI8}` } },
-  { type: 'tool.completed', callId: 'b', name: 'Bash', output: `boom${TITLE}\nline 2`, isError: true, exitCode: 1, durationMs: 5 },
+  {
+    type: 'tool.completed',
+    callId: 'b',
+    name: 'Bash',
+    output: `boom${TITLE}\nline 2`,
+    isError: true,
+    exitCode: 1,
+    durationMs: 5,
+  },
   { type: 'warning', message: `careful${CLEAR}` },
   { type: 'turn.completed', turn: 1 },
   { type: 'result', ok: false, error: `failed${OSC52}` },
@@ -27,7 +35,10 @@ describe('terminal escape sequences from the agent never reach the terminal raw'
   it('run, runs, runs show and compare show them as visible text; colours and layout stay', async () => {
     const dir = scratch();
     const t = transcript(dir, 't.jsonl', story);
-    const r = await runCli(['run', '-H', 'fake', '-m', `m${TITLE}`, '--tag', `t${CSI8}`, 'go'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_STDERR: `stderr${OSC52}\n` } });
+    const r = await runCli(['run', '-H', 'fake', '-m', `m${TITLE}`, '--tag', `t${CSI8}`, 'go'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t, OMNIGENT_FAKE_STDERR: `stderr${OSC52}\n` },
+    });
     expect(r.stdout).toContain('copy this␛]52;c;Y3VybCBldmlsLnNoIHwgc2g=␇ done␛[2J␛[H');
     expect(r.stdout).toContain('Bash');
     expect(r.stdout).toContain('␛[5Ahi\\x9b31m');
@@ -38,7 +49,13 @@ describe('terminal escape sequences from the agent never reach the terminal raw'
     // the store keeps what the agent wrote; only display neutralizes it
     expect(run!.tags).toEqual([`t${CSI8}`]);
 
-    for (const args of [['runs'], ['runs', 'show', run!.id as string], ['compare', '--by', 'harness,model'], ['compare', '--csv'], ['compare', '--by', 'tool']]) {
+    for (const args of [
+      ['runs'],
+      ['runs', 'show', run!.id as string],
+      ['compare', '--by', 'harness,model'],
+      ['compare', '--csv'],
+      ['compare', '--by', 'tool'],
+    ]) {
       const out = await runCli(args, { cwd: dir });
       expect(out.code, args.join(' ')).toBe(0);
       expect(out.stdout, args.join(' ')).not.toMatch(RAW);
@@ -50,10 +67,16 @@ describe('terminal escape sequences from the agent never reach the terminal raw'
     expect((await runCli(['runs'], { cwd: dir })).stdout).toContain('t\\x9b31m');
   });
 
-  it('keeps omnigent\'s own colours in run output (FORCE_COLOR) while neutralizing the agent\'s', async () => {
+  it("keeps omnigent's own colours in run output (FORCE_COLOR) while neutralizing the agent's", async () => {
     const dir = scratch();
-    const t = transcript(dir, 't.jsonl', [{ type: 'message', role: 'assistant', text: `x${CLEAR}` }, { type: 'result', ok: true }]);
-    const r = await runCli(['run', '-H', 'fake', 'go'], { cwd: dir, env: { OMNIGENT_FAKE_TRANSCRIPT: t, FORCE_COLOR: '1', NO_COLOR: undefined } });
+    const t = transcript(dir, 't.jsonl', [
+      { type: 'message', role: 'assistant', text: `x${CLEAR}` },
+      { type: 'result', ok: true },
+    ]);
+    const r = await runCli(['run', '-H', 'fake', 'go'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_TRANSCRIPT: t, FORCE_COLOR: '1', NO_COLOR: undefined },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('x␛[2J␛[H');
     expect(r.stdout).not.toContain('\x1b[2J');

@@ -17,7 +17,12 @@ function ready(): { dir: string; env: Record<string, string> } {
 /** A bomb of nested aliases: 10^9 nodes when expanded. */
 function aliasBomb(): string {
   const levels = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let i = 1; i < 10; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(',')}]`);
+  for (let i = 1; i < 10; i++)
+    levels.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(',')}]`,
+    );
   return levels.join('\n');
 }
 
@@ -46,7 +51,10 @@ describe('numeric options', () => {
 
   it('good values still run: --timeout 30 --idle-timeout 0 --max-turns 3', async () => {
     const { dir, env } = ready();
-    const r = await runCli(['run', '-H', 'fake', '--json', '--timeout', '30', '--idle-timeout', '0', '--max-turns', '3', 'x'], { cwd: dir, env });
+    const r = await runCli(
+      ['run', '-H', 'fake', '--json', '--timeout', '30', '--idle-timeout', '0', '--max-turns', '3', 'x'],
+      { cwd: dir, env },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
@@ -93,7 +101,10 @@ describe('YAML alias bombs', () => {
     const { dir } = ready();
     const wf = join(dir, 'bomb.yaml');
     writeFileSync(wf, `${aliasBomb()}\nname: bomb\nsteps:\n  - { id: a, harness: fake, prompt: x }\n`);
-    for (const cmd of [['workflow', 'run', wf], ['workflow', 'validate', wf]]) {
+    for (const cmd of [
+      ['workflow', 'run', wf],
+      ['workflow', 'validate', wf],
+    ]) {
       const r = await runCli(cmd, { cwd: dir });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(wf);

@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockAnthropic, startMockResponses, type MockAnthropic, type MockResponsesServer } from '@omnigent/testkit';
+import {
+  startMockAnthropic,
+  startMockResponses,
+  type MockAnthropic,
+  type MockResponsesServer,
+} from '@omnigent/testkit';
 import { jsonLines, runCli, scratch } from './helpers.js';
 
 // Real Claude Code and real Codex (installed with their plugins) against the testkit's local mocks.
@@ -14,14 +19,26 @@ describe('workflow end to end on two real CLIs', () => {
       turns: [
         {
           match: 'Write the release note',
-          content: [{ type: 'tool_use', name: 'Write', input: { file_path: 'NOTES.md', content: '# Release notes\n- handoff works across vendors\n' } }],
+          content: [
+            {
+              type: 'tool_use',
+              name: 'Write',
+              input: { file_path: 'NOTES.md', content: '# Release notes\n- handoff works across vendors\n' },
+            },
+          ],
           usage: { input: 900, output: 40 },
         },
       ],
       fallback: { content: [{ type: 'text', text: 'Wrote NOTES.md.' }], usage: { input: 1000, output: 12 } },
     });
     responses = await startMockResponses({
-      turns: [{ match: 'Review the diff', output: [{ type: 'message', text: 'Verdict: approve.' }], usage: { input: 700, output: 9 } }],
+      turns: [
+        {
+          match: 'Review the diff',
+          output: [{ type: 'message', text: 'Verdict: approve.' }],
+          usage: { input: 700, output: 9 },
+        },
+      ],
     });
   });
   afterAll(async () => {
@@ -29,11 +46,17 @@ describe('workflow end to end on two real CLIs', () => {
     await responses.close();
   });
 
-  it('Claude Code writes a file in its own worktree; the prompt Codex\'s model received contains that diff', async () => {
+  it("Claude Code writes a file in its own worktree; the prompt Codex's model received contains that diff", async () => {
     const dir = scratch();
     const project = join(dir, 'project');
     mkdirSync(project);
-    const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@l', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@l' };
+    const gitEnv = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@l',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@l',
+    };
     writeFileSync(join(project, 'README.md'), '# demo\n');
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: project, env: gitEnv });
     execFileSync('git', ['add', '-A'], { cwd: project, env: gitEnv });
@@ -49,11 +72,22 @@ describe('workflow end to end on two real CLIs', () => {
       JSON.stringify({
         harnesses: {
           'claude-code': {
-            env: { HOME: home('claude-home'), ANTHROPIC_BASE_URL: anthropic.url, ANTHROPIC_API_KEY: 'sk-mock', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1' },
+            env: {
+              HOME: home('claude-home'),
+              ANTHROPIC_BASE_URL: anthropic.url,
+              ANTHROPIC_API_KEY: 'sk-mock',
+              CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+              DISABLE_AUTOUPDATER: '1',
+            },
           },
           codex: {
             env: { HOME: home('codex-home'), CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock' },
-            args: ['-c', `model_providers.mock={name="Mock",base_url="${responses.url}",wire_api="responses",env_key="MOCK_API_KEY",request_max_retries=0,stream_max_retries=0}`, '-c', 'model_provider="mock"'],
+            args: [
+              '-c',
+              `model_providers.mock={name="Mock",base_url="${responses.url}",wire_api="responses",env_key="MOCK_API_KEY",request_max_retries=0,stream_max_retries=0}`,
+              '-c',
+              'model_provider="mock"',
+            ],
           },
         },
       }),
@@ -82,7 +116,9 @@ describe('workflow end to end on two real CLIs', () => {
         '      {{ steps.build.diff }}',
       ].join('\n'),
     );
-    const r = await runCli(['workflow', 'run', wf, '--json', '-C', project, '--input', 'cross-vendor handoff'], { cwd: dir });
+    const r = await runCli(['workflow', 'run', wf, '--json', '-C', project, '--input', 'cross-vendor handoff'], {
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(0);
     const events = jsonLines(r.stdout);
     const buildStart = events.find((e) => e.type === 'workflow.step.started' && e.step === 'build')!;
@@ -105,6 +141,11 @@ describe('workflow end to end on two real CLIs', () => {
     expect(codexPrompts[0]).toContain('+- handoff works across vendors');
     const review = events.find((e) => e.type === 'workflow.step.completed' && e.step === 'review')!;
     expect(review).toMatchObject({ status: 'ok', output: 'Verdict: approve.', usage: { input: 700, output: 9 } });
-    expect(anthropic.messageRequests().map((q) => q.userText ?? '').some((t) => t.includes('Write the release note for: cross-vendor handoff'))).toBe(true);
+    expect(
+      anthropic
+        .messageRequests()
+        .map((q) => q.userText ?? '')
+        .some((t) => t.includes('Write the release note for: cross-vendor handoff')),
+    ).toBe(true);
   });
 });

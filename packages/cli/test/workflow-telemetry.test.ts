@@ -15,15 +15,28 @@ describe('workflow telemetry', () => {
 
   it('one trace per workflow run: an invoke_workflow root (CHAIN) with one invoke_agent child per step, step id and needs as attributes', async () => {
     const dir = scratch();
-    const t = transcript(dir, 't.jsonl', [{ type: 'session.started', cwd: '/w', model: 'fake-model' }, { type: 'message', role: 'assistant', text: 'done' }, { type: 'result', ok: true, result: 'done' }]);
+    const t = transcript(dir, 't.jsonl', [
+      { type: 'session.started', cwd: '/w', model: 'fake-model' },
+      { type: 'message', role: 'assistant', text: 'done' },
+      { type: 'result', ok: true, result: 'done' },
+    ]);
     const file = join(dir, 'wf.yaml');
     writeFileSync(
       file,
-      ['name: traced', 'steps:', `  - { id: first, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${t}" }, prompt: a }`, `  - { id: second, harness: fake, needs: first, env: { OMNIGENT_FAKE_TRANSCRIPT: "${t}" }, prompt: b }`].join('\n'),
+      [
+        'name: traced',
+        'steps:',
+        `  - { id: first, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${t}" }, prompt: a }`,
+        `  - { id: second, harness: fake, needs: first, env: { OMNIGENT_FAKE_TRANSCRIPT: "${t}" }, prompt: b }`,
+      ].join('\n'),
     );
     const r = await runCli(['workflow', 'run', file, '--json', '--no-store'], {
       cwd: dir,
-      env: { OMNIGENT_TELEMETRY_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0' },
+      env: {
+        OMNIGENT_TELEMETRY_ENABLED: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0',
+      },
     });
     expect(r.code, r.stderr).toBe(0);
     const spans = await receiver.waitForSpans(3, 60_000);

@@ -15,14 +15,100 @@ describe('workflow live view and summary', () => {
   it('shows each step pending, running with elapsed time and activity, done, failed or skipped', () => {
     const t = new WorkflowTracker();
     feed(t, [
-      { ...base, type: 'workflow.started', name: 'wf', input: '', steps: [{ id: 'plan', harness: 'cursor', needs: [] }, { id: 'build', harness: 'claude-code', model: 'sonnet', needs: ['plan'] }, { id: 'test', harness: 'pi', needs: ['build'] }, { id: 'lint', harness: 'codex', needs: [] }, { id: 'ship', harness: 'codex', needs: ['test'] }] },
-      { ...base, type: 'workflow.step.started', step: 'plan', harness: 'cursor', attempt: 1, runId: 'r1', cwd: '/w', prompt: 'p' },
-      { type: 'session.started', runId: 'r1', harness: 'cursor', seq: 0, time: at(1), cwd: '/w', model: 'gpt-5', step: 'plan' },
-      { ...base, time: at(4000), type: 'workflow.step.completed', step: 'plan', status: 'ok', harness: 'cursor', needs: [], attempts: 1, runIds: ['r1'], durationMs: 4000, diff: '', files: ['a.ts', 'b.ts'], usage: { input: 1000, output: 234 } },
-      { ...base, time: at(4000), type: 'workflow.step.started', step: 'build', harness: 'claude-code', model: 'sonnet', attempt: 1, runId: 'r2', cwd: '/w', prompt: 'p' },
-      { type: 'tool.started', runId: 'r2', harness: 'claude-code', seq: 1, time: at(5000), callId: 'c1', name: 'Bash', kind: 'shell', input: { command: 'npm test' }, step: 'build' },
-      { ...base, type: 'workflow.step.completed', step: 'lint', status: 'failed', harness: 'codex', needs: [], attempts: 1, runIds: ['r3'], durationMs: 1500, diff: '', files: [], message: 'codex exited with code 1' },
-      { ...base, type: 'workflow.step.skipped', step: 'ship', reason: 'stopped', because: 'lint', message: 'the workflow stopped after "lint" failed (on_failure: stop)' },
+      {
+        ...base,
+        type: 'workflow.started',
+        name: 'wf',
+        input: '',
+        steps: [
+          { id: 'plan', harness: 'cursor', needs: [] },
+          { id: 'build', harness: 'claude-code', model: 'sonnet', needs: ['plan'] },
+          { id: 'test', harness: 'pi', needs: ['build'] },
+          { id: 'lint', harness: 'codex', needs: [] },
+          { id: 'ship', harness: 'codex', needs: ['test'] },
+        ],
+      },
+      {
+        ...base,
+        type: 'workflow.step.started',
+        step: 'plan',
+        harness: 'cursor',
+        attempt: 1,
+        runId: 'r1',
+        cwd: '/w',
+        prompt: 'p',
+      },
+      {
+        type: 'session.started',
+        runId: 'r1',
+        harness: 'cursor',
+        seq: 0,
+        time: at(1),
+        cwd: '/w',
+        model: 'gpt-5',
+        step: 'plan',
+      },
+      {
+        ...base,
+        time: at(4000),
+        type: 'workflow.step.completed',
+        step: 'plan',
+        status: 'ok',
+        harness: 'cursor',
+        needs: [],
+        attempts: 1,
+        runIds: ['r1'],
+        durationMs: 4000,
+        diff: '',
+        files: ['a.ts', 'b.ts'],
+        usage: { input: 1000, output: 234 },
+      },
+      {
+        ...base,
+        time: at(4000),
+        type: 'workflow.step.started',
+        step: 'build',
+        harness: 'claude-code',
+        model: 'sonnet',
+        attempt: 1,
+        runId: 'r2',
+        cwd: '/w',
+        prompt: 'p',
+      },
+      {
+        type: 'tool.started',
+        runId: 'r2',
+        harness: 'claude-code',
+        seq: 1,
+        time: at(5000),
+        callId: 'c1',
+        name: 'Bash',
+        kind: 'shell',
+        input: { command: 'npm test' },
+        step: 'build',
+      },
+      {
+        ...base,
+        type: 'workflow.step.completed',
+        step: 'lint',
+        status: 'failed',
+        harness: 'codex',
+        needs: [],
+        attempts: 1,
+        runIds: ['r3'],
+        durationMs: 1500,
+        diff: '',
+        files: [],
+        message: 'codex exited with code 1',
+      },
+      {
+        ...base,
+        type: 'workflow.step.skipped',
+        step: 'ship',
+        reason: 'stopped',
+        because: 'lint',
+        message: 'the workflow stopped after "lint" failed (on_failure: stop)',
+      },
     ]);
     const lines = renderLive(t, false, T0 + 16_500, 200).split('\n');
     expect(lines[0]).toBe('workflow wf · abcdef12');
@@ -42,12 +128,33 @@ describe('workflow live view and summary', () => {
 
   it('unknown is — (as in runs and compare), never 0: no "0ms" for a step without a duration, no lower-bound note when every step that ran reported', () => {
     type Completed = Extract<WorkflowEvent, { type: 'workflow.step.completed' }>;
-    const done = (extra: Pick<Completed, 'step' | 'status'> & Partial<Completed>): Completed => ({ ...base, type: 'workflow.step.completed', harness: 'h', needs: [], attempts: 1, runIds: [], diff: '', files: [], ...extra });
-    expect(plainLine(done({ step: 'a', status: 'cancelled', message: 'the run was interrupted' }))).toBe('CANCELLED a: the run was interrupted');
+    const done = (extra: Pick<Completed, 'step' | 'status'> & Partial<Completed>): Completed => ({
+      ...base,
+      type: 'workflow.step.completed',
+      harness: 'h',
+      needs: [],
+      attempts: 1,
+      runIds: [],
+      diff: '',
+      files: [],
+      ...extra,
+    });
+    expect(plainLine(done({ step: 'a', status: 'cancelled', message: 'the run was interrupted' }))).toBe(
+      'CANCELLED a: the run was interrupted',
+    );
     expect(plainLine(done({ step: 'a', status: 'ok', durationMs: 1500 }))).toBe('ok a 1.5s');
     const t = new WorkflowTracker();
     feed(t, [
-      { ...base, type: 'workflow.started', name: 'wf', input: '', steps: [{ id: 'a', harness: 'h', needs: [] }, { id: 'b', harness: 'h', needs: ['a'] }] },
+      {
+        ...base,
+        type: 'workflow.started',
+        name: 'wf',
+        input: '',
+        steps: [
+          { id: 'a', harness: 'h', needs: [] },
+          { id: 'b', harness: 'h', needs: ['a'] },
+        ],
+      },
       done({ step: 'a', status: 'ok', durationMs: 10, usage: { input: 5, output: 1, costUsd: 0.5 } }),
       { ...base, type: 'workflow.step.skipped', step: 'b', reason: 'stopped', because: 'a', message: 'x' },
     ]);
@@ -67,7 +174,20 @@ describe('workflow live view and summary', () => {
     const t = new WorkflowTracker();
     feed(t, [
       { ...base, type: 'workflow.started', name: 'wf', input: '', steps: [{ id: 'a', harness: 'h', needs: [] }] },
-      { ...base, type: 'workflow.step.completed', step: 'a', status: 'failed', harness: 'h', needs: [], attempts: 1, runIds: [], durationMs: 1, diff: '', files: [], message: 'x'.repeat(300) },
+      {
+        ...base,
+        type: 'workflow.step.completed',
+        step: 'a',
+        status: 'failed',
+        harness: 'h',
+        needs: [],
+        attempts: 1,
+        runIds: [],
+        durationMs: 1,
+        diff: '',
+        files: [],
+        message: 'x'.repeat(300),
+      },
     ]);
     const line = renderLive(t, false, T0, 60).split('\n')[1]!;
     expect(line.length).toBeLessThanOrEqual(60);

@@ -7,12 +7,25 @@ import { jsonLines, runCli, scratch, transcript } from './helpers.js';
 
 const session = { type: 'session.started', cwd: '/w', model: 'fake-model' };
 const ok = (result: string) => ({ type: 'result', ok: true, result });
-const usage = (input: number, output: number) => ({ type: 'usage', scope: 'turn', source: 'stream', confidence: 'exact', input, output });
+const usage = (input: number, output: number) => ({
+  type: 'usage',
+  scope: 'turn',
+  source: 'stream',
+  confidence: 'exact',
+  input,
+  output,
+});
 
 /** A scratch git repo whose omnigent.config.json loads the fake plugin. */
 function project(): string {
   const dir = scratch();
-  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@l', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@l' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@l',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@l',
+  };
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
   writeFileSync(join(dir, '.gitignore'), '.store/\n*.jsonl\n*.pid\nomnigent.config.json\n');
   execFileSync('git', ['add', '-A'], { cwd: dir, env });
@@ -29,9 +42,28 @@ function workflowFile(dir: string, lines: string[]): string {
 describe('omnigent workflow run', () => {
   it('runs a DAG: parallel steps in worktrees, handoff of output, files and diff, every event tagged with its step', async () => {
     const dir = project();
-    const plan = transcript(dir, 'plan.jsonl', [session, { type: 'message', role: 'assistant', text: 'PLAN: write a.txt and b.txt' }, usage(100, 10), ok('PLAN: write a.txt and b.txt')]);
-    const buildA = transcript(dir, 'a.jsonl', [session, { $fake: 'sleep', ms: 400 }, { $fake: 'write', path: 'a.txt', content: 'made by a\n' }, { type: 'message', role: 'assistant', text: 'wrote a' }, usage(50, 5), ok('wrote a')]);
-    const buildB = transcript(dir, 'b.jsonl', [session, { $fake: 'sleep', ms: 400 }, { $fake: 'write', path: 'b.txt', content: 'made by b\n' }, { type: 'message', role: 'assistant', text: 'wrote b' }, usage(60, 6), ok('wrote b')]);
+    const plan = transcript(dir, 'plan.jsonl', [
+      session,
+      { type: 'message', role: 'assistant', text: 'PLAN: write a.txt and b.txt' },
+      usage(100, 10),
+      ok('PLAN: write a.txt and b.txt'),
+    ]);
+    const buildA = transcript(dir, 'a.jsonl', [
+      session,
+      { $fake: 'sleep', ms: 400 },
+      { $fake: 'write', path: 'a.txt', content: 'made by a\n' },
+      { type: 'message', role: 'assistant', text: 'wrote a' },
+      usage(50, 5),
+      ok('wrote a'),
+    ]);
+    const buildB = transcript(dir, 'b.jsonl', [
+      session,
+      { $fake: 'sleep', ms: 400 },
+      { $fake: 'write', path: 'b.txt', content: 'made by b\n' },
+      { type: 'message', role: 'assistant', text: 'wrote b' },
+      usage(60, 6),
+      ok('wrote b'),
+    ]);
     const review = transcript(dir, 'review.jsonl', [session, { $fake: 'echo-prompt' }, ok('')]);
     const file = workflowFile(dir, [
       'name: handoff',
@@ -63,7 +95,10 @@ describe('omnigent workflow run', () => {
       '      status={{ steps.build_b.status }}',
       '      {{ steps.build_b.diff }}',
     ]);
-    const r = await runCli(['workflow', 'run', file, '--json', '--concurrency', '2', '--input', 'two files', '--no-store'], { cwd: dir });
+    const r = await runCli(
+      ['workflow', 'run', file, '--json', '--concurrency', '2', '--input', 'two files', '--no-store'],
+      { cwd: dir },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const events = jsonLines(r.stdout);
@@ -72,11 +107,16 @@ describe('omnigent workflow run', () => {
     expect(runEvents.every((e) => typeof e.step === 'string')).toBe(true);
     expect(new Set(runEvents.map((e) => e.step))).toEqual(new Set(['plan', 'build_a', 'build_b', 'review']));
 
-    const flow = events.filter((e) => String(e.type).startsWith('workflow.')).map((e) => `${String(e.type)}:${String(e.step ?? '')}`);
+    const flow = events
+      .filter((e) => String(e.type).startsWith('workflow.'))
+      .map((e) => `${String(e.type)}:${String(e.step ?? '')}`);
     expect(flow[0]).toBe('workflow.started:');
     expect(flow.at(-1)).toBe('workflow.completed:');
     // both builds started before either finished: they ran in parallel
-    const firstBuildDone = Math.min(flow.indexOf('workflow.step.completed:build_a'), flow.indexOf('workflow.step.completed:build_b'));
+    const firstBuildDone = Math.min(
+      flow.indexOf('workflow.step.completed:build_a'),
+      flow.indexOf('workflow.step.completed:build_b'),
+    );
     expect(flow.indexOf('workflow.step.started:build_a')).toBeLessThan(firstBuildDone);
     expect(flow.indexOf('workflow.step.started:build_b')).toBeLessThan(firstBuildDone);
 
@@ -177,7 +217,10 @@ describe('omnigent workflow run', () => {
       ['one', 'cancelled'],
       ['two', 'cancelled'],
     ]);
-    expect(events.find((e) => e.type === 'workflow.step.skipped')).toMatchObject({ step: 'three', reason: 'cancelled' });
+    expect(events.find((e) => e.type === 'workflow.step.skipped')).toMatchObject({
+      step: 'three',
+      reason: 'cancelled',
+    });
     expect(events.at(-1)).toMatchObject({ type: 'workflow.completed', status: 'cancelled' });
     const all = pids.flatMap((p) => readFileSync(p, 'utf8').split('\n').filter(Boolean).map(Number));
     expect(all.length).toBe(4);
@@ -188,33 +231,60 @@ describe('omnigent workflow run', () => {
     const dir = project();
     const echo = transcript(dir, 'echo.jsonl', [session, { $fake: 'echo-prompt' }, ok('')]);
     writeFileSync(join(dir, 'task.md'), 'the task from a file\n');
-    const file = workflowFile(dir, ['steps:', `  - { id: a, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "do: {{ input }}" }`]);
-    const r = await runCli(['workflow', 'run', file, '--json', '--no-store', '--input', '@task.md', '--set', 'a.model=m-override'], { cwd: dir });
+    const file = workflowFile(dir, [
+      'steps:',
+      `  - { id: a, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "do: {{ input }}" }`,
+    ]);
+    const r = await runCli(
+      ['workflow', 'run', file, '--json', '--no-store', '--input', '@task.md', '--set', 'a.model=m-override'],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
     const events = jsonLines(r.stdout);
-    expect(events.find((e) => e.type === 'workflow.step.started')).toMatchObject({ step: 'a', model: 'm-override', prompt: 'do: the task from a file' });
-    expect(events.find((e) => e.type === 'workflow.step.completed')).toMatchObject({ output: 'do: the task from a file' });
+    expect(events.find((e) => e.type === 'workflow.step.started')).toMatchObject({
+      step: 'a',
+      model: 'm-override',
+      prompt: 'do: the task from a file',
+    });
+    expect(events.find((e) => e.type === 'workflow.step.completed')).toMatchObject({
+      output: 'do: the task from a file',
+    });
   });
 
   it('--input - reads stdin (regression: the prompt was the internal "\\0stdin" marker); no input or an empty one for {{ input }} is exit 2; so is a missing -C', async () => {
     const dir = project();
     const echo = transcript(dir, 'echo.jsonl', [session, { $fake: 'echo-prompt' }, ok('')]);
-    const file = workflowFile(dir, ['steps:', `  - { id: a, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "do: {{ input }}" }`, `  - { id: b, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "fixed" }`]);
-    const r = await runCli(['workflow', 'run', file, '--json', '--no-store', '--input', '-'], { cwd: dir, input: 'the task from stdin\n' });
+    const file = workflowFile(dir, [
+      'steps:',
+      `  - { id: a, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "do: {{ input }}" }`,
+      `  - { id: b, harness: fake, env: { OMNIGENT_FAKE_TRANSCRIPT: "${echo}" }, prompt: "fixed" }`,
+    ]);
+    const r = await runCli(['workflow', 'run', file, '--json', '--no-store', '--input', '-'], {
+      cwd: dir,
+      input: 'the task from stdin\n',
+    });
     expect(r.code, r.stderr).toBe(0);
-    expect(jsonLines(r.stdout).find((e) => e.type === 'workflow.step.started' && e.step === 'a')).toMatchObject({ prompt: 'do: the task from stdin' });
+    expect(jsonLines(r.stdout).find((e) => e.type === 'workflow.step.started' && e.step === 'a')).toMatchObject({
+      prompt: 'do: the task from stdin',
+    });
 
     // regression: ran every step with "do: " and nothing after it
     const none = await runCli(['workflow', 'run', file, '--no-store'], { cwd: dir });
     expect([none.code, none.stdout]).toEqual([2, '']);
-    expect(none.stderr).toBe(`omnigent: ${file} uses {{ input }} (step a) and no input was given.\n  Give it with --input "…", --input @task.md or --input - (stdin), or set input: in the workflow file.\n`);
+    expect(none.stderr).toBe(
+      `omnigent: ${file} uses {{ input }} (step a) and no input was given.\n  Give it with --input "…", --input @task.md or --input - (stdin), or set input: in the workflow file.\n`,
+    );
     const empty = await runCli(['workflow', 'run', file, '--no-store', '--input', '-'], { cwd: dir, input: '\n' });
     expect([empty.code, empty.stdout]).toEqual([2, '']);
-    expect(empty.stderr).toContain('omnigent: --input -: the input is empty, and step a would get nothing as {{ input }}.');
+    expect(empty.stderr).toContain(
+      'omnigent: --input -: the input is empty, and step a would get nothing as {{ input }}.',
+    );
     // the file's own input: is enough
     writeFileSync(file, `input: from the file\n${readFileSync(file, 'utf8')}`);
     const own = await runCli(['workflow', 'run', file, '--json', '--no-store'], { cwd: dir });
-    expect(jsonLines(own.stdout).find((e) => e.type === 'workflow.step.started' && e.step === 'a')).toMatchObject({ prompt: 'do: from the file' });
+    expect(jsonLines(own.stdout).find((e) => e.type === 'workflow.step.started' && e.step === 'a')).toMatchObject({
+      prompt: 'do: from the file',
+    });
 
     // regression: a missing -C was reported as 'unknown harness "fake"' (no config found there)
     const cwd = await runCli(['workflow', 'run', file, '--no-store', '-C', join(dir, 'nope')], { cwd: dir });
@@ -225,14 +295,29 @@ describe('omnigent workflow run', () => {
   it('a step whose harness binary is missing fails with the install hint on its line (regression: the hint was dropped); exit 1', async () => {
     const dir = project();
     const file = workflowFile(dir, ['steps:', '  - { id: a, harness: fake, prompt: hi }']);
-    const r = await runCli(['workflow', 'run', file, '--no-store'], { cwd: dir, env: { OMNIGENT_FAKE_BIN: join(dir, 'nope') } });
+    const r = await runCli(['workflow', 'run', file, '--no-store'], {
+      cwd: dir,
+      env: { OMNIGENT_FAKE_BIN: join(dir, 'nope') },
+    });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^FAILED a \S+: The fake CLI was not found \(looked in: OMNIGENT_FAKE_BIN=.*\)\. Install it with: npm install -D @omnigent\/testkit/m);
+    expect(r.stdout).toMatch(
+      /^FAILED a \S+: The fake CLI was not found \(looked in: OMNIGENT_FAKE_BIN=.*\)\. Install it with: npm install -D @omnigent\/testkit/m,
+    );
   }, 120_000);
 
   it('an invalid workflow exits 2 before anything runs, naming file, line and key', async () => {
     const dir = project();
-    const file = workflowFile(dir, ['steps:', '  - id: a', '    harness: fake', '    needs: b', '    prompt: x', '  - id: b', '    harness: nope', '    needs: a', '    prompt: "{{ steps.a.outptu }}"']);
+    const file = workflowFile(dir, [
+      'steps:',
+      '  - id: a',
+      '    harness: fake',
+      '    needs: b',
+      '    prompt: x',
+      '  - id: b',
+      '    harness: nope',
+      '    needs: a',
+      '    prompt: "{{ steps.a.outptu }}"',
+    ]);
     const r = await runCli(['workflow', 'run', file, '--no-store'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -244,7 +329,12 @@ describe('omnigent workflow run', () => {
 describe('omnigent workflow validate', () => {
   it('prints the steps of a valid workflow, exit 0', async () => {
     const dir = project();
-    const file = workflowFile(dir, ['name: ok', 'steps:', '  - { id: a, harness: fake, model: m1, prompt: x }', '  - { id: b, harness: fake, needs: a, isolation: worktree, prompt: "{{ steps.a.diff }}" }']);
+    const file = workflowFile(dir, [
+      'name: ok',
+      'steps:',
+      '  - { id: a, harness: fake, model: m1, prompt: x }',
+      '  - { id: b, harness: fake, needs: a, isolation: worktree, prompt: "{{ steps.a.diff }}" }',
+    ]);
     const r = await runCli(['workflow', 'validate', file, '--set', 'b.model=m2'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid workflow "ok", 2 steps');
@@ -252,12 +342,20 @@ describe('omnigent workflow validate', () => {
     expect(r.stdout).toContain('  b: fake · m2 (needs a) [worktree]');
     expect(r.stdout).not.toContain('{{ input }}');
     const withInput = workflowFile(dir, ['steps:', '  - { id: a, harness: fake, prompt: "{{ input }}" }']);
-    expect((await runCli(['workflow', 'validate', withInput], { cwd: dir })).stdout).toContain('  run it with --input "…": step a uses {{ input }}');
+    expect((await runCli(['workflow', 'validate', withInput], { cwd: dir })).stdout).toContain(
+      '  run it with --input "…": step a uses {{ input }}',
+    );
   });
 
   it('--json lists every problem with file, line and key; exit 2', async () => {
     const dir = project();
-    const file = workflowFile(dir, ['steps:', '  - id: a', '    harness: fake', '    prompt: "{{ input }} {{ nope }}"', '    needs: [ghost]']);
+    const file = workflowFile(dir, [
+      'steps:',
+      '  - id: a',
+      '    harness: fake',
+      '    prompt: "{{ input }} {{ nope }}"',
+      '    needs: [ghost]',
+    ]);
     const r = await runCli(['workflow', 'validate', file, '--json'], { cwd: dir });
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as { valid: boolean; issues: Array<Record<string, unknown>> };

@@ -86,7 +86,10 @@ function fromNpmPackage(pkg: string, bin: string, from: string): string | undefi
  * Resolve a harness binary: `--bin` -> config -> `OMNIGENT_<NAME>_BIN` -> PATH -> the harness's
  * npm package if installed. Throws {@link HarnessNotFoundError} with the install command.
  */
-export function resolveBinary(plugin: Pick<HarnessPlugin, 'name' | 'binary'>, options: BinaryOptions = {}): ResolvedBinary {
+export function resolveBinary(
+  plugin: Pick<HarnessPlugin, 'name' | 'binary'>,
+  options: BinaryOptions = {},
+): ResolvedBinary {
   const env = options.env ?? process.env;
   const searched: string[] = [];
   const explicit: Array<[ResolvedBinary['source'], string | undefined, string]> = [

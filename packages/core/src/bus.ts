@@ -97,9 +97,7 @@ export class EventBus {
    * after that long and resolves `false`.
    */
   async flush(timeoutMs?: number): Promise<boolean> {
-    const waits = this.subs
-      .filter((s) => s.running)
-      .map((s) => new Promise<void>((resolve) => s.idle.push(resolve)));
+    const waits = this.subs.filter((s) => s.running).map((s) => new Promise<void>((resolve) => s.idle.push(resolve)));
     if (waits.length === 0) return true;
     const all = Promise.all(waits).then(() => true);
     if (timeoutMs === undefined) return all;

@@ -2,7 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import type { ExitInfo } from './contract.js';
 import { trackChild, untrackChild, type LiveChild } from './live-runs.js';
-import { descendants, identityOf, killTreeNow, processesWithEnv, terminateTree, type ProcessIdentity } from './process-tree.js';
+import {
+  descendants,
+  identityOf,
+  killTreeNow,
+  processesWithEnv,
+  terminateTree,
+  type ProcessIdentity,
+} from './process-tree.js';
 import { reaperForget, reaperRemember, reaperWatch } from './reaper.js';
 import { spawnProcess } from './spawn-process.js';
 
@@ -137,7 +144,9 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
       return;
     }
     // the kill path still runs after a clean exit: the group may hold children of the harness
-    killing = politeWait(soft.ms, exitSeen, hurry.signal).then(() => terminateTree(pid, o.killGraceMs, { hurry: hurry.signal, also: extras }));
+    killing = politeWait(soft.ms, exitSeen, hurry.signal).then(() =>
+      terminateTree(pid, o.killGraceMs, { hurry: hurry.signal, also: extras }),
+    );
   };
   let exited = false;
   let markExited: () => void = () => undefined;
@@ -145,7 +154,8 @@ export function spawnHarness(o: ChildOptions): HarnessChild {
   const live: LiveChild = {
     pid,
     // a harness that already ended on its own keeps its outcome; one being stopped is hurried
-    killNow: () => (exited && !killing ? undefined : stop('aborted', 'the run was interrupted (killed at once)', { force: true })),
+    killNow: () =>
+      exited && !killing ? undefined : stop('aborted', 'the run was interrupted (killed at once)', { force: true }),
   };
   if (pid !== undefined) {
     trackChild(live);

@@ -1,11 +1,5 @@
 import type { HarnessHistory } from './history.js';
-import type {
-  HarnessId,
-  NonTerminalDraft,
-  RunCompletedEvent,
-  RunFailedEvent,
-  EventBase,
-} from './events.js';
+import type { HarnessId, NonTerminalDraft, RunCompletedEvent, RunFailedEvent, EventBase } from './events.js';
 
 /**
  * Version of the harness plugin contract (one integer). Contract: a plugin stamped with another
@@ -289,5 +283,10 @@ export function defineHarness<S = undefined>(definition: HarnessDefinition<S>): 
 export function isHarnessPlugin(value: unknown): value is HarnessPlugin {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
-  return v.kind === 'harness' && typeof v.name === 'string' && typeof v.command === 'function' && typeof v.translate === 'function';
+  return (
+    v.kind === 'harness' &&
+    typeof v.name === 'string' &&
+    typeof v.command === 'function' &&
+    typeof v.translate === 'function'
+  );
 }

@@ -9,7 +9,11 @@ export function parseVersion(text: string): string | undefined {
 }
 
 /** Run `plugin.detect` (default: `<bin> --version`), bounded to `timeoutMs`. Never throws. */
-export async function detectVersion(plugin: Pick<HarnessDefinition, 'detect'>, bin: string, timeoutMs = 15_000): Promise<DetectResult & { error?: string }> {
+export async function detectVersion(
+  plugin: Pick<HarnessDefinition, 'detect'>,
+  bin: string,
+  timeoutMs = 15_000,
+): Promise<DetectResult & { error?: string }> {
   const exec = async (args: string[]) => {
     const { child, ended } = spawnProcess(bin, args, { env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';

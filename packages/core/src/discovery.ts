@@ -119,9 +119,18 @@ function packageAt(dir: string): PluginPackage | IgnoredPackage | undefined {
   if (!pkg || typeof pkg.name !== 'string') return undefined;
   const field = pkg.omnigent;
   if (!field || typeof field !== 'object') {
-    return { packageName: pkg.name, dir, reason: `ignored: no "omnigent" field in package.json (e.g. "omnigent": { "harness": "<id>", "contract": ${CONTRACT_VERSION} }) — see ${MANIFEST_DOCS}` };
+    return {
+      packageName: pkg.name,
+      dir,
+      reason: `ignored: no "omnigent" field in package.json (e.g. "omnigent": { "harness": "<id>", "contract": ${CONTRACT_VERSION} }) — see ${MANIFEST_DOCS}`,
+    };
   }
-  return { packageName: pkg.name, version: String(pkg.version ?? '0.0.0'), dir, manifest: field as PluginManifestField };
+  return {
+    packageName: pkg.name,
+    version: String(pkg.version ?? '0.0.0'),
+    dir,
+    manifest: field as PluginManifestField,
+  };
 }
 
 /**
@@ -159,7 +168,8 @@ function scanPackages(options: DiscoveryOptions): { found: PluginPackage[]; igno
           continue;
         }
         for (const s of scoped) {
-          if ((e === '@omnigent' && s.startsWith(SCOPED_PREFIX)) || s.startsWith(UNSCOPED_PREFIX)) consider(join(nm, e, s));
+          if ((e === '@omnigent' && s.startsWith(SCOPED_PREFIX)) || s.startsWith(UNSCOPED_PREFIX))
+            consider(join(nm, e, s));
         }
       }
     }
@@ -196,19 +206,31 @@ function entryOf(dir: string): string {
   return join(dir, rel);
 }
 
-async function importPlugin(file: string, specifier: string, options: Record<string, unknown> | undefined): Promise<HarnessPlugin> {
+async function importPlugin(
+  file: string,
+  specifier: string,
+  options: Record<string, unknown> | undefined,
+): Promise<HarnessPlugin> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new PluginLoadError(specifier, `import failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    throw new PluginLoadError(
+      specifier,
+      `import failed: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
   let candidate: unknown = mod.default ?? mod.plugin ?? mod.harness;
   if (typeof candidate === 'function' && !isHarnessPlugin(candidate)) {
     try {
       candidate = await (candidate as (o: unknown) => unknown)(options ?? {});
     } catch (error) {
-      throw new PluginLoadError(specifier, `its factory threw: ${error instanceof Error ? error.message : String(error)}`, error);
+      throw new PluginLoadError(
+        specifier,
+        `its factory threw: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
   }
   if (!isHarnessPlugin(candidate)) {
@@ -220,7 +242,10 @@ async function importPlugin(file: string, specifier: string, options: Record<str
 }
 
 function toFailure(specifier: string, source: PluginSource, error: unknown): PluginFailure {
-  const err = error instanceof OmnigentError ? error : new PluginLoadError(specifier, error instanceof Error ? error.message : String(error), error);
+  const err =
+    error instanceof OmnigentError
+      ? error
+      : new PluginLoadError(specifier, error instanceof Error ? error.message : String(error), error);
   return { specifier, source, error: err };
 }
 
@@ -235,11 +260,23 @@ export async function loadPlugin(
     const file = resolve(options.configDir ?? process.cwd(), specifier);
     if (!existsSync(file)) throw new PluginLoadError(specifier, `no file at ${file}`);
     const plugin = await importPlugin(file, specifier, options.pluginOptions);
-    return { plugin, specifier, source, dir: dirname(file), ...(options.pluginOptions ? { options: options.pluginOptions } : {}) };
+    return {
+      plugin,
+      specifier,
+      source,
+      dir: dirname(file),
+      ...(options.pluginOptions ? { options: options.pluginOptions } : {}),
+    };
   }
-  const names = specifier.includes('/') || specifier.startsWith(UNSCOPED_PREFIX) ? [specifier] : [`@omnigent/plugin-${specifier}`, `${UNSCOPED_PREFIX}${specifier}`, specifier];
+  const names =
+    specifier.includes('/') || specifier.startsWith(UNSCOPED_PREFIX)
+      ? [specifier]
+      : [`@omnigent/plugin-${specifier}`, `${UNSCOPED_PREFIX}${specifier}`, specifier];
   for (const name of names) {
-    const dir = findPackageDir(name, { ...options, searchFrom: [...(options.configDir ? [options.configDir] : []), ...(options.searchFrom ?? [process.cwd()])] });
+    const dir = findPackageDir(name, {
+      ...options,
+      searchFrom: [...(options.configDir ? [options.configDir] : []), ...(options.searchFrom ?? [process.cwd()])],
+    });
     if (!dir) continue;
     const pkg = readJson(join(dir, 'package.json')) ?? {};
     const manifest = pkg.omnigent as PluginManifestField | undefined;
@@ -295,7 +332,14 @@ export async function discoverPlugins(options: DiscoveryOptions = {}): Promise<D
         throw new PluginContractError(pkg.packageName, pkg.manifest.contract, CONTRACT_VERSION);
       }
       const plugin = await importPlugin(entryOf(pkg.dir), pkg.packageName, undefined);
-      accept({ plugin, specifier: pkg.packageName, source: 'scan', packageName: pkg.packageName, version: pkg.version, dir: pkg.dir });
+      accept({
+        plugin,
+        specifier: pkg.packageName,
+        source: 'scan',
+        packageName: pkg.packageName,
+        version: pkg.version,
+        dir: pkg.dir,
+      });
     } catch (error) {
       errors.push(toFailure(pkg.packageName, 'scan', error));
     }
@@ -308,7 +352,10 @@ export async function discoverPlugins(options: DiscoveryOptions = {}): Promise<D
  * scanned packages whose manifest names that harness, then the short name `@omnigent/plugin-<name>`.
  * Returns undefined when nothing provides it; `errors` collects failures met on the way.
  */
-export async function findHarness(name: string, options: DiscoveryOptions = {}): Promise<{ loaded?: LoadedPlugin; errors: PluginFailure[] }> {
+export async function findHarness(
+  name: string,
+  options: DiscoveryOptions = {},
+): Promise<{ loaded?: LoadedPlugin; errors: PluginFailure[] }> {
   const errors: PluginFailure[] = [];
   for (const entry of options.configured ?? []) {
     const [spec, opts] = entrySpec(entry);
@@ -326,7 +373,18 @@ export async function findHarness(name: string, options: DiscoveryOptions = {}):
         throw new PluginContractError(pkg.packageName, pkg.manifest.contract, CONTRACT_VERSION);
       }
       const plugin = await importPlugin(entryOf(pkg.dir), pkg.packageName, undefined);
-      if (plugin.name === name) return { loaded: { plugin, specifier: pkg.packageName, source: 'scan', packageName: pkg.packageName, version: pkg.version, dir: pkg.dir }, errors };
+      if (plugin.name === name)
+        return {
+          loaded: {
+            plugin,
+            specifier: pkg.packageName,
+            source: 'scan',
+            packageName: pkg.packageName,
+            version: pkg.version,
+            dir: pkg.dir,
+          },
+          errors,
+        };
     } catch (error) {
       errors.push(toFailure(pkg.packageName, 'scan', error));
     }
@@ -335,7 +393,8 @@ export async function findHarness(name: string, options: DiscoveryOptions = {}):
     const p = await loadPlugin(name, 'short-name', options);
     if (p.plugin.name === name) return { loaded: p, errors };
   } catch (error) {
-    if (!(error instanceof PluginLoadError && error.message.includes('package not installed'))) errors.push(toFailure(name, 'short-name', error));
+    if (!(error instanceof PluginLoadError && error.message.includes('package not installed')))
+      errors.push(toFailure(name, 'short-name', error));
   }
   return { errors };
 }

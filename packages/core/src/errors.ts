@@ -33,11 +33,9 @@ export class HarnessNotFoundError extends OmnigentError {
   readonly harness: string;
   readonly install: string;
   constructor(harness: string, install: string, searched: string[]) {
-    super(
-      'HARNESS_NOT_FOUND',
-      `The ${harness} CLI was not found (looked in: ${searched.join('; ')}).`,
-      { hint: `Install it with: ${install}  (or point omnigent at it with --bin or OMNIGENT_${envName(harness)}_BIN)` },
-    );
+    super('HARNESS_NOT_FOUND', `The ${harness} CLI was not found (looked in: ${searched.join('; ')}).`, {
+      hint: `Install it with: ${install}  (or point omnigent at it with --bin or OMNIGENT_${envName(harness)}_BIN)`,
+    });
     this.harness = harness;
     this.install = install;
   }

@@ -55,12 +55,18 @@ export class EventSequencer {
   emit(draft: EventDraft): void {
     if (this.terminalSent) return;
     if (draft.type === 'tool.started') {
-      this.openTools.set(draft.callId, { started: performance.now(), name: draft.name, parentCallId: draft.parentCallId, ...(draft.mcp ? { mcp: draft.mcp } : {}) });
+      this.openTools.set(draft.callId, {
+        started: performance.now(),
+        name: draft.name,
+        parentCallId: draft.parentCallId,
+        ...(draft.mcp ? { mcp: draft.mcp } : {}),
+      });
     } else if (draft.type === 'tool.completed') {
       const open = this.openTools.get(draft.callId);
       if (open) {
         this.openTools.delete(draft.callId);
-        if (draft.durationMs === undefined) draft = { ...draft, durationMs: Math.round(performance.now() - open.started) };
+        if (draft.durationMs === undefined)
+          draft = { ...draft, durationMs: Math.round(performance.now() - open.started) };
         // the MCP server of a call is known at its start; its end says the same, whichever plugin made it
         if (draft.mcp === undefined && open.mcp) draft = { ...draft, mcp: open.mcp };
       }
@@ -68,7 +74,12 @@ export class EventSequencer {
     if (this.sessionStarted && draft.type === 'session.started') {
       // the harness named its session after omnigent had to start one: keep the facts, once
       if (draft.sessionId) this.sessionId = draft.sessionId;
-      this.publish({ type: 'status', code: 'session', message: `${this.o.harness} session ${draft.sessionId ?? ''} started late`.replace('  ', ' '), raw: draft });
+      this.publish({
+        type: 'status',
+        code: 'session',
+        message: `${this.o.harness} session ${draft.sessionId ?? ''} started late`.replace('  ', ' '),
+        raw: draft,
+      });
       return;
     }
     if (!this.sessionStarted) {
@@ -79,7 +90,12 @@ export class EventSequencer {
         this.releasePending();
         return;
       }
-      if (draft.type !== 'run.completed' && draft.type !== 'run.failed' && this.pending && this.pending.length < PENDING_LIMIT) {
+      if (
+        draft.type !== 'run.completed' &&
+        draft.type !== 'run.failed' &&
+        this.pending &&
+        this.pending.length < PENDING_LIMIT
+      ) {
         this.pending.push(draft);
         // events that precede the session (Codex's model warning) wait briefly; a harness that never
         // names a session must not hold every event back until it exits

@@ -4,17 +4,7 @@ import type { WarningCode } from './warning-codes.js';
 export type HarnessId = 'claude-code' | 'codex' | 'cursor' | 'pi' | (string & {});
 
 /** What a tool call does, normalized across harnesses. Default: `other`. */
-export type ToolKind =
-  | 'shell'
-  | 'read'
-  | 'write'
-  | 'edit'
-  | 'search'
-  | 'web'
-  | 'mcp'
-  | 'agent'
-  | 'todo'
-  | 'other';
+export type ToolKind = 'shell' | 'read' | 'write' | 'edit' | 'search' | 'web' | 'mcp' | 'agent' | 'todo' | 'other';
 
 /** Where a usage figure came from. */
 export type UsageSource =

@@ -65,7 +65,12 @@ export { JsonlFramer, DEFAULT_MAX_LINE_BYTES } from './jsonl.js';
 
 export type { RunOptions, HarnessRun } from './runner.js';
 export { startRun } from './runner.js';
-export type { SessionChannel, SessionContext, SessionHarnessDefinition, SessionHarnessPlugin } from './session-contract.js';
+export type {
+  SessionChannel,
+  SessionContext,
+  SessionHarnessDefinition,
+  SessionHarnessPlugin,
+} from './session-contract.js';
 export { defineSessionHarness, isSessionPlugin } from './session-contract.js';
 export { killAllRunsNow } from './live-runs.js';
 
@@ -102,5 +107,17 @@ export type { UsageKey } from './usage.js';
 export { addUsage, cleanUsage, totalTokens, USAGE_KEYS } from './usage.js';
 
 // the plugin kit, also at `@omnigent/core/kit` (no runner loaded)
-export { isRecord, str, num, lastLine, firstLine, tailOf, describeExit, describeOutsideStop, exitFields, exitReason, MAX_LINE_CHARS } from './kit.js';
+export {
+  isRecord,
+  str,
+  num,
+  lastLine,
+  firstLine,
+  tailOf,
+  describeExit,
+  describeOutsideStop,
+  exitFields,
+  exitReason,
+  MAX_LINE_CHARS,
+} from './kit.js';
 export { REDACTED, createRedactor, type Redactor, type RedactorOptions } from './redact.js';

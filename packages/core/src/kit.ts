@@ -33,7 +33,10 @@ export function lastLine(text: string | undefined): string | undefined {
 
 /** The first non-blank line of `text`, trimmed and cut to 500 characters. Default: undefined. */
 export function firstLine(text: string | undefined): string | undefined {
-  const line = (text ?? '').split('\n').map((l) => l.trim()).find(Boolean);
+  const line = (text ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
   return line ? line.slice(0, MAX_LINE_CHARS) : undefined;
 }
 
@@ -52,7 +55,10 @@ export function describeExit(exit: Pick<ExitInfo, 'exitCode' | 'signal'>): strin
 }
 
 /** `exitCode`, `signal` and `stderrTail` of an exit as terminal-event fields (absent ones left out). */
-export function exitFields(exit: Pick<ExitInfo, 'exitCode' | 'signal' | 'stderrTail'>, include: { signal?: boolean; stderr?: boolean } = {}): { exitCode?: number; signal?: string; stderrTail?: string } {
+export function exitFields(
+  exit: Pick<ExitInfo, 'exitCode' | 'signal' | 'stderrTail'>,
+  include: { signal?: boolean; stderr?: boolean } = {},
+): { exitCode?: number; signal?: string; stderrTail?: string } {
   return {
     ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}),
     ...(include.signal !== false && exit.signal ? { signal: exit.signal } : {}),

@@ -23,7 +23,9 @@ export const MAX_RAW_CHARS = 2000;
 const SUMMARY_SAMPLES = 5;
 
 function clip(line: string): string {
-  return line.length > MAX_RAW_CHARS ? `${line.slice(0, MAX_RAW_CHARS)}… (${line.length - MAX_RAW_CHARS} more characters)` : line;
+  return line.length > MAX_RAW_CHARS
+    ? `${line.slice(0, MAX_RAW_CHARS)}… (${line.length - MAX_RAW_CHARS} more characters)`
+    : line;
 }
 
 /** A warning's identity for repeat detection: code and message with every number normalized ("retry 3/5" = "retry 4/5"). */
@@ -73,7 +75,11 @@ export class LineReader {
     }
     let drafts: EventDraft[];
     try {
-      drafts = plugin.translate(record, this.o.state, { request: this.o.request, line, elapsedMs: performance.now() - this.o.t0 });
+      drafts = plugin.translate(record, this.o.state, {
+        request: this.o.request,
+        line,
+        elapsedMs: performance.now() - this.o.t0,
+      });
     } catch (error) {
       return this.warn({
         type: 'warning',
@@ -86,7 +92,13 @@ export class LineReader {
     let progress = drafts.length === 0;
     for (const d of drafts) {
       if (d.type === 'run.completed' || d.type === 'run.failed') {
-        progress = this.warn({ type: 'warning', code: 'plugin-contract', message: `The ${plugin.name} plugin returned ${d.type} from translate(); ignored (terminal events come from finish())`, raw: d }) || progress;
+        progress =
+          this.warn({
+            type: 'warning',
+            code: 'plugin-contract',
+            message: `The ${plugin.name} plugin returned ${d.type} from translate(); ignored (terminal events come from finish())`,
+            raw: d,
+          }) || progress;
         continue;
       }
       if (d.type === 'warning') progress = this.warn(d) || progress;

@@ -65,7 +65,9 @@ printf '%s' "$lines" | "$0" -e "$1"
 
 /** The reaper's argv: the sh front where there is a /bin/sh, else node with the program directly. */
 function reaperCommand(): [string, string[]] {
-  return existsSync('/bin/sh') ? ['/bin/sh', ['-c', SH_FRONT, process.execPath, REAPER_SCRIPT]] : [process.execPath, ['-e', REAPER_SCRIPT]];
+  return existsSync('/bin/sh')
+    ? ['/bin/sh', ['-c', SH_FRONT, process.execPath, REAPER_SCRIPT]]
+    : [process.execPath, ['-e', REAPER_SCRIPT]];
 }
 
 let reaper: ChildProcess | undefined;

@@ -86,7 +86,8 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const SECRET_KEY = /(?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|^pwd$|credential|authorization|^auth$|private[_-]?key|cookie)/i;
+const SECRET_KEY =
+  /(?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|^pwd$|credential|authorization|^auth$|private[_-]?key|cookie)/i;
 
 /** Build a redactor; the environment's credential values are matched literally (longest first). */
 export function createRedactor(options: RedactorOptions = {}): Redactor {
@@ -98,7 +99,13 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   }
   for (const l of options.literals ?? []) if (l.length >= 6) literals.add(l);
   const literal = literals.size
-    ? new RegExp([...literals].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g')
+    ? new RegExp(
+        [...literals]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRegExp)
+          .join('|'),
+        'g',
+      )
     : undefined;
 
   const text = (value: string): string => {

@@ -110,10 +110,27 @@ export function startRun(options: RunOptions): HarnessRun {
   const iteration = new RunIteration(bus, new Promise<TerminalEvent>((r) => (settle = r)));
 
   const run = async (): Promise<TerminalEvent> => {
-    const state = hooks.createState?.(request, { env: { ...(options.baseEnv ?? process.env), ...request.env, ...options.extraEnv } }) ?? {};
-    const reader = new LineReader({ plugin, state, request, emit, t0, maxLineBytes, ...(options.unparsedWarnings !== undefined ? { unparsedWarnings: options.unparsedWarnings } : {}) });
+    const state =
+      hooks.createState?.(request, {
+        env: { ...(options.baseEnv ?? process.env), ...request.env, ...options.extraEnv },
+      }) ?? {};
+    const reader = new LineReader({
+      plugin,
+      state,
+      request,
+      emit,
+      t0,
+      maxLineBytes,
+      ...(options.unparsedWarnings !== undefined ? { unparsedWarnings: options.unparsedWarnings } : {}),
+    });
     let progress = false;
-    const framer = new JsonlFramer({ line: (line) => void (progress = reader.line(line) || progress), overflow: (bytes, head) => reader.overflow(bytes, head) }, maxLineBytes);
+    const framer = new JsonlFramer(
+      {
+        line: (line) => void (progress = reader.line(line) || progress),
+        overflow: (bytes, head) => reader.overflow(bytes, head),
+      },
+      maxLineBytes,
+    );
 
     const spec = plugin.command(request, { bin: options.bin, isRoot: process.getuid?.() === 0 });
     const env: NodeJS.ProcessEnv = { ...(options.baseEnv ?? process.env), ...request.env };
@@ -156,7 +173,11 @@ export function startRun(options: RunOptions): HarnessRun {
     try {
       fin = hooks.finish?.(state, end.exit) ?? {};
     } catch (error) {
-      emit({ type: 'warning', code: 'translate-error', message: `The ${plugin.name} plugin failed in finish(): ${error instanceof Error ? error.message : String(error)}` });
+      emit({
+        type: 'warning',
+        code: 'translate-error',
+        message: `The ${plugin.name} plugin failed in finish(): ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
     for (const e of fin.events ?? []) emit(e);
     seq.flushPending();
@@ -176,7 +197,11 @@ export function startRun(options: RunOptions): HarnessRun {
   const result = run().catch((error: unknown): TerminalEvent => {
     // programmer errors (a throwing command()) still end the run with exactly one terminal event
     seq.flushPending();
-    const draft: TerminalDraft = { type: 'run.failed', reason: 'error', message: error instanceof Error ? error.message : String(error) };
+    const draft: TerminalDraft = {
+      type: 'run.failed',
+      reason: 'error',
+      message: error instanceof Error ? error.message : String(error),
+    };
     return seq.finish(draft, Math.round(performance.now() - t0))!;
   });
   void result.then(settle);
@@ -201,13 +226,20 @@ export function startRun(options: RunOptions): HarnessRun {
 }
 
 /** What the harness was doing when it went quiet: a long tool call reads differently from a model that never answered. */
-export function idleMessage(harness: string, ms: number, seq: EventSequencer, repeating: { message: string; times: number } | undefined): string {
+export function idleMessage(
+  harness: string,
+  ms: number,
+  seq: EventSequencer,
+  repeating: { message: string; times: number } | undefined,
+): string {
   const secs = Math.round(ms / 1000);
   if (repeating) {
     return `${harness} made no progress for ${secs}s: it only repeated the warning "${repeating.message}" (${repeating.times} times); stopped by the inactivity watchdog (raise it with --idle-timeout, 0 turns it off)`;
   }
   const quiet = `${harness} printed nothing for ${secs}s`;
-  const running = [...seq.openTools.values()].map((t) => `${t.name} (running ${Math.round((performance.now() - t.started) / 1000)}s)`);
+  const running = [...seq.openTools.values()].map(
+    (t) => `${t.name} (running ${Math.round((performance.now() - t.started) / 1000)}s)`,
+  );
   const doing = running.length
     ? `while tool call${running.length > 1 ? 's' : ''} ${running.join(', ')} ${running.length > 1 ? 'were' : 'was'} open`
     : seq.lastType

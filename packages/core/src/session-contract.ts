@@ -52,7 +52,8 @@ export interface SessionContext {
  * reason `error` and its message. Everything else (binary, detect, capabilities) is shared with
  * {@link HarnessDefinition}.
  */
-export interface SessionHarnessDefinition<S = unknown> extends Omit<HarnessDefinition<S>, 'translate' | 'finish' | 'createState'> {
+export interface SessionHarnessDefinition<S = unknown>
+  extends Omit<HarnessDefinition<S>, 'translate' | 'finish' | 'createState'> {
   session: (ctx: SessionContext) => Promise<TerminalDraft | undefined>;
 }
 

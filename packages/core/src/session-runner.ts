@@ -20,7 +20,11 @@ const CLOSE_GRACE_MS = 500;
 const SETTLE_GRACE_MS = 2000;
 
 /** The child's stdio as web streams (what ACP-style SDKs take). */
-function channelOf(stdin: Writable | undefined): { channel: SessionChannel; push: (chunk: Buffer) => void; close: () => void } {
+function channelOf(stdin: Writable | undefined): {
+  channel: SessionChannel;
+  push: (chunk: Buffer) => void;
+  close: () => void;
+} {
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let closed = false;
   const readable = new ReadableStream<Uint8Array>({
@@ -104,7 +108,12 @@ export function startSessionRun(options: RunOptions): HarnessRun {
   const emit = (draft: NonTerminalDraft): void => {
     const type = (draft as { type: string }).type;
     if (type === 'run.completed' || type === 'run.failed') {
-      seq.emit({ type: 'warning', code: 'plugin-contract', message: `The ${plugin.name} plugin emitted ${type}; ignored (the terminal event comes from session()'s result)`, raw: draft });
+      seq.emit({
+        type: 'warning',
+        code: 'plugin-contract',
+        message: `The ${plugin.name} plugin emitted ${type}; ignored (the terminal event comes from session()'s result)`,
+        raw: draft,
+      });
       return;
     }
     seq.emit(draft);
@@ -161,7 +170,16 @@ export function startSessionRun(options: RunOptions): HarnessRun {
 
     let outcome: { terminal?: TerminalDraft | undefined; error?: string } = {};
     const session = plugin
-      .session({ harness: plugin.name, request, cwd, env: { ...env, [RUN_MARKER_ENV]: runId }, channel: io.channel, emit, stop: stopCtl.signal, elapsedMs: () => performance.now() - t0 })
+      .session({
+        harness: plugin.name,
+        request,
+        cwd,
+        env: { ...env, [RUN_MARKER_ENV]: runId },
+        channel: io.channel,
+        emit,
+        stop: stopCtl.signal,
+        elapsedMs: () => performance.now() - t0,
+      })
       .then(
         (terminal) => void (outcome = { terminal }),
         (error: unknown) => void (outcome = { error: error instanceof Error ? error.message : String(error) }),
@@ -186,7 +204,14 @@ export function startSessionRun(options: RunOptions): HarnessRun {
     if (!byRunner) delete exit.endedByRunner;
     let draft: TerminalDraft;
     if (byRunner || end.spawnError !== undefined) {
-      draft = decideTerminal({ harness: plugin.name, bin: options.bin, exit, pluginTerminal: outcome.terminal, runnerMessage: end.runnerMessage, spawnError: end.spawnError });
+      draft = decideTerminal({
+        harness: plugin.name,
+        bin: options.bin,
+        exit,
+        pluginTerminal: outcome.terminal,
+        runnerMessage: end.runnerMessage,
+        spawnError: end.spawnError,
+      });
     } else if (outcome.terminal) {
       // the agent is a server: how it exited after omnigent closed it says nothing about the run
       draft = { ...outcome.terminal };
@@ -210,7 +235,11 @@ export function startSessionRun(options: RunOptions): HarnessRun {
 
   const result = run().catch((error: unknown): TerminalEvent => {
     seq.flushPending();
-    const draft: TerminalDraft = { type: 'run.failed', reason: 'error', message: error instanceof Error ? error.message : String(error) };
+    const draft: TerminalDraft = {
+      type: 'run.failed',
+      reason: 'error',
+      message: error instanceof Error ? error.message : String(error),
+    };
     return seq.finish(draft, Math.round(performance.now() - t0))!;
   });
   void result.then(settle);

@@ -44,13 +44,20 @@ export function decideTerminal(facts: TerminalFacts): TerminalDraft {
       ...(facts.pluginTerminal ?? {}),
       type: 'run.failed',
       reason: exit.endedByRunner,
-      message: facts.runnerMessage ?? (exit.endedByRunner === 'aborted' ? 'the run was interrupted' : `${harness} was stopped by a watchdog`),
+      message:
+        facts.runnerMessage ??
+        (exit.endedByRunner === 'aborted' ? 'the run was interrupted' : `${harness} was stopped by a watchdog`),
       ...exitFields,
       ...stderrTail,
     } as TerminalDraft;
   }
   if (facts.spawnError !== undefined) {
-    return { type: 'run.failed', reason: 'error', message: `Could not start ${facts.bin}: ${facts.spawnError}`, ...exitFields };
+    return {
+      type: 'run.failed',
+      reason: 'error',
+      message: `Could not start ${facts.bin}: ${facts.spawnError}`,
+      ...exitFields,
+    };
   }
   const plugin = facts.pluginTerminal;
   if (plugin) {

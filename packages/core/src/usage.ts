@@ -1,7 +1,14 @@
 import type { TokenUsage } from './events.js';
 
 /** The numeric figures of a {@link TokenUsage}, in display order. Contract: every numeric field is listed. */
-export const USAGE_KEYS = ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning', 'costUsd'] as const satisfies ReadonlyArray<keyof TokenUsage>;
+export const USAGE_KEYS = [
+  'input',
+  'output',
+  'cacheRead',
+  'cacheWrite',
+  'reasoning',
+  'costUsd',
+] as const satisfies ReadonlyArray<keyof TokenUsage>;
 
 /** One numeric figure of a {@link TokenUsage}. */
 export type UsageKey = (typeof USAGE_KEYS)[number];
@@ -29,7 +36,8 @@ export function cleanUsage(u: Record<string, unknown>): TokenUsage {
     const v = u[k];
     if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
   }
-  if (out.costUsd !== undefined && typeof u.costSource === 'string') out.costSource = u.costSource as TokenUsage['costSource'];
+  if (out.costUsd !== undefined && typeof u.costSource === 'string')
+    out.costSource = u.costSource as TokenUsage['costSource'];
   return out;
 }
 

@@ -18,9 +18,15 @@ function setup() {
   // an npm package whose `exports` hides package.json (as @mariozechner/pi-coding-agent does)
   const pkgDir = join(root, 'node_modules', '@acme', 'agent-cli');
   mkdirSync(join(pkgDir, 'dist'), { recursive: true });
-  writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name: '@acme/agent-cli', exports: { '.': './dist/index.js' }, bin: { agent: 'dist/cli.js' } }));
+  writeFileSync(
+    join(pkgDir, 'package.json'),
+    JSON.stringify({ name: '@acme/agent-cli', exports: { '.': './dist/index.js' }, bin: { agent: 'dist/cli.js' } }),
+  );
   exe(join(pkgDir, 'dist', 'cli.js'));
-  const plugin = { name: 'acme-agent', binary: { names: ['agent'], npmPackage: '@acme/agent-cli', install: 'npm i -g @acme/agent-cli' } };
+  const plugin = {
+    name: 'acme-agent',
+    binary: { names: ['agent'], npmPackage: '@acme/agent-cli', install: 'npm i -g @acme/agent-cli' },
+  };
   return { root, pathDir, plugin };
 }
 
@@ -32,8 +38,14 @@ describe('resolveBinary', () => {
     const env = { PATH: pathDir, OMNIGENT_ACME_AGENT_BIN: exe(join(root, 'env-agent')) };
     expect(resolveBinary(plugin, { flag, env, resolveFrom: [root] })).toEqual({ path: flag, source: 'flag' });
     expect(resolveBinary(plugin, { config: flag, env, resolveFrom: [root] }).source).toBe('config');
-    expect(resolveBinary(plugin, { env, resolveFrom: [root] })).toEqual({ path: join(root, 'env-agent'), source: 'env' });
-    expect(resolveBinary(plugin, { env: { PATH: pathDir }, resolveFrom: [root] })).toEqual({ path: onPath, source: 'path' });
+    expect(resolveBinary(plugin, { env, resolveFrom: [root] })).toEqual({
+      path: join(root, 'env-agent'),
+      source: 'env',
+    });
+    expect(resolveBinary(plugin, { env: { PATH: pathDir }, resolveFrom: [root] })).toEqual({
+      path: onPath,
+      source: 'path',
+    });
   });
 
   it('finds the bin of an installed npm package even when its exports hide package.json', () => {

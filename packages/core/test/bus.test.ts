@@ -24,7 +24,13 @@ describe('EventBus', () => {
     const failures: string[] = [];
     const bus = new EventBus({ onError: (f) => failures.push(`${f.subscriber}:${(f.error as Error).message}`) });
     const got: number[] = [];
-    bus.on('*', () => { throw new Error('boom'); }, 'bad');
+    bus.on(
+      '*',
+      () => {
+        throw new Error('boom');
+      },
+      'bad',
+    );
     bus.on('*', (e) => void got.push(e.seq));
     bus.emit(ev(0));
     bus.emit(ev(1));

@@ -63,8 +63,23 @@ describe('EventBus types', () => {
 describe('AnyHarness and optional hooks', () => {
   it('holds plugins of every state type, and hooks may be left out', async () => {
     const { defineHarness: define } = await import('../src/contract.js');
-    const withState = define({ name: 'a', meta: { version: '1' }, capabilities: {}, binary: { names: ['a'], install: 'x' }, command: () => ({ args: [] }), createState: () => ({ n: 1 }), translate: () => [] });
-    const without = define({ name: 'b', meta: { version: '1' }, capabilities: {}, binary: { names: ['b'], install: 'x' }, command: () => ({ args: [] }), translate: () => [] });
+    const withState = define({
+      name: 'a',
+      meta: { version: '1' },
+      capabilities: {},
+      binary: { names: ['a'], install: 'x' },
+      command: () => ({ args: [] }),
+      createState: () => ({ n: 1 }),
+      translate: () => [],
+    });
+    const without = define({
+      name: 'b',
+      meta: { version: '1' },
+      capabilities: {},
+      binary: { names: ['b'], install: 'x' },
+      command: () => ({ args: [] }),
+      translate: () => [],
+    });
     expectTypeOf(without.createState).returns.toEqualTypeOf<undefined>();
     const all: import('../src/contract.js').AnyHarness[] = [withState, without];
     expectTypeOf(all).toBeArray();

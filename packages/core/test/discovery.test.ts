@@ -14,10 +14,24 @@ function pluginSource(name: string, contractVersion = CONTRACT_VERSION): string 
 };\n`;
 }
 
-function pkg(root: string, name: string, body: string, manifest: Record<string, unknown> | null = { harness: name.split('-').pop() }): void {
+function pkg(
+  root: string,
+  name: string,
+  body: string,
+  manifest: Record<string, unknown> | null = { harness: name.split('-').pop() },
+): void {
   const dir = join(root, 'node_modules', ...name.split('/'));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.2.3', type: 'module', exports: { '.': { default: './index.js' } }, ...(manifest ? { omnigent: manifest } : {}) }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '1.2.3',
+      type: 'module',
+      exports: { '.': { default: './index.js' } },
+      ...(manifest ? { omnigent: manifest } : {}),
+    }),
+  );
   writeFileSync(join(dir, 'index.js'), body);
 }
 
@@ -40,7 +54,11 @@ function tree() {
 describe('plugin discovery', () => {
   it('loads config-named, scoped, unscoped and third-party-scoped plugins; reports broken and incompatible ones; the rest still load', async () => {
     const { root, deep } = tree();
-    const { plugins, errors } = await discoverPlugins({ configured: ['./plugins/local.mjs'], configDir: root, searchFrom: [deep] });
+    const { plugins, errors } = await discoverPlugins({
+      configured: ['./plugins/local.mjs'],
+      configDir: root,
+      searchFrom: [deep],
+    });
     expect(plugins.map((p) => [p.plugin.name, p.source]).sort()).toEqual([
       ['alpha', 'scan'],
       ['beta', 'scan'],
@@ -53,7 +71,9 @@ describe('plugin discovery', () => {
     expect(bySpec['omnigent-plugin-broken']!.code).toBe('PLUGIN_LOAD');
     expect(bySpec['omnigent-plugin-broken']!.message).toContain('kaboom at import');
     expect(bySpec['omnigent-plugin-old']!.code).toBe('PLUGIN_CONTRACT');
-    expect(bySpec['omnigent-plugin-old']!.message).toContain(`contract v99, but this omnigent speaks v${CONTRACT_VERSION}`);
+    expect(bySpec['omnigent-plugin-old']!.message).toContain(
+      `contract v99, but this omnigent speaks v${CONTRACT_VERSION}`,
+    );
   });
 
   it('finds one harness by short name (@omnigent/plugin-<name>) without a manifest', async () => {
@@ -66,8 +86,15 @@ describe('plugin discovery', () => {
 
   it('a config entry with options passes them to a plugin factory', async () => {
     const { root } = tree();
-    writeFileSync(join(root, 'plugins', 'factory.mjs'), `export default (opts) => ({ ...(${pluginSource('fac').replace('export default ', '').replace(/;\n$/, '')}), name: opts.name });\n`);
-    const { loaded } = await findHarness('custom-name', { configured: [['./plugins/factory.mjs', { name: 'custom-name' }]], configDir: root, searchFrom: [root] });
+    writeFileSync(
+      join(root, 'plugins', 'factory.mjs'),
+      `export default (opts) => ({ ...(${pluginSource('fac').replace('export default ', '').replace(/;\n$/, '')}), name: opts.name });\n`,
+    );
+    const { loaded } = await findHarness('custom-name', {
+      configured: [['./plugins/factory.mjs', { name: 'custom-name' }]],
+      configDir: root,
+      searchFrom: [root],
+    });
     expect(loaded?.plugin.name).toBe('custom-name');
     expect(loaded?.options).toEqual({ name: 'custom-name' });
   });
@@ -81,7 +108,11 @@ describe('plugin discovery', () => {
 
   it('a config entry that points nowhere is an error, not a crash', async () => {
     const { root } = tree();
-    const { plugins, errors } = await discoverPlugins({ configured: ['./nope.mjs', 'not-installed-anywhere'], configDir: root, searchFrom: [root] });
+    const { plugins, errors } = await discoverPlugins({
+      configured: ['./nope.mjs', 'not-installed-anywhere'],
+      configDir: root,
+      searchFrom: [root],
+    });
     expect(plugins.length).toBe(3);
     expect(errors.map((e) => e.specifier)).toEqual(expect.arrayContaining(['./nope.mjs', 'not-installed-anywhere']));
   });

@@ -7,7 +7,16 @@ function make(pendingWaitMs = 1000) {
   const bus = new EventBus();
   const events: OmnigentEvent[] = [];
   bus.on('*', (e) => void events.push(e));
-  const seq = new EventSequencer({ runId: 'r1', harness: 'h', bus, cwd: '/w', model: 'm', step: 's1', harnessVersion: '1.2.3', pendingWaitMs });
+  const seq = new EventSequencer({
+    runId: 'r1',
+    harness: 'h',
+    bus,
+    cwd: '/w',
+    model: 'm',
+    step: 's1',
+    harnessVersion: '1.2.3',
+    pendingWaitMs,
+  });
   return { seq, events };
 }
 
@@ -16,7 +25,15 @@ describe('EventSequencer', () => {
     const { seq, events } = make();
     seq.finish({ type: 'run.failed', reason: 'exit', message: 'h exited with code 1' }, 5);
     expect(events.map((e) => e.type)).toEqual(['session.started', 'run.failed']);
-    expect(events[0]).toMatchObject({ cwd: '/w', model: 'm', details: { synthesized: true }, harnessVersion: '1.2.3', seq: 0, runId: 'r1', step: 's1' });
+    expect(events[0]).toMatchObject({
+      cwd: '/w',
+      model: 'm',
+      details: { synthesized: true },
+      harnessVersion: '1.2.3',
+      seq: 0,
+      runId: 'r1',
+      step: 's1',
+    });
     expect(events[1]).toMatchObject({ seq: 1, durationMs: 5 });
   });
 
@@ -41,7 +58,14 @@ describe('EventSequencer', () => {
     seq.emit({ type: 'tool.started', callId: 'c', name: 'Bash', kind: 'shell', input: {} });
     seq.closeOpenTools();
     seq.finish({ type: 'run.completed' }, 1);
-    expect(events.map((e) => e.type)).toEqual(['session.started', 'message', 'status', 'tool.started', 'tool.completed', 'run.completed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'session.started',
+      'message',
+      'status',
+      'tool.started',
+      'tool.completed',
+      'run.completed',
+    ]);
     expect(events[4]).toMatchObject({ callId: 'c', status: 'interrupted', isError: true });
     expect(events.at(-1)?.sessionId).toBe('late');
   });
@@ -60,7 +84,14 @@ describe('EventSequencer', () => {
     const mcp = { server: 'docs', tool: 'search_docs' };
     seq.emit({ type: 'tool.started', callId: 'a', name: 'search_docs', kind: 'mcp', input: {}, mcp });
     seq.emit({ type: 'tool.completed', callId: 'a', name: 'search_docs', output: 'x', isError: false });
-    seq.emit({ type: 'tool.started', callId: 'b', name: 'fetch_page', kind: 'mcp', input: {}, mcp: { server: 'docs', tool: 'fetch_page' } });
+    seq.emit({
+      type: 'tool.started',
+      callId: 'b',
+      name: 'fetch_page',
+      kind: 'mcp',
+      input: {},
+      mcp: { server: 'docs', tool: 'fetch_page' },
+    });
     seq.closeOpenTools();
     const ends = events.filter((e) => e.type === 'tool.completed');
     expect(ends.map((e) => [e.callId, e.type === 'tool.completed' ? e.mcp : undefined])).toEqual([

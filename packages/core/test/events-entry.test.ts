@@ -13,12 +13,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function modulesLoadedBy(specifier: string): string[] {
   const log = join(dir, `${specifier.replace(/\W/g, '_')}.log`);
   const hooks = join(dir, 'hooks.mjs');
-  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`,
+  );
   const register = join(dir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
   writeFileSync(log, '');
   // run from the package so that the self-reference `@omnigent/core/...` resolves through exports
-  execFileSync(process.execPath, ['--import', register, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)});`], { cwd: join(import.meta.dirname, '..') });
+  execFileSync(
+    process.execPath,
+    ['--import', register, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)});`],
+    { cwd: join(import.meta.dirname, '..') },
+  );
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 
@@ -44,16 +54,37 @@ describe('@omnigent/core entries: main, /events, /kit, /internal', () => {
 
   it('@omnigent/core/internal holds what the packages share beyond the public API, and loads no dependency', async () => {
     const internal = await import('@omnigent/core/internal');
-    expect(Object.keys(internal).sort()).toEqual(['SpillQueue', 'descendants', 'envName', 'isAlive', 'killTreeNow', 'nodeModulesDirs', 'terminateTree', 'which']);
+    expect(Object.keys(internal).sort()).toEqual([
+      'SpillQueue',
+      'descendants',
+      'envName',
+      'isAlive',
+      'killTreeNow',
+      'nodeModulesDirs',
+      'terminateTree',
+      'which',
+    ]);
     expect(internal.isAlive(process.pid)).toBe(true);
     expect(modulesLoadedBy('@omnigent/core/internal').filter((u) => u.includes('node_modules'))).toEqual([]);
   });
 
   it('the main entry no longer exports the internals (review 2026-11 "Surface size")', async () => {
     const main: Record<string, unknown> = await import('@omnigent/core');
-    for (const name of ['SpillQueue', 'descendants', 'isAlive', 'terminateTree', 'nodeModulesDirs', 'which', 'envName']) expect(main[name], name).toBeUndefined();
+    for (const name of ['SpillQueue', 'descendants', 'isAlive', 'terminateTree', 'nodeModulesDirs', 'which', 'envName'])
+      expect(main[name], name).toBeUndefined();
     // what plugins and hosts use is still there
-    for (const name of ['defineHarness', 'startRun', 'EventBus', 'JsonlFramer', 'killAllRunsNow', 'resolveBinary', 'detectVersion', 'discoverPlugins', 'UsageError']) expect(typeof main[name], name).toBe('function');
+    for (const name of [
+      'defineHarness',
+      'startRun',
+      'EventBus',
+      'JsonlFramer',
+      'killAllRunsNow',
+      'resolveBinary',
+      'detectVersion',
+      'discoverPlugins',
+      'UsageError',
+    ])
+      expect(typeof main[name], name).toBe('function');
   });
 
   it('the subpath exports the same functions as the main entry', async () => {

@@ -29,7 +29,10 @@ describe('JsonlFramer', () => {
 
   it('drops a line over the bound with an overflow report and goes on with the next line', () => {
     const big = 'x'.repeat(5000);
-    const { lines, overflows } = frame([Buffer.from(`${big.slice(0, 2000)}`), Buffer.from(`${big.slice(2000)}\nafter\n`)], 1024);
+    const { lines, overflows } = frame(
+      [Buffer.from(`${big.slice(0, 2000)}`), Buffer.from(`${big.slice(2000)}\nafter\n`)],
+      1024,
+    );
     expect(lines).toEqual(['after']);
     expect(overflows).toHaveLength(1);
     expect(overflows[0]![0]).toBe(5000);

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { describeExit, describeOutsideStop, exitFields, exitReason, firstLine, isRecord, lastLine, num, str, tailOf } from '../src/kit.js';
+import {
+  describeExit,
+  describeOutsideStop,
+  exitFields,
+  exitReason,
+  firstLine,
+  isRecord,
+  lastLine,
+  num,
+  str,
+  tailOf,
+} from '../src/kit.js';
 import { defineHarness } from '../src/contract.js';
 
 describe('plugin kit', () => {
@@ -39,7 +50,9 @@ describe('plugin kit', () => {
   it('exitFields leaves absent fields out', () => {
     expect(exitFields({ exitCode: 1, stderrTail: '' })).toEqual({ exitCode: 1 });
     expect(exitFields({ signal: 'SIGSEGV', stderrTail: 'boom' })).toEqual({ signal: 'SIGSEGV', stderrTail: 'boom' });
-    expect(exitFields({ exitCode: 1, signal: 'SIGSEGV', stderrTail: 'boom' }, { signal: false, stderr: false })).toEqual({ exitCode: 1 });
+    expect(
+      exitFields({ exitCode: 1, signal: 'SIGSEGV', stderrTail: 'boom' }, { signal: false, stderr: false }),
+    ).toEqual({ exitCode: 1 });
   });
 });
 

@@ -16,7 +16,15 @@ const plugin = defineHarness({
 
 function make(unparsedWarnings?: number) {
   const out: EventDraft[] = [];
-  const reader = new LineReader({ plugin, state: {}, request: { prompt: 'x' }, emit: (d) => void out.push(d), t0: 0, maxLineBytes: 1000, ...(unparsedWarnings !== undefined ? { unparsedWarnings } : {}) });
+  const reader = new LineReader({
+    plugin,
+    state: {},
+    request: { prompt: 'x' },
+    emit: (d) => void out.push(d),
+    t0: 0,
+    maxLineBytes: 1000,
+    ...(unparsedWarnings !== undefined ? { unparsedWarnings } : {}),
+  });
   return { reader, out };
 }
 
@@ -30,7 +38,13 @@ describe('LineReader', () => {
     const summary = out[20]!;
     expect(summary).toMatchObject({ type: 'warning', code: 'unparsed-lines', raw: { count: 9980, total: 10_000 } });
     expect(summary.type === 'warning' && summary.message).toContain('9980 more lines that are not JSON');
-    expect((summary as { raw: { samples: string[] } }).raw.samples).toEqual(['plain log line 20', 'plain log line 21', 'plain log line 22', 'plain log line 23', 'plain log line 24']);
+    expect((summary as { raw: { samples: string[] } }).raw.samples).toEqual([
+      'plain log line 20',
+      'plain log line 21',
+      'plain log line 22',
+      'plain log line 23',
+      'plain log line 24',
+    ]);
   });
 
   it('bounds the raw text kept per warning', () => {
@@ -50,7 +64,8 @@ describe('LineReader', () => {
 
   it('regression: a repeated retry warning (same code, numbers aside) is not progress; anything else is', () => {
     const { reader } = make();
-    const retry = (n: number) => JSON.stringify({ type: 'warning', code: 'api-retry', message: `Reconnecting... ${n}/5` });
+    const retry = (n: number) =>
+      JSON.stringify({ type: 'warning', code: 'api-retry', message: `Reconnecting... ${n}/5` });
     expect(reader.line(retry(1))).toBe(true);
     expect(reader.line(retry(2))).toBe(false);
     expect(reader.line(retry(3))).toBe(false);

@@ -17,12 +17,22 @@ describe('process identity and the run marker', () => {
 
   it('finds the processes that carry a marker in their environment, and terminateTree kills the extras it is given', async () => {
     const marker = `test-${process.pid}-${Date.now()}`;
-    const child = spawn('sleep', ['30'], { stdio: 'ignore', detached: true, env: { ...process.env, OMNIGENT_RUN_ID: marker } });
-    const other = spawn('sleep', ['30'], { stdio: 'ignore', detached: true, env: { ...process.env, OMNIGENT_RUN_ID: `${marker}-not` } });
+    const child = spawn('sleep', ['30'], {
+      stdio: 'ignore',
+      detached: true,
+      env: { ...process.env, OMNIGENT_RUN_ID: marker },
+    });
+    const other = spawn('sleep', ['30'], {
+      stdio: 'ignore',
+      detached: true,
+      env: { ...process.env, OMNIGENT_RUN_ID: `${marker}-not` },
+    });
     expect(processesWithEnv('OMNIGENT_RUN_ID', marker)).toEqual([child.pid]);
     const gone = new Promise((r) => child.once('exit', r));
     // the "harness" here is another process; the marked one is reached only through `also`
-    await terminateTree(other.pid!, 1000, { also: () => processesWithEnv('OMNIGENT_RUN_ID', marker).flatMap((p) => identityOf(p) ?? []) });
+    await terminateTree(other.pid!, 1000, {
+      also: () => processesWithEnv('OMNIGENT_RUN_ID', marker).flatMap((p) => identityOf(p) ?? []),
+    });
     await gone;
     expect(processesWithEnv('OMNIGENT_RUN_ID', marker)).toEqual([]);
   });

@@ -23,7 +23,16 @@ const print = (...lines: unknown[]) => lines.map((l) => `console.log(${JSON.stri
 
 describe('startRun with a real child and a plugin without createState/finish', () => {
   it('regression: an iterator created after events were emitted (even after the run ended) still sees every event', async () => {
-    const run = startRun({ plugin, bin: process.execPath, request: { prompt: print({ type: 'session.started', cwd: '/w', sessionId: 's' }, { type: 'message', role: 'assistant', text: 'hi' }) } });
+    const run = startRun({
+      plugin,
+      bin: process.execPath,
+      request: {
+        prompt: print(
+          { type: 'session.started', cwd: '/w', sessionId: 's' },
+          { type: 'message', role: 'assistant', text: 'hi' },
+        ),
+      },
+    });
     // let the run go on before anyone iterates: events are emitted meanwhile
     const bus: EventBus = run.bus;
     let emitted = 0;
@@ -36,7 +45,11 @@ describe('startRun with a real child and a plugin without createState/finish', (
   });
 
   it('a missing finish() means no plugin terminal: the exit code decides', async () => {
-    const ok = await startRun({ plugin, bin: process.execPath, request: { prompt: print({ type: 'session.started', cwd: '/w' }) } }).result();
+    const ok = await startRun({
+      plugin,
+      bin: process.execPath,
+      request: { prompt: print({ type: 'session.started', cwd: '/w' }) },
+    }).result();
     expect(ok).toMatchObject({ type: 'run.completed', exitCode: 0 });
     const bad = await startRun({ plugin, bin: process.execPath, request: { prompt: 'process.exit(4)' } }).result();
     expect(bad).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 4 });
@@ -51,7 +64,11 @@ describe('startRun with a real child and a plugin without createState/finish', (
   });
 
   it('two iterators: the first sees everything, a later one from its creation on; both end after the terminal', async () => {
-    const run = startRun({ plugin, bin: process.execPath, request: { prompt: print({ type: 'session.started', cwd: '/w' }) } });
+    const run = startRun({
+      plugin,
+      bin: process.execPath,
+      request: { prompt: print({ type: 'session.started', cwd: '/w' }) },
+    });
     const all: string[] = [];
     for await (const e of run) all.push(e.type);
     const after: string[] = [];

@@ -76,7 +76,10 @@ describe('session plugins: the runner drives a protocol conversation over the ch
   it('is recognised as a session plugin and still looks like a harness plugin to everyone else', () => {
     expect(isSessionPlugin(plugin)).toBe(true);
     expect(plugin.kind).toBe('harness');
-    expect(plugin.finish(undefined, { stderrTail: '', durationMs: 0 }).terminal).toMatchObject({ type: 'run.failed', message: expect.stringContaining('Upgrade omnigent') });
+    expect(plugin.finish(undefined, { stderrTail: '', durationMs: 0 }).terminal).toMatchObject({
+      type: 'run.failed',
+      message: expect.stringContaining('Upgrade omnigent'),
+    });
   });
 
   it('a completed session: events in order, the session outcome is the terminal, and the agent process is gone', async () => {
@@ -112,7 +115,10 @@ describe('session plugins: the runner drives a protocol conversation over the ch
   });
 
   it('an agent that ignores the cancel, stdin EOF and SIGTERM is killed after the grace; reason aborted, no process left', async () => {
-    const r = run(AGENT({ silent: true, ignoreCancel: true, ignoreEof: true }), { cancelGraceMs: 200, killGraceMs: 200 });
+    const r = run(AGENT({ silent: true, ignoreCancel: true, ignoreEof: true }), {
+      cancelGraceMs: 200,
+      killGraceMs: 200,
+    });
     setTimeout(() => r.abort(), 300);
     const t = await r.result();
     expect(t).toMatchObject({ type: 'run.failed', reason: 'aborted', message: 'the run was interrupted' });
@@ -123,13 +129,22 @@ describe('session plugins: the runner drives a protocol conversation over the ch
     stopsSeen.length = 0;
     const r = run(AGENT({ silent: true }), { inactivityMs: 400 });
     const t = await r.result();
-    expect(t).toMatchObject({ type: 'run.failed', reason: 'timeout', message: expect.stringContaining('inactivity watchdog') });
+    expect(t).toMatchObject({
+      type: 'run.failed',
+      reason: 'timeout',
+      message: expect.stringContaining('inactivity watchdog'),
+    });
     expect(stopsSeen).toEqual(['timeout']);
   });
 
   it('an agent that dies mid-session fails with its exit code and stderr, not a vague "connection closed"', async () => {
     const t = await run(AGENT({ crashOnAsk: true })).result();
-    expect(t).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 3, message: expect.stringContaining('model exploded') });
+    expect(t).toMatchObject({
+      type: 'run.failed',
+      reason: 'exit',
+      exitCode: 3,
+      message: expect.stringContaining('model exploded'),
+    });
   });
 
   it('regression: a session that stops reading (cancels stdout) while the agent still talks completes cleanly', async () => {
@@ -143,8 +158,13 @@ describe('session plugins: the runner drives a protocol conversation over the ch
         return { type: 'run.completed', result: 'read one chunk' };
       },
     });
-    const agent = "let i = 0; const t = setInterval(() => { process.stdout.write('chunk ' + i++ + '\\n'); if (i > 20) { clearInterval(t); } }, 5); process.stdin.resume(); process.stdin.on('end', () => setTimeout(() => process.exit(0), 50));";
-    const t = await startRun({ plugin: chatty, bin: process.execPath, request: { prompt: 'x', options: { agent } } }).result();
+    const agent =
+      "let i = 0; const t = setInterval(() => { process.stdout.write('chunk ' + i++ + '\\n'); if (i > 20) { clearInterval(t); } }, 5); process.stdin.resume(); process.stdin.on('end', () => setTimeout(() => process.exit(0), 50));";
+    const t = await startRun({
+      plugin: chatty,
+      bin: process.execPath,
+      request: { prompt: 'x', options: { agent } },
+    }).result();
     expect(t).toMatchObject({ type: 'run.completed', result: 'read one chunk' });
   });
 
@@ -155,7 +175,11 @@ describe('session plugins: the runner drives a protocol conversation over the ch
         throw new Error('handshake refused');
       },
     });
-    const r = startRun({ plugin: broken, bin: process.execPath, request: { prompt: 'x', options: { agent: AGENT({}) } } });
+    const r = startRun({
+      plugin: broken,
+      bin: process.execPath,
+      request: { prompt: 'x', options: { agent: AGENT({}) } },
+    });
     const events = await collect(r);
     expect(events.map((e) => e.type)).toEqual(['session.started', 'run.failed']);
     expect(events[1]).toMatchObject({ reason: 'error', message: 'handshake refused' });

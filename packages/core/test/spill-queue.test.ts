@@ -53,7 +53,10 @@ describe('SpillQueue files', () => {
     const script = `const { SpillQueue } = await import(${JSON.stringify(mod)});
       const q = new SpillQueue(1); for (let i = 0; i < 5; i++) q.push(i);
       const fs = await import('node:fs'); console.log(fs.readdirSync(process.env.TMPDIR).length); process.exit(0);`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: dir },
+    });
     expect(r.stdout.trim()).toBe('1');
     expect(readdirSync(dir)).toEqual([]);
   });

@@ -77,12 +77,28 @@ export function compareByMcp(runs: RunSummary[], by: McpGroupDimension[]): McpCo
     }
   }
   return [...groups.values()]
-    .map((g): McpCompareGroup => ({ ...summarizeGroup(g.runs, g.key), ...(g.server ? { mcp: serverFigure(g.runs, g.server) } : {}) }))
+    .map(
+      (g): McpCompareGroup => ({
+        ...summarizeGroup(g.runs, g.key),
+        ...(g.server ? { mcp: serverFigure(g.runs, g.server) } : {}),
+      }),
+    )
     .sort((a, b) => a.label.localeCompare(b.label));
 }
 
 /** Column titles of {@link mcpCompareRows} after the dimensions. */
-export const MCP_COMPARE_COLUMNS = ['RUNS', 'OK', 'MCP CALLS/RUN', 'MCP ERRORS', 'MCP P50', 'MCP P90', 'IN/RUN', 'OUT/RUN', 'COST/RUN', 'P50 TIME'] as const;
+export const MCP_COMPARE_COLUMNS = [
+  'RUNS',
+  'OK',
+  'MCP CALLS/RUN',
+  'MCP ERRORS',
+  'MCP P50',
+  'MCP P90',
+  'IN/RUN',
+  'OUT/RUN',
+  'COST/RUN',
+  'P50 TIME',
+] as const;
 
 /** The cells of the MCP comparison, one row per group (dimensions first), as the table and the HTML report show them. */
 export function mcpCompareRows(groups: McpCompareGroup[], by: McpGroupDimension[]): string[][] {
@@ -104,7 +120,10 @@ export function mcpCompareRows(groups: McpCompareGroup[], by: McpGroupDimension[
 /** The `compare --by mcp` table: per group, the runs, their MCP calls, errors, latency, tokens and cost per run. */
 export function renderMcpCompareTable(groups: McpCompareGroup[], by: McpGroupDimension[]): string {
   const header = [...by.map((d) => d.toUpperCase()), ...MCP_COMPARE_COLUMNS];
-  return renderTable(header, mcpCompareRows(groups, by), [...by.map(() => 'left' as const), ...Array<'right'>(MCP_COMPARE_COLUMNS.length).fill('right')]);
+  return renderTable(header, mcpCompareRows(groups, by), [
+    ...by.map(() => 'left' as const),
+    ...Array<'right'>(MCP_COMPARE_COLUMNS.length).fill('right'),
+  ]);
 }
 
 function cell(v: string | number | undefined): string {
@@ -115,10 +134,40 @@ function cell(v: string | number | undefined): string {
 
 /** CSV of `compare --by mcp[,…]`: raw numbers, empty cells for unknown. */
 export function mcpCompareCsv(groups: McpCompareGroup[], by: McpGroupDimension[]): string {
-  const header = [...by, 'runs', 'completed', 'success_rate', 'mcp_calls', 'mcp_calls_per_run', 'mcp_errors', 'mcp_error_rate', 'mcp_p50_ms', 'mcp_p90_ms', 'input_tokens_mean', 'output_tokens_mean', 'cost_usd_mean', 'median_duration_ms'];
+  const header = [
+    ...by,
+    'runs',
+    'completed',
+    'success_rate',
+    'mcp_calls',
+    'mcp_calls_per_run',
+    'mcp_errors',
+    'mcp_error_rate',
+    'mcp_p50_ms',
+    'mcp_p90_ms',
+    'input_tokens_mean',
+    'output_tokens_mean',
+    'cost_usd_mean',
+    'median_duration_ms',
+  ];
   const lines = [header.join(',')];
   for (const g of groups) {
-    const row = [...by.map((d) => g.key[d]), g.runs, g.completed, g.successRate, g.mcp?.calls, g.mcp?.callsPerRun, g.mcp?.errors, g.mcp?.errorRate, g.mcp?.p50Ms, g.mcp?.p90Ms, g.tokens.input.mean, g.tokens.output.mean, g.costUsd.mean, g.medianDurationMs];
+    const row = [
+      ...by.map((d) => g.key[d]),
+      g.runs,
+      g.completed,
+      g.successRate,
+      g.mcp?.calls,
+      g.mcp?.callsPerRun,
+      g.mcp?.errors,
+      g.mcp?.errorRate,
+      g.mcp?.p50Ms,
+      g.mcp?.p90Ms,
+      g.tokens.input.mean,
+      g.tokens.output.mean,
+      g.costUsd.mean,
+      g.medianDurationMs,
+    ];
     lines.push(row.map(cell).join(','));
   }
   return `${lines.join('\n')}\n`;

@@ -67,7 +67,7 @@ export interface CompareGroup {
  */
 export function dimensionValue(run: RunSummary, dim: GroupDimension): string {
   if (dim === 'kind') return kindDimensionValue(run);
-  const v = dim === 'harness' ? run.harness : dim === 'model' ? run.requestedModel ?? run.model : run.workflow?.step;
+  const v = dim === 'harness' ? run.harness : dim === 'model' ? (run.requestedModel ?? run.model) : run.workflow?.step;
   return v ?? '—';
 }
 
@@ -115,7 +115,14 @@ export function toolFigures(runs: RunSummary[]): ToolFigure[] {
   }
   return [...acc.entries()]
     .map(([name, a]): ToolFigure => {
-      const f: ToolFigure = { name, calls: a.calls, runs: a.runs, callsPerRun: a.calls / a.runs, errors: a.errors, errorRate: a.calls ? a.errors / a.calls : 0 };
+      const f: ToolFigure = {
+        name,
+        calls: a.calls,
+        runs: a.runs,
+        callsPerRun: a.calls / a.runs,
+        errors: a.errors,
+        errorRate: a.calls ? a.errors / a.calls : 0,
+      };
       const m = median(a.durations);
       const p = quantile(a.durations, 0.9);
       if (m !== undefined) f.medianMs = m;
@@ -173,7 +180,5 @@ export function compareRuns(runs: RunSummary[], by: GroupDimension[]): CompareGr
     if (!g) groups.set(id, (g = { key, runs: [] }));
     g.runs.push(r);
   }
-  return [...groups.values()]
-    .map((g) => summarizeGroup(g.runs, g.key))
-    .sort((a, b) => a.label.localeCompare(b.label));
+  return [...groups.values()].map((g) => summarizeGroup(g.runs, g.key)).sort((a, b) => a.label.localeCompare(b.label));
 }

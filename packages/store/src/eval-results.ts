@@ -1,4 +1,12 @@
-import { compareOutcomes, summarizeOutcomes, verdictText, type EvalComparison, type EvalOutcome, type EvalSummary, type Interval } from './eval-stats.js';
+import {
+  compareOutcomes,
+  summarizeOutcomes,
+  verdictText,
+  type EvalComparison,
+  type EvalOutcome,
+  type EvalSummary,
+  type Interval,
+} from './eval-stats.js';
 import { formatInt, formatMs, formatUsd, renderTable, UNKNOWN } from './format.js';
 import type { RunSummary } from './types.js';
 
@@ -38,7 +46,13 @@ export function evalGroupLabel(run: RunSummary): string {
 export function latestEvalRuns(runs: RunSummary[]): RunSummary[] {
   const latest = new Map<string, RunSummary>();
   for (const r of runs) {
-    if (!r.eval || r.status === 'running' || r.status === 'interrupted' || r.checks?.some((c) => c.reason === 'interrupted')) continue;
+    if (
+      !r.eval ||
+      r.status === 'running' ||
+      r.status === 'interrupted' ||
+      r.checks?.some((c) => c.reason === 'interrupted')
+    )
+      continue;
     const key = `${r.eval.task}|${r.harness}|${r.requestedModel ?? ''}|${r.eval.variant}|${r.eval.repeat}`;
     const had = latest.get(key);
     if (!had || had.startedAt < r.startedAt) latest.set(key, r);
@@ -68,7 +82,11 @@ export interface EvalResults {
  * baseline's. Contract: pure; groups keep the order of their first run; the baseline label must
  * be one of the groups or it is ignored.
  */
-export function evalResults(runs: RunSummary[], baseline?: string, labelOf: (r: RunSummary) => string = evalGroupLabel): EvalResults {
+export function evalResults(
+  runs: RunSummary[],
+  baseline?: string,
+  labelOf: (r: RunSummary) => string = evalGroupLabel,
+): EvalResults {
   const byLabel = new Map<string, RunSummary[]>();
   for (const r of runs) {
     const l = labelOf(r);
@@ -85,7 +103,12 @@ export function evalResults(runs: RunSummary[], baseline?: string, labelOf: (r: 
       tasks[t].runs += 1;
       if (runPassed(r)) tasks[t].passes += 1;
     }
-    return { label, summary: summarizeOutcomes(outcomes), ...(base && label !== baseline ? { vsBaseline: compareOutcomes(base, outcomes) } : {}), tasks };
+    return {
+      label,
+      summary: summarizeOutcomes(outcomes),
+      ...(base && label !== baseline ? { vsBaseline: compareOutcomes(base, outcomes) } : {}),
+      tasks,
+    };
   });
   return { groups, ...(base ? { baseline: baseline! } : {}), runs: runs.length };
 }
@@ -104,7 +127,8 @@ export function formatComparison(c: EvalComparison | undefined): string {
   if (!c) return '';
   if (c.difference === undefined) return verdictText(c.verdict);
   const i = c.interval ? ` [${signedPts(c.interval.low)}, ${signedPts(c.interval.high)}]` : '';
-  const p = c.pValue !== undefined ? ` p=${c.pValue < 0.001 ? '<0.001' : c.pValue.toFixed(c.pValue < 0.01 ? 3 : 2)}` : '';
+  const p =
+    c.pValue !== undefined ? ` p=${c.pValue < 0.001 ? '<0.001' : c.pValue.toFixed(c.pValue < 0.01 ? 3 : 2)}` : '';
   return `${signedPts(c.difference)} pts${i}${p} ${verdictText(c.verdict)}`;
 }
 
@@ -114,7 +138,19 @@ function usd(f: { estimated: boolean }, v: number | undefined): string {
 
 /** The results table of `omnigent eval` and `compare --baseline`, with its footnotes. */
 export function renderEvalTable(results: EvalResults, firstColumn = 'HARNESS/MODEL/VARIANT'): string {
-  const header = [firstColumn, 'RUNS', 'PASS', 'PASS RATE [95% CI]', '$/RUN', '$/PASS', 'TIME/RUN', 'TIME/PASS', 'TOKENS IN/OUT', 'TOOLS/RUN', 'VS BASELINE'];
+  const header = [
+    firstColumn,
+    'RUNS',
+    'PASS',
+    'PASS RATE [95% CI]',
+    '$/RUN',
+    '$/PASS',
+    'TIME/RUN',
+    'TIME/PASS',
+    'TOKENS IN/OUT',
+    'TOOLS/RUN',
+    'VS BASELINE',
+  ];
   const rows = results.groups.map((g) => {
     const s = g.summary;
     return [
@@ -132,11 +168,24 @@ export function renderEvalTable(results: EvalResults, firstColumn = 'HARNESS/MOD
     ];
   });
   const notes: string[] = [];
-  if (results.groups.some((g) => g.summary.cost.estimated)) notes.push('~ cost estimated from token counts with the price catalog (or config prices:), not reported by the harness');
-  if (results.groups.some((g) => g.summary.cost.mixed)) notes.push('  (some runs of a row reported their cost, others were estimated)');
-  if (results.groups.some((g) => g.summary.cost.reported > 0 && g.summary.cost.perPass === undefined && g.summary.passes > 0)) notes.push(`${UNKNOWN} per pass: not every run reported the figure`);
-  notes.push('PASS: completed and every check passed. CI: Wilson 95 %. vs baseline: difference in pass-rate points [95 % Newcombe], exact McNemar p on paired task runs (Fisher when unpaired).');
-  const align = header.map((_, i) => (i === 0 || i === header.length - 1 || i === 3 ? 'left' : 'right') as 'left' | 'right');
+  if (results.groups.some((g) => g.summary.cost.estimated))
+    notes.push(
+      '~ cost estimated from token counts with the price catalog (or config prices:), not reported by the harness',
+    );
+  if (results.groups.some((g) => g.summary.cost.mixed))
+    notes.push('  (some runs of a row reported their cost, others were estimated)');
+  if (
+    results.groups.some(
+      (g) => g.summary.cost.reported > 0 && g.summary.cost.perPass === undefined && g.summary.passes > 0,
+    )
+  )
+    notes.push(`${UNKNOWN} per pass: not every run reported the figure`);
+  notes.push(
+    'PASS: completed and every check passed. CI: Wilson 95 %. vs baseline: difference in pass-rate points [95 % Newcombe], exact McNemar p on paired task runs (Fisher when unpaired).',
+  );
+  const align = header.map(
+    (_, i) => (i === 0 || i === header.length - 1 || i === 3 ? 'left' : 'right') as 'left' | 'right',
+  );
   return `${renderTable(header, rows, align)}\n${notes.join('\n')}\n`;
 }
 
@@ -147,15 +196,55 @@ export function evalCsv(results: EvalResults): string {
     const s = String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const header = ['group', 'runs', 'passes', 'pass_rate', 'ci_low', 'ci_high', 'cost_per_run_usd', 'cost_per_pass_usd', 'cost_estimated', 'duration_per_run_ms', 'duration_per_pass_ms', 'input_tokens_per_run', 'output_tokens_per_run', 'tool_calls_per_run', 'baseline', 'diff', 'diff_low', 'diff_high', 'p_value', 'verdict'];
+  const header = [
+    'group',
+    'runs',
+    'passes',
+    'pass_rate',
+    'ci_low',
+    'ci_high',
+    'cost_per_run_usd',
+    'cost_per_pass_usd',
+    'cost_estimated',
+    'duration_per_run_ms',
+    'duration_per_pass_ms',
+    'input_tokens_per_run',
+    'output_tokens_per_run',
+    'tool_calls_per_run',
+    'baseline',
+    'diff',
+    'diff_low',
+    'diff_high',
+    'p_value',
+    'verdict',
+  ];
   const lines = results.groups.map((g) => {
     const s = g.summary;
     const c = g.vsBaseline;
     return [
-      g.label, s.runs, s.passes, s.passRate, s.interval?.low, s.interval?.high, s.cost.perRun, s.cost.perPass, s.cost.estimated ? 'true' : 'false',
-      s.durationMs.perRun, s.durationMs.perPass, s.inputTokens.perRun, s.outputTokens.perRun, s.toolCalls.perRun,
-      g.label === results.baseline ? 'true' : 'false', c?.difference, c?.interval?.low, c?.interval?.high, c?.pValue, c ? c.verdict : undefined,
-    ].map(q).join(',');
+      g.label,
+      s.runs,
+      s.passes,
+      s.passRate,
+      s.interval?.low,
+      s.interval?.high,
+      s.cost.perRun,
+      s.cost.perPass,
+      s.cost.estimated ? 'true' : 'false',
+      s.durationMs.perRun,
+      s.durationMs.perPass,
+      s.inputTokens.perRun,
+      s.outputTokens.perRun,
+      s.toolCalls.perRun,
+      g.label === results.baseline ? 'true' : 'false',
+      c?.difference,
+      c?.interval?.low,
+      c?.interval?.high,
+      c?.pValue,
+      c ? c.verdict : undefined,
+    ]
+      .map(q)
+      .join(',');
   });
   return `${[header.join(','), ...lines].join('\n')}\n`;
 }

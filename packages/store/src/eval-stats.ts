@@ -28,7 +28,13 @@ export function wilsonInterval(passes: number, n: number, z: number = Z95): Inte
  * Newcombe's hybrid score interval (his method 10) of `p1 - p2` for two independent proportions.
  * Contract: undefined when either side has no runs. Default: 95 %.
  */
-export function newcombeUnpaired(x1: number, n1: number, x2: number, n2: number, z: number = Z95): Interval | undefined {
+export function newcombeUnpaired(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  z: number = Z95,
+): Interval | undefined {
   const w1 = wilsonInterval(x1, n1, z);
   const w2 = wilsonInterval(x2, n2, z);
   if (!w1 || !w2) return undefined;
@@ -105,7 +111,15 @@ export function fisherExact(x1: number, n1: number, x2: number, n2: number): num
     return s;
   };
   const logP = (a: number): number =>
-    logFact(total) + logFact(n - total) + logFact(n1) + logFact(n2) - logFact(a) - logFact(total - a) - logFact(n1 - a) - logFact(n2 - total + a) - logFact(n);
+    logFact(total) +
+    logFact(n - total) +
+    logFact(n1) +
+    logFact(n2) -
+    logFact(a) -
+    logFact(total - a) -
+    logFact(n1 - a) -
+    logFact(n2 - total + a) -
+    logFact(n);
   const seen = logP(x1);
   let p = 0;
   for (let a = Math.max(0, total - n2); a <= Math.min(total, n1); a++) {
@@ -193,7 +207,11 @@ export function summarizeOutcomes(outcomes: EvalOutcome[]): EvalSummary {
     passes,
     ...(runs ? { passRate: passes / runs } : {}),
     ...(interval ? { interval } : {}),
-    cost: { ...evalFigure(outcomes, passes, (o) => o.costUsd), estimated: estimated > 0, mixed: estimated > 0 && estimated < costed.length },
+    cost: {
+      ...evalFigure(outcomes, passes, (o) => o.costUsd),
+      estimated: estimated > 0,
+      mixed: estimated > 0 && estimated < costed.length,
+    },
     durationMs: evalFigure(outcomes, passes, (o) => o.durationMs),
     inputTokens: evalFigure(outcomes, passes, (o) => o.inputTokens),
     outputTokens: evalFigure(outcomes, passes, (o) => o.outputTokens),
@@ -247,14 +265,25 @@ export function compareOutcomes(baseline: EvalOutcome[], candidate: EvalOutcome[
   let out: Omit<EvalComparison, 'verdict'>;
   if (paired > 0) {
     const interval = newcombePaired(pairs);
-    out = { method: 'paired', difference: (pairs.candidateOnly - pairs.baselineOnly) / paired, ...(interval ? { interval } : {}), pValue: mcnemarExact(pairs.candidateOnly, pairs.baselineOnly), pairs };
+    out = {
+      method: 'paired',
+      difference: (pairs.candidateOnly - pairs.baselineOnly) / paired,
+      ...(interval ? { interval } : {}),
+      pValue: mcnemarExact(pairs.candidateOnly, pairs.baselineOnly),
+      pairs,
+    };
   } else {
     const x1 = candidate.filter((o) => o.pass).length;
     const x2 = baseline.filter((o) => o.pass).length;
     const interval = newcombeUnpaired(x1, candidate.length, x2, baseline.length);
     out = {
       method: 'unpaired',
-      ...(candidate.length && baseline.length ? { difference: x1 / candidate.length - x2 / baseline.length, pValue: fisherExact(x1, candidate.length, x2, baseline.length) } : {}),
+      ...(candidate.length && baseline.length
+        ? {
+            difference: x1 / candidate.length - x2 / baseline.length,
+            pValue: fisherExact(x1, candidate.length, x2, baseline.length),
+          }
+        : {}),
       ...(interval ? { interval } : {}),
     };
   }
@@ -269,5 +298,11 @@ function verdictOf(c: Omit<EvalComparison, 'verdict'>): EvalVerdict {
 
 /** The verdict in words for tables. */
 export function verdictText(v: EvalVerdict): string {
-  return v === 'better' ? 'better' : v === 'worse' ? 'worse' : v === 'no-clear-difference' ? 'no clear difference' : 'not enough runs to tell';
+  return v === 'better'
+    ? 'better'
+    : v === 'worse'
+      ? 'worse'
+      : v === 'no-clear-difference'
+        ? 'no clear difference'
+        : 'not enough runs to tell';
 }

@@ -18,13 +18,20 @@ const EXIT = /\bexit(?:ed)?(?: with)?(?: code| status)? (\d+)\b/i;
  * ids (uuids, hex, long digit runs), numbers. Contract: deterministic; at most 160 characters.
  */
 export function messageTemplate(message: string): string {
-  const first = message.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const first =
+    message
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
   return first
     .replace(/\bhttps?:\/\/\S+/g, '<url>')
     .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '<str>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
     .replace(/(?:[A-Za-z]:)?(?:~|\.{1,2}|[\w.@+-]+)?(?:\/[\w.@+-]+)+\/?(?::\d+(?::\d+)?)?/g, '<path>')
-    .replace(/\b[\w-]+\.(?:[cm]?[jt]sx?|py|go|rs|java|rb|json|ya?ml|toml|md|txt|css|html|sh|lock)(?::\d+(?::\d+)?)?\b/g, '<path>')
+    .replace(
+      /\b[\w-]+\.(?:[cm]?[jt]sx?|py|go|rs|java|rb|json|ya?ml|toml|md|txt|css|html|sh|lock)(?::\d+(?::\d+)?)?\b/g,
+      '<path>',
+    )
     .replace(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, '<id>')
     .replace(/\b\d+(?:\.\d+)?(?:ms|s|m|h|kb|mb|gb|%)?\b/gi, '<n>')
     .replace(/\s+/g, ' ')
@@ -41,14 +48,40 @@ export function errorClassOf(message: string, fallback = 'error'): string {
   return fallback;
 }
 
-const RUNNERS = new Set(['npm', 'pnpm', 'yarn', 'bun', 'npx', 'git', 'cargo', 'go', 'python', 'python3', 'pip', 'uv', 'make', 'docker', 'node', 'deno', 'poetry', 'bundle', 'dotnet', 'mvn', 'gradle', 'kubectl']);
+const RUNNERS = new Set([
+  'npm',
+  'pnpm',
+  'yarn',
+  'bun',
+  'npx',
+  'git',
+  'cargo',
+  'go',
+  'python',
+  'python3',
+  'pip',
+  'uv',
+  'make',
+  'docker',
+  'node',
+  'deno',
+  'poetry',
+  'bundle',
+  'dotnet',
+  'mvn',
+  'gradle',
+  'kubectl',
+]);
 
 /**
  * The head of a shell command: its program, plus the subcommand for runners (`pnpm test`,
  * `git push`, `cargo build`). `cd x && pnpm test` gives `pnpm test` (the `cd` is not the point).
  */
 export function commandHead(command: string): string | undefined {
-  const parts = command.split(/&&|\|\||;|\|/).map((p) => p.trim()).filter(Boolean);
+  const parts = command
+    .split(/&&|\|\||;|\|/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const main = parts.find((p) => !/^(cd|export|set|source|\.)\s/.test(p)) ?? parts[0];
   if (!main) return undefined;
   const words = main.replace(/^(?:[A-Z_][A-Z0-9_]*=\S*\s+)+/, '').split(/\s+/);
@@ -61,7 +94,9 @@ export function commandHead(command: string): string | undefined {
 
 /** One-line label of a signature: `Bash · pnpm test · exit 1: <n> tests failed` (the class once when the template starts with it). */
 export function signatureLabel(s: FailureSignature): string {
-  const what = s.template.startsWith(s.errorClass) ? s.template : `${s.errorClass}${s.template ? `: ${s.template}` : ''}`;
+  const what = s.template.startsWith(s.errorClass)
+    ? s.template
+    : `${s.errorClass}${s.template ? `: ${s.template}` : ''}`;
   return [s.tool, s.commandHead, what].filter(Boolean).join(' · ');
 }
 

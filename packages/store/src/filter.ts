@@ -31,13 +31,18 @@ export function parseSince(text: string, now: Date = new Date()): Date {
   if (m) return new Date(now.getTime() - Number(m[1]) * UNITS[m[2]!]!);
   const t = Date.parse(text);
   if (!Number.isNaN(t)) return new Date(t);
-  throw new StoreQueryError(`--since expects a duration like 30m, 24h, 7d, 2w or a date like 2026-01-31, got "${text}"`);
+  throw new StoreQueryError(
+    `--since expects a duration like 30m, 24h, 7d, 2w or a date like 2026-01-31, got "${text}"`,
+  );
 }
 
 /** Split repeatable, comma-separated option values: `['a,b', 'c']` -> `['a','b','c']`. */
 export function splitList(values: string | string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
-  const list = (Array.isArray(values) ? values : [values]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  const list = (Array.isArray(values) ? values : [values])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return list.length ? list : undefined;
 }
 

@@ -46,7 +46,12 @@ export const FIGURE_NOTES = {
  * A group figure as shown in a table: the per-run mean over the runs that reported it, `1,234+`
  * when a lower bound, `~1,234` when estimated, `1,234*` when not every run reported it, `—` when none did.
  */
-export function formatFigure(f: GroupFigure, runs: number, fmt: (n: number) => string = formatInt, which: 'mean' | 'total' = 'mean'): string {
+export function formatFigure(
+  f: GroupFigure,
+  runs: number,
+  fmt: (n: number) => string = formatInt,
+  which: 'mean' | 'total' = 'mean',
+): string {
   const v = which === 'mean' ? f.mean : f.total;
   if (v === undefined) return UNKNOWN;
   return `${f.estimated ? '~' : ''}${fmt(v)}${f.partial ? '+' : ''}${f.reported < runs ? '*' : ''}`;
@@ -58,12 +63,18 @@ export function formatRunUsage(u: (TokenUsage & { confidence?: string }) | undef
   const mark = u.confidence === 'partial' ? '+' : '';
   const parts: string[] = [];
   if (u.input !== undefined) {
-    const cache = u.cacheRead !== undefined || u.cacheWrite !== undefined ? ` (cache ${formatInt((u.cacheRead ?? 0) + (u.cacheWrite ?? 0))})` : '';
+    const cache =
+      u.cacheRead !== undefined || u.cacheWrite !== undefined
+        ? ` (cache ${formatInt((u.cacheRead ?? 0) + (u.cacheWrite ?? 0))})`
+        : '';
     parts.push(`in ${formatInt(u.input)}${mark}${cache}`);
   }
   if (u.output !== undefined) parts.push(`out ${formatInt(u.output)}${mark}`);
   if (u.reasoning !== undefined) parts.push(`reasoning ${formatInt(u.reasoning)}${mark}`);
-  if (u.costUsd !== undefined) parts.push(`${u.confidence === 'estimated' || u.costSource === 'harness-estimate' || u.costSource === 'catalog-estimate' ? '~' : ''}${formatUsd(u.costUsd)}${mark}`);
+  if (u.costUsd !== undefined)
+    parts.push(
+      `${u.confidence === 'estimated' || u.costSource === 'harness-estimate' || u.costSource === 'catalog-estimate' ? '~' : ''}${formatUsd(u.costUsd)}${mark}`,
+    );
   return parts.length ? parts.join(' · ') : UNKNOWN;
 }
 
@@ -103,19 +114,41 @@ export function compareFigures(g: CompareGroup): string[] {
     formatFigure(g.tokens.cache, g.runs),
     formatFigure(g.costUsd, g.runs, formatUsd),
     formatFigure(g.costUsd, g.runs, formatUsd, 'total'),
-    g.toolCallsPerRun === undefined ? UNKNOWN : `${g.toolCallsPerRun.toFixed(1)}${g.toolCallsReported < g.runs ? '*' : ''}`,
+    g.toolCallsPerRun === undefined
+      ? UNKNOWN
+      : `${g.toolCallsPerRun.toFixed(1)}${g.toolCallsReported < g.runs ? '*' : ''}`,
   ];
 }
 
 /** The `omnigent compare` table: one row per group, then each group's top tools, then footnotes. */
 export function renderCompareTable(groups: CompareGroup[], by: GroupDimension[], topTools = 3): string {
-  const header = [...by.map((d) => d.toUpperCase()), 'RUNS', 'OK', 'P50 TIME', 'P90 TIME', 'IN/RUN', 'OUT/RUN', 'CACHE/RUN', 'COST/RUN', 'COST', 'TOOLS/RUN'];
+  const header = [
+    ...by.map((d) => d.toUpperCase()),
+    'RUNS',
+    'OK',
+    'P50 TIME',
+    'P90 TIME',
+    'IN/RUN',
+    'OUT/RUN',
+    'CACHE/RUN',
+    'COST/RUN',
+    'COST',
+    'TOOLS/RUN',
+  ];
   const align: Align[] = [...by.map((): Align => 'left'), ...Array<Align>(10).fill('right')];
   const rows = groups.map((g) => [...by.map((d) => g.key[d] ?? UNKNOWN), ...compareFigures(g)]);
   let out = renderTable(header, rows, align);
   const toolRows: string[][] = [];
   for (const g of groups) {
-    for (const t of g.tools.slice(0, topTools)) toolRows.push([g.label, t.name, String(t.calls), (t.calls / g.runs).toFixed(1), formatMs(t.medianMs), formatPercent(t.errorRate)]);
+    for (const t of g.tools.slice(0, topTools))
+      toolRows.push([
+        g.label,
+        t.name,
+        String(t.calls),
+        (t.calls / g.runs).toFixed(1),
+        formatMs(t.medianMs),
+        formatPercent(t.errorRate),
+      ]);
   }
   if (toolRows.length) {
     out += `\nTop tools\n${renderTable(['GROUP', 'TOOL', 'CALLS', 'PER RUN', 'P50 TIME', 'ERRORS'], toolRows, ['left', 'left', 'right', 'right', 'right', 'right'])}`;
@@ -126,8 +159,20 @@ export function renderCompareTable(groups: CompareGroup[], by: GroupDimension[],
 
 /** The `omnigent compare --by tool` table. */
 export function renderToolTable(tools: ToolFigure[]): string {
-  const rows = tools.map((t) => [t.name, String(t.runs), String(t.calls), t.callsPerRun.toFixed(1), formatMs(t.medianMs), formatMs(t.p90Ms), String(t.errors), formatPercent(t.errorRate)]);
-  return renderTable(['TOOL', 'RUNS', 'CALLS', 'CALLS/RUN', 'P50 TIME', 'P90 TIME', 'ERRORS', 'ERROR RATE'], rows, ['left', ...Array<Align>(7).fill('right')]);
+  const rows = tools.map((t) => [
+    t.name,
+    String(t.runs),
+    String(t.calls),
+    t.callsPerRun.toFixed(1),
+    formatMs(t.medianMs),
+    formatMs(t.p90Ms),
+    String(t.errors),
+    formatPercent(t.errorRate),
+  ]);
+  return renderTable(['TOOL', 'RUNS', 'CALLS', 'CALLS/RUN', 'P50 TIME', 'P90 TIME', 'ERRORS', 'ERROR RATE'], rows, [
+    'left',
+    ...Array<Align>(7).fill('right'),
+  ]);
 }
 
 function csvCell(v: string | number | boolean | undefined): string {
@@ -140,14 +185,42 @@ function csvCell(v: string | number | boolean | undefined): string {
 /** CSV of compare groups: raw numbers, empty cells for unknown, `*_partial` flags. */
 export function compareCsv(groups: CompareGroup[], by: GroupDimension[]): string {
   const figs = ['input_tokens', 'output_tokens', 'cache_tokens', 'reasoning_tokens', 'cost_usd'] as const;
-  const header = [...by, 'runs', 'completed', 'failed', 'interrupted', 'running', 'success_rate', 'median_duration_ms', 'p90_duration_ms'];
+  const header = [
+    ...by,
+    'runs',
+    'completed',
+    'failed',
+    'interrupted',
+    'running',
+    'success_rate',
+    'median_duration_ms',
+    'p90_duration_ms',
+  ];
   for (const f of figs) header.push(`${f}_total`, `${f}_mean`, `${f}_reported`, `${f}_partial`);
   header.push('tool_calls', 'tool_calls_per_run', 'top_tools');
   const lines = [header.join(',')];
   for (const g of groups) {
-    const row: Array<string | number | boolean | undefined> = [...by.map((d) => g.key[d]), g.runs, g.completed, g.failed, g.interrupted, g.running, g.successRate, g.medianDurationMs, g.p90DurationMs];
-    for (const f of [g.tokens.input, g.tokens.output, g.tokens.cache, g.tokens.reasoning, g.costUsd]) row.push(f.total, f.mean, f.reported, f.partial);
-    row.push(g.toolCalls, g.toolCallsPerRun, g.tools.slice(0, 5).map((t) => `${t.name}:${t.calls}`).join(';'));
+    const row: Array<string | number | boolean | undefined> = [
+      ...by.map((d) => g.key[d]),
+      g.runs,
+      g.completed,
+      g.failed,
+      g.interrupted,
+      g.running,
+      g.successRate,
+      g.medianDurationMs,
+      g.p90DurationMs,
+    ];
+    for (const f of [g.tokens.input, g.tokens.output, g.tokens.cache, g.tokens.reasoning, g.costUsd])
+      row.push(f.total, f.mean, f.reported, f.partial);
+    row.push(
+      g.toolCalls,
+      g.toolCallsPerRun,
+      g.tools
+        .slice(0, 5)
+        .map((t) => `${t.name}:${t.calls}`)
+        .join(';'),
+    );
     lines.push(row.map(csvCell).join(','));
   }
   return `${lines.join('\n')}\n`;
@@ -156,7 +229,10 @@ export function compareCsv(groups: CompareGroup[], by: GroupDimension[]): string
 /** CSV of `--by tool`. */
 export function toolCsv(tools: ToolFigure[]): string {
   const lines = ['tool,runs,calls,calls_per_run,median_ms,p90_ms,errors,error_rate'];
-  for (const t of tools) lines.push([t.name, t.runs, t.calls, t.callsPerRun, t.medianMs, t.p90Ms, t.errors, t.errorRate].map(csvCell).join(','));
+  for (const t of tools)
+    lines.push(
+      [t.name, t.runs, t.calls, t.callsPerRun, t.medianMs, t.p90Ms, t.errors, t.errorRate].map(csvCell).join(','),
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -181,7 +257,10 @@ export function renderRunsTable(runs: RunSummary[]): string {
   const rows = runs.map((r) => {
     const u = r.usage;
     const mark = u?.confidence === 'partial' ? '+' : '';
-    const tokens = u && (u.input !== undefined || u.output !== undefined) ? `${u.input !== undefined ? formatInt(u.input) : UNKNOWN}/${u.output !== undefined ? formatInt(u.output) : UNKNOWN}${mark}` : UNKNOWN;
+    const tokens =
+      u && (u.input !== undefined || u.output !== undefined)
+        ? `${u.input !== undefined ? formatInt(u.input) : UNKNOWN}/${u.output !== undefined ? formatInt(u.output) : UNKNOWN}${mark}`
+        : UNKNOWN;
     return [
       r.id.slice(0, 8),
       formatLocalTime(r.startedAt),
@@ -195,7 +274,11 @@ export function renderRunsTable(runs: RunSummary[]): string {
       [...(r.workflow ? [`step:${r.workflow.step}`] : []), ...r.tags].join(' '),
     ];
   });
-  return renderTable(['ID', 'STARTED', 'HARNESS', 'MODEL', 'STATUS', 'TIME', 'TOKENS IN/OUT', 'COST', 'TOOLS', 'TAGS'], rows, ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'left']);
+  return renderTable(
+    ['ID', 'STARTED', 'HARNESS', 'MODEL', 'STATUS', 'TIME', 'TOKENS IN/OUT', 'COST', 'TOOLS', 'TAGS'],
+    rows,
+    ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
+  );
 }
 
 /** What `runs`, `compare` and `report` say when no run matched: an empty store says how to fill it, a filtered one what it holds. */

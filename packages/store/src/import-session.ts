@@ -43,7 +43,9 @@ export function sessionEvents(session: HistorySession, runId: string, harness: s
 
 /** The kind of an imported session: from its first prompt, the files it changed and its tool mix. */
 export function classifySession(events: OmnigentEvent[], prompt: string | undefined): ReturnType<typeof classifyKind> {
-  const files = events.filter((e) => e.type === 'file.changed').map((e) => (e as Extract<OmnigentEvent, { type: 'file.changed' }>).path);
+  const files = events
+    .filter((e) => e.type === 'file.changed')
+    .map((e) => (e as Extract<OmnigentEvent, { type: 'file.changed' }>).path);
   const toolKinds: Partial<Record<ToolKind, number>> = {};
   for (const e of events) if (e.type === 'tool.started') toolKinds[e.kind] = (toolKinds[e.kind] ?? 0) + 1;
   return classifyKind({ prompt: prompt ?? '', files, toolKinds });
@@ -82,7 +84,12 @@ export function importSession(store: RunStore, session: HistorySession, options:
     kindConfidence: guess.confidence,
     source: 'imported' as const,
   });
-  const request: StoredRequest = clean({ prompt: session.prompt ?? '', ...(session.cwd ? { cwd: session.cwd } : {}), ...(session.model ? { model: session.model } : {}), ...(options.provider ? { provider: options.provider } : {}) });
+  const request: StoredRequest = clean({
+    prompt: session.prompt ?? '',
+    ...(session.cwd ? { cwd: session.cwd } : {}),
+    ...(session.model ? { model: session.model } : {}),
+    ...(options.provider ? { provider: options.provider } : {}),
+  });
   const builder = new SummaryBuilder();
   let text = '';
   for (const e of events) {
@@ -91,7 +98,8 @@ export function importSession(store: RunStore, session: HistorySession, options:
     text += `${JSON.stringify(e)}\n`;
   }
   const last = events[events.length - 1];
-  const terminal = last && (last.type === 'run.completed' || last.type === 'run.failed') ? (last as TerminalEvent) : undefined;
+  const terminal =
+    last && (last.type === 'run.completed' || last.type === 'run.failed') ? (last as TerminalEvent) : undefined;
   const end = builder.finish(id, start.startedAt, start.requestedModel, terminal);
   try {
     if (!prepared.has(store)) {
@@ -102,11 +110,26 @@ export function importSession(store: RunStore, session: HistorySession, options:
     writePrivateFile(store.requestFile(id), JSON.stringify(request));
     writePrivateFile(store.eventsFile(id), text);
     // both records in one append: a reader never sees the imported run half-written as "running"
-    appendPrivate(store.indexFile, `${JSON.stringify({ k: 'start', ...start })}\n${JSON.stringify({ k: 'end', ...end })}\n`);
+    appendPrivate(
+      store.indexFile,
+      `${JSON.stringify({ k: 'start', ...start })}\n${JSON.stringify({ k: 'end', ...end })}\n`,
+    );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : error instanceof Error ? error.message : String(error);
-    throw new StoreQueryError(`cannot write the run store at ${store.dir} (${why}): the import stopped; the sessions imported so far are kept, the next import adds the rest.`, 'Free some space or fix the permissions (or point OMNIGENT_STORE elsewhere), then run omnigent import again.');
+    const why =
+      code === 'ENOSPC'
+        ? 'no space left on device'
+        : code === 'EDQUOT'
+          ? 'disk quota exceeded'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : error instanceof Error
+              ? error.message
+              : String(error);
+    throw new StoreQueryError(
+      `cannot write the run store at ${store.dir} (${why}): the import stopped; the sessions imported so far are kept, the next import adds the rest.`,
+      'Free some space or fix the permissions (or point OMNIGENT_STORE elsewhere), then run omnigent import again.',
+    );
   }
   return end;
 }

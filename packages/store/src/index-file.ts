@@ -127,8 +127,10 @@ function fingerprint(fd: number, bytes: number): string {
 function readCache(file: string, fd: number, ino: number, indexBytes: number): IndexCache | undefined {
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8')) as IndexCache;
-    if (cache?.v !== 2 || typeof cache.bytes !== 'number' || cache.bytes > indexBytes || cache.ino !== ino) return undefined;
-    if (!Array.isArray(cache.ended) || !Array.isArray(cache.open) || cache.tail !== fingerprint(fd, cache.bytes)) return undefined;
+    if (cache?.v !== 2 || typeof cache.bytes !== 'number' || cache.bytes > indexBytes || cache.ino !== ino)
+      return undefined;
+    if (!Array.isArray(cache.ended) || !Array.isArray(cache.open) || cache.tail !== fingerprint(fd, cache.bytes))
+      return undefined;
     for (const r of cache.ended) if (!cacheEntryOk(r)) return undefined;
     for (const r of cache.open) if (!cacheEntryOk(r)) return undefined;
     return cache;
@@ -172,7 +174,14 @@ export function readIndex(file: string, cacheFile?: string, onSkip?: (reason: st
     const end = buf.lastIndexOf(0x0a, got - 1) + 1;
     foldIndex(buf.toString('utf8', 0, end), runs, onSkip);
     if (cacheFile && end >= CACHE_REFRESH_BYTES) {
-      writeCache(cacheFile, { v: 2, bytes: offset + end, ino, tail: fingerprint(fd, offset + end), ended: [...runs.ended.values()], open: [...runs.open.values()] });
+      writeCache(cacheFile, {
+        v: 2,
+        bytes: offset + end,
+        ino,
+        tail: fingerprint(fd, offset + end),
+        ended: [...runs.ended.values()],
+        open: [...runs.open.values()],
+      });
     }
     return runs;
   } finally {

@@ -1,4 +1,17 @@
-export type { RunStatus, ToolStats, UsageSummary, RunWorkflow, RunGit, RunStart, RunEnd, RunSummary, StoredRequest, WorkKind, RunEval, CheckResult } from './types.js';
+export type {
+  RunStatus,
+  ToolStats,
+  UsageSummary,
+  RunWorkflow,
+  RunGit,
+  RunStart,
+  RunEnd,
+  RunSummary,
+  StoredRequest,
+  WorkKind,
+  RunEval,
+  CheckResult,
+} from './types.js';
 export { PROMPT_PREVIEW_CHARS, RUN_STATUSES, WORK_KINDS } from './types.js';
 export type { StoreLocation } from './paths.js';
 export { resolveStoreDir } from './paths.js';
@@ -71,10 +84,39 @@ export { importedRunId, importSession, sessionEvents, classifySession } from './
 export { terminalSafe } from './terminal-safe.js';
 export { SkippedRecords, eventProblem } from './validate.js';
 export { DIR_MODE, FILE_MODE } from './private-files.js';
-export type { Interval, PairedCounts, EvalOutcome, EvalFigure, EvalSummary, EvalVerdict, EvalComparison } from './eval-stats.js';
-export { Z95, UNDECIDED_WIDTH, wilsonInterval, newcombeUnpaired, newcombePaired, mcnemarExact, fisherExact, summarizeOutcomes, compareOutcomes, verdictText } from './eval-stats.js';
+export type {
+  Interval,
+  PairedCounts,
+  EvalOutcome,
+  EvalFigure,
+  EvalSummary,
+  EvalVerdict,
+  EvalComparison,
+} from './eval-stats.js';
+export {
+  Z95,
+  UNDECIDED_WIDTH,
+  wilsonInterval,
+  newcombeUnpaired,
+  newcombePaired,
+  mcnemarExact,
+  fisherExact,
+  summarizeOutcomes,
+  compareOutcomes,
+  verdictText,
+} from './eval-stats.js';
 export type { EvalGroup, EvalResults } from './eval-results.js';
-export { runPassed, runOutcome, evalGroupLabel, latestEvalRuns, evalResults, formatRate, formatComparison, renderEvalTable, evalCsv } from './eval-results.js';
+export {
+  runPassed,
+  runOutcome,
+  evalGroupLabel,
+  latestEvalRuns,
+  evalResults,
+  formatRate,
+  formatComparison,
+  renderEvalTable,
+  evalCsv,
+} from './eval-results.js';
 export type { SideFilter } from './side-filter.js';
 export { parseSideFilter, matchesSide } from './side-filter.js';
 export { renderEvalSection } from './report-html-eval.js';

@@ -12,7 +12,14 @@ const pct = (x: number): string => `${Math.round(x * 100)} %`;
 function contender(harness: string, model: string | undefined, runs: RunSummary[], minRuns: number): Contender {
   const done = runs.filter(finished);
   const successes = done.filter(succeeded).length;
-  const c: Contender = { harness, ...(model ? { model } : {}), label: model ? `${harness} · ${model}` : harness, runs: done.length, successes, enough: done.length >= minRuns };
+  const c: Contender = {
+    harness,
+    ...(model ? { model } : {}),
+    label: model ? `${harness} · ${model}` : harness,
+    runs: done.length,
+    successes,
+    enough: done.length >= minRuns,
+  };
   const interval = wilsonInterval(successes, done.length);
   if (interval) {
     c.successRate = successes / done.length;
@@ -30,7 +37,11 @@ function contender(harness: string, model: string | undefined, runs: RunSummary[
  * of its success rate (then cheaper, then faster). Contract: one with fewer than `minRuns` finished
  * runs is listed but never named best; when none has enough the verdict says "not enough runs".
  */
-export function bestPerKind(runs: RunSummary[], kindOf: (r: RunSummary) => KindLabel, minRuns = MIN_RUNS_FOR_RANKING): KindBest[] {
+export function bestPerKind(
+  runs: RunSummary[],
+  kindOf: (r: RunSummary) => KindLabel,
+  minRuns = MIN_RUNS_FOR_RANKING,
+): KindBest[] {
   const byKind = new Map<KindLabel, Map<string, { harness: string; model?: string; runs: RunSummary[] }>>();
   for (const r of runs) {
     const k = kindOf(r);
@@ -63,8 +74,10 @@ export function bestPerKind(runs: RunSummary[], kindOf: (r: RunSummary) => KindL
       entry.best = top!.label;
       const rate = `${pct(top!.successRate!)} success (95 % CI ${pct(top!.interval!.low)}–${pct(top!.interval!.high)}, ${top!.runs} runs)`;
       if (!next) entry.verdict = `${top!.label}: ${rate}; the only one with enough runs`;
-      else if (top!.interval!.low > next.interval!.high) entry.verdict = `${top!.label} is clearly ahead: ${rate}, vs ${next.label} ${pct(next.successRate!)}`;
-      else entry.verdict = `${top!.label} leads, not clearly: ${rate}; its interval overlaps ${next.label}'s (${pct(next.interval!.low)}–${pct(next.interval!.high)})`;
+      else if (top!.interval!.low > next.interval!.high)
+        entry.verdict = `${top!.label} is clearly ahead: ${rate}, vs ${next.label} ${pct(next.successRate!)}`;
+      else
+        entry.verdict = `${top!.label} leads, not clearly: ${rate}; its interval overlaps ${next.label}'s (${pct(next.interval!.low)}–${pct(next.interval!.high)})`;
     }
     out.push(entry);
   }

@@ -1,5 +1,13 @@
 import type { OmnigentEvent, ToolCompletedEvent, ToolStartedEvent } from '@omnigent/core';
-import { commandHead, errorClassOf, failureText, messageTemplate, signatureKey, signatureLabel, type FailureSignature } from './failure-signature.js';
+import {
+  commandHead,
+  errorClassOf,
+  failureText,
+  messageTemplate,
+  signatureKey,
+  signatureLabel,
+  type FailureSignature,
+} from './failure-signature.js';
 import type { FailureGroup } from './insights-types.js';
 import type { RunSummary } from './types.js';
 
@@ -32,7 +40,12 @@ function inputOf(start: ToolStartedEvent | undefined): Record<string, unknown> {
 /** The signature of a failed run, from its reason and message. */
 export function runFailureCase(run: RunSummary): FailureCase {
   const message = run.message ?? '';
-  const fallback = run.reason === 'timeout' ? 'timeout' : run.reason === 'exit' && run.exitCode !== undefined ? `exit ${run.exitCode}` : (run.reason ?? 'error');
+  const fallback =
+    run.reason === 'timeout'
+      ? 'timeout'
+      : run.reason === 'exit' && run.exitCode !== undefined
+        ? `exit ${run.exitCode}`
+        : (run.reason ?? 'error');
   const errorClass = errorClassOf(message, fallback);
   return {
     signature: { errorClass, template: messageTemplate(failureText(message, errorClass)) },
@@ -55,12 +68,27 @@ export function toolFailureCases(run: RunSummary, events: OmnigentEvent[]): Fail
 
 function toolCase(run: RunSummary, start: ToolStartedEvent | undefined, end: ToolCompletedEvent): FailureCase {
   const input = inputOf(start);
-  const command = typeof input.command === 'string' ? input.command : Array.isArray(input.command) ? input.command.map(String).join(' ') : typeof input.cmd === 'string' ? input.cmd : undefined;
+  const command =
+    typeof input.command === 'string'
+      ? input.command
+      : Array.isArray(input.command)
+        ? input.command.map(String).join(' ')
+        : typeof input.cmd === 'string'
+          ? input.cmd
+          : undefined;
   const path = PATH_KEYS.map((k) => input[k]).find((v): v is string => typeof v === 'string');
   const message = textOf(end.output);
-  const fallback = end.status === 'denied' ? 'denied' : end.status === 'interrupted' ? 'interrupted' : end.exitCode !== undefined ? `exit ${end.exitCode}` : 'error';
+  const fallback =
+    end.status === 'denied'
+      ? 'denied'
+      : end.status === 'interrupted'
+        ? 'interrupted'
+        : end.exitCode !== undefined
+          ? `exit ${end.exitCode}`
+          : 'error';
   const head = command ? commandHead(command) : undefined;
-  const errorClass = end.status === 'denied' || end.status === 'interrupted' ? fallback : errorClassOf(message, fallback);
+  const errorClass =
+    end.status === 'denied' || end.status === 'interrupted' ? fallback : errorClassOf(message, fallback);
   return {
     signature: {
       errorClass,
@@ -96,7 +124,10 @@ export function groupFailures(cases: FailureCase[], examples = 3): FailureGroup[
         count: g.cases.length,
         runs: runIds.length,
         exampleRunIds: runIds.slice(0, examples),
-        paths: [...paths.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([p]) => p),
+        paths: [...paths.entries()]
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+          .slice(0, 5)
+          .map(([p]) => p),
         harnesses: [...new Set(g.cases.map((c) => c.harness))].sort(),
         firstSeen: times[0]!,
         lastSeen: times[times.length - 1]!,

@@ -15,12 +15,23 @@ export function mcpRefOf(name: string, mcp: McpToolRef | undefined): McpToolRef 
 
 /** Whether a run may hold MCP calls (its events are worth reading): it was given servers, or a tool name says so. */
 export function mayUseMcp(run: RunSummary): boolean {
-  return (run.mcpServers?.length ?? 0) > 0 || Object.keys(run.tools ?? {}).some((n) => CLAUDE_MCP.test(n) || /mcp/i.test(n));
+  return (
+    (run.mcpServers?.length ?? 0) > 0 || Object.keys(run.tools ?? {}).some((n) => CLAUDE_MCP.test(n) || /mcp/i.test(n))
+  );
 }
 
 /** Accumulates MCP calls per server over runs' events. */
 export class McpTally {
-  private readonly servers = new Map<string, { calls: number; errors: number; durations: number[]; runs: Set<string>; tools: Map<string, { calls: number; errors: number }> }>();
+  private readonly servers = new Map<
+    string,
+    {
+      calls: number;
+      errors: number;
+      durations: number[];
+      runs: Set<string>;
+      tools: Map<string, { calls: number; errors: number }>;
+    }
+  >();
 
   /** Count the MCP calls of one run. */
   add(runId: string, events: OmnigentEvent[]): void {
@@ -31,7 +42,8 @@ export class McpTally {
       const ref = mcpRefOf(e.name, e.mcp ?? started.get(e.callId));
       if (!ref) continue;
       let s = this.servers.get(ref.server);
-      if (!s) this.servers.set(ref.server, (s = { calls: 0, errors: 0, durations: [], runs: new Set(), tools: new Map() }));
+      if (!s)
+        this.servers.set(ref.server, (s = { calls: 0, errors: 0, durations: [], runs: new Set(), tools: new Map() }));
       s.calls += 1;
       s.runs.add(runId);
       if (e.isError) s.errors += 1;
@@ -53,7 +65,9 @@ export class McpTally {
           errors: s.errors,
           errorRate: s.calls ? s.errors / s.calls : 0,
           runs: s.runs.size,
-          tools: [...s.tools.entries()].map(([tool, t]) => ({ tool, ...t })).sort((a, b) => b.calls - a.calls || a.tool.localeCompare(b.tool)),
+          tools: [...s.tools.entries()]
+            .map(([tool, t]) => ({ tool, ...t }))
+            .sort((a, b) => b.calls - a.calls || a.tool.localeCompare(b.tool)),
         };
         const p50 = quantile(s.durations, 0.5);
         const p90 = quantile(s.durations, 0.9);

@@ -26,9 +26,17 @@ export function slowestKinds(runs: RunSummary[], kindOf: (r: RunSummary) => Kind
   const out: KindSpeed[] = [];
   for (const [kind, rs] of groups) {
     const durations = rs.filter((r) => r.durationMs !== undefined).map((r) => r.durationMs!);
-    const tokens = rs.filter((r) => r.usage?.input !== undefined && r.usage.output !== undefined).map((r) => r.usage!.input! + r.usage!.output!);
+    const tokens = rs
+      .filter((r) => r.usage?.input !== undefined && r.usage.output !== undefined)
+      .map((r) => r.usage!.input! + r.usage!.output!);
     const costs = rs.filter((r) => r.usage?.costUsd !== undefined).map((r) => r.usage!.costUsd!);
-    const s: KindSpeed = { kind, runs: rs.length, tokens: { reported: tokens.length }, costUsd: { reported: costs.length }, examples: [] };
+    const s: KindSpeed = {
+      kind,
+      runs: rs.length,
+      tokens: { reported: tokens.length },
+      costUsd: { reported: costs.length },
+      examples: [],
+    };
     const p50 = quantile(durations, 0.5);
     const p90 = quantile(durations, 0.9);
     if (p50 !== undefined) s.p50Ms = p50;

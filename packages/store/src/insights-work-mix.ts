@@ -76,17 +76,29 @@ export function workMix(runs: RunSummary[], kindOf: (r: RunSummary) => KindLabel
       list.push(w);
     }
   }
-  const points = list.map((w, i): [number, number | undefined] => [i, w.featureShare]).filter((p): p is [number, number] => p[1] !== undefined);
+  const points = list
+    .map((w, i): [number, number | undefined] => [i, w.featureShare])
+    .filter((p): p is [number, number] => p[1] !== undefined);
   const feature = byKind.feature ?? empty();
   const bugfix = byKind.bugfix ?? empty();
-  const mix: WorkMix = { weeks: list, byKind, feature, bugfix, trend: { weeks: points.length, direction: 'not enough weeks' } };
+  const mix: WorkMix = {
+    weeks: list,
+    byKind,
+    feature,
+    bugfix,
+    trend: { weeks: points.length, direction: 'not enough weeks' },
+  };
   const s = share(feature.runs, bugfix.runs);
   if (s !== undefined) mix.featureShare = s;
   const ts = share(feature.durationMs, bugfix.durationMs);
   if (ts !== undefined) mix.featureTimeShare = ts;
   if (points.length >= MIN_TREND_WEEKS) {
     const k = slope(points);
-    mix.trend = { weeks: points.length, slopePerWeek: k, direction: k > FLAT_SLOPE ? 'more features' : k < -FLAT_SLOPE ? 'more bugfixes' : 'flat' };
+    mix.trend = {
+      weeks: points.length,
+      slopePerWeek: k,
+      direction: k > FLAT_SLOPE ? 'more features' : k < -FLAT_SLOPE ? 'more bugfixes' : 'flat',
+    };
   }
   return mix;
 }

@@ -46,7 +46,9 @@ export function computeInsights(runs: RunSummary[], options: InsightsOptions = {
   const withToolErrors = runs.filter((r) => (r.toolErrors ?? 0) > 0);
   const mcpRuns = runs.filter(mayUseMcp);
   const budget = options.maxEventRuns ?? 2000;
-  const toRead = [...new Set([...withToolErrors, ...mcpRuns])].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0)).slice(0, options.events ? budget : 0);
+  const toRead = [...new Set([...withToolErrors, ...mcpRuns])]
+    .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
+    .slice(0, options.events ? budget : 0);
   const toolCases: FailureCase[] = [];
   const tally = new McpTally();
   let scannedWithErrors = 0;
@@ -73,7 +75,12 @@ export function computeInsights(runs: RunSummary[], options: InsightsOptions = {
     slowest: slowestKinds(runs, kindOf, examples),
     failures: {
       failedRuns: { total: failedRuns.length, groups: groupFailures(failedRuns.map(runFailureCase), examples) },
-      toolCalls: { total: toolCases.length, groups: groupFailures(toolCases, examples), runsScanned: scannedWithErrors, runsNotScanned: withToolErrors.length - scannedWithErrors },
+      toolCalls: {
+        total: toolCases.length,
+        groups: groupFailures(toolCases, examples),
+        runsScanned: scannedWithErrors,
+        runsNotScanned: withToolErrors.length - scannedWithErrors,
+      },
     },
     best: { minRuns, kinds: bestPerKind(runs, kindOf, minRuns) },
     ...(mcp.length ? { mcp: { servers: mcp, runsScanned: scannedMcp } } : {}),

@@ -27,7 +27,13 @@ export interface RecorderOptions {
 
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  return e?.code === 'ENOSPC' ? 'no space left on device' : e?.code === 'EDQUOT' ? 'disk quota exceeded' : e instanceof Error ? e.message : String(error);
+  return e?.code === 'ENOSPC'
+    ? 'no space left on device'
+    : e?.code === 'EDQUOT'
+      ? 'disk quota exceeded'
+      : e instanceof Error
+        ? e.message
+        : String(error);
 }
 
 /** What {@link RunRecorder.finish} may add to the end record. */
@@ -35,7 +41,10 @@ export interface RecorderFinishExtra {
   /** An eval cell's success checks. */
   checks?: CheckResult[];
   /** Prices a run whose harness reported no cost (the result is marked by its `costSource`). */
-  price?: (usage: TokenUsage, model: string | undefined) => { costUsd: number; costSource: NonNullable<TokenUsage['costSource']> } | undefined;
+  price?: (
+    usage: TokenUsage,
+    model: string | undefined,
+  ) => { costUsd: number; costSource: NonNullable<TokenUsage['costSource']> } | undefined;
 }
 
 /**
@@ -93,7 +102,8 @@ export class RunRecorder {
     try {
       const written = this.options.write ? this.options.write(this.fd, line) : writeSync(this.fd, line);
       // A short write is what a full disk does before it says ENOSPC.
-      if (written < Buffer.byteLength(line)) throw Object.assign(new Error('short write: no space left on device'), { code: 'ENOSPC' });
+      if (written < Buffer.byteLength(line))
+        throw Object.assign(new Error('short write: no space left on device'), { code: 'ENOSPC' });
     } catch (error) {
       this.lost += 1;
       this.fail(error);

@@ -14,11 +14,26 @@ export function renderEvalSection(runs: RunSummary[]): string {
   const ids = [...new Set(runs.filter((r) => r.eval).map((r) => r.eval!.id))];
   if (!ids.length) return '';
   const parts = ids.map((id) => {
-    const counted = latestEvalRuns(runs.filter((r) => r.eval?.id === id)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    const counted = latestEvalRuns(runs.filter((r) => r.eval?.id === id)).sort((a, b) =>
+      a.startedAt.localeCompare(b.startedAt),
+    );
     const labels = [...new Set(counted.map(evalGroupLabel))];
     const results = evalResults(counted, labels.length > 1 ? labels[0] : undefined);
-    const usd = (est: boolean, v: number | undefined): string => (v === undefined ? UNKNOWN : `${est ? '~' : ''}${formatUsd(v)}`);
-    const head = ['cell', 'runs', 'passed', 'pass rate [95% CI]', '$/run', '$/pass', 'time/run', 'time/pass', 'vs baseline'].map((h, i) => `<th${i === 0 || i === 3 || i === 8 ? ' class="l"' : ''}>${h}</th>`).join('');
+    const usd = (est: boolean, v: number | undefined): string =>
+      v === undefined ? UNKNOWN : `${est ? '~' : ''}${formatUsd(v)}`;
+    const head = [
+      'cell',
+      'runs',
+      'passed',
+      'pass rate [95% CI]',
+      '$/run',
+      '$/pass',
+      'time/run',
+      'time/pass',
+      'vs baseline',
+    ]
+      .map((h, i) => `<th${i === 0 || i === 3 || i === 8 ? ' class="l"' : ''}>${h}</th>`)
+      .join('');
     const rows = results.groups.map((g) => {
       const s = g.summary;
       const cells = [
@@ -36,10 +51,15 @@ export function renderEvalSection(runs: RunSummary[]): string {
     });
     const tasks = [...new Set(counted.map((r) => r.eval!.task))].sort();
     const gridHead = `<th class="l">task</th>${results.groups.map((g) => `<th>${esc(g.label)}</th>`).join('')}`;
-    const grid = tasks.map((t) => `<tr><td class="l">${esc(t)}</td>${results.groups.map((g) => {
-      const x = g.tasks[t];
-      return `<td>${x ? `${x.passes}/${x.runs}` : UNKNOWN}</td>`;
-    }).join('')}</tr>`);
+    const grid = tasks.map(
+      (t) =>
+        `<tr><td class="l">${esc(t)}</td>${results.groups
+          .map((g) => {
+            const x = g.tasks[t];
+            return `<td>${x ? `${x.passes}/${x.runs}` : UNKNOWN}</td>`;
+          })
+          .join('')}</tr>`,
+    );
     return `<h3>eval ${esc(id)}</h3>
 <table class="eval"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>
 <table class="eval-tasks"><thead><tr>${gridHead}</tr></thead><tbody>${grid.join('')}</tbody></table>`;

@@ -1,7 +1,19 @@
 import type { OmnigentEvent, ToolCompletedEvent, ToolStartedEvent } from '@omnigent/core';
 import { compareRuns, type CompareGroup, type GroupDimension, type GroupFigure } from './compare.js';
 import { MCP_COMPARE_COLUMNS, NO_MCP, compareByMcp, mcpCompareRows, mcpServersOf } from './compare-mcp.js';
-import { compareFigures, FIGURE_NOTES, formatFigure, formatInt, formatLocalTime, formatMs, formatPercent, formatRunUsage, formatStatus, formatUsd, UNKNOWN } from './format.js';
+import {
+  compareFigures,
+  FIGURE_NOTES,
+  formatFigure,
+  formatInt,
+  formatLocalTime,
+  formatMs,
+  formatPercent,
+  formatRunUsage,
+  formatStatus,
+  formatUsd,
+  UNKNOWN,
+} from './format.js';
 import { renderEvalSection } from './report-html-eval.js';
 import { terminalSafe } from './terminal-safe.js';
 import type { Insights } from './insights-types.js';
@@ -72,7 +84,10 @@ function fitLabel(label: string, width: number): string {
 
 function barChart(id: string, title: string, rows: BarRow[], cls = ''): string {
   // wide enough for the longest label (up to a cap), so group names are never clipped at the left edge
-  const labelW = Math.min(LABEL_MAX_W, Math.max(80, Math.ceil(Math.max(0, ...rows.map((r) => r.label.length)) * CHAR_W) + 16));
+  const labelW = Math.min(
+    LABEL_MAX_W,
+    Math.max(80, Math.ceil(Math.max(0, ...rows.map((r) => r.label.length)) * CHAR_W) + 16),
+  );
   const barW = 260;
   const rowH = 26;
   const width = labelW + barW + 150;
@@ -81,25 +96,53 @@ function barChart(id: string, title: string, rows: BarRow[], cls = ''): string {
   const parts = rows.map((r, i) => {
     const y = 4 + i * rowH;
     const w = r.value === undefined ? 0 : Math.max(1, (r.value / max) * barW);
-    const bar = r.value === undefined ? '' : `<rect class="bar ${cls}" data-value="${r.value}" x="${labelW}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 10}"><title>${esc(`${r.label}: ${r.text}`)}</title></rect>`;
+    const bar =
+      r.value === undefined
+        ? ''
+        : `<rect class="bar ${cls}" data-value="${r.value}" x="${labelW}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 10}"><title>${esc(`${r.label}: ${r.text}`)}</title></rect>`;
     const wx = r.whisker === undefined ? undefined : labelW + (r.whisker / max) * barW;
-    const whisker = wx === undefined || r.value === undefined ? '' : `<line class="whisker" x1="${(labelW + w).toFixed(1)}" x2="${wx.toFixed(1)}" y1="${y + rowH / 2 - 1}" y2="${y + rowH / 2 - 1}"/><line class="whisker" x1="${wx.toFixed(1)}" x2="${wx.toFixed(1)}" y1="${y + 7}" y2="${y + rowH - 9}"/>`;
+    const whisker =
+      wx === undefined || r.value === undefined
+        ? ''
+        : `<line class="whisker" x1="${(labelW + w).toFixed(1)}" x2="${wx.toFixed(1)}" y1="${y + rowH / 2 - 1}" y2="${y + rowH / 2 - 1}"/><line class="whisker" x1="${wx.toFixed(1)}" x2="${wx.toFixed(1)}" y1="${y + 7}" y2="${y + rowH - 9}"/>`;
     const textX = labelW + Math.max(w, wx !== undefined ? wx - labelW : 0) + 6;
     return `<text x="${labelW - 8}" y="${y + rowH / 2 + 3}" text-anchor="end">${esc(fitLabel(r.label, labelW - 12))}<title>${esc(r.label)}</title></text>${bar}${whisker}<text class="value${r.value === undefined ? ' muted' : ''}" x="${textX.toFixed(1)}" y="${y + rowH / 2 + 3}">${esc(r.text)}</text>`;
   });
   return `<figure id="${id}"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg></figure>`;
 }
 
-function figureRows(groups: CompareGroup[], get: (g: CompareGroup) => GroupFigure, fmt: (n: number) => string = formatInt): BarRow[] {
+function figureRows(
+  groups: CompareGroup[],
+  get: (g: CompareGroup) => GroupFigure,
+  fmt: (n: number) => string = formatInt,
+): BarRow[] {
   return groups.map((g) => ({ label: g.label, value: get(g).mean, text: formatFigure(get(g), g.runs, fmt) }));
 }
 
 function groupTable(groups: CompareGroup[], by: GroupDimension[]): string {
-  const head = [...by.map((d) => `<th class="l">${esc(d)}</th>`), ...['runs', 'success', 'p50 time', 'p90 time', 'in/run', 'out/run', 'cache/run', 'cost/run', 'cost', 'tools/run'].map((h) => `<th>${h}</th>`), '<th class="l">top tools</th>'].join('');
+  const head = [
+    ...by.map((d) => `<th class="l">${esc(d)}</th>`),
+    ...[
+      'runs',
+      'success',
+      'p50 time',
+      'p90 time',
+      'in/run',
+      'out/run',
+      'cache/run',
+      'cost/run',
+      'cost',
+      'tools/run',
+    ].map((h) => `<th>${h}</th>`),
+    '<th class="l">top tools</th>',
+  ].join('');
   const rows = groups.map((g) => {
     const dims = by.map((d) => `<td class="l">${esc(g.key[d] ?? UNKNOWN)}</td>`);
     const figures = compareFigures(g).map((c) => `<td>${esc(c)}</td>`);
-    const top = g.tools.slice(0, 3).map((t) => `${t.name} ×${t.calls} (${formatMs(t.medianMs)}, ${formatPercent(t.errorRate)} err)`).join(' · ');
+    const top = g.tools
+      .slice(0, 3)
+      .map((t) => `${t.name} ×${t.calls} (${formatMs(t.medianMs)}, ${formatPercent(t.errorRate)} err)`)
+      .join(' · ');
     return `<tr>${dims.join('')}${figures.join('')}<td class="tools">${esc(top || UNKNOWN)}</td></tr>`;
   });
   // a wide table scrolls inside its box instead of pushing the whole page sideways
@@ -110,8 +153,14 @@ function groupTable(groups: CompareGroup[], by: GroupDimension[]): string {
 function mcpSection(runs: RunSummary[]): string {
   if (!runs.some((r) => mcpServersOf(r).length)) return '';
   const groups = compareByMcp(runs, ['mcp']);
-  const head = ['<th class="l">mcp server</th>', ...MCP_COMPARE_COLUMNS.map((h) => `<th>${esc(h.toLowerCase())}</th>`)].join('');
-  const rows = mcpCompareRows(groups, ['mcp']).map(([server, ...cells]) => `<tr><td class="l">${esc(server!)}</td>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`);
+  const head = [
+    '<th class="l">mcp server</th>',
+    ...MCP_COMPARE_COLUMNS.map((h) => `<th>${esc(h.toLowerCase())}</th>`),
+  ].join('');
+  const rows = mcpCompareRows(groups, ['mcp']).map(
+    ([server, ...cells]) =>
+      `<tr><td class="l">${esc(server!)}</td>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`,
+  );
   return `<h2>By MCP server</h2>
 <div class="table-wrap"><table id="mcp"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
 <p class="notes">A run that used two servers counts in both rows; runs without MCP are ${esc(NO_MCP)}. MCP figures are over the calls to that server (p50/p90: call latency as the harness saw it).</p>`;
@@ -121,7 +170,9 @@ function mcpSection(runs: RunSummary[]): string {
 function toolTarget(input: unknown): string {
   if (!input || typeof input !== 'object') return '';
   const o = input as Record<string, unknown>;
-  const v = ['file_path', 'path', 'command', 'cmd', 'pattern', 'url', 'query'].map((k) => o[k]).find((x) => typeof x === 'string') as string | undefined;
+  const v = ['file_path', 'path', 'command', 'cmd', 'pattern', 'url', 'query']
+    .map((k) => o[k])
+    .find((x) => typeof x === 'string') as string | undefined;
   if (!v) return '';
   const one = v.replace(/\s+/g, ' ').trim();
   return one.length > 24 ? `${one.slice(0, 23)}…` : one;
@@ -147,7 +198,9 @@ function timelineSvg(run: RunSummary, events: OmnigentEvent[]): string {
   for (const e of events) {
     if (e.type === 'turn.started') {
       const tx = x(Date.parse(e.time) - t0).toFixed(1);
-      parts.push(`<line class="turn" x1="${tx}" x2="${tx}" y1="0" y2="${height - 20}"><title>turn ${e.turn}</title></line>`);
+      parts.push(
+        `<line class="turn" x1="${tx}" x2="${tx}" y1="0" y2="${height - 20}"><title>turn ${e.turn}</title></line>`,
+      );
     }
   }
   starts.forEach((s, i) => {
@@ -160,11 +213,15 @@ function timelineSvg(run: RunSummary, events: OmnigentEvent[]): string {
     const w = Math.max(2, x(end) - x(begin));
     const tip = `${s.name}: ${c ? (c.isError ? 'failed' : 'ok') : 'no result'} ${formatMs(end - begin)}`;
     const target = toolTarget(s.input);
-    parts.push(`<text x="${8 + d * 14}" y="${y + 12}">${esc(s.name)}${target ? `<tspan class="muted"> ${esc(target)}</tspan>` : ''}</text><rect class="${cls}" x="${x(begin).toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${rowH - 5}"><title>${esc(tip)}</title></rect>`);
+    parts.push(
+      `<text x="${8 + d * 14}" y="${y + 12}">${esc(s.name)}${target ? `<tspan class="muted"> ${esc(target)}</tspan>` : ''}</text><rect class="${cls}" x="${x(begin).toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${rowH - 5}"><title>${esc(tip)}</title></rect>`,
+    );
   });
   if (!starts.length) parts.push(`<text class="muted" x="8" y="14">no tool calls</text>`);
   const axisY = height - 6;
-  parts.push(`<text class="muted" x="${labelW}" y="${axisY}">0</text><text class="muted" x="${labelW + barW}" y="${axisY}" text-anchor="end">${esc(formatMs(total))}</text>`);
+  parts.push(
+    `<text class="muted" x="${labelW}" y="${axisY}">0</text><text class="muted" x="${labelW + barW}" y="${axisY}" text-anchor="end">${esc(formatMs(total))}</text>`,
+  );
   return `<svg class="timeline" viewBox="0 0 ${width} ${height}" style="max-width:${width}px" preserveAspectRatio="xMinYMin meet">${parts.join('')}</svg>`;
 }
 
@@ -194,14 +251,54 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const groups = compareRuns(input.runs, by);
   const limit = input.timelines ?? 50;
   const charts = [
-    barChart('chart-duration', 'Duration: median, whisker to p90', groups.map((g) => ({ label: g.label, value: g.medianDurationMs, whisker: g.p90DurationMs, text: formatMs(g.medianDurationMs) === formatMs(g.p90DurationMs) ? formatMs(g.medianDurationMs) : `${formatMs(g.medianDurationMs)} / p90 ${formatMs(g.p90DurationMs)}` }))),
-    barChart('chart-input', 'Input tokens per run', figureRows(groups, (g) => g.tokens.input)),
-    barChart('chart-output', 'Output tokens per run', figureRows(groups, (g) => g.tokens.output), 'out'),
-    barChart('chart-cost', 'Cost per run (USD)', figureRows(groups, (g) => g.costUsd, formatUsd), 'cost'),
-    barChart('chart-success', 'Success rate', groups.map((g) => ({ label: g.label, value: g.successRate, text: `${formatPercent(g.successRate)} of ${g.runs - g.running}` }))),
-    barChart('chart-tools', 'Tool calls per run', groups.map((g) => ({ label: g.label, value: g.toolCallsPerRun, text: compareFigures(g)[9]! }))),
+    barChart(
+      'chart-duration',
+      'Duration: median, whisker to p90',
+      groups.map((g) => ({
+        label: g.label,
+        value: g.medianDurationMs,
+        whisker: g.p90DurationMs,
+        text:
+          formatMs(g.medianDurationMs) === formatMs(g.p90DurationMs)
+            ? formatMs(g.medianDurationMs)
+            : `${formatMs(g.medianDurationMs)} / p90 ${formatMs(g.p90DurationMs)}`,
+      })),
+    ),
+    barChart(
+      'chart-input',
+      'Input tokens per run',
+      figureRows(groups, (g) => g.tokens.input),
+    ),
+    barChart(
+      'chart-output',
+      'Output tokens per run',
+      figureRows(groups, (g) => g.tokens.output),
+      'out',
+    ),
+    barChart(
+      'chart-cost',
+      'Cost per run (USD)',
+      figureRows(groups, (g) => g.costUsd, formatUsd),
+      'cost',
+    ),
+    barChart(
+      'chart-success',
+      'Success rate',
+      groups.map((g) => ({
+        label: g.label,
+        value: g.successRate,
+        text: `${formatPercent(g.successRate)} of ${g.runs - g.running}`,
+      })),
+    ),
+    barChart(
+      'chart-tools',
+      'Tool calls per run',
+      groups.map((g) => ({ label: g.label, value: g.toolCallsPerRun, text: compareFigures(g)[9]! })),
+    ),
   ];
-  const notes = Object.entries(FIGURE_NOTES).map(([k, v]) => `<b>${esc(k)}</b> ${esc(v)}`).join(' · ');
+  const notes = Object.entries(FIGURE_NOTES)
+    .map(([k, v]) => `<b>${esc(k)}</b> ${esc(v)}`)
+    .join(' · ');
   const runs = input.runs.map((r, i) => runDetails(r, i < limit ? input.events(r.id) : undefined));
   const generated = `${(input.generatedAt ?? new Date()).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
   return `<!doctype html>

@@ -25,13 +25,22 @@ const KEYS = ['harness', 'model', 'tag', 'since', 'until', 'variant', 'kind', 'e
  */
 export function parseSideFilter(option: string, text: string, now: Date = new Date()): SideFilter {
   const out: SideFilter = {};
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
-  if (!parts.length) throw new StoreQueryError(`--${option} needs criteria, e.g. --${option} model=gpt-5 or --${option} tag=before,since=7d`);
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (!parts.length)
+    throw new StoreQueryError(
+      `--${option} needs criteria, e.g. --${option} model=gpt-5 or --${option} tag=before,since=7d`,
+    );
   for (const part of parts) {
     const m = /^([a-z]+)[=:](.+)$/.exec(part);
     const key = m ? m[1]! : 'tag';
     const value = m ? m[2]!.trim() : part;
-    if (!(KEYS as readonly string[]).includes(key)) throw new StoreQueryError(`--${option} ${text}: unknown criterion "${key}" (use ${KEYS.join(', ')}: key=value, comma-separated)`);
+    if (!(KEYS as readonly string[]).includes(key))
+      throw new StoreQueryError(
+        `--${option} ${text}: unknown criterion "${key}" (use ${KEYS.join(', ')}: key=value, comma-separated)`,
+      );
     if (key === 'since' || key === 'until') {
       const d = parseSince(value, now);
       out[key] = d;

@@ -106,7 +106,9 @@ export class RunStore {
       ...start,
       pid: start.pid ?? process.pid,
       host: start.host ?? hostname(),
-      ...((start.pid ?? process.pid) === process.pid && start.pidStart === undefined ? optional('pidStart', processStart(process.pid)) : {}),
+      ...((start.pid ?? process.pid) === process.pid && start.pidStart === undefined
+        ? optional('pidStart', processStart(process.pid))
+        : {}),
       ...(start.prompt !== undefined ? { prompt: start.prompt.slice(0, PROMPT_PREVIEW_CHARS) } : {}),
     };
     appendRecord(this.indexFile, { k: 'start', ...record });
@@ -132,7 +134,8 @@ export class RunStore {
       const host = hostname();
       for (const start of open.values()) {
         const dead = start.host === host && start.pid !== undefined && !alive(start.pid, start.pidStart);
-        if (!dead) out.push({ ...start, ...(start.requestedModel ? { model: start.requestedModel } : {}), status: 'running' });
+        if (!dead)
+          out.push({ ...start, ...(start.requestedModel ? { model: start.requestedModel } : {}), status: 'running' });
         else out.push(Object.assign({ ...start }, this.recover(start)) as RunSummary);
       }
     }
@@ -153,16 +156,27 @@ export class RunStore {
     const matches = runs.filter((r) => r.id.startsWith(idOrPrefix));
     if (matches.length === 1) return matches[0]!;
     if (matches.length === 0) {
-      throw new StoreQueryError(`No stored run has an id starting with "${idOrPrefix}".`, `omnigent runs lists them (store: ${this.dir}).`);
+      throw new StoreQueryError(
+        `No stored run has an id starting with "${idOrPrefix}".`,
+        `omnigent runs lists them (store: ${this.dir}).`,
+      );
     }
-    throw new StoreQueryError(`"${idOrPrefix}" matches ${matches.length} runs: ${matches.slice(0, 5).map((r) => r.id.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}.`, 'Give more characters of the id.');
+    throw new StoreQueryError(
+      `"${idOrPrefix}" matches ${matches.length} runs: ${matches
+        .slice(0, 5)
+        .map((r) => r.id.slice(0, 12))
+        .join(', ')}${matches.length > 5 ? ', …' : ''}.`,
+      'Give more characters of the id.',
+    );
   }
 
   /** What the run was asked, when it was recorded with its request (undefined when missing or unreadable). */
   request(id: string): StoredRequest | undefined {
     try {
       const request = JSON.parse(readFileSync(this.requestFile(id), 'utf8')) as StoredRequest | null;
-      return request !== null && typeof request === 'object' && typeof request.prompt === 'string' ? request : undefined;
+      return request !== null && typeof request === 'object' && typeof request.prompt === 'string'
+        ? request
+        : undefined;
     } catch {
       return undefined;
     }

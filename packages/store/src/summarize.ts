@@ -88,8 +88,14 @@ export class SummaryBuilder {
   }
 
   /** Run totals from the best source seen so far: terminal totals, a run-scope figure, turn sums, call sums. */
-  private usage(terminal: Extract<OmnigentEvent, { type: 'run.completed' | 'run.failed' }> | undefined): UsageSummary | undefined {
-    const pick = (u: TokenUsage, confidence: UsageConfidence, source?: UsageSummary['source']): UsageSummary | undefined => {
+  private usage(
+    terminal: Extract<OmnigentEvent, { type: 'run.completed' | 'run.failed' }> | undefined,
+  ): UsageSummary | undefined {
+    const pick = (
+      u: TokenUsage,
+      confidence: UsageConfidence,
+      source?: UsageSummary['source'],
+    ): UsageSummary | undefined => {
       if (!hasFigure(u)) return undefined;
       const { input, output, cacheRead, cacheWrite, reasoning, costUsd, costSource } = u;
       const out: UsageSummary = { confidence };
@@ -130,11 +136,20 @@ export class SummaryBuilder {
     const endedAt = terminal?.time ?? this.lastTime;
     const end: RunEnd = {
       id,
-      status: terminal === undefined ? 'interrupted' : terminal.type === 'run.completed' ? 'completed' : terminal.reason === 'aborted' ? 'interrupted' : 'failed',
+      status:
+        terminal === undefined
+          ? 'interrupted'
+          : terminal.type === 'run.completed'
+            ? 'completed'
+            : terminal.reason === 'aborted'
+              ? 'interrupted'
+              : 'failed',
       toolCalls: this.toolCalls,
       toolErrors: this.toolErrors,
       tools,
-      ...(this.mcp.size ? { mcp: Object.fromEntries([...this.mcp.entries()].sort(([a], [b]) => a.localeCompare(b))) } : {}),
+      ...(this.mcp.size
+        ? { mcp: Object.fromEntries([...this.mcp.entries()].sort(([a], [b]) => a.localeCompare(b))) }
+        : {}),
       events: this.events,
     };
     if (terminal === undefined) end.reason = 'killed';

@@ -3,7 +3,8 @@ import { formatInt, formatLocalTime, formatMs, formatRunUsage, formatStatus, UNK
 import type { RunSummary } from './types.js';
 
 function oneLine(value: unknown, max = 90): string {
-  let s = typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value) ?? '';
+  let s =
+    typeof value === 'string' ? value : value === undefined || value === null ? '' : (JSON.stringify(value) ?? '');
   s = s.replace(/\s+/g, ' ').trim();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
@@ -11,7 +12,9 @@ function oneLine(value: unknown, max = 90): string {
 function inputSummary(input: unknown): string {
   if (input && typeof input === 'object') {
     const o = input as Record<string, unknown>;
-    const key = ['command', 'cmd', 'file_path', 'path', 'pattern', 'query', 'url', 'description', 'prompt'].find((k) => typeof o[k] === 'string');
+    const key = ['command', 'cmd', 'file_path', 'path', 'pattern', 'query', 'url', 'description', 'prompt'].find(
+      (k) => typeof o[k] === 'string',
+    );
     if (key) return oneLine(o[key], 70);
   }
   return oneLine(input, 70);
@@ -21,32 +24,84 @@ function toolResult(done: ToolCompletedEvent | undefined): string {
   if (!done) return '… (no result)';
   const dur = done.durationMs !== undefined ? ` ${formatMs(done.durationMs)}` : '';
   if (!done.isError) return `ok${dur}`;
-  const why = done.status === 'denied' ? 'denied' : done.status === 'interrupted' ? 'interrupted' : done.exitCode !== undefined ? `error, exit ${done.exitCode}` : 'error';
-  const first = oneLine(typeof done.output === 'string' ? done.output.split('\n').find((l) => l.trim()) : done.output, 80);
+  const why =
+    done.status === 'denied'
+      ? 'denied'
+      : done.status === 'interrupted'
+        ? 'interrupted'
+        : done.exitCode !== undefined
+          ? `error, exit ${done.exitCode}`
+          : 'error';
+  const first = oneLine(
+    typeof done.output === 'string' ? done.output.split('\n').find((l) => l.trim()) : done.output,
+    80,
+  );
   return `FAILED (${why})${dur}${first ? `: ${first}` : ''}`;
 }
 
 /** The header of `omnigent runs show`: who, what, how it ended, totals. */
 export function renderRunHeader(run: RunSummary): string {
   const rows: Array<[string, string]> = [
-    ['harness', `${run.harness}${run.harnessVersion ? ` ${run.harnessVersion}` : ''}${run.pluginVersion ? ` (plugin ${run.pluginVersion})` : ''}`],
-    ['model', `${run.model ?? run.requestedModel ?? UNKNOWN}${run.requestedModel && run.model && run.requestedModel !== run.model ? ` (asked for ${run.requestedModel})` : ''}`],
-    ['status', `${formatStatus(run)}${run.exitCode !== undefined ? ` · exit ${run.exitCode}` : ''}${run.message ? ` · ${oneLine(run.message, 120)}` : ''}`],
-    ['started', `${formatLocalTime(run.startedAt, true)} · took ${formatMs(run.durationMs)}${run.turns !== undefined ? ` · ${run.turns} turn${run.turns === 1 ? '' : 's'}` : ''}`],
-    ['tokens', `${formatRunUsage(run.usage)}${run.usage ? ` [${run.usage.confidence}${run.usage.source ? `, ${run.usage.source}` : ''}]` : ''}`],
-    ['tools', run.toolCalls === undefined ? UNKNOWN : `${run.toolCalls} call${run.toolCalls === 1 ? '' : 's'}${run.toolErrors ? `, ${run.toolErrors} failed` : ''}${Object.keys(run.tools ?? {}).length ? ` (${Object.entries(run.tools ?? {}).map(([n, t]) => `${n} ${t.calls}`).join(', ')})` : ''}`],
-    ['cwd', `${run.cwd}${run.git ? ` · git ${run.git.commit.slice(0, 10)}${run.git.branch ? ` on ${run.git.branch}` : ''}` : run.gitBranch ? ` · git branch ${run.gitBranch}` : ''}`],
+    [
+      'harness',
+      `${run.harness}${run.harnessVersion ? ` ${run.harnessVersion}` : ''}${run.pluginVersion ? ` (plugin ${run.pluginVersion})` : ''}`,
+    ],
+    [
+      'model',
+      `${run.model ?? run.requestedModel ?? UNKNOWN}${run.requestedModel && run.model && run.requestedModel !== run.model ? ` (asked for ${run.requestedModel})` : ''}`,
+    ],
+    [
+      'status',
+      `${formatStatus(run)}${run.exitCode !== undefined ? ` · exit ${run.exitCode}` : ''}${run.message ? ` · ${oneLine(run.message, 120)}` : ''}`,
+    ],
+    [
+      'started',
+      `${formatLocalTime(run.startedAt, true)} · took ${formatMs(run.durationMs)}${run.turns !== undefined ? ` · ${run.turns} turn${run.turns === 1 ? '' : 's'}` : ''}`,
+    ],
+    [
+      'tokens',
+      `${formatRunUsage(run.usage)}${run.usage ? ` [${run.usage.confidence}${run.usage.source ? `, ${run.usage.source}` : ''}]` : ''}`,
+    ],
+    [
+      'tools',
+      run.toolCalls === undefined
+        ? UNKNOWN
+        : `${run.toolCalls} call${run.toolCalls === 1 ? '' : 's'}${run.toolErrors ? `, ${run.toolErrors} failed` : ''}${
+            Object.keys(run.tools ?? {}).length
+              ? ` (${Object.entries(run.tools ?? {})
+                  .map(([n, t]) => `${n} ${t.calls}`)
+                  .join(', ')})`
+              : ''
+          }`,
+    ],
+    [
+      'cwd',
+      `${run.cwd}${run.git ? ` · git ${run.git.commit.slice(0, 10)}${run.git.branch ? ` on ${run.git.branch}` : ''}` : run.gitBranch ? ` · git branch ${run.gitBranch}` : ''}`,
+    ],
   ];
-  if (run.kind) rows.push(['kind', `${run.kind} (${run.kindSource === 'explicit' ? 'given' : `classified, confidence ${Math.round((run.kindConfidence ?? 0) * 100)}%`})`]);
-  if (run.source === 'imported') rows.push(['source', 'imported from the harness\'s own history']);
+  if (run.kind)
+    rows.push([
+      'kind',
+      `${run.kind} (${run.kindSource === 'explicit' ? 'given' : `classified, confidence ${Math.round((run.kindConfidence ?? 0) * 100)}%`})`,
+    ]);
+  if (run.source === 'imported') rows.push(['source', "imported from the harness's own history"]);
   if (run.sessionId) rows.push(['session', run.sessionId]);
   if (run.workflow) rows.push(['workflow', `${run.workflow.name ?? run.workflow.runId} · step ${run.workflow.step}`]);
-  if (run.eval) rows.push(['eval', `${run.eval.id} · task ${run.eval.task} · variant ${run.eval.variant} · repeat ${run.eval.repeat + 1}`]);
+  if (run.eval)
+    rows.push([
+      'eval',
+      `${run.eval.id} · task ${run.eval.task} · variant ${run.eval.variant} · repeat ${run.eval.repeat + 1}`,
+    ]);
   if (run.checks?.length) {
     const failed = run.checks.filter((c) => !c.pass);
-    const what = (c: NonNullable<RunSummary['checks']>[number]): string => `${c.name} ${c.pass ? 'passed' : c.reason === 'timeout' ? 'timed out' : c.reason === 'interrupted' ? 'interrupted' : `failed${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ''}`}`;
-    rows.push(['checks', `${failed.length ? `${failed.length} of ${run.checks.length} failed` : `all ${run.checks.length} passed`}: ${run.checks.map(what).join(', ')}`]);
-    for (const c of failed) if (c.outputTail) rows.push(['', `${c.name}: ${oneLine(c.outputTail.split('\n').slice(-3).join(' | '), 160)}`]);
+    const what = (c: NonNullable<RunSummary['checks']>[number]): string =>
+      `${c.name} ${c.pass ? 'passed' : c.reason === 'timeout' ? 'timed out' : c.reason === 'interrupted' ? 'interrupted' : `failed${c.exitCode !== undefined ? ` (exit ${c.exitCode})` : ''}`}`;
+    rows.push([
+      'checks',
+      `${failed.length ? `${failed.length} of ${run.checks.length} failed` : `all ${run.checks.length} passed`}: ${run.checks.map(what).join(', ')}`,
+    ]);
+    for (const c of failed)
+      if (c.outputTail) rows.push(['', `${c.name}: ${oneLine(c.outputTail.split('\n').slice(-3).join(' | '), 160)}`]);
   }
   if (run.tags.length) rows.push(['tags', run.tags.join(', ')]);
   if (run.prompt) rows.push(['prompt', oneLine(run.prompt, 120)]);
@@ -94,18 +149,30 @@ export function renderTimeline(run: RunSummary, events: OmnigentEvent[]): string
         break;
       case 'message':
         if (!e.text.trim()) break;
-        put(e, inTurn + depthOf(e.parentCallId), `${e.role}${e.parentCallId ? ' (sub-agent)' : ''}: ${oneLine(e.text)}`);
+        put(
+          e,
+          inTurn + depthOf(e.parentCallId),
+          `${e.role}${e.parentCallId ? ' (sub-agent)' : ''}: ${oneLine(e.text)}`,
+        );
         break;
       case 'reasoning':
         if (e.delta) break;
         put(e, inTurn + depthOf(e.parentCallId), `thinking: ${oneLine(e.text, 80)}`);
         break;
       case 'tool.started':
-        put(e, inTurn + depthOf(e.parentCallId), `${e.name} [${e.kind}] ${inputSummary(e.input)}  -> ${toolResult(completed.get(e.callId))}`);
+        put(
+          e,
+          inTurn + depthOf(e.parentCallId),
+          `${e.name} [${e.kind}] ${inputSummary(e.input)}  -> ${toolResult(completed.get(e.callId))}`,
+        );
         break;
       case 'usage':
         if (e.scope === 'run') break;
-        put(e, inTurn + depthOf(e.parentCallId), `tokens ${formatRunUsage(e)}${e.confidence !== 'exact' ? ` [${e.confidence}]` : ''}`);
+        put(
+          e,
+          inTurn + depthOf(e.parentCallId),
+          `tokens ${formatRunUsage(e)}${e.confidence !== 'exact' ? ` [${e.confidence}]` : ''}`,
+        );
         break;
       case 'file.changed':
         put(e, inTurn, `${e.change} ${e.path}`);
@@ -118,8 +185,14 @@ export function renderTimeline(run: RunSummary, events: OmnigentEvent[]): string
         break;
       case 'run.failed':
         // Ctrl-C is not a failure of the harness: say what happened
-        if (e.reason === 'aborted') put(e, 0, `INTERRUPTED after ${formatMs(e.durationMs)}: ${oneLine(e.message, 100)}`);
-        else put(e, 0, `FAILED (${e.reason}${e.exitCode !== undefined ? `, exit ${e.exitCode}` : ''}) after ${formatMs(e.durationMs)}: ${oneLine(e.message, 100)}`);
+        if (e.reason === 'aborted')
+          put(e, 0, `INTERRUPTED after ${formatMs(e.durationMs)}: ${oneLine(e.message, 100)}`);
+        else
+          put(
+            e,
+            0,
+            `FAILED (${e.reason}${e.exitCode !== undefined ? `, exit ${e.exitCode}` : ''}) after ${formatMs(e.durationMs)}: ${oneLine(e.message, 100)}`,
+          );
         break;
       default:
         break;
@@ -127,9 +200,13 @@ export function renderTimeline(run: RunSummary, events: OmnigentEvent[]): string
   }
   const last = events[events.length - 1];
   if (run.status === 'interrupted' && run.reason === 'killed') {
-    lines.push(`${''.padStart(9)}  (recording stopped here: the omnigent process died; ${formatInt(events.length)} events kept)`);
+    lines.push(
+      `${''.padStart(9)}  (recording stopped here: the omnigent process died; ${formatInt(events.length)} events kept)`,
+    );
   } else if (run.status === 'incomplete') {
-    lines.push(`${''.padStart(9)}  (record incomplete: ${oneLine(run.message ?? 'the store could not be written', 200)})`);
+    lines.push(
+      `${''.padStart(9)}  (record incomplete: ${oneLine(run.message ?? 'the store could not be written', 200)})`,
+    );
   } else if (run.status === 'running') {
     lines.push(`${''.padStart(9)}  (still running${last ? `; last event ${formatLocalTime(last.time, true)}` : ''})`);
   }

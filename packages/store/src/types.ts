@@ -42,7 +42,17 @@ export interface RunGit {
 export type WorkKind = 'feature' | 'bugfix' | 'refactor' | 'test' | 'docs' | 'review' | 'plan' | 'analysis' | 'chore';
 
 /** Every work kind, in display order. */
-export const WORK_KINDS: readonly WorkKind[] = ['feature', 'bugfix', 'refactor', 'test', 'docs', 'review', 'plan', 'analysis', 'chore'];
+export const WORK_KINDS: readonly WorkKind[] = [
+  'feature',
+  'bugfix',
+  'refactor',
+  'test',
+  'docs',
+  'review',
+  'plan',
+  'analysis',
+  'chore',
+];
 
 /** The eval cell a run belongs to, when it is part of `omnigent eval`. */
 export interface RunEval {

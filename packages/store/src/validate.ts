@@ -51,7 +51,14 @@ function misfit(rec: Record<string, unknown>, fields: Shape): string | undefined
 }
 
 const EVENT_BASE: Shape = shape({ type: 'string', time: 'string', sessionId: 'string?', parentCallId: 'string?' });
-const USAGE_FIGURES: ShapeSpec = { input: 'number?', output: 'number?', cacheRead: 'number?', cacheWrite: 'number?', reasoning: 'number?', costUsd: 'number?' };
+const USAGE_FIGURES: ShapeSpec = {
+  input: 'number?',
+  output: 'number?',
+  cacheRead: 'number?',
+  cacheWrite: 'number?',
+  reasoning: 'number?',
+  costUsd: 'number?',
+};
 
 // Fields that the readers (summary, timeline, report) use, per event type. Types not listed (a
 // newer omnigent's) are kept and shown by no reader.
@@ -64,16 +71,32 @@ const EVENT_SHAPE_SPECS: Record<string, ShapeSpec> = {
   reasoning: { text: 'string', delta: 'boolean?' },
   'tool.started': { callId: 'string', name: 'string', kind: 'string?' },
   'tool.updated': { callId: 'string' },
-  'tool.completed': { callId: 'string', name: 'string', isError: 'boolean', durationMs: 'number?', exitCode: 'number?', status: 'string?' },
+  'tool.completed': {
+    callId: 'string',
+    name: 'string',
+    isError: 'boolean',
+    durationMs: 'number?',
+    exitCode: 'number?',
+    status: 'string?',
+  },
   usage: { scope: 'string', confidence: 'string', model: 'string?', ...USAGE_FIGURES },
   'file.changed': { path: 'string', change: 'string' },
   warning: { message: 'string' },
   status: {},
   'run.completed': { durationMs: 'number', turns: 'number?', exitCode: 'number?', result: 'string?', usage: 'object?' },
-  'run.failed': { reason: 'string', message: 'string', durationMs: 'number', turns: 'number?', exitCode: 'number?', usage: 'object?' },
+  'run.failed': {
+    reason: 'string',
+    message: 'string',
+    durationMs: 'number',
+    turns: 'number?',
+    exitCode: 'number?',
+    usage: 'object?',
+  },
 };
 
-const EVENT_SHAPES: Record<string, Shape> = Object.fromEntries(Object.entries(EVENT_SHAPE_SPECS).map(([type, spec]) => [type, shape(spec)]));
+const EVENT_SHAPES: Record<string, Shape> = Object.fromEntries(
+  Object.entries(EVENT_SHAPE_SPECS).map(([type, spec]) => [type, shape(spec)]),
+);
 
 const TERMINAL_USAGE: Shape = shape({ confidence: 'string', source: 'string?', ...USAGE_FIGURES });
 
@@ -140,7 +163,14 @@ const END_SHAPE: Shape = shape({
 const WORKFLOW_SHAPE: Shape = shape({ runId: 'string', step: 'string', name: 'string?' });
 const GIT_SHAPE: Shape = shape({ commit: 'string', branch: 'string?' });
 const EVAL_SHAPE: Shape = shape({ id: 'string', task: 'string', variant: 'string', repeat: 'number' });
-const CHECK_SHAPE: Shape = shape({ name: 'string', pass: 'boolean', durationMs: 'number', exitCode: 'number?', reason: 'string?', outputTail: 'string?' });
+const CHECK_SHAPE: Shape = shape({
+  name: 'string',
+  pass: 'boolean',
+  durationMs: 'number',
+  exitCode: 'number?',
+  reason: 'string?',
+  outputTail: 'string?',
+});
 const TOOL_SHAPE: Shape = shape({ calls: 'number', errors: 'number?', durations: 'array?' });
 
 /** Why a start record cannot be read, or undefined; missing `tags`/`cwd` are defaulted in place. */
@@ -150,10 +180,14 @@ export function startProblem(rec: Record<string, unknown>): string | undefined {
   if (rec.tags === undefined) rec.tags = [];
   else for (const t of rec.tags as unknown[]) if (typeof t !== 'string') return 'start record with a bad tags';
   if (rec.cwd === undefined) rec.cwd = '';
-  if (rec.workflow !== undefined && misfit(rec.workflow as Record<string, unknown>, WORKFLOW_SHAPE)) return 'start record with a bad workflow';
-  if (rec.git !== undefined && misfit(rec.git as Record<string, unknown>, GIT_SHAPE)) return 'start record with a bad git';
-  if (rec.eval !== undefined && misfit(rec.eval as Record<string, unknown>, EVAL_SHAPE)) return 'start record with a bad eval';
-  if (rec.mcpServers !== undefined && (rec.mcpServers as unknown[]).some((s) => typeof s !== 'string')) return 'start record with a bad mcpServers';
+  if (rec.workflow !== undefined && misfit(rec.workflow as Record<string, unknown>, WORKFLOW_SHAPE))
+    return 'start record with a bad workflow';
+  if (rec.git !== undefined && misfit(rec.git as Record<string, unknown>, GIT_SHAPE))
+    return 'start record with a bad git';
+  if (rec.eval !== undefined && misfit(rec.eval as Record<string, unknown>, EVAL_SHAPE))
+    return 'start record with a bad eval';
+  if (rec.mcpServers !== undefined && (rec.mcpServers as unknown[]).some((s) => typeof s !== 'string'))
+    return 'start record with a bad mcpServers';
   return undefined;
 }
 
@@ -161,7 +195,8 @@ export function startProblem(rec: Record<string, unknown>): string | undefined {
 export function endProblem(rec: Record<string, unknown>): string | undefined {
   const bad = misfit(rec, END_SHAPE);
   if (bad) return `end record ${bad}`;
-  if (rec.usage !== undefined && misfit(rec.usage as Record<string, unknown>, TERMINAL_USAGE)) return 'end record with a bad usage';
+  if (rec.usage !== undefined && misfit(rec.usage as Record<string, unknown>, TERMINAL_USAGE))
+    return 'end record with a bad usage';
   if (rec.tools === undefined) rec.tools = {};
   for (const field of ['tools', 'mcp'] as const) {
     if (rec[field] === undefined) continue;
@@ -174,7 +209,10 @@ export function endProblem(rec: Record<string, unknown>): string | undefined {
       for (const d of tool.durations as unknown[]) if (typeof d !== 'number') return `end record with a bad ${field}`;
     }
   }
-  if (rec.checks !== undefined) for (const c of rec.checks as unknown[]) if (kindOf(c) !== 'object' || misfit(c as Record<string, unknown>, CHECK_SHAPE)) return 'end record with a bad checks';
+  if (rec.checks !== undefined)
+    for (const c of rec.checks as unknown[])
+      if (kindOf(c) !== 'object' || misfit(c as Record<string, unknown>, CHECK_SHAPE))
+        return 'end record with a bad checks';
   return undefined;
 }
 
@@ -186,7 +224,13 @@ export function endProblem(rec: Record<string, unknown>): string | undefined {
 export function cacheEntryOk(rec: unknown): boolean {
   if (rec === null || typeof rec !== 'object') return false;
   const r = rec as Record<string, unknown>;
-  return typeof r.id === 'string' && typeof r.harness === 'string' && typeof r.startedAt === 'string' && Array.isArray(r.tags) && (r.tools === undefined || (typeof r.tools === 'object' && r.tools !== null));
+  return (
+    typeof r.id === 'string' &&
+    typeof r.harness === 'string' &&
+    typeof r.startedAt === 'string' &&
+    Array.isArray(r.tags) &&
+    (r.tools === undefined || (typeof r.tools === 'object' && r.tools !== null))
+  );
 }
 
 /**
@@ -222,8 +266,13 @@ export class SkippedRecords {
     for (const [file, reasons] of this.files) {
       let n = 0;
       for (const c of reasons.values()) n += c;
-      const why = [...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([r, c]) => `${c} ${r}`).join(', ');
-      out.push(`omnigent: ${n} record${n === 1 ? '' : 's'} in ${file} ${n === 1 ? 'was' : 'were'} skipped (unreadable: ${why}); the rest of the store reads as usual.`);
+      const why = [...reasons.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([r, c]) => `${c} ${r}`)
+        .join(', ');
+      out.push(
+        `omnigent: ${n} record${n === 1 ? '' : 's'} in ${file} ${n === 1 ? 'was' : 'were'} skipped (unreadable: ${why}); the rest of the store reads as usual.`,
+      );
     }
     return out;
   }

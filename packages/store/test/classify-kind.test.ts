@@ -37,7 +37,9 @@ describe('classifyKind on the labelled prompts', () => {
   it('gets the development set right (the figure in the README)', () => {
     const { accuracy, confusions } = score(labelled);
     // one mixed prompt ("add tests and implement …") is a coin toss by design
-    expect(confusions).toEqual(['feature -> test: add tests and implement a `--dry-run` option for the deploy command']);
+    expect(confusions).toEqual([
+      'feature -> test: add tests and implement a `--dry-run` option for the deploy command',
+    ]);
     expect(accuracy).toBeGreaterThan(0.99);
   });
 
@@ -75,9 +77,15 @@ describe('classifyKind', () => {
 
   it('changed files tip an unclear prompt: only docs changed is docs, only tests changed is test', () => {
     expect(classifyKind({ prompt: 'do the thing we discussed' }).kind).toBe('feature');
-    expect(classifyKind({ prompt: 'do the thing we discussed', files: ['README.md', 'docs/setup.md'] }).kind).toBe('docs');
-    expect(classifyKind({ prompt: 'do the thing we discussed', files: ['src/a.test.ts', 'test/b.spec.js'] }).kind).toBe('test');
-    expect(classifyKind({ prompt: 'do the thing we discussed', files: ['src/a.ts', 'README.md'] }).kind).toBe('feature');
+    expect(classifyKind({ prompt: 'do the thing we discussed', files: ['README.md', 'docs/setup.md'] }).kind).toBe(
+      'docs',
+    );
+    expect(classifyKind({ prompt: 'do the thing we discussed', files: ['src/a.test.ts', 'test/b.spec.js'] }).kind).toBe(
+      'test',
+    );
+    expect(classifyKind({ prompt: 'do the thing we discussed', files: ['src/a.ts', 'README.md'] }).kind).toBe(
+      'feature',
+    );
   });
 
   it('a run that only read and searched leans to analysis', () => {

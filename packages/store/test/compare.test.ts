@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { compareCsv, compareRuns, noRunsText, openStore, quantile, renderCompareTable, toolCsv, toolFigures, type RunSummary } from '../src/index.js';
+import {
+  compareCsv,
+  compareRuns,
+  noRunsText,
+  openStore,
+  quantile,
+  renderCompareTable,
+  toolCsv,
+  toolFigures,
+  type RunSummary,
+} from '../src/index.js';
 import { fixtureStore } from './helpers.js';
 
 describe('quantile', () => {
@@ -59,20 +69,42 @@ describe('compare on the fixture runs (figures worked out by hand)', () => {
   });
 
   it('groups workflow runs by step; runs outside a workflow fall under —', () => {
-    const withSteps = runs.map((r, i) => (i < 2 ? { ...r, workflow: { runId: 'wf', step: i === 0 ? 'plan' : 'build' } } : r));
-    expect(compareRuns(withSteps, ['step']).map((g) => [g.label, g.runs])).toEqual([['—', 4], ['build', 1], ['plan', 1]]);
+    const withSteps = runs.map((r, i) =>
+      i < 2 ? { ...r, workflow: { runId: 'wf', step: i === 0 ? 'plan' : 'build' } } : r,
+    );
+    expect(compareRuns(withSteps, ['step']).map((g) => [g.label, g.runs])).toEqual([
+      ['—', 4],
+      ['build', 1],
+      ['plan', 1],
+    ]);
   });
 
   it('groups by harness,model and by tool', () => {
     expect(compareRuns(runs, ['harness', 'model']).map((g) => g.label)).toEqual(['alpha · m1', 'beta · m2']);
-    expect(toolFigures(runs).map((t) => [t.name, t.calls])).toEqual([['Edit', 4], ['Bash', 3], ['Read', 1]]);
+    expect(toolFigures(runs).map((t) => [t.name, t.calls])).toEqual([
+      ['Edit', 4],
+      ['Bash', 3],
+      ['Read', 1],
+    ]);
   });
 
   it('the table marks lower bounds with +, partly reported figures with *, unknown with — and explains them', () => {
     const text = renderCompareTable(compareRuns(runs, ['harness']), ['harness']);
     const alphaRow = text.split('\n').find((l) => l.startsWith('alpha'))!;
     const betaRow = text.split('\n').find((l) => l.startsWith('beta'))!;
-    expect(alphaRow.split(/\s{2,}/)).toEqual(['alpha', '3', '67%', '2.0s', '2.8s', '200+', '20+', '100*', '$0.0200*', '$0.0400*', '1.3']);
+    expect(alphaRow.split(/\s{2,}/)).toEqual([
+      'alpha',
+      '3',
+      '67%',
+      '2.0s',
+      '2.8s',
+      '200+',
+      '20+',
+      '100*',
+      '$0.0200*',
+      '$0.0400*',
+      '1.3',
+    ]);
     expect(betaRow.split(/\s{2,}/)).toEqual(['beta', '3', '50%', '5.0s', '5.8s', '500+*', '—', '—', '—', '—', '2.0*']);
     expect(text).toMatch(/Top tools[\s\S]*alpha\s+Bash\s+3\s+1\.0\s+200ms\s+33%/);
     expect(text).toMatch(/beta\s+Edit\s+4\s+1\.3\s+25ms\s+25%/);
@@ -82,7 +114,9 @@ describe('compare on the fixture runs (figures worked out by hand)', () => {
   });
 
   it('CSV has raw numbers and empty cells for unknown', () => {
-    const csv = compareCsv(compareRuns(runs, ['harness']), ['harness']).trim().split('\n');
+    const csv = compareCsv(compareRuns(runs, ['harness']), ['harness'])
+      .trim()
+      .split('\n');
     const header = csv[0]!.split(',');
     const beta = csv[2]!.split(',');
     const col = (name: string): string => beta[header.indexOf(name)]!;
@@ -97,12 +131,24 @@ describe('compare on the fixture runs (figures worked out by hand)', () => {
 describe('CSV numbers', () => {
   it('carry no float noise (regression: 0.0033099999999999996, 1410.3000000000002)', () => {
     const run = (id: string, costUsd: number, durationMs: number): RunSummary => ({
-      id, harness: 'h', startedAt: '2026-01-01T00:00:00.000Z', cwd: '/w', tags: [], status: 'completed', durationMs,
-      usage: { input: 1, output: 1, costUsd, confidence: 'exact' }, toolCalls: 1, toolErrors: 0, tools: { Bash: { calls: 1, errors: 0, durations: [durationMs] } },
+      id,
+      harness: 'h',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      cwd: '/w',
+      tags: [],
+      status: 'completed',
+      durationMs,
+      usage: { input: 1, output: 1, costUsd, confidence: 'exact' },
+      toolCalls: 1,
+      toolErrors: 0,
+      tools: { Bash: { calls: 1, errors: 0, durations: [durationMs] } },
     });
     // 0.1 + 0.2 is 0.30000000000000004 in floating point; the p90 of 738 and 1.5s interpolates to 1410.3000000000002
     const runs = [run('a', 0.1, 738), run('b', 0.2, 1485)];
-    const [header, row] = compareCsv(compareRuns(runs, ['harness']), ['harness']).trim().split('\n').map((l) => l.split(','));
+    const [header, row] = compareCsv(compareRuns(runs, ['harness']), ['harness'])
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     const col = (name: string): string => row![header!.indexOf(name)]!;
     expect(col('cost_usd_total')).toBe('0.3');
     expect(col('cost_usd_mean')).toBe('0.15');

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutcomes, fisherExact, latestEvalRuns, mcnemarExact, newcombePaired, newcombeUnpaired, runPassed, summarizeOutcomes, wilsonInterval, type EvalOutcome, type RunSummary } from '../src/index.js';
+import {
+  compareOutcomes,
+  fisherExact,
+  latestEvalRuns,
+  mcnemarExact,
+  newcombePaired,
+  newcombeUnpaired,
+  runPassed,
+  summarizeOutcomes,
+  wilsonInterval,
+  type EvalOutcome,
+  type RunSummary,
+} from '../src/index.js';
 
 describe('Wilson interval (values from Newcombe 1998, Stat Med 17:857, table I)', () => {
   it('81/263 -> 0.2553..0.3662; 15/148 -> 0.0624..0.1605; 0/20 -> 0..0.1611', () => {
@@ -65,7 +77,15 @@ describe('summarizeOutcomes', () => {
     const outcomes: EvalOutcome[] = [
       { pass: true, costUsd: 0.3, durationMs: 1000, toolCalls: 2, inputTokens: 100, outputTokens: 10 },
       { pass: false, costUsd: 0.1, durationMs: 3000, toolCalls: 0, inputTokens: 50, outputTokens: 5 },
-      { pass: true, costUsd: 0.2, costEstimated: true, durationMs: 2000, toolCalls: 1, inputTokens: 150, outputTokens: 15 },
+      {
+        pass: true,
+        costUsd: 0.2,
+        costEstimated: true,
+        durationMs: 2000,
+        toolCalls: 1,
+        inputTokens: 150,
+        outputTokens: 15,
+      },
     ];
     const s = summarizeOutcomes(outcomes);
     expect(s).toMatchObject({ runs: 3, passes: 2 });
@@ -93,29 +113,46 @@ describe('compareOutcomes', () => {
   const run = (pairKey: string, pass: boolean): EvalOutcome => ({ pairKey, pass });
   it('paired on task#repeat: 6 tasks fixed only by the candidate is "better" (p = 2/64)', () => {
     const keys = ['a#0', 'b#0', 'c#0', 'd#0', 'e#0', 'f#0'];
-    const c = compareOutcomes(keys.map((k) => run(k, false)), keys.map((k) => run(k, true)));
+    const c = compareOutcomes(
+      keys.map((k) => run(k, false)),
+      keys.map((k) => run(k, true)),
+    );
     expect(c.method).toBe('paired');
     expect(c.difference).toBe(1);
     expect(c.pValue).toBeCloseTo(2 / 64, 12);
     expect(c.pairs).toEqual({ both: 0, candidateOnly: 6, baselineOnly: 0, neither: 0 });
     expect(c.verdict).toBe('better');
-    expect(compareOutcomes(keys.map((k) => run(k, true)), keys.map((k) => run(k, false))).verdict).toBe('worse');
+    expect(
+      compareOutcomes(
+        keys.map((k) => run(k, true)),
+        keys.map((k) => run(k, false)),
+      ).verdict,
+    ).toBe('worse');
   });
   it('4 of 4 against 0 of 4 is still "not enough runs to tell" (p = 2/16 > 0.05)', () => {
     const keys = ['a#0', 'b#0', 'c#0', 'd#0'];
-    const c = compareOutcomes(keys.map((k) => run(k, false)), keys.map((k) => run(k, true)));
+    const c = compareOutcomes(
+      keys.map((k) => run(k, false)),
+      keys.map((k) => run(k, true)),
+    );
     expect(c.pValue).toBeCloseTo(0.125, 12);
     expect(c.verdict).toBe('not-enough-runs');
   });
   it('many identical outcomes: "no clear difference"', () => {
     const keys = Array.from({ length: 60 }, (_, i) => `t${i}#0`);
-    const c = compareOutcomes(keys.map((k, i) => run(k, i % 2 === 0)), keys.map((k, i) => run(k, i % 2 === 0)));
+    const c = compareOutcomes(
+      keys.map((k, i) => run(k, i % 2 === 0)),
+      keys.map((k, i) => run(k, i % 2 === 0)),
+    );
     expect(c.difference).toBe(0);
     expect(c.pValue).toBe(1);
     expect(c.verdict).toBe('no-clear-difference');
   });
   it('unpaired when no key is shared: Fisher and Newcombe unpaired', () => {
-    const c = compareOutcomes([{ pass: true }, { pass: false }, { pass: false }, { pass: false }], [{ pass: true }, { pass: true }, { pass: true }, { pass: false }]);
+    const c = compareOutcomes(
+      [{ pass: true }, { pass: false }, { pass: false }, { pass: false }],
+      [{ pass: true }, { pass: true }, { pass: true }, { pass: false }],
+    );
     expect(c.method).toBe('unpaired');
     expect(c.difference).toBe(0.5);
     expect(c.pValue).toBeCloseTo(34 / 70, 10);
@@ -125,20 +162,50 @@ describe('compareOutcomes', () => {
 });
 
 describe('eval runs as outcomes', () => {
-  const run = (over: Partial<RunSummary>): RunSummary => ({ id: 'r', harness: 'h', startedAt: '2026-01-01T00:00:00Z', cwd: '/', tags: [], status: 'completed', toolCalls: 0, toolErrors: 0, tools: {}, events: 1, eval: { id: 'e', task: 't', variant: 'v', repeat: 0 }, ...over });
+  const run = (over: Partial<RunSummary>): RunSummary => ({
+    id: 'r',
+    harness: 'h',
+    startedAt: '2026-01-01T00:00:00Z',
+    cwd: '/',
+    tags: [],
+    status: 'completed',
+    toolCalls: 0,
+    toolErrors: 0,
+    tools: {},
+    events: 1,
+    eval: { id: 'e', task: 't', variant: 'v', repeat: 0 },
+    ...over,
+  });
   it('a run passes when it completed and every check passed; no checks: completion decides', () => {
     expect(runPassed(run({}))).toBe(true);
     expect(runPassed(run({ status: 'failed' }))).toBe(false);
-    expect(runPassed(run({ checks: [{ name: 'a', pass: true, durationMs: 1 }, { name: 'b', pass: false, durationMs: 1 }] }))).toBe(false);
+    expect(
+      runPassed(
+        run({
+          checks: [
+            { name: 'a', pass: true, durationMs: 1 },
+            { name: 'b', pass: false, durationMs: 1 },
+          ],
+        }),
+      ),
+    ).toBe(false);
   });
   it('per cell the newest finished run counts; interrupted runs and interrupted checks never do (resume reruns them)', () => {
     const runs = [
       run({ id: 'old', startedAt: '2026-01-01T00:00:00Z', status: 'failed' }),
       run({ id: 'new', startedAt: '2026-01-02T00:00:00Z' }),
       run({ id: 'stopped', startedAt: '2026-01-03T00:00:00Z', status: 'interrupted' }),
-      run({ id: 'checks-stopped', startedAt: '2026-01-04T00:00:00Z', checks: [{ name: 'a', pass: false, durationMs: 0, reason: 'interrupted' }] }),
+      run({
+        id: 'checks-stopped',
+        startedAt: '2026-01-04T00:00:00Z',
+        checks: [{ name: 'a', pass: false, durationMs: 0, reason: 'interrupted' }],
+      }),
       run({ id: 'other-repeat', eval: { id: 'e', task: 't', variant: 'v', repeat: 1 } }),
     ];
-    expect(latestEvalRuns(runs).map((r) => r.id).sort()).toEqual(['new', 'other-repeat']);
+    expect(
+      latestEvalRuns(runs)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['new', 'other-repeat']);
   });
 });

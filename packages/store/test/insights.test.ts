@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { commandHead, computeInsights, errorClassOf, messageTemplate, signatureLabel, weekOf, wilsonInterval, type RunSummary } from '../src/index.js';
+import {
+  commandHead,
+  computeInsights,
+  errorClassOf,
+  messageTemplate,
+  signatureLabel,
+  weekOf,
+  wilsonInterval,
+  type RunSummary,
+} from '../src/index.js';
 
 describe('wilsonInterval', () => {
   it('matches the textbook figures (95 %)', () => {
@@ -20,15 +29,21 @@ describe('wilsonInterval', () => {
 
 describe('failure signatures', () => {
   it('the message template hides numbers, paths, ids, quotes and URLs, so repeats of one failure match', () => {
-    expect(messageTemplate("TypeError: Cannot read properties of undefined (reading 'map') at /w/src/a.ts:12:5")).toBe('TypeError: Cannot read properties of undefined (reading <str>) at <path>');
-    expect(messageTemplate('FAIL test/y.test.ts > 12 tests failed in 3.5s')).toBe('FAIL <path> > <n> tests failed in <n>');
-    expect(messageTemplate('run 3f2a9c1e-1111-2222-3333-444455556666 hit https://api.x.com/v1/q?x=1 after 30s')).toBe('run <id> hit <url> after <n>');
+    expect(messageTemplate("TypeError: Cannot read properties of undefined (reading 'map') at /w/src/a.ts:12:5")).toBe(
+      'TypeError: Cannot read properties of undefined (reading <str>) at <path>',
+    );
+    expect(messageTemplate('FAIL test/y.test.ts > 12 tests failed in 3.5s')).toBe(
+      'FAIL <path> > <n> tests failed in <n>',
+    );
+    expect(messageTemplate('run 3f2a9c1e-1111-2222-3333-444455556666 hit https://api.x.com/v1/q?x=1 after 30s')).toBe(
+      'run <id> hit <url> after <n>',
+    );
     expect(messageTemplate('commit a1b2c3d4e5 not found\nsecond line ignored')).toBe('commit <id> not found');
   });
 
   it('the error class is a named error, an errno code, a TS code, or the exit code', () => {
-    expect(errorClassOf("TypeError: x")).toBe('TypeError');
-    expect(errorClassOf("ENOENT: no such file")).toBe('ENOENT');
+    expect(errorClassOf('TypeError: x')).toBe('TypeError');
+    expect(errorClassOf('ENOENT: no such file')).toBe('ENOENT');
     expect(errorClassOf('src/a.ts(3,1): error TS2307: Cannot find module')).toBe('TS2307');
     expect(errorClassOf('process exited with code 2')).toBe('exit 2');
     expect(errorClassOf('something odd', 'timeout')).toBe('timeout');
@@ -44,8 +59,12 @@ describe('failure signatures', () => {
   });
 
   it('a label names the tool, command head and failure once', () => {
-    expect(signatureLabel({ tool: 'Bash', commandHead: 'pnpm test', errorClass: 'exit 1', template: 'FAIL <path>' })).toBe('Bash · pnpm test · exit 1: FAIL <path>');
-    expect(signatureLabel({ tool: 'Read', errorClass: 'ENOENT', template: 'ENOENT: no such file' })).toBe('Read · ENOENT: no such file');
+    expect(
+      signatureLabel({ tool: 'Bash', commandHead: 'pnpm test', errorClass: 'exit 1', template: 'FAIL <path>' }),
+    ).toBe('Bash · pnpm test · exit 1: FAIL <path>');
+    expect(signatureLabel({ tool: 'Read', errorClass: 'ENOENT', template: 'ENOENT: no such file' })).toBe(
+      'Read · ENOENT: no such file',
+    );
   });
 });
 
@@ -58,7 +77,15 @@ describe('weekOf', () => {
   });
 });
 
-const base = (id: string, over: Partial<RunSummary>): RunSummary => ({ id, harness: 'h', startedAt: '2026-11-02T10:00:00.000Z', cwd: '/w', tags: [], status: 'completed', ...over });
+const base = (id: string, over: Partial<RunSummary>): RunSummary => ({
+  id,
+  harness: 'h',
+  startedAt: '2026-11-02T10:00:00.000Z',
+  cwd: '/w',
+  tags: [],
+  status: 'completed',
+  ...over,
+});
 
 describe('computeInsights', () => {
   it('an empty set answers every section with nothing, not zeros', () => {
@@ -72,7 +99,12 @@ describe('computeInsights', () => {
 
   it('fills quiet weeks, leaves unreported cost out of sums, and calls a falling feature share "more bugfixes"', () => {
     const runs = [
-      base('a', { kind: 'feature', startedAt: '2026-11-02T10:00:00Z', durationMs: 1000, usage: { confidence: 'exact', costUsd: 1 } }),
+      base('a', {
+        kind: 'feature',
+        startedAt: '2026-11-02T10:00:00Z',
+        durationMs: 1000,
+        usage: { confidence: 'exact', costUsd: 1 },
+      }),
       base('b', { kind: 'feature', startedAt: '2026-11-16T10:00:00Z', durationMs: 1000 }),
       base('c', { kind: 'bugfix', startedAt: '2026-11-17T10:00:00Z', durationMs: 3000 }),
       base('d', { kind: 'bugfix', startedAt: '2026-11-30T10:00:00Z', durationMs: 1000 }),
@@ -99,7 +131,12 @@ describe('computeInsights', () => {
     const runs = [
       base('new', { startedAt: '2026-11-03T00:00:00Z', toolErrors: 1, toolCalls: 1, tools: {} }),
       base('old', { startedAt: '2026-11-02T00:00:00Z', toolErrors: 1, toolCalls: 1, tools: {} }),
-      base('clean', { startedAt: '2026-11-04T00:00:00Z', toolErrors: 0, toolCalls: 3, tools: { Bash: { calls: 3, errors: 0, durations: [] } } }),
+      base('clean', {
+        startedAt: '2026-11-04T00:00:00Z',
+        toolErrors: 0,
+        toolCalls: 3,
+        tools: { Bash: { calls: 3, errors: 0, durations: [] } },
+      }),
     ];
     const ins = computeInsights(runs, {
       events: (id) => {

@@ -4,7 +4,18 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OmnigentEvent } from '@omnigent/core';
 import { describe, expect, it } from 'vitest';
-import { CACHE_REFRESH_BYTES, StoreAccessError, formatStatus, openStore, renderRunsTable, renderTimeline, parseSince, readGitState, resolveStoreDir, type RunStart } from '../src/index.js';
+import {
+  CACHE_REFRESH_BYTES,
+  StoreAccessError,
+  formatStatus,
+  openStore,
+  renderRunsTable,
+  renderTimeline,
+  parseSince,
+  readGitState,
+  resolveStoreDir,
+  type RunStart,
+} from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const base = { runId: 'r', harness: 'fake' };
@@ -27,14 +38,18 @@ describe('RunStore', () => {
   it('records events as they arrive and indexes the summary at the end', () => {
     const store = openStore(tempDir());
     const rec = store.begin(start('11111111-aaaa', { requestedModel: 'm', tags: ['t1'], prompt: 'x'.repeat(1000) }));
-    rec.append(ev({ type: 'session.started', cwd: '/w', model: 'model-x', harnessVersion: '1.2.3', sessionId: 'sess' }));
+    rec.append(
+      ev({ type: 'session.started', cwd: '/w', model: 'model-x', harnessVersion: '1.2.3', sessionId: 'sess' }),
+    );
     rec.append(ev({ type: 'message.delta', role: 'assistant', text: 'hel' }));
     rec.append(ev({ type: 'message', role: 'assistant', text: 'hello' }));
     rec.append(ev({ type: 'tool.started', callId: 'c1', name: 'Bash', kind: 'shell', input: { command: 'ls' } }));
     // Events are on disk before the run ends (crash safety).
     expect(readFileSync(store.eventsFile('11111111-aaaa'), 'utf8').trim().split('\n')).toHaveLength(3);
     rec.append(ev({ type: 'tool.completed', callId: 'c1', name: 'Bash', output: 'x', isError: true, durationMs: 42 }));
-    rec.append(ev({ type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 100, output: 7, cacheRead: 60 }));
+    rec.append(
+      ev({ type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 100, output: 7, cacheRead: 60 }),
+    );
     rec.append(ev({ type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 50, output: 3 }));
     const terminal = ev({ type: 'run.completed', durationMs: 1500, result: 'hello' }, '2026-02-01T10:00:01.500Z');
     rec.append(terminal);
@@ -59,14 +74,29 @@ describe('RunStore', () => {
     });
     expect(run!.prompt).toHaveLength(240);
     // message.delta is not stored: the message event carries the whole text.
-    expect(store.events(run!.id).map((e) => e.type)).toEqual(['session.started', 'message', 'tool.started', 'tool.completed', 'usage', 'usage', 'run.completed']);
+    expect(store.events(run!.id).map((e) => e.type)).toEqual([
+      'session.started',
+      'message',
+      'tool.started',
+      'tool.completed',
+      'usage',
+      'usage',
+      'run.completed',
+    ]);
   });
 
   it('prefers the terminal totals over summed per-call usage, and never turns a missing figure into 0', () => {
     const store = openStore(tempDir());
     const rec = store.begin(start('22222222'));
     rec.append(ev({ type: 'usage', scope: 'turn', source: 'stream', confidence: 'exact', input: 10 }));
-    const terminal = ev({ type: 'run.failed', reason: 'exit', message: 'boom', exitCode: 3, durationMs: 9, usage: { input: 99, output: 5, costUsd: 0.5, source: 'result', confidence: 'partial' } });
+    const terminal = ev({
+      type: 'run.failed',
+      reason: 'exit',
+      message: 'boom',
+      exitCode: 3,
+      durationMs: 9,
+      usage: { input: 99, output: 5, costUsd: 0.5, source: 'result', confidence: 'partial' },
+    });
     rec.append(terminal);
     rec.finish(terminal as Extract<OmnigentEvent, { type: 'run.failed' }>);
     const run = store.find('2222');
@@ -87,14 +117,24 @@ describe('RunStore', () => {
   it('an aborted run is interrupted', () => {
     const store = openStore(tempDir());
     const rec = store.begin(start('33333333'));
-    rec.finish(ev({ type: 'run.failed', reason: 'aborted', message: 'interrupted', durationMs: 5 }) as Extract<OmnigentEvent, { type: 'run.failed' }>);
+    rec.finish(
+      ev({ type: 'run.failed', reason: 'aborted', message: 'interrupted', durationMs: 5 }) as Extract<
+        OmnigentEvent,
+        { type: 'run.failed' }
+      >,
+    );
     expect(store.find('3')).toMatchObject({ status: 'interrupted', reason: 'aborted' });
   });
 
   it('an aborted run reads "interrupted" in lists and INTERRUPTED on its timeline, not "interrupted (aborted)" / "FAILED (aborted)"', () => {
     const store = openStore(tempDir());
     const rec = store.begin(start('34343434'));
-    const terminal = ev({ type: 'run.failed', reason: 'aborted', message: 'the run was interrupted', durationMs: 2500 }) as Extract<OmnigentEvent, { type: 'run.failed' }>;
+    const terminal = ev({
+      type: 'run.failed',
+      reason: 'aborted',
+      message: 'the run was interrupted',
+      durationMs: 2500,
+    }) as Extract<OmnigentEvent, { type: 'run.failed' }>;
     rec.append(terminal);
     rec.finish(terminal);
     const run = store.find('3434');
@@ -111,9 +151,21 @@ describe('RunStore', () => {
     const store = openStore(dir);
     const rec = store.begin(start('44444444', { pid: deadPid() }));
     rec.append(ev({ type: 'session.started', cwd: '/w' }, '2026-02-01T10:00:00.100Z'));
-    rec.append(ev({ type: 'tool.started', callId: 'c', name: 'Read', kind: 'read', input: {} }, '2026-02-01T10:00:00.200Z'));
-    rec.append(ev({ type: 'tool.completed', callId: 'c', name: 'Read', output: '', isError: false, durationMs: 3 }, '2026-02-01T10:00:00.300Z'));
-    rec.append(ev({ type: 'usage', scope: 'turn', source: 'stream', confidence: 'exact', input: 70, output: 4 }, '2026-02-01T10:00:02.000Z'));
+    rec.append(
+      ev({ type: 'tool.started', callId: 'c', name: 'Read', kind: 'read', input: {} }, '2026-02-01T10:00:00.200Z'),
+    );
+    rec.append(
+      ev(
+        { type: 'tool.completed', callId: 'c', name: 'Read', output: '', isError: false, durationMs: 3 },
+        '2026-02-01T10:00:00.300Z',
+      ),
+    );
+    rec.append(
+      ev(
+        { type: 'usage', scope: 'turn', source: 'stream', confidence: 'exact', input: 70, output: 4 },
+        '2026-02-01T10:00:02.000Z',
+      ),
+    );
     // no finish(): the recording process was killed here
     const run = store.find('4444');
     expect(run).toMatchObject({ status: 'interrupted', reason: 'killed', durationMs: 2000, toolCalls: 1, events: 4 });
@@ -127,7 +179,10 @@ describe('RunStore', () => {
     const store = openStore(tempDir());
     store.begin(start('55555555'));
     store.begin(start('66666666', { pid: deadPid(), host: 'another-host' }));
-    expect(store.list().map((r) => [r.id, r.status])).toEqual([['55555555', 'running'], ['66666666', 'running']]);
+    expect(store.list().map((r) => [r.id, r.status])).toEqual([
+      ['55555555', 'running'],
+      ['66666666', 'running'],
+    ]);
   });
 
   it('a pid now used by another process (another start time) does not keep a dead run running', () => {
@@ -154,7 +209,9 @@ describe('RunStore', () => {
     // index.jsonl being a directory is reported the same way
     const dir = tempDir();
     mkdirSync(join(dir, 'index.jsonl'));
-    expect(() => openStore(dir).all()).toThrow(`cannot read the run store at ${dir}: a directory is where a file should be`);
+    expect(() => openStore(dir).all()).toThrow(
+      `cannot read the run store at ${dir}: a directory is where a file should be`,
+    );
     // a missing store is simply empty
     expect(openStore(join(dir, 'nope')).all()).toEqual([]);
   });
@@ -172,18 +229,35 @@ describe('RunStore', () => {
     const dir = tempDir();
     const store = openStore(dir);
     const done = (id: string): void => {
-      const rec = store.begin(start(id, { host: 'h', prompt: 'p'.repeat(200), startedAt: `2026-02-01T10:00:${String(Number(id.slice(-2)) % 60).padStart(2, '0')}.000Z` }));
-      rec.finish(ev({ type: 'run.completed', durationMs: Number(id.slice(-3)) }) as Extract<OmnigentEvent, { type: 'run.completed' }>);
+      const rec = store.begin(
+        start(id, {
+          host: 'h',
+          prompt: 'p'.repeat(200),
+          startedAt: `2026-02-01T10:00:${String(Number(id.slice(-2)) % 60).padStart(2, '0')}.000Z`,
+        }),
+      );
+      rec.finish(
+        ev({ type: 'run.completed', durationMs: Number(id.slice(-3)) }) as Extract<
+          OmnigentEvent,
+          { type: 'run.completed' }
+        >,
+      );
     };
     let n = 0;
-    while (!existsSync(join(dir, 'index.jsonl')) || statSync(join(dir, 'index.jsonl')).size < CACHE_REFRESH_BYTES) done(`run-${String(n++).padStart(5, '0')}`);
+    while (!existsSync(join(dir, 'index.jsonl')) || statSync(join(dir, 'index.jsonl')).size < CACHE_REFRESH_BYTES)
+      done(`run-${String(n++).padStart(5, '0')}`);
     const open = store.begin(start('still-open', { host: 'h' }));
     const first = store.all();
     expect(existsSync(join(dir, 'index.cache.json'))).toBe(true);
     expect(first).toHaveLength(n + 1);
     // appended after the cache was written: a new run, and the end of the open one
     done('run-late1');
-    open.finish(ev({ type: 'run.failed', reason: 'exit', message: 'x', durationMs: 3 }) as Extract<OmnigentEvent, { type: 'run.failed' }>);
+    open.finish(
+      ev({ type: 'run.failed', reason: 'exit', message: 'x', durationMs: 3 }) as Extract<
+        OmnigentEvent,
+        { type: 'run.failed' }
+      >,
+    );
     const cached = store.all();
     rmSync(join(dir, 'index.cache.json'));
     const fresh = store.all();
@@ -204,7 +278,9 @@ describe('RunStore', () => {
   it('filters by harness, model, tag, status, since and limit, newest first', () => {
     const store = openStore(tempDir());
     const mk = (id: string, harness: string, model: string, day: number, tags: string[]): void => {
-      const rec = store.begin(start(id, { harness, requestedModel: model, tags, startedAt: `2026-02-0${day}T00:00:00.000Z` }));
+      const rec = store.begin(
+        start(id, { harness, requestedModel: model, tags, startedAt: `2026-02-0${day}T00:00:00.000Z` }),
+      );
       rec.finish(ev({ type: 'run.completed', durationMs: 1 }) as Extract<OmnigentEvent, { type: 'run.completed' }>);
     };
     mk('r1', 'codex', 'gpt', 1, ['a']);
@@ -234,7 +310,9 @@ describe('parseSince', () => {
 describe('resolveStoreDir', () => {
   it('OMNIGENT_STORE, then config store.path (relative to the config), then XDG_DATA_HOME, then ~/.omnigent/store', () => {
     expect(resolveStoreDir({ env: { OMNIGENT_STORE: '/s' }, configPath: '/c' })).toBe('/s');
-    expect(resolveStoreDir({ env: { XDG_DATA_HOME: '/x' }, configPath: 'runs', configDir: '/proj' })).toBe('/proj/runs');
+    expect(resolveStoreDir({ env: { XDG_DATA_HOME: '/x' }, configPath: 'runs', configDir: '/proj' })).toBe(
+      '/proj/runs',
+    );
     expect(resolveStoreDir({ env: { XDG_DATA_HOME: '/x' } })).toBe('/x/omnigent');
     expect(resolveStoreDir({ env: { HOME: process.env.HOME } })).toMatch(/\/\.omnigent\/store$/);
   });
@@ -243,7 +321,17 @@ describe('resolveStoreDir', () => {
 describe('readGitState', () => {
   it('reads the commit and branch from .git without running git, in a repo and in a worktree', () => {
     const dir = tempDir();
-    const git = (...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } }).trim();
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-C', dir, ...args], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@t',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@t',
+        },
+      }).trim();
     git('init', '-q', '-b', 'main');
     writeFileSync(join(dir, 'a.txt'), 'a');
     git('add', 'a.txt');

@@ -80,10 +80,18 @@ function splitCredentials(url: string): { url: string; headers: Record<string, s
   }
 }
 
-function resolveMlflow(env: NodeJS.ProcessEnv, file: TelemetryFileConfig, tracesUrl: string, headers: Record<string, string>): MlflowApiConfig | undefined {
+function resolveMlflow(
+  env: NodeJS.ProcessEnv,
+  file: TelemetryFileConfig,
+  tracesUrl: string,
+  headers: Record<string, string>,
+): MlflowApiConfig | undefined {
   if ((parseBool(env.OMNIGENT_MLFLOW_API) ?? file.mlflow?.api) === false) return undefined;
-  const headerExperiment = Object.entries(headers).find(([k]) => k.trim().toLowerCase() === 'x-mlflow-experiment-id')?.[1]?.trim();
-  const experimentId = nonEmpty(env.OMNIGENT_MLFLOW_EXPERIMENT_ID) ?? nonEmpty(file.mlflow?.experimentId) ?? headerExperiment;
+  const headerExperiment = Object.entries(headers)
+    .find(([k]) => k.trim().toLowerCase() === 'x-mlflow-experiment-id')?.[1]
+    ?.trim();
+  const experimentId =
+    nonEmpty(env.OMNIGENT_MLFLOW_EXPERIMENT_ID) ?? nonEmpty(file.mlflow?.experimentId) ?? headerExperiment;
   let base = nonEmpty(env.OMNIGENT_MLFLOW_TRACKING_URI) ?? nonEmpty(file.mlflow?.trackingUri);
   // Straight to MLflow: its OTLP endpoint is `<tracking server>/v1/traces`.
   if (!base && headerExperiment && /\/v1\/traces\/?$/.test(tracesUrl)) base = tracesUrl.replace(/\/v1\/traces\/?$/, '');
@@ -132,7 +140,10 @@ export function parseKeyValueList(value: string | undefined): Record<string, str
     if (i <= 0) continue;
     const key = decode(item.slice(0, i).trim());
     // Baggage allows `;property` suffixes; they carry nothing an exporter header needs.
-    const raw = item.slice(i + 1).split(';')[0]!.trim();
+    const raw = item
+      .slice(i + 1)
+      .split(';')[0]!
+      .trim();
     if (key) out[key] = decode(raw);
   }
   return out;
@@ -172,7 +183,8 @@ export function tracesUrlFromEndpoint(endpoint: string): string {
 export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, file: TelemetryFileConfig = {}): TelemetryConfig {
   const enabled = parseBool(env.OMNIGENT_TELEMETRY_ENABLED) ?? file.enabled ?? false;
   const captureContent = parseBool(env.OMNIGENT_OTEL_CAPTURE_CONTENT) ?? file.captureContent ?? false;
-  const httpClientInstrumentation = parseBool(env.OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION) ?? file.httpClientInstrumentation ?? false;
+  const httpClientInstrumentation =
+    parseBool(env.OMNIGENT_OTEL_HTTP_CLIENT_INSTRUMENTATION) ?? file.httpClientInstrumentation ?? false;
 
   const tracesEndpoint = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ?? nonEmpty(file.tracesEndpoint);
   const endpoint = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? nonEmpty(file.endpoint);
@@ -180,11 +192,16 @@ export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, file: TelemetryFi
   // Env beats file for each, and a traces-specific endpoint beats a generic one from the same source.
   let tracesUrl: string;
   if (nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)) tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT!.trim();
-  else if (nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT)) tracesUrl = tracesUrlFromEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT!.trim());
+  else if (nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT))
+    tracesUrl = tracesUrlFromEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT!.trim());
   else if (tracesEndpoint) tracesUrl = tracesEndpoint;
   else tracesUrl = tracesUrlFromEndpoint(endpoint ?? DEFAULT_ENDPOINT);
 
-  const protocol = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ?? nonEmpty(file.protocol) ?? SUPPORTED_PROTOCOL;
+  const protocol =
+    nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ??
+    nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ??
+    nonEmpty(file.protocol) ??
+    SUPPORTED_PROTOCOL;
 
   const headers = {
     ...(file.headers ?? {}),
@@ -192,13 +209,24 @@ export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, file: TelemetryFi
     ...parseKeyValueList(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
   };
   const resourceAttributes = { ...(file.resourceAttributes ?? {}), ...parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES) };
-  const serviceName = nonEmpty(env.OTEL_SERVICE_NAME) ?? nonEmpty(file.serviceName) ?? resourceAttributes['service.name'] ?? 'omnigent';
+  const serviceName =
+    nonEmpty(env.OTEL_SERVICE_NAME) ?? nonEmpty(file.serviceName) ?? resourceAttributes['service.name'] ?? 'omnigent';
 
   const user = nonEmpty(env.OMNIGENT_OTEL_USER) ?? nonEmpty(file.user) ?? osUser(env);
-  const config: TelemetryConfig = { enabled, captureContent, httpClientInstrumentation, tracesUrl, headers, serviceName, resourceAttributes, user };
+  const config: TelemetryConfig = {
+    enabled,
+    captureContent,
+    httpClientInstrumentation,
+    tracesUrl,
+    headers,
+    serviceName,
+    resourceAttributes,
+    user,
+  };
   const mlflow = resolveMlflow(env, file, tracesUrl, headers);
   if (mlflow) config.mlflow = mlflow;
-  const lengthLimit = positiveInt(env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT) ?? positiveInt(env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT);
+  const lengthLimit =
+    positiveInt(env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT) ?? positiveInt(env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT);
   if (lengthLimit !== undefined) config.attributeValueLengthLimit = lengthLimit;
   if (enabled && protocol !== SUPPORTED_PROTOCOL) {
     config.enabled = false;

@@ -2,7 +2,12 @@ import type { Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { secretHeaderValues, type TelemetryConfig } from './config.js';
 import { DropWatch } from './drop-watch.js';
 import { ChosenTraceIdGenerator } from './trace-id.js';
@@ -100,7 +105,9 @@ class HoldingExporter implements SpanExporter {
       this.inner.export(spans, resultCallback);
       return;
     }
-    void Promise.race([Promise.allSettled([...this.gates]), this.released]).then(() => this.export(spans, resultCallback));
+    void Promise.race([Promise.allSettled([...this.gates]), this.released]).then(() =>
+      this.export(spans, resultCallback),
+    );
   }
 
   /**
@@ -141,7 +148,10 @@ class ReportingExporter implements SpanExporter {
       });
     } catch (error) {
       this.report(error);
-      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
     }
   }
 
@@ -182,7 +192,8 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
   const exportTimeoutMs = Math.min(options.exportTimeoutMs ?? 4_000, flushTimeoutMs);
   const url = shownUrl(config.tracesUrl);
   const headerValues = secretHeaderValues(config.headers);
-  const report = (error: unknown): void => warn(`could not export traces to ${url}: ${describeFailure(error, headerValues)}`);
+  const report = (error: unknown): void =>
+    warn(`could not export traces to ${url}: ${describeFailure(error, headerValues)}`);
   const inner =
     options.exporter ??
     new OTLPTraceExporter({
@@ -237,8 +248,12 @@ export function createExportPipeline(config: TelemetryConfig, options: ExportPip
         })(),
         flushTimeoutMs,
       );
-      if (processor.dropped > 0) warn(`${processor.dropped} spans were dropped: more than ${maxQueueSize} waited for export to ${url} at once`);
-      if (outcome === 'timeout') warn(`could not export traces to ${url}: no answer within ${Math.round(flushTimeoutMs / 1000)}s; giving up so the run is not held up`);
+      if (processor.dropped > 0)
+        warn(`${processor.dropped} spans were dropped: more than ${maxQueueSize} waited for export to ${url} at once`);
+      if (outcome === 'timeout')
+        warn(
+          `could not export traces to ${url}: no answer within ${Math.round(flushTimeoutMs / 1000)}s; giving up so the run is not held up`,
+        );
     })();
     return closing;
   };

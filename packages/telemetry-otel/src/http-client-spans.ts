@@ -78,8 +78,14 @@ function finish(span: Span | undefined, status: number | undefined, error?: unkn
   open.delete(span);
   if (status !== undefined) span.setAttribute('http.response.status_code', status);
   if (error !== undefined || (status !== undefined && status >= 400)) {
-    span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: redact(error.message) } : {}) });
-    span.setAttribute('error.type', status !== undefined && status >= 400 ? String(status) : error instanceof Error ? error.name : '_OTHER');
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      ...(error instanceof Error ? { message: redact(error.message) } : {}),
+    });
+    span.setAttribute(
+      'error.type',
+      status !== undefined && status >= 400 ? String(status) : error instanceof Error ? error.name : '_OTHER',
+    );
   }
   span.end();
 }
@@ -93,7 +99,9 @@ function subscribe(): void {
     try {
       // `request.host` has no port; the Host header does.
       const hostHeader = request.getHeader('host');
-      url = new URL(`${request.protocol}//${typeof hostHeader === 'string' ? hostHeader : request.host}${request.path}`);
+      url = new URL(
+        `${request.protocol}//${typeof hostHeader === 'string' ? hostHeader : request.host}${request.path}`,
+      );
     } catch {
       return;
     }
@@ -137,6 +145,7 @@ export function traceHttpClient(target: HttpClientTraceTarget): () => void {
     const i = targets.indexOf(target);
     if (i >= 0) targets.splice(i, 1);
     // Requests still in flight when the run ends are closed, so no span is left open.
-    if (targets.length === 0) for (const span of [...open.keys()]) finish(span, undefined, new Error('still in flight when the run ended'));
+    if (targets.length === 0)
+      for (const span of [...open.keys()]) finish(span, undefined, new Error('still in flight when the run ended'));
   };
 }

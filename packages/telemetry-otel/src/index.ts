@@ -1,6 +1,12 @@
 export { GEN_AI, GENERAL, MLFLOW, OMNIGENT } from './attributes.js';
 export type { MlflowSpanType } from './attributes.js';
-export { SUPPORTED_PROTOCOL, parseKeyValueList, resolveTelemetryConfig, secretHeaderValues, tracesUrlFromEndpoint } from './config.js';
+export {
+  SUPPORTED_PROTOCOL,
+  parseKeyValueList,
+  resolveTelemetryConfig,
+  secretHeaderValues,
+  tracesUrlFromEndpoint,
+} from './config.js';
 export type { MlflowApiConfig, TelemetryConfig, TelemetryFileConfig } from './config.js';
 export { createExportPipeline, shownUrl } from './export-pipeline.js';
 export type { ExportPipeline, ExportPipelineOptions } from './export-pipeline.js';

@@ -20,7 +20,10 @@ export function messagesAttribute(messages: SemconvMessage[]): SemconvMessage[] 
 }
 
 /** `{"messages":[{role, content}]}`: the shape MLflow reads request/response previews from. */
-export function mlflowMessages(role: 'user' | 'assistant', content: string): { messages: Array<{ role: string; content: string }> } {
+export function mlflowMessages(
+  role: 'user' | 'assistant',
+  content: string,
+): { messages: Array<{ role: string; content: string }> } {
   return { messages: [{ role, content }] };
 }
 
@@ -61,8 +64,21 @@ export function chatMessages(messages: SemconvMessage[]): ChatMessage[] {
     const calls: NonNullable<ChatMessage['tool_calls']> = [];
     for (const p of m.parts) {
       if (p.type === 'text') text += (text ? '\n' : '') + p.content;
-      else if (p.type === 'tool_call') calls.push({ id: p.id, type: 'function', function: { name: p.name, arguments: typeof p.arguments === 'string' ? p.arguments : (jsonText(p.arguments ?? {}) ?? '{}') } });
-      else if (p.type === 'tool_call_response') out.push({ role: 'tool', tool_call_id: p.id, content: typeof p.result === 'string' ? p.result : (jsonText(p.result) ?? '') });
+      else if (p.type === 'tool_call')
+        calls.push({
+          id: p.id,
+          type: 'function',
+          function: {
+            name: p.name,
+            arguments: typeof p.arguments === 'string' ? p.arguments : (jsonText(p.arguments ?? {}) ?? '{}'),
+          },
+        });
+      else if (p.type === 'tool_call_response')
+        out.push({
+          role: 'tool',
+          tool_call_id: p.id,
+          content: typeof p.result === 'string' ? p.result : (jsonText(p.result) ?? ''),
+        });
     }
     if (text || calls.length) out.push({ role: m.role, content: text, ...(calls.length ? { tool_calls: calls } : {}) });
   }

@@ -38,7 +38,11 @@ export function runTraceName(harness: string, model: string | undefined): string
 }
 
 /** Tags of a run's own trace: at its start (status `running`) and again at its end. */
-export function runTraceTags(info: Pick<RunTraceInfo, 'runId' | 'harness' | 'tags' | 'kind'>, summary: RunSummary, extra: Record<string, string> = {}): Record<string, string> {
+export function runTraceTags(
+  info: Pick<RunTraceInfo, 'runId' | 'harness' | 'tags' | 'kind'>,
+  summary: RunSummary,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const tags: Record<string, string> = {
     ...userTags(info.tags),
     [TRACE_NAME_TAG]: runTraceName(info.harness, summary.model),
@@ -55,7 +59,10 @@ export function runTraceTags(info: Pick<RunTraceInfo, 'runId' | 'harness' | 'tag
 }
 
 /** Tags a workflow step adds to its workflow's trace: `omnigent.step.<step>.harness`, `.model`, `.run_id`, `.status`. */
-export function stepTraceTags(info: Pick<RunTraceInfo, 'runId' | 'harness' | 'tags' | 'workflow'>, summary: RunSummary): Record<string, string> {
+export function stepTraceTags(
+  info: Pick<RunTraceInfo, 'runId' | 'harness' | 'tags' | 'workflow'>,
+  summary: RunSummary,
+): Record<string, string> {
   const step = info.workflow?.step ?? 'step';
   const tags: Record<string, string> = {
     ...userTags(info.tags),
@@ -64,6 +71,7 @@ export function stepTraceTags(info: Pick<RunTraceInfo, 'runId' | 'harness' | 'ta
     [`omnigent.step.${step}.status`]: summary.status ?? 'running',
   };
   if (summary.model) tags[`omnigent.step.${step}.model`] = summary.model;
-  if (summary.costUsd !== undefined) tags[`omnigent.step.${step}.cost_usd`] = String(Number(summary.costUsd.toFixed(6)));
+  if (summary.costUsd !== undefined)
+    tags[`omnigent.step.${step}.cost_usd`] = String(Number(summary.costUsd.toFixed(6)));
   return tags;
 }

@@ -1,6 +1,12 @@
 import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { resolveTelemetryConfig, secretHeaderValues, type MlflowApiConfig, type TelemetryConfig, type TelemetryFileConfig } from './config.js';
+import {
+  resolveTelemetryConfig,
+  secretHeaderValues,
+  type MlflowApiConfig,
+  type TelemetryConfig,
+  type TelemetryFileConfig,
+} from './config.js';
 import { createExportPipeline, shownUrl, type ExportPipeline } from './export-pipeline.js';
 import { setMlflowTraceTags, startMlflowTrace } from './mlflow-api.js';
 import { evalTraceTags, logEvalAssessments, type EvalCellInfo, type EvalCheckOutcome } from './mlflow-assessments.js';
@@ -46,7 +52,9 @@ export interface RunTelemetry {
 }
 
 /** Resolve the settings; prints the reason once when telemetry was asked for but cannot run. */
-export function telemetrySettings(options: Pick<TelemetryOptions, 'env' | 'config' | 'warn'>): TelemetryConfig | undefined {
+export function telemetrySettings(
+  options: Pick<TelemetryOptions, 'env' | 'config' | 'warn'>,
+): TelemetryConfig | undefined {
   const config = resolveTelemetryConfig(options.env, options.config);
   if (config.problem) (options.warn ?? processWarnOnce)(config.problem);
   return config.enabled ? config : undefined;
@@ -62,20 +70,39 @@ export function openPipeline(config: NonNullable<ReturnType<typeof telemetrySett
     ...(options.serviceVersion ? { serviceVersion: options.serviceVersion, scopeVersion: options.serviceVersion } : {}),
   });
   // header values (API tokens in Authorization) are redacted like credentials; the experiment id is not one
-  const redactor = createRedactor({ env: options.env, secretEnvNames: options.credentialEnv ?? [], literals: secretHeaderValues(config.headers) });
+  const redactor = createRedactor({
+    env: options.env,
+    secretEnvNames: options.credentialEnv ?? [],
+    literals: secretHeaderValues(config.headers),
+  });
   return { pipeline, redactor };
 }
 
 /** Events after which a span may end: the trace must be started in MLflow before those leave. */
-const SPAN_ENDING = new Set<OmnigentEvent['type']>(['usage', 'tool.completed', 'turn.completed', 'run.completed', 'run.failed']);
+const SPAN_ENDING = new Set<OmnigentEvent['type']>([
+  'usage',
+  'tool.completed',
+  'turn.completed',
+  'run.completed',
+  'run.failed',
+]);
 
 /** The MLflow side of one trace (internal; the export command uses it too): StartTraceV3 before its spans leave, final tags at the end. */
-export function mlflowStarter(api: MlflowApiConfig, tracesUrl: string, pipeline: ExportPipeline, timeoutMs: number, warn: WarnOnce, hold = true) {
+export function mlflowStarter(
+  api: MlflowApiConfig,
+  tracesUrl: string,
+  pipeline: ExportPipeline,
+  timeoutMs: number,
+  warn: WarnOnce,
+  hold = true,
+) {
   let release: () => void = () => undefined;
   if (hold) pipeline.hold(new Promise<void>((r) => (release = r)));
   let started: Promise<boolean> | undefined;
   const say = (what: string, error: string | undefined): void =>
-    warn(`could not ${what} on the MLflow server ${shownUrl(api.trackingUri)} (spans go to ${shownUrl(tracesUrl)}): ${error ?? 'unknown error'}`);
+    warn(
+      `could not ${what} on the MLflow server ${shownUrl(api.trackingUri)} (spans go to ${shownUrl(tracesUrl)}): ${error ?? 'unknown error'}`,
+    );
   return {
     get started(): boolean {
       return started !== undefined;
@@ -131,11 +158,21 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
     },
   );
   const traceparent = tracer.traceparent;
-  const stopHttp = config.httpClientInstrumentation ? traceHttpClient({ tracer: pipeline.tracer, parent: tracer.context, excludeUrl: config.tracesUrl, ...(config.mlflow ? { excludePrefix: config.mlflow.trackingUri } : {}), redact: redactor.text }) : undefined;
+  const stopHttp = config.httpClientInstrumentation
+    ? traceHttpClient({
+        tracer: pipeline.tracer,
+        parent: tracer.context,
+        excludeUrl: config.tracesUrl,
+        ...(config.mlflow ? { excludePrefix: config.mlflow.trackingUri } : {}),
+        redact: redactor.text,
+      })
+    : undefined;
   const warn = options.warn ?? processWarnOnce;
   const timeoutMs = options.exportTimeoutMs ?? 4_000;
   // MLflow metadata: a run of its own starts its trace; a step tags its workflow's trace
-  const mlflow = config.mlflow ? mlflowStarter(config.mlflow, config.tracesUrl, pipeline, timeoutMs, warn, !remote) : undefined;
+  const mlflow = config.mlflow
+    ? mlflowStarter(config.mlflow, config.tracesUrl, pipeline, timeoutMs, warn, !remote)
+    : undefined;
   const startTrace = (): void => {
     if (!mlflow || remote || mlflow.started) return;
     const summary = tracer.summary;
@@ -164,7 +201,10 @@ export function startRunTelemetry(info: RunTraceInfo, options: TelemetryOptions)
         startTrace();
         if (mlflow && remote && shared) mlflow.tag(remote.traceId, stepTraceTags(info, tracer.summary), shared.started);
         else if (mlflow && !remote) {
-          mlflow.tag(tracer.traceId, runTraceTags(info, tracer.summary, info.eval ? evalTraceTags(info.eval, extra?.checks) : {}));
+          mlflow.tag(
+            tracer.traceId,
+            runTraceTags(info, tracer.summary, info.eval ? evalTraceTags(info.eval, extra?.checks) : {}),
+          );
           if (info.eval && extra?.checks?.length) mlflow.assess(tracer.traceId, info.eval, extra.checks);
         }
       } catch {

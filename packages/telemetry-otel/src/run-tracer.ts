@@ -1,8 +1,24 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { OmnigentEvent, RunRequest, TerminalEvent, TokenUsage, UsageEvent } from '@omnigent/core';
 import { GEN_AI, GENERAL, MLFLOW, OMNIGENT, type MlflowSpanType } from './attributes.js';
 import { idsOfTracer, limitsOfTracer } from './export-pipeline.js';
-import { chatInputText, chatMessages, messagesAttribute, mlflowMessages, type MessagePart, type SemconvMessage } from './messages.js';
+import {
+  chatInputText,
+  chatMessages,
+  messagesAttribute,
+  mlflowMessages,
+  type MessagePart,
+  type SemconvMessage,
+} from './messages.js';
 import { baseModelName } from './model-name.js';
 import { traceIdFor } from './trace-id.js';
 import type { Redactor } from './redact.js';
@@ -92,7 +108,8 @@ function setIf(attrs: Attributes, key: string, value: string | number | boolean 
 function subagentName(input: unknown, toolName: string): string {
   if (input && typeof input === 'object') {
     const i = input as Record<string, unknown>;
-    for (const k of ['subagent_type', 'agent', 'agent_type', 'name']) if (typeof i[k] === 'string' && i[k]) return i[k] as string;
+    for (const k of ['subagent_type', 'agent', 'agent_type', 'name'])
+      if (typeof i[k] === 'string' && i[k]) return i[k] as string;
   }
   return toolName;
 }
@@ -163,15 +180,22 @@ export class RunTracer {
     }
     const prompt = info.request.prompt;
     if (this.capture) {
-      attrs[GEN_AI.inputMessages] = this.json(messagesAttribute([{ role: 'user', parts: [{ type: 'text', content: prompt }] }]));
+      attrs[GEN_AI.inputMessages] = this.json(
+        messagesAttribute([{ role: 'user', parts: [{ type: 'text', content: prompt }] }]),
+      );
       // Root inputs in the {"messages":[{role,content}]} shape: MLflow's trace list previews the prompt from it.
       attrs[MLFLOW.spanInputs] = this.json(mlflowMessages('user', prompt));
       const system = [info.request.systemPrompt, info.request.appendSystemPrompt].filter((s): s is string => !!s);
-      if (system.length) attrs[GEN_AI.systemInstructions] = this.json(system.map((content) => ({ type: 'text', content })));
+      if (system.length)
+        attrs[GEN_AI.systemInstructions] = this.json(system.map((content) => ({ type: 'text', content })));
     } else {
       attrs[OMNIGENT.promptChars] = prompt.length;
     }
-    const span = this.tracer.startSpan(`invoke_agent ${info.harness}`, { kind: SpanKind.CLIENT, startTime: info.startedAt, attributes: attrs }, parent);
+    const span = this.tracer.startSpan(
+      `invoke_agent ${info.harness}`,
+      { kind: SpanKind.CLIENT, startTime: info.startedAt, attributes: attrs },
+      parent,
+    );
     this.root = this.newScope(span, info.startedAt);
     this.root.input.push({ role: 'user', parts: [{ type: 'text', content: prompt }] });
     this.scopes.set(ROOT, this.root);
@@ -193,7 +217,13 @@ export class RunTracer {
   }
 
   /** What the run came to so far: for MLflow trace tags (name, model, status, cost). */
-  get summary(): { sessionId?: string; model?: string; harnessVersion?: string; status?: 'ok' | 'failed' | 'interrupted'; costUsd?: number } {
+  get summary(): {
+    sessionId?: string;
+    model?: string;
+    harnessVersion?: string;
+    status?: 'ok' | 'failed' | 'interrupted';
+    costUsd?: number;
+  } {
     const model = this.sessionModel ?? baseModelName(this.info.request.model);
     return {
       ...(this.sessionId ? { sessionId: this.sessionId } : {}),
@@ -207,7 +237,11 @@ export class RunTracer {
   onEvent(event: OmnigentEvent): void {
     if (this.ended) return;
     // Pi reports a call's usage before the tool calls it asked for: they join that call's output.
-    if (this.pendingChat && !(event.type === 'tool.started' && this.scopeFor(event.parentCallId, event) === this.pendingChat.scope)) this.flushPendingChat();
+    if (
+      this.pendingChat &&
+      !(event.type === 'tool.started' && this.scopeFor(event.parentCallId, event) === this.pendingChat.scope)
+    )
+      this.flushPendingChat();
     if (event.sessionId && event.sessionId !== this.sessionId) this.setSession(event.sessionId);
     switch (event.type) {
       case 'session.started': {
@@ -238,7 +272,8 @@ export class RunTracer {
       }
       case 'turn.completed': {
         // Harnesses that put usage only on turn.completed still get one model span per turn.
-        if (event.usage && !this.root.usageInTurn) this.chat(this.root, { ...event.usage, scope: 'turn' }, timeOf(event));
+        if (event.usage && !this.root.usageInTurn)
+          this.chat(this.root, { ...event.usage, scope: 'turn' }, timeOf(event));
         this.root.turnStart = undefined;
         return;
       }
@@ -248,7 +283,10 @@ export class RunTracer {
         if (event.role === 'assistant') {
           scope.output.push({ type: 'text', content: event.text });
           scope.lastAssistantText = event.text;
-        } else if (event.role === 'user' && event.text !== (scope === this.root ? this.info.request.prompt : scope.subagentPrompt)) {
+        } else if (
+          event.role === 'user' &&
+          event.text !== (scope === this.root ? this.info.request.prompt : scope.subagentPrompt)
+        ) {
           scope.input.push({ role: 'user', parts: [{ type: 'text', content: event.text }] });
         }
         return;
@@ -307,7 +345,17 @@ export class RunTracer {
       // A failed call reports no tokens: zeros would read as a successful, free call.
       const noTokens = failed && !usage?.input && !usage?.output;
       const figures = noTokens ? {} : (usage ?? {});
-      this.chat(root, { ...figures, scope: 'run', source: usage?.source, confidence: usage?.confidence }, endTime, this.info.startedAt, failed ? this.errorText(terminal?.type === 'run.failed' ? terminal.message : 'the run ended without a terminal event') : undefined);
+      this.chat(
+        root,
+        { ...figures, scope: 'run', source: usage?.source, confidence: usage?.confidence },
+        endTime,
+        this.info.startedAt,
+        failed
+          ? this.errorText(
+              terminal?.type === 'run.failed' ? terminal.message : 'the run ended without a terminal event',
+            )
+          : undefined,
+      );
     } else if (usage) {
       // Totals go to omnigent.* keys: gen_ai.usage on an ancestor makes MLflow count tokens twice.
       const attrs: Attributes = {};
@@ -336,7 +384,13 @@ export class RunTracer {
     if (answer !== undefined) {
       if (this.capture) {
         attrs[GEN_AI.outputMessages] = this.json(
-          messagesAttribute([{ role: 'assistant', parts: [{ type: 'text', content: answer }], finish_reason: terminal?.type === 'run.failed' ? 'error' : 'stop' }]),
+          messagesAttribute([
+            {
+              role: 'assistant',
+              parts: [{ type: 'text', content: answer }],
+              finish_reason: terminal?.type === 'run.failed' ? 'error' : 'stop',
+            },
+          ]),
         );
         attrs[MLFLOW.spanOutputs] = this.json(mlflowMessages('assistant', answer));
       } else attrs[OMNIGENT.resultChars] = answer.length;
@@ -358,7 +412,15 @@ export class RunTracer {
   }
 
   private newScope(span: Span, start: Date): AgentScope {
-    return { span, ctx: trace.setSpan(ROOT_CONTEXT, span), cursor: start, usageInTurn: false, chats: 0, input: [], output: [] };
+    return {
+      span,
+      ctx: trace.setSpan(ROOT_CONTEXT, span),
+      cursor: start,
+      usageInTurn: false,
+      chats: 0,
+      input: [],
+      output: [],
+    };
   }
 
   private setSession(sessionId: string): void {
@@ -389,11 +451,17 @@ export class RunTracer {
     const prompt = subagentPrompt(tool?.input);
     if (prompt !== undefined) {
       if (this.capture) {
-        attrs[GEN_AI.inputMessages] = this.json(messagesAttribute([{ role: 'user', parts: [{ type: 'text', content: prompt }] }]));
+        attrs[GEN_AI.inputMessages] = this.json(
+          messagesAttribute([{ role: 'user', parts: [{ type: 'text', content: prompt }] }]),
+        );
         attrs[MLFLOW.spanInputs] = this.json(mlflowMessages('user', prompt));
       } else attrs[OMNIGENT.promptChars] = prompt.length;
     }
-    const span = this.tracer.startSpan(`invoke_agent ${name}`, { kind: SpanKind.INTERNAL, startTime: start, attributes: attrs }, parentCtx);
+    const span = this.tracer.startSpan(
+      `invoke_agent ${name}`,
+      { kind: SpanKind.INTERNAL, startTime: start, attributes: attrs },
+      parentCtx,
+    );
     const scope = this.newScope(span, start);
     if (prompt !== undefined) {
       scope.input.push({ role: 'user', parts: [{ type: 'text', content: prompt }] });
@@ -406,7 +474,9 @@ export class RunTracer {
   /** A permission answer (`raw.permission`, the ACP plugin's): an instant span under its tool call, or the run. */
   private permission(event: Extract<OmnigentEvent, { type: 'status' | 'warning' }>): void {
     if (event.code !== 'permission' && event.code !== 'permission-denied') return;
-    const raw = event.raw as { permission?: { callId?: unknown; tool?: unknown; decision?: unknown; because?: unknown; mode?: unknown } } | undefined;
+    const raw = event.raw as
+      | { permission?: { callId?: unknown; tool?: unknown; decision?: unknown; because?: unknown; mode?: unknown } }
+      | undefined;
     const p = raw?.permission;
     if (!p || typeof p !== 'object') return;
     const at = timeOf(event);
@@ -416,7 +486,11 @@ export class RunTracer {
     if (typeof p.mode === 'string') attrs[OMNIGENT.permissionMode] = p.mode;
     if (typeof p.callId === 'string') attrs[GEN_AI.toolCallId] = p.callId;
     const parent = (typeof p.callId === 'string' ? this.tools.get(p.callId)?.ctx : undefined) ?? this.root.ctx;
-    const span = this.tracer.startSpan(`permission ${typeof p.tool === 'string' ? p.tool : 'tool'}`, { kind: SpanKind.INTERNAL, startTime: at, attributes: attrs }, parent);
+    const span = this.tracer.startSpan(
+      `permission ${typeof p.tool === 'string' ? p.tool : 'tool'}`,
+      { kind: SpanKind.INTERNAL, startTime: at, attributes: attrs },
+      parent,
+    );
     if (p.decision === 'reject') span.setStatus({ code: SpanStatusCode.ERROR, message: 'permission rejected' });
     span.end(at);
   }
@@ -441,8 +515,19 @@ export class RunTracer {
     if (this.capture) {
       if (event.input !== undefined) attrs[GEN_AI.toolCallArguments] = this.json(event.input);
     } else attrs[OMNIGENT.toolInputBytes] = sizeOf(event.input);
-    const span = this.tracer.startSpan(`execute_tool ${event.name}`, { kind: SpanKind.INTERNAL, startTime: start, attributes: attrs }, scope.ctx);
-    this.tools.set(event.callId, { span, ctx: trace.setSpan(ROOT_CONTEXT, span), name: event.name, start, scope: event.parentCallId ?? ROOT, input: event.input });
+    const span = this.tracer.startSpan(
+      `execute_tool ${event.name}`,
+      { kind: SpanKind.INTERNAL, startTime: start, attributes: attrs },
+      scope.ctx,
+    );
+    this.tools.set(event.callId, {
+      span,
+      ctx: trace.setSpan(ROOT_CONTEXT, span),
+      name: event.name,
+      start,
+      scope: event.parentCallId ?? ROOT,
+      input: event.input,
+    });
     // The model call that asked for this tool lists it in its output.
     scope.output.push({ type: 'tool_call', id: event.callId, name: event.name, arguments: event.input });
   }
@@ -491,7 +576,10 @@ export class RunTracer {
     if (output !== undefined) {
       const text = typeof output === 'string' ? output : JSON.stringify(output);
       if (this.capture) {
-        scope.span.setAttribute(GEN_AI.outputMessages, this.json(messagesAttribute([{ role: 'assistant', parts: [{ type: 'text', content: text }] }])));
+        scope.span.setAttribute(
+          GEN_AI.outputMessages,
+          this.json(messagesAttribute([{ role: 'assistant', parts: [{ type: 'text', content: text }] }])),
+        );
         scope.span.setAttribute(MLFLOW.spanOutputs, this.json(mlflowMessages('assistant', text)));
       } else scope.span.setAttribute(OMNIGENT.resultChars, sizeOf(output));
     }
@@ -505,7 +593,12 @@ export class RunTracer {
     }
     const scope = this.scopeFor(event.parentCallId, event);
     if (scope === this.root) this.root.usageInTurn = true;
-    this.pendingChat = { scope, usage: event, end: timeOf(event), start: event.scope === 'turn' ? scope.turnStart : undefined };
+    this.pendingChat = {
+      scope,
+      usage: event,
+      end: timeOf(event),
+      start: event.scope === 'turn' ? scope.turnStart : undefined,
+    };
   }
 
   private flushPendingChat(): void {
@@ -535,7 +628,11 @@ export class RunTracer {
       [OMNIGENT.usageNote]: `the run total (${total.input} in / ${total.output} out) minus the per-call figures (${this.counted.input} / ${this.counted.output})`,
     };
     setIf(attrs, GEN_AI.responseModel, this.sessionModel ?? baseModelName(this.info.request.model));
-    const span = this.tracer.startSpan('usage not reported per call', { kind: SpanKind.INTERNAL, startTime: end, attributes: attrs }, this.root.ctx);
+    const span = this.tracer.startSpan(
+      'usage not reported per call',
+      { kind: SpanKind.INTERNAL, startTime: end, attributes: attrs },
+      this.root.ctx,
+    );
     span.end(end);
     this.counted.input += input;
     this.counted.output += output;
@@ -544,12 +641,20 @@ export class RunTracer {
   /** One `chat {model}` span from `scope.cursor` (or `start`) to `end`, carrying the pending content. */
   private chat(
     scope: AgentScope,
-    usage: TokenUsage & { scope: string; source?: string | undefined; confidence?: string | undefined; model?: string; provider?: string; callId?: string },
+    usage: TokenUsage & {
+      scope: string;
+      source?: string | undefined;
+      confidence?: string | undefined;
+      model?: string;
+      provider?: string;
+      callId?: string;
+    },
     end: Date,
     start?: Date,
     error?: string,
   ): void {
-    const model = baseModelName(usage.model) ?? scope.model ?? this.sessionModel ?? baseModelName(this.info.request.model);
+    const model =
+      baseModelName(usage.model) ?? scope.model ?? this.sessionModel ?? baseModelName(this.info.request.model);
     const attrs: Attributes = {
       [GEN_AI.operationName]: 'chat',
       [MLFLOW.spanType]: 'CHAT_MODEL' satisfies MlflowSpanType,
@@ -569,7 +674,11 @@ export class RunTracer {
     setIf(attrs, GEN_AI.reasoningTokens, tokenCount(usage.reasoning));
     if (input !== undefined && output !== undefined) {
       // Explicit, so MLflow counts the call even when one figure is 0 (its translator skips falsy counts).
-      attrs[MLFLOW.tokenUsage] = JSON.stringify({ input_tokens: input, output_tokens: output, total_tokens: input + output });
+      attrs[MLFLOW.tokenUsage] = JSON.stringify({
+        input_tokens: input,
+        output_tokens: output,
+        total_tokens: input + output,
+      });
       this.counted.input += input;
       this.counted.output += output;
     }
@@ -585,7 +694,11 @@ export class RunTracer {
         attrs[MLFLOW.spanInputs] = this.json({ messages: chatMessages(scope.input) });
       }
       if (scope.output.length) {
-        const out: SemconvMessage = { role: 'assistant', parts: scope.output, finish_reason: error ? 'error' : hasToolCalls ? 'tool_call' : 'stop' };
+        const out: SemconvMessage = {
+          role: 'assistant',
+          parts: scope.output,
+          finish_reason: error ? 'error' : hasToolCalls ? 'tool_call' : 'stop',
+        };
         attrs[GEN_AI.outputMessages] = this.json(messagesAttribute([out]));
         attrs[MLFLOW.spanOutputs] = this.json({ messages: chatMessages([out]) });
       }
@@ -595,7 +708,11 @@ export class RunTracer {
     }
     const from = start ?? scope.cursor;
     const startTime = from.getTime() <= end.getTime() ? from : end;
-    const span = this.tracer.startSpan(model ? `chat ${model}` : 'chat', { kind: SpanKind.CLIENT, startTime, attributes: attrs }, scope.ctx);
+    const span = this.tracer.startSpan(
+      model ? `chat ${model}` : 'chat',
+      { kind: SpanKind.CLIENT, startTime, attributes: attrs },
+      scope.ctx,
+    );
     if (error !== undefined) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error });
       span.setAttribute(GENERAL.errorType, 'model_call_failed');

@@ -46,7 +46,10 @@ function timeOf(e: { time: string } | undefined): Date | undefined {
 }
 
 /** Feed a stored run through a RunTracer exactly as live telemetry does; returns what it came to. */
-function replay(run: StoredRun, options: StoredExportOptions): { tracer: RunTracer; summary: RunSummary; end: Date; failed: boolean } {
+function replay(
+  run: StoredRun,
+  options: StoredExportOptions,
+): { tracer: RunTracer; summary: RunSummary; end: Date; failed: boolean } {
   const tracer = new RunTracer(
     { ...run.info, ...(run.info.user === undefined ? { user: options.config.user } : {}) },
     { tracer: options.pipeline.tracer, captureContent: options.config.captureContent, redactor: options.redactor },
@@ -62,10 +65,24 @@ function replay(run: StoredRun, options: StoredExportOptions): { tracer: RunTrac
   const end: TerminalEvent | undefined =
     terminal ??
     (last
-      ? { type: 'run.failed', reason: 'error', message: 'the omnigent process died while recording this run (no terminal event)', durationMs: 0, runId: run.info.runId, harness: run.info.harness, seq: last.seq + 1, time: last.time }
+      ? {
+          type: 'run.failed',
+          reason: 'error',
+          message: 'the omnigent process died while recording this run (no terminal event)',
+          durationMs: 0,
+          runId: run.info.runId,
+          harness: run.info.harness,
+          seq: last.seq + 1,
+          time: last.time,
+        }
       : undefined);
   tracer.end(end);
-  return { tracer, summary: tracer.summary, end: timeOf(end) ?? run.info.startedAt, failed: end?.type !== 'run.completed' };
+  return {
+    tracer,
+    summary: tracer.summary,
+    end: timeOf(end) ?? run.info.startedAt,
+    failed: end?.type !== 'run.completed',
+  };
 }
 
 /**
@@ -89,7 +106,11 @@ export async function exportStoredRuns(runs: StoredRun[], options: StoredExportO
     }
     if (!workflows.has(wf.workflowRunId)) {
       workflows.set(wf.workflowRunId, []);
-      units.push({ id: wf.workflowRunId, runs: workflows.get(wf.workflowRunId)!, workflow: { runId: wf.workflowRunId, ...(wf.workflowName ? { name: wf.workflowName } : {}) } });
+      units.push({
+        id: wf.workflowRunId,
+        runs: workflows.get(wf.workflowRunId)!,
+        workflow: { runId: wf.workflowRunId, ...(wf.workflowName ? { name: wf.workflowName } : {}) },
+      });
     }
     workflows.get(wf.workflowRunId)!.push(run);
   }
@@ -102,24 +123,48 @@ export async function exportStoredRuns(runs: StoredRun[], options: StoredExportO
       outcome.skipped.push(...unit.runs.map((r) => r.info.runId));
       continue;
     }
-    const mlflow = config.mlflow ? mlflowStarter(config.mlflow, config.tracesUrl, pipeline, timeoutMs, warn) : undefined;
+    const mlflow = config.mlflow
+      ? mlflowStarter(config.mlflow, config.tracesUrl, pipeline, timeoutMs, warn)
+      : undefined;
     if (!unit.workflow) {
       const run = unit.runs[0]!;
       const { summary } = replay(run, options);
-      mlflow?.start(traceId, run.info.startedAt, { [TRACE_METADATA.session]: summary.sessionId ?? run.info.runId, [TRACE_METADATA.user]: config.user }, { ...runTraceTags(run.info, summary), ...exported });
+      mlflow?.start(
+        traceId,
+        run.info.startedAt,
+        { [TRACE_METADATA.session]: summary.sessionId ?? run.info.runId, [TRACE_METADATA.user]: config.user },
+        { ...runTraceTags(run.info, summary), ...exported },
+      );
     } else {
       const steps = [...unit.runs].sort((a, b) => a.info.startedAt.getTime() - b.info.startedAt.getTime());
       const name = unit.workflow.name ?? 'workflow';
       const start = steps[0]!.info.startedAt;
       const stepIds = steps.map((s) => s.info.workflow!.step);
       pipeline.useNextTraceId(traceId);
-      const root = pipeline.tracer.startSpan(`invoke_workflow ${name}`, { kind: SpanKind.INTERNAL, startTime: start, attributes: { ...workflowRootAttributes({ workflowRunId: unit.workflow.runId, steps: stepIds }, name, config.user), 'omnigent.exported': true } }, ROOT_CONTEXT);
+      const root = pipeline.tracer.startSpan(
+        `invoke_workflow ${name}`,
+        {
+          kind: SpanKind.INTERNAL,
+          startTime: start,
+          attributes: {
+            ...workflowRootAttributes({ workflowRunId: unit.workflow.runId, steps: stepIds }, name, config.user),
+            'omnigent.exported': true,
+          },
+        },
+        ROOT_CONTEXT,
+      );
       const traceparent = formatTraceparent(root.spanContext());
       let end = start;
       let failed = false;
-      let tags: Record<string, string> = { ...workflowTraceTags({ workflowRunId: unit.workflow.runId, name, steps: stepIds }, name), ...exported };
+      let tags: Record<string, string> = {
+        ...workflowTraceTags({ workflowRunId: unit.workflow.runId, name, steps: stepIds }, name),
+        ...exported,
+      };
       for (const step of steps) {
-        const r = replay({ ...step, info: { ...step.info, workflow: { ...step.info.workflow!, traceparent } } }, options);
+        const r = replay(
+          { ...step, info: { ...step.info, workflow: { ...step.info.workflow!, traceparent } } },
+          options,
+        );
         if (r.end.getTime() > end.getTime()) end = r.end;
         failed ||= r.failed;
         tags = { ...tags, ...stepTraceTags(step.info, r.summary) };
@@ -130,7 +175,12 @@ export async function exportStoredRuns(runs: StoredRun[], options: StoredExportO
         root.setAttribute(GENERAL.errorType, 'failed');
       } else root.setStatus({ code: SpanStatusCode.OK });
       root.end(end);
-      mlflow?.start(traceId, start, { [TRACE_METADATA.session]: unit.workflow.runId, [TRACE_METADATA.user]: config.user }, tags);
+      mlflow?.start(
+        traceId,
+        start,
+        { [TRACE_METADATA.session]: unit.workflow.runId, [TRACE_METADATA.user]: config.user },
+        tags,
+      );
     }
     outcome.sent += unit.runs.length;
     outcome.traces += 1;

@@ -10,7 +10,10 @@ export interface ContentLimits {
 export const DEFAULT_LIMITS: ContentLimits = { maxStringChars: 16_384, maxAttributeChars: 65_536 };
 
 /** The default limits, lowered to an attribute value length limit (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT) when there is one. */
-export function limitsWithin(attributeValueLengthLimit: number | undefined, base: ContentLimits = DEFAULT_LIMITS): ContentLimits {
+export function limitsWithin(
+  attributeValueLengthLimit: number | undefined,
+  base: ContentLimits = DEFAULT_LIMITS,
+): ContentLimits {
   if (attributeValueLengthLimit === undefined) return base;
   return {
     maxStringChars: Math.min(base.maxStringChars, attributeValueLengthLimit),

@@ -46,7 +46,11 @@ export function workflowTraceTags(info: WorkflowTraceInfo, name: string): Record
 }
 
 /** Attributes of the `invoke_workflow` root span (live and exported alike). */
-export function workflowRootAttributes(info: Pick<WorkflowTraceInfo, 'workflowRunId' | 'steps'>, name: string, user: string): Attributes {
+export function workflowRootAttributes(
+  info: Pick<WorkflowTraceInfo, 'workflowRunId' | 'steps'>,
+  name: string,
+  user: string,
+): Attributes {
   const attrs: Attributes = {
     [GEN_AI.operationName]: 'invoke_workflow',
     [MLFLOW.spanType]: 'CHAIN' satisfies MlflowSpanType,
@@ -84,13 +88,30 @@ export function startWorkflowTrace(info: WorkflowTraceInfo, options: TelemetryOp
   // the workflow run id gives the trace id: its export later finds the same trace
   const traceId = traceIdFor(info.workflowRunId);
   pipeline.useNextTraceId(traceId);
-  const span = pipeline.tracer.startSpan(`invoke_workflow ${name}`, { kind: SpanKind.INTERNAL, startTime: startedAt, attributes: attrs }, ROOT_CONTEXT);
-  const mlflow = config.mlflow ? mlflowStarter(config.mlflow, config.tracesUrl, pipeline, options.exportTimeoutMs ?? 4_000, options.warn ?? processWarnOnce) : undefined;
+  const span = pipeline.tracer.startSpan(
+    `invoke_workflow ${name}`,
+    { kind: SpanKind.INTERNAL, startTime: startedAt, attributes: attrs },
+    ROOT_CONTEXT,
+  );
+  const mlflow = config.mlflow
+    ? mlflowStarter(
+        config.mlflow,
+        config.tracesUrl,
+        pipeline,
+        options.exportTimeoutMs ?? 4_000,
+        options.warn ?? processWarnOnce,
+      )
+    : undefined;
   const baseTags = workflowTraceTags(info, name);
   let started: Promise<boolean> = Promise.resolve(false);
   if (mlflow) {
     // session = the workflow run id, known now: the trace starts in MLflow before any step runs
-    mlflow.start(traceId, startedAt, { [TRACE_METADATA.session]: info.workflowRunId, [TRACE_METADATA.user]: config.user }, { ...baseTags, 'omnigent.status': 'running' });
+    mlflow.start(
+      traceId,
+      startedAt,
+      { [TRACE_METADATA.session]: info.workflowRunId, [TRACE_METADATA.user]: config.user },
+      { ...baseTags, 'omnigent.status': 'running' },
+    );
     started = mlflow.whenStarted();
   }
   openWorkflows.set(traceId, { config, pipeline, redactor, started });
@@ -104,18 +125,23 @@ export function startWorkflowTrace(info: WorkflowTraceInfo, options: TelemetryOp
         if (output !== undefined) {
           if (config.captureContent) {
             // step outputs ({step: answer}): the trace preview shows the last step's answer; the map stays an attribute
-            const steps = output && typeof output === 'object' && !Array.isArray(output) ? Object.values(output as Record<string, unknown>) : [];
+            const steps =
+              output && typeof output === 'object' && !Array.isArray(output)
+                ? Object.values(output as Record<string, unknown>)
+                : [];
             const last = steps[steps.length - 1];
             if (typeof last === 'string') {
               span.setAttribute(MLFLOW.spanOutputs, json(mlflowMessages('assistant', last)));
               span.setAttribute(OMNIGENT.workflowOutputs, json(output));
             } else span.setAttribute(MLFLOW.spanOutputs, json(asMessages('assistant', output)));
-          }
-          else span.setAttribute(OMNIGENT.outputChars, sizeOf(output));
+          } else span.setAttribute(OMNIGENT.outputChars, sizeOf(output));
         }
         if (status === 'completed' || status === 'ok') span.setStatus({ code: SpanStatusCode.OK });
         else {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: boundedText(redactor.text(message ?? `workflow ${status}`), 2_000) });
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: boundedText(redactor.text(message ?? `workflow ${status}`), 2_000),
+          });
           span.setAttribute(GENERAL.errorType, status);
         }
         span.end();

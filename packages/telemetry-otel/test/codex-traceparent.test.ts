@@ -45,7 +45,12 @@ describe('omnigent run -H codex (real CLI, mock Responses API) with the MLflow u
   it("codex's own spans join omnigent's trace under the invoke_agent span through TRACEPARENT", async () => {
     const rx = await startOtlpReceiver();
     const mock = await startMockResponses({
-      turns: [{ output: [{ type: 'message', text: 'Hello from the mock, traced.' }], usage: { input: 120, cached: 20, output: 15 } }],
+      turns: [
+        {
+          output: [{ type: 'message', text: 'Hello from the mock, traced.' }],
+          usage: { input: 120, cached: 20, output: 15 },
+        },
+      ],
     });
     const root = mkdtempSync(join(tmpdir(), 'omnigent-otel-codex-'));
     try {
@@ -74,18 +79,42 @@ describe('omnigent run -H codex (real CLI, mock Responses API) with the MLflow u
           '',
         ].join('\n'),
       );
-      const o = await omnigentRun(root, ['-H', 'codex', '--json', '--no-store', '--timeout', '90', '--bin', CODEX_BIN, '-m', 'gpt-5.5', '-C', work, 'Say hello'], {
-        ...seedEnv(rx.url),
-        CODEX_HOME: codexHome,
-        MOCK_API_KEY: 'sk-mock',
-      }, 100_000);
+      const o = await omnigentRun(
+        root,
+        [
+          '-H',
+          'codex',
+          '--json',
+          '--no-store',
+          '--timeout',
+          '90',
+          '--bin',
+          CODEX_BIN,
+          '-m',
+          'gpt-5.5',
+          '-C',
+          work,
+          'Say hello',
+        ],
+        {
+          ...seedEnv(rx.url),
+          CODEX_HOME: codexHome,
+          MOCK_API_KEY: 'sk-mock',
+        },
+        100_000,
+      );
       expect(o.exitCode, o.stderr).toBe(0);
-      const events = o.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; result?: string; sessionId?: string });
+      const events = o.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; result?: string; sessionId?: string });
       expect(events.at(-1)).toMatchObject({ type: 'run.completed', result: 'Hello from the mock, traced.' });
       expect(mock.responsesRequests()).toHaveLength(1);
       // every export (ours and codex's) passed MLflow's rules
       expect(rx.requests.length).toBeGreaterThanOrEqual(2);
-      expect(rx.requests.map((r) => [r.path, r.status, r.error])).toEqual(rx.requests.map(() => ['/v1/traces', 200, undefined]));
+      expect(rx.requests.map((r) => [r.path, r.status, r.error])).toEqual(
+        rx.requests.map(() => ['/v1/traces', 200, undefined]),
+      );
 
       const ours = rx.spans.filter((s) => s.resource['service.name'] === 'omnigent');
       const [agent] = ours.filter((s) => s.name === 'invoke_agent codex');
@@ -102,7 +131,9 @@ describe('omnigent run -H codex (real CLI, mock Responses API) with the MLflow u
         'omnigent.usage.total.input_tokens': 120,
         'omnigent.usage.total.cache_read_tokens': 20,
         'omnigent.usage.total.output_tokens': 15,
-        'mlflow.spanOutputs': JSON.stringify({ messages: [{ role: 'assistant', content: 'Hello from the mock, traced.' }] }),
+        'mlflow.spanOutputs': JSON.stringify({
+          messages: [{ role: 'assistant', content: 'Hello from the mock, traced.' }],
+        }),
       });
 
       const theirs = rx.spans.filter((s) => s.resource['service.name'] === 'codex_exec');

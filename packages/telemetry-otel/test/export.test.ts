@@ -13,9 +13,24 @@ function sink(): { warn: ReturnType<typeof createWarnOnce>; lines: string[] } {
 }
 
 const RUN = [
-  ev(0, { type: 'session.started', sessionId: 's-1', cwd: '/w', model: 'claude-sonnet-4-5', harnessVersion: '2.1.197' }),
+  ev(0, {
+    type: 'session.started',
+    sessionId: 's-1',
+    cwd: '/w',
+    model: 'claude-sonnet-4-5',
+    harnessVersion: '2.1.197',
+  }),
   ev(10, { type: 'tool.started', callId: 't1', name: 'Bash', kind: 'shell', input: { command: 'ls' } }),
-  ev(20, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 1200, output: 345, cacheRead: 1000, cacheWrite: 0 }),
+  ev(20, {
+    type: 'usage',
+    scope: 'call',
+    source: 'stream',
+    confidence: 'exact',
+    input: 1200,
+    output: 345,
+    cacheRead: 1000,
+    cacheWrite: 0,
+  }),
   ev(30, { type: 'tool.completed', callId: 't1', name: 'Bash', output: 'a.txt', isError: false }),
   ev(40, { type: 'message', role: 'assistant', text: 'a.txt' }),
   ev(50, { type: 'usage', scope: 'call', source: 'stream', confidence: 'exact', input: 1300, output: 0 }),
@@ -36,12 +51,31 @@ describe('OTLP export to an MLflow-like receiver', () => {
     for (const e of RUN) run.onEvent(e);
     await run.close(RUN.at(-1) as never);
     expect(lines).toEqual([]);
-    expect(rx.requests.every((r) => r.status === 200 && r.headers['x-mlflow-experiment-id'] === '0' && r.headers['content-type'] === 'application/x-protobuf')).toBe(true);
+    expect(
+      rx.requests.every(
+        (r) =>
+          r.status === 200 &&
+          r.headers['x-mlflow-experiment-id'] === '0' &&
+          r.headers['content-type'] === 'application/x-protobuf',
+      ),
+    ).toBe(true);
     // Uncompressed (one MLflow version only decompressed with the header), and only to /v1/traces.
-    expect(rx.requests.map((r) => [r.method, r.path, r.headers['content-encoding'] ?? 'identity'])).toEqual(rx.requests.map(() => ['POST', '/v1/traces', 'identity']));
+    expect(rx.requests.map((r) => [r.method, r.path, r.headers['content-encoding'] ?? 'identity'])).toEqual(
+      rx.requests.map(() => ['POST', '/v1/traces', 'identity']),
+    );
     // The resource says who sent the spans and nothing else (no process command line: it holds the prompt).
-    expect(Object.keys(rx.spans[0]!.resource).sort()).toEqual(['service.name', 'telemetry.sdk.language', 'telemetry.sdk.name', 'telemetry.sdk.version']);
-    expect(spanTreeLines(rx.spans)).toEqual(['invoke_agent claude-code', '  chat claude-sonnet-4-5', '  execute_tool Bash', '  chat claude-sonnet-4-5']);
+    expect(Object.keys(rx.spans[0]!.resource).sort()).toEqual([
+      'service.name',
+      'telemetry.sdk.language',
+      'telemetry.sdk.name',
+      'telemetry.sdk.version',
+    ]);
+    expect(spanTreeLines(rx.spans)).toEqual([
+      'invoke_agent claude-code',
+      '  chat claude-sonnet-4-5',
+      '  execute_tool Bash',
+      '  chat claude-sonnet-4-5',
+    ]);
     const root = rx.spans.find((s) => !s.parentSpanId)!;
     expect(root.kind).toBe(3);
     expect(root.attributes['mlflow.spanType']).toBe('AGENT');
@@ -58,7 +92,14 @@ describe('OTLP export to an MLflow-like receiver', () => {
   it('OTEL_RESOURCE_ATTRIBUTES reach the resource; session.id, gen_ai.conversation.id and user.id are on the root (what MLflow >= 3.9 maps itself)', async () => {
     rx = await startOtlpReceiver();
     const { warn, lines } = sink();
-    const run = startRunTelemetry(info(), { env: { ...seedEnv(rx.url), OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci,team=ml%20ops', OMNIGENT_OTEL_USER: 'ana' }, warn })!;
+    const run = startRunTelemetry(info(), {
+      env: {
+        ...seedEnv(rx.url),
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci,team=ml%20ops',
+        OMNIGENT_OTEL_USER: 'ana',
+      },
+      warn,
+    })!;
     for (const e of RUN) run.onEvent(e);
     await run.close(RUN.at(-1) as never);
     expect(lines).toEqual([]);
@@ -67,8 +108,17 @@ describe('OTLP export to an MLflow-like receiver', () => {
     expect(root.attributes).toMatchObject({ 'session.id': 's-1', 'gen_ai.conversation.id': 's-1', 'user.id': 'ana' });
     // the MLflow trace was opened before its spans, with the session and user as metadata
     const start = rx.restCalls.find((c) => c.method === 'POST' && c.path === '/api/3.0/mlflow/traces')!;
-    expect((start.body as { trace: { trace_info: { trace_id: string; trace_metadata: Record<string, string> } } }).trace.trace_info).toMatchObject({ trace_id: `tr-${root.traceId}`, trace_metadata: { 'mlflow.trace.session': 's-1', 'mlflow.trace.user': 'ana' } });
-    expect(rx.mlflowTraces.get(`tr-${root.traceId}`)!.tags).toMatchObject({ 'omnigent.status': 'ok', 'omnigent.model': 'claude-sonnet-4-5' });
+    expect(
+      (start.body as { trace: { trace_info: { trace_id: string; trace_metadata: Record<string, string> } } }).trace
+        .trace_info,
+    ).toMatchObject({
+      trace_id: `tr-${root.traceId}`,
+      trace_metadata: { 'mlflow.trace.session': 's-1', 'mlflow.trace.user': 'ana' },
+    });
+    expect(rx.mlflowTraces.get(`tr-${root.traceId}`)!.tags).toMatchObject({
+      'omnigent.status': 'ok',
+      'omnigent.model': 'claude-sonnet-4-5',
+    });
   });
 
   it('exports a burst of 10,000 spans with none dropped', async () => {
@@ -89,7 +139,12 @@ describe('OTLP export to an MLflow-like receiver', () => {
   it('says so when spans are dropped because more waited for export than the queue holds (a loop that never yields)', async () => {
     rx = await startOtlpReceiver();
     const { warn, lines } = sink();
-    const pipeline = createExportPipeline(resolveTelemetryConfig(seedEnv(rx.url)), { warn, maxQueueSize: 2_000, flushTimeoutMs: 60_000, exportTimeoutMs: 30_000 });
+    const pipeline = createExportPipeline(resolveTelemetryConfig(seedEnv(rx.url)), {
+      warn,
+      maxQueueSize: 2_000,
+      flushTimeoutMs: 60_000,
+      exportTimeoutMs: 30_000,
+    });
     const root = pipeline.tracer.startSpan('invoke_agent burst', { kind: SpanKind.CLIENT }, ROOT_CONTEXT);
     const ctx = otelTrace.setSpan(ROOT_CONTEXT, root);
     // Ended synchronously: one batch of 1,000 goes to the exporter, 2,000 wait, the rest cannot.
@@ -105,7 +160,10 @@ describe('OTLP export to an MLflow-like receiver', () => {
     it(`a collector that is ${mode} costs one warning naming the endpoint, never a failure`, async () => {
       rx = await startOtlpReceiver({ mode });
       const { warn, lines } = sink();
-      const env = { ...seedEnv(rx.url), OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0,authorization=Bearer%20topsecretvalue' };
+      const env = {
+        ...seedEnv(rx.url),
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=0,authorization=Bearer%20topsecretvalue',
+      };
       const run = startRunTelemetry(info(), { env, warn, flushTimeoutMs: 3_000, exportTimeoutMs: 1_500 })!;
       for (const e of RUN) run.onEvent(e);
       await expect(run.close(RUN.at(-1) as never)).resolves.toBeUndefined();
@@ -121,7 +179,10 @@ describe('OTLP export to an MLflow-like receiver', () => {
   it('the export warning does not print a password in the endpoint URL', async () => {
     rx = await startOtlpReceiver({ mode: 'fail' });
     const { warn, lines } = sink();
-    const env = { ...seedEnv(rx.url), OTEL_EXPORTER_OTLP_ENDPOINT: rx.url.replace('http://', 'http://mlflow:s3cretpassw0rd@') };
+    const env = {
+      ...seedEnv(rx.url),
+      OTEL_EXPORTER_OTLP_ENDPOINT: rx.url.replace('http://', 'http://mlflow:s3cretpassw0rd@'),
+    };
     const run = startRunTelemetry(info(), { env, warn, flushTimeoutMs: 3_000, exportTimeoutMs: 1_500 })!;
     const done = ev(1, { type: 'run.completed', durationMs: 1 });
     run.onEvent(done);
@@ -138,14 +199,20 @@ describe('OTLP export to an MLflow-like receiver', () => {
       req.resume();
       req.on('end', () => {
         res.writeHead(422, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ detail: `No Experiment with id=${String(req.headers['x-mlflow-experiment-id'])} exists` }));
+        res.end(
+          JSON.stringify({ detail: `No Experiment with id=${String(req.headers['x-mlflow-experiment-id'])} exists` }),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const { warn, lines } = sink();
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const env = { OMNIGENT_TELEMETRY_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=999,authorization=Bearer%20topsecretvalue' };
+      const env = {
+        OMNIGENT_TELEMETRY_ENABLED: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: url,
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=999,authorization=Bearer%20topsecretvalue',
+      };
       const run = startRunTelemetry(info(), { env, warn })!;
       const done = ev(1, { type: 'run.completed', durationMs: 1 });
       run.onEvent(done);
@@ -159,12 +226,20 @@ describe('OTLP export to an MLflow-like receiver', () => {
     }
   });
 
-  it('captured content keeps the experiment id but loses the exporter\'s credential header values', async () => {
-    const env = { OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=374829103847562,authorization=Bearer%20topsecretvalue' };
+  it("captured content keeps the experiment id but loses the exporter's credential header values", async () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-mlflow-experiment-id=374829103847562,authorization=Bearer%20topsecretvalue',
+    };
     const text = 'logged to experiment 374829103847562 with topsecretvalue';
     const { spans } = await trace(
       [
-        ev(0, { type: 'tool.started', callId: 't', name: 'Bash', kind: 'shell', input: { command: 'mlflow experiments search' } }),
+        ev(0, {
+          type: 'tool.started',
+          callId: 't',
+          name: 'Bash',
+          kind: 'shell',
+          input: { command: 'mlflow experiments search' },
+        }),
         ev(1, { type: 'tool.completed', callId: 't', name: 'Bash', output: text, isError: false }),
         ev(2, { type: 'run.completed', durationMs: 2 }),
       ],

@@ -44,10 +44,17 @@ export function info(over: Partial<RunTraceInfo> = {}): RunTraceInfo {
 }
 
 /** Feed events through a real RunTelemetry with an in-memory exporter; returns the exported spans. */
-export async function trace(events: OmnigentEvent[], opts: { capture?: boolean; info?: RunTraceInfo; env?: NodeJS.ProcessEnv; credentialEnv?: string[] } = {}): Promise<{ spans: ReadableSpan[]; traceparent: string }> {
+export async function trace(
+  events: OmnigentEvent[],
+  opts: { capture?: boolean; info?: RunTraceInfo; env?: NodeJS.ProcessEnv; credentialEnv?: string[] } = {},
+): Promise<{ spans: ReadableSpan[]; traceparent: string }> {
   const exporter = new CollectingExporter();
   const run = startRunTelemetry(opts.info ?? info(), {
-    env: { OMNIGENT_TELEMETRY_ENABLED: 'true', OMNIGENT_OTEL_CAPTURE_CONTENT: opts.capture ? 'true' : 'false', ...opts.env },
+    env: {
+      OMNIGENT_TELEMETRY_ENABLED: 'true',
+      OMNIGENT_OTEL_CAPTURE_CONTENT: opts.capture ? 'true' : 'false',
+      ...opts.env,
+    },
     exporter,
     warn: createWarnOnce(() => undefined),
     ...(opts.credentialEnv ? { credentialEnv: opts.credentialEnv } : {}),
@@ -92,18 +99,24 @@ export function edges(spans: ReadableSpan[]): string[] {
 /** The one span named `name`. */
 export function one(spans: ReadableSpan[], name: string): ReadableSpan {
   const found = spans.filter((s) => s.name === name);
-  if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}: ${spans.map((s) => s.name).join(', ')}`);
+  if (found.length !== 1)
+    throw new Error(`expected one span "${name}", found ${found.length}: ${spans.map((s) => s.name).join(', ')}`);
   return found[0]!;
 }
 
 /** Span start/end in ms since the epoch. */
 export function times(span: ReadableSpan): [number, number] {
-  return [span.startTime[0] * 1e3 + Math.round(span.startTime[1] / 1e6), span.endTime[0] * 1e3 + Math.round(span.endTime[1] / 1e6)];
+  return [
+    span.startTime[0] * 1e3 + Math.round(span.startTime[1] / 1e6),
+    span.endTime[0] * 1e3 + Math.round(span.endTime[1] / 1e6),
+  ];
 }
 
 /** Every string that leaves the process for a span: attributes, event attributes, status message, name. */
 export function exportedText(spans: ReadableSpan[]): string {
   return spans
-    .map((s) => JSON.stringify({ n: s.name, a: s.attributes, e: s.events.map((e) => [e.name, e.attributes]), st: s.status }))
+    .map((s) =>
+      JSON.stringify({ n: s.name, a: s.attributes, e: s.events.map((e) => [e.name, e.attributes]), st: s.status }),
+    )
     .join('\n');
 }

@@ -19,13 +19,19 @@ describe('the kind of work on the trace', () => {
   it('is the omnigent.kind MLflow tag and an attribute of the root span', async () => {
     rx = await startOtlpReceiver();
     const lines: string[] = [];
-    const run = startRunTelemetry({ ...info(), kind: 'bugfix' }, { env: seedEnv(rx.url), warn: createWarnOnce((t) => void lines.push(t)) })!;
+    const run = startRunTelemetry(
+      { ...info(), kind: 'bugfix' },
+      { env: seedEnv(rx.url), warn: createWarnOnce((t) => void lines.push(t)) },
+    )!;
     for (const e of RUN) run.onEvent(e);
     await run.close(RUN.at(-1) as never);
     expect(lines).toEqual([]);
     const root = rx.spans.find((s) => !s.parentSpanId)!;
     expect(root.attributes['omnigent.kind']).toBe('bugfix');
-    expect(rx.mlflowTraces.get(`tr-${root.traceId}`)!.tags).toMatchObject({ 'omnigent.kind': 'bugfix', 'omnigent.status': 'ok' });
+    expect(rx.mlflowTraces.get(`tr-${root.traceId}`)!.tags).toMatchObject({
+      'omnigent.kind': 'bugfix',
+      'omnigent.status': 'ok',
+    });
   });
 
   it('a run without a kind gets no kind tag', async () => {

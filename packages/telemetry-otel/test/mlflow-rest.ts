@@ -22,7 +22,11 @@ export interface MlflowSpan {
 }
 
 async function call<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
   return (text ? JSON.parse(text) : {}) as T;
@@ -33,7 +37,9 @@ export function mlflowRest(base: string) {
   return {
     /** New experiment (a clean trace list per test); returns its id. */
     async createExperiment(name: string): Promise<string> {
-      const r = await call<{ experiment_id: string }>(base, 'POST', '/api/2.0/mlflow/experiments/create', { name: `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` });
+      const r = await call<{ experiment_id: string }>(base, 'POST', '/api/2.0/mlflow/experiments/create', {
+        name: `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      });
       return r.experiment_id;
     },
     /** Every trace of the experiment matching `filter` (MLflow search syntax), all pages. */
@@ -41,12 +47,17 @@ export function mlflowRest(base: string) {
       const out: MlflowTraceInfo[] = [];
       let token: string | undefined;
       do {
-        const r = await call<{ traces?: MlflowTraceInfo[]; next_page_token?: string }>(base, 'POST', '/api/3.0/mlflow/traces/search', {
-          locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
-          ...(filter ? { filter } : {}),
-          max_results: 100,
-          ...(token ? { page_token: token } : {}),
-        });
+        const r = await call<{ traces?: MlflowTraceInfo[]; next_page_token?: string }>(
+          base,
+          'POST',
+          '/api/3.0/mlflow/traces/search',
+          {
+            locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
+            ...(filter ? { filter } : {}),
+            max_results: 100,
+            ...(token ? { page_token: token } : {}),
+          },
+        );
         out.push(...(r.traces ?? []));
         token = r.next_page_token || undefined;
       } while (token);
@@ -54,19 +65,29 @@ export function mlflowRest(base: string) {
     },
     /** One trace's info (tags and metadata). */
     async info(traceId: string): Promise<MlflowTraceInfo> {
-      const r = await call<{ trace: { trace_info: MlflowTraceInfo } }>(base, 'GET', `/api/3.0/mlflow/traces/${traceId}`);
+      const r = await call<{ trace: { trace_info: MlflowTraceInfo } }>(
+        base,
+        'GET',
+        `/api/3.0/mlflow/traces/${traceId}`,
+      );
       return r.trace.trace_info;
     },
     /** One trace's spans as MLflow stored them. */
     async spans(traceId: string): Promise<MlflowSpan[]> {
-      const r = await call<{ spans: MlflowSpan[] }>(base, 'GET', `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${traceId}`);
+      const r = await call<{ spans: MlflowSpan[] }>(
+        base,
+        'GET',
+        `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${traceId}`,
+      );
       return r.spans;
     },
   };
 }
 
 /** MLflow's summed token usage of a trace (`mlflow.trace.tokenUsage`). */
-export function tokenUsage(info: MlflowTraceInfo): { input_tokens: number; output_tokens: number; total_tokens: number } | undefined {
+export function tokenUsage(
+  info: MlflowTraceInfo,
+): { input_tokens: number; output_tokens: number; total_tokens: number } | undefined {
   const raw = info.trace_metadata['mlflow.trace.tokenUsage'];
   return raw ? (JSON.parse(raw) as { input_tokens: number; output_tokens: number; total_tokens: number }) : undefined;
 }

@@ -29,13 +29,20 @@ declare module 'vitest' {
 export default function setup(project: TestProject): (() => void) | undefined {
   const python = process.env.MLFLOW_PYTHON ?? 'python3';
   const tool = toolDir();
-  const missing = spawnSync(python, ['--version']).status !== 0 ? `${python} not found` : !tool ? 'the shared tools folder (../shared/tools/mlflow-server) not found' : undefined;
+  const missing =
+    spawnSync(python, ['--version']).status !== 0
+      ? `${python} not found`
+      : !tool
+        ? 'the shared tools folder (../shared/tools/mlflow-server) not found'
+        : undefined;
   if (missing) {
-    if (process.env.CI === 'true' && process.env.OMNIGENT_MLFLOW_OPTIONAL !== '1') throw new Error(`MLflow tests cannot run in CI: ${missing}`);
+    if (process.env.CI === 'true' && process.env.OMNIGENT_MLFLOW_OPTIONAL !== '1')
+      throw new Error(`MLflow tests cannot run in CI: ${missing}`);
     console.warn(`MLflow server tests skipped: ${missing}`);
     return undefined;
   }
-  const run = (script: string, ...args: string[]): string => execFileSync('bash', [resolve(tool!, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = (script: string, ...args: string[]): string =>
+    execFileSync('bash', [resolve(tool!, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   run('setup.sh');
   const out = run('start.sh', '--port', '0');
   const m = /MLFLOW_URL=(\S+) PID=(\d+)/.exec(out);

@@ -28,12 +28,24 @@ export interface Outcome {
  * `omnigent run <args>` as a child process with a minimal environment (HOME = cwd, no color) plus
  * `env`; SIGKILLed after `killAfterMs` in case omnigent itself hangs.
  */
-export function omnigentRun(cwd: string, args: string[], env: Record<string, string>, killAfterMs = 110_000): Promise<Outcome> {
+export function omnigentRun(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  killAfterMs = 110_000,
+): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [OMNIGENT, 'run', ...args], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: cwd, TERM: 'dumb', CI: 'true', NO_COLOR: '1', ...env },
+      env: {
+        PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+        HOME: cwd,
+        TERM: 'dumb',
+        CI: 'true',
+        NO_COLOR: '1',
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';

@@ -3,9 +3,24 @@ import { REDACTED, createRedactor } from '../src/index.js';
 import { ev, exportedText, trace } from './helpers.js';
 
 // Fake secrets in each well-known format (assembled so the file itself does not look like a leak).
-const r = (n: number, chars = 'aB3dE5gH7jK9mN1pQ2sT4vW6xY8zC0fL'): string => Array.from({ length: n }, (_, i) => chars[(i * 7 + n) % chars.length]).join('');
-const PEM = ['-----BEGIN RSA PRIVATE ', 'KEY-----\nMIIEowIBAAKCAQEA', r(40), '\n', r(40), '\n-----END RSA PRIVATE ', 'KEY-----'].join('');
-const OPENSSH = ['-----BEGIN OPENSSH PRIVATE ', 'KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA', r(50), '\n-----END OPENSSH PRIVATE ', 'KEY-----'].join('');
+const r = (n: number, chars = 'aB3dE5gH7jK9mN1pQ2sT4vW6xY8zC0fL'): string =>
+  Array.from({ length: n }, (_, i) => chars[(i * 7 + n) % chars.length]).join('');
+const PEM = [
+  '-----BEGIN RSA PRIVATE ',
+  'KEY-----\nMIIEowIBAAKCAQEA',
+  r(40),
+  '\n',
+  r(40),
+  '\n-----END RSA PRIVATE ',
+  'KEY-----',
+].join('');
+const OPENSSH = [
+  '-----BEGIN OPENSSH PRIVATE ',
+  'KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA',
+  r(50),
+  '\n-----END OPENSSH PRIVATE ',
+  'KEY-----',
+].join('');
 
 /** [name, secret, text containing it] — the secret must vanish, the text around it stays. */
 const CORPUS: Array<[string, string, string]> = [
@@ -30,7 +45,11 @@ const CORPUS: Array<[string, string, string]> = [
   ['mongodb srv password', 'hunter2hunter2', 'mongodb+srv://user:%s@cluster0.example.net/db'],
   ['https url password', 'tok3nValue99', 'https://deploy:%s@git.example.com/repo.git'],
   ['connection string password', 'P@ssw0rd2024', 'Server=tcp:x;Database=y;User Id=z;Password=%s;'],
-  ['azure account key', `${r(60)}==`, 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=%s;EndpointSuffix=core.windows.net'],
+  [
+    'azure account key',
+    `${r(60)}==`,
+    'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=%s;EndpointSuffix=core.windows.net',
+  ],
   ['google api key', `AIza${r(35)}`, 'maps %s'],
   ['stripe live key', `sk_live_${r(24)}`, 'stripe %s'],
   ['npm token', `npm_${r(36)}`, '//registry.npmjs.org/:_authToken=%s'],
@@ -39,7 +58,11 @@ const CORPUS: Array<[string, string, string]> = [
   ['password flag', 'hunter22secret', 'mysql --password hunter22secret'.replace('hunter22secret', '%s')],
   ['env-style secret', 'v3ryS3cretValue', 'DB_PASSWORD=%s'],
   ['json api_key field', 'abcdef123456ghij', '{"api_key": "%s"}'],
-  ['user credential env var', 'custom-credential-value-9f8e7d', 'the service said custom-credential-value-9f8e7d'.replace('custom-credential-value-9f8e7d', '%s')],
+  [
+    'user credential env var',
+    'custom-credential-value-9f8e7d',
+    'the service said custom-credential-value-9f8e7d'.replace('custom-credential-value-9f8e7d', '%s'),
+  ],
   ['user password env var', 'plain-pass-value-xyz', 'pw is %s'],
   ['plugin credentialEnv var', 'login-secret-abc123', 'login %s'],
   // The usual place of a Telegram token: right after `bot` in the API URL (no word boundary there).
@@ -77,18 +100,28 @@ describe('redaction', () => {
     const blobs = ['a.'.repeat(100_000), 'ab-'.repeat(70_000), `${'x1.y2-'.repeat(30_000)}://z`];
     for (const blob of blobs) expect(redactor.text(blob)).toBe(blob);
     const secret = `sk-ant-api03-${r(40)}`;
-    expect(redactor.text(`${'a.'.repeat(50_000)} ANTHROPIC_TOKEN=${secret}`)).toBe(`${'a.'.repeat(50_000)} ANTHROPIC_TOKEN=${REDACTED}`);
+    expect(redactor.text(`${'a.'.repeat(50_000)} ANTHROPIC_TOKEN=${secret}`)).toBe(
+      `${'a.'.repeat(50_000)} ANTHROPIC_TOKEN=${REDACTED}`,
+    );
   });
 
   it('keeps labels readable and leaves ordinary text alone', () => {
     expect(redactor.text('Authorization: Bearer abcdefgh12345678')).toBe('Authorization: Bearer [REDACTED]');
     expect(redactor.text('postgres://admin:pw123456@db:5432/app')).toBe('postgres://admin:[REDACTED]@db:5432/app');
-    const ordinary = 'input_tokens: 1200, author: Jane, commit 3f786850e387550fdab836ed7e6dc881de23001b, ls -la /home/user, id 2ff46539-1c4e-4f3b-9a3e-5d1e2f3a4b5c, PATH=/usr/bin';
+    const ordinary =
+      'input_tokens: 1200, author: Jane, commit 3f786850e387550fdab836ed7e6dc881de23001b, ls -la /home/user, id 2ff46539-1c4e-4f3b-9a3e-5d1e2f3a4b5c, PATH=/usr/bin';
     expect(redactor.text(ordinary)).toBe(ordinary);
   });
 
   it('replaces values under secret-looking keys in structured tool input', () => {
-    expect(redactor.value({ headers: { Authorization: 'xyz-123', 'X-Trace': 'ok' }, password: 'pw', count: 3, list: ['sk-' + r(30)] })).toEqual({
+    expect(
+      redactor.value({
+        headers: { Authorization: 'xyz-123', 'X-Trace': 'ok' },
+        password: 'pw',
+        count: 3,
+        list: ['sk-' + r(30)],
+      }),
+    ).toEqual({
       headers: { Authorization: REDACTED, 'X-Trace': 'ok' },
       password: REDACTED,
       count: 3,
@@ -97,7 +130,9 @@ describe('redaction', () => {
   });
 
   it('redacts the value under an "auth" key in structured input (docker config style)', () => {
-    expect(redactor.value({ auths: { 'registry.example.com': { auth: 'dXNlcjpodW50ZXIyaHVudGVyMg==' } }, authors: 'Jane' })).toEqual({
+    expect(
+      redactor.value({ auths: { 'registry.example.com': { auth: 'dXNlcjpodW50ZXIyaHVudGVyMg==' } }, authors: 'Jane' }),
+    ).toEqual({
       auths: { 'registry.example.com': { auth: REDACTED } },
       authors: 'Jane',
     });
@@ -106,7 +141,13 @@ describe('redaction', () => {
   it('redacts and bounds a sub-agent name taken from the tool input (span name and gen_ai.agent.name)', async () => {
     const secret = `sk-ant-api03-${r(40)}`;
     const events = [
-      ev(0, { type: 'tool.started', callId: 'a1', name: 'Agent', kind: 'agent', input: { subagent_type: `helper ${secret} ${'x'.repeat(500)}` } }),
+      ev(0, {
+        type: 'tool.started',
+        callId: 'a1',
+        name: 'Agent',
+        kind: 'agent',
+        input: { subagent_type: `helper ${secret} ${'x'.repeat(500)}` },
+      }),
       ev(1, { type: 'message', role: 'assistant', text: 'sub says hi', parentCallId: 'a1' }),
       ev(2, { type: 'tool.completed', callId: 'a1', name: 'Agent', output: 'done', isError: false }),
       ev(3, { type: 'run.completed', durationMs: 3 }),
@@ -121,7 +162,7 @@ describe('redaction', () => {
     }
   });
 
-  it('a secret nested deeper than the redactor walks does not leak through a tool error\'s status message', async () => {
+  it("a secret nested deeper than the redactor walks does not leak through a tool error's status message", async () => {
     const secret = `sk-ant-api03-${r(40)}`;
     let deep: unknown = { error: secret };
     for (let i = 0; i < 70; i++) deep = { e: deep };
@@ -143,7 +184,13 @@ describe('redaction', () => {
       ev(1, { type: 'message', role: 'user', text: `again: ${all}` }),
       ev(2, { type: 'reasoning', text: all }),
       ev(3, { type: 'message', role: 'assistant', text: all }),
-      ev(4, { type: 'tool.started', callId: 't1', name: 'Bash', kind: 'shell', input: { command: all, env: { TOKEN: 'raw-token-value-1' } } }),
+      ev(4, {
+        type: 'tool.started',
+        callId: 't1',
+        name: 'Bash',
+        kind: 'shell',
+        input: { command: all, env: { TOKEN: 'raw-token-value-1' } },
+      }),
       ev(5, { type: 'tool.completed', callId: 't1', name: 'Bash', output: all, isError: false }),
       ev(6, { type: 'tool.started', callId: 't2', name: 'Bash', kind: 'shell', input: { command: 'x' } }),
       ev(7, { type: 'tool.completed', callId: 't2', name: 'Bash', output: { stderr: all }, isError: true }),

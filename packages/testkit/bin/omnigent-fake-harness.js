@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import "../dist/fake-harness-bin.js";
+import '../dist/fake-harness-bin.js';

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import "../dist/mcp-provider-bin.js";
+import '../dist/mcp-provider-bin.js';

@@ -13,7 +13,16 @@ export type AcpAgentStep =
   /** Stream this text as agent message chunks (one per word). */
   | { say: string }
   /** Ask `session/request_permission` for a tool call; then the `allowed` or `rejected` steps run. */
-  | { permission: { toolCallId: string; title: string; kind: string; options?: Array<{ optionId: string; name: string; kind: string }> }; allowed?: AcpAgentStep[]; rejected?: AcpAgentStep[] }
+  | {
+      permission: {
+        toolCallId: string;
+        title: string;
+        kind: string;
+        options?: Array<{ optionId: string; name: string; kind: string }>;
+      };
+      allowed?: AcpAgentStep[];
+      rejected?: AcpAgentStep[];
+    }
   /** `fs/read_text_file` of this absolute path. */
   | { readFile: string }
   /** `fs/write_text_file`. */
@@ -88,7 +97,10 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
   const cancelWait = (): Promise<void> => new Promise((r) => (wake = r));
 
   const tell = (cx: AgentContext, sessionId: string, text: string): Promise<void> =>
-    cx.notify('session/update', { sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text } } });
+    cx.notify('session/update', {
+      sessionId,
+      update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text } },
+    });
 
   const run = async (cx: AgentContext, sessionId: string, steps: AcpAgentStep[]): Promise<void> => {
     for (const step of steps) {
@@ -102,9 +114,14 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
           { optionId: 'always', name: 'Always allow', kind: 'allow_always' },
           { optionId: 'no', name: 'Reject', kind: 'reject_once' },
         ];
-        const res = await cx.request('session/request_permission', { sessionId, toolCall: { toolCallId: p.toolCallId, title: p.title, kind: p.kind as never }, options: options as never });
+        const res = await cx.request('session/request_permission', {
+          sessionId,
+          toolCall: { toolCallId: p.toolCallId, title: p.title, kind: p.kind as never },
+          options: options as never,
+        });
         const outcome = res.outcome;
-        const chosen = outcome.outcome === 'selected' ? options.find((o) => o.optionId === outcome.optionId) : undefined;
+        const chosen =
+          outcome.outcome === 'selected' ? options.find((o) => o.optionId === outcome.optionId) : undefined;
         await tell(cx, sessionId, `permission: ${outcome.outcome === 'selected' ? outcome.optionId : 'cancelled'}\n`);
         const allowed = chosen?.kind.startsWith('allow') === true;
         await run(cx, sessionId, (allowed ? step.allowed : step.rejected) ?? []);
@@ -117,14 +134,22 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
         }
       } else if ('writeFile' in step) {
         try {
-          await cx.request('fs/write_text_file', { sessionId, path: step.writeFile.path, content: step.writeFile.content });
+          await cx.request('fs/write_text_file', {
+            sessionId,
+            path: step.writeFile.path,
+            content: step.writeFile.content,
+          });
           await tell(cx, sessionId, 'write: ok\n');
         } catch (error) {
           await tell(cx, sessionId, `write refused: ${describe(error)}\n`);
         }
       } else if ('terminal' in step) {
         try {
-          const t = await cx.request('terminal/create', { sessionId, command: step.terminal.command, ...(step.terminal.args ? { args: step.terminal.args } : {}) });
+          const t = await cx.request('terminal/create', {
+            sessionId,
+            command: step.terminal.command,
+            ...(step.terminal.args ? { args: step.terminal.args } : {}),
+          });
           const exit = await cx.request('terminal/wait_for_exit', { sessionId, terminalId: t.terminalId });
           const out = await cx.request('terminal/output', { sessionId, terminalId: t.terminalId });
           await cx.request('terminal/release', { sessionId, terminalId: t.terminalId });
@@ -164,10 +189,24 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
     .onRequest('session/new', ({ params }) => {
       if (script.newSessionError) throw new RequestError(script.newSessionError.code, script.newSessionError.message);
       sessionParams = params;
-      return { sessionId: `scripted-${++n}`, ...(script.modes ? { modes: { currentModeId: script.modes[0], availableModes: script.modes.map((m) => ({ id: m, name: m })) } } : {}), ...(script.models ? { models: { currentModelId: script.models[0], availableModels: script.models.map((m) => ({ modelId: m, name: m })) } } : {}) } as never;
+      return {
+        sessionId: `scripted-${++n}`,
+        ...(script.modes
+          ? { modes: { currentModeId: script.modes[0], availableModes: script.modes.map((m) => ({ id: m, name: m })) } }
+          : {}),
+        ...(script.models
+          ? {
+              models: {
+                currentModelId: script.models[0],
+                availableModels: script.models.map((m) => ({ modelId: m, name: m })),
+              },
+            }
+          : {}),
+      } as never;
     })
     .onRequest('session/load', async ({ params, client: cx }) => {
-      for (const update of script.history ?? []) await cx.notify('session/update', { sessionId: params.sessionId, update: update as never });
+      for (const update of script.history ?? [])
+        await cx.notify('session/update', { sessionId: params.sessionId, update: update as never });
       return {};
     })
     .onRequest(
@@ -185,14 +224,22 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
     .onRequest('session/prompt', async ({ params, client: cx }) => {
       cancelled = false;
       await run(cx, params.sessionId, script.steps ?? [{ say: 'hello' }]);
-      return { stopReason: (cancelled ? 'cancelled' : (script.stopReason ?? 'end_turn')) as never, ...(script.usage ? { usage: script.usage } : {}) } as never;
+      return {
+        stopReason: (cancelled ? 'cancelled' : (script.stopReason ?? 'end_turn')) as never,
+        ...(script.usage ? { usage: script.usage } : {}),
+      } as never;
     })
     .onNotification('session/cancel', () => {
       if (script.ignoreCancel) return;
       cancelled = true;
       wake();
     });
-  const connection = app.connect(ndJsonStream(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>, Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>));
+  const connection = app.connect(
+    ndJsonStream(
+      Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
+      Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>,
+    ),
+  );
   void connection.closed.then(() => {
     if (script.ignoreStdinEnd) {
       setInterval(() => undefined, 1000);
@@ -206,13 +253,25 @@ export function runAcpAgent(env: NodeJS.ProcessEnv = process.env): void {
  * The scripted agent as the conformance fixture of an ACP plugin (`describeSessionConformance`):
  * `bin` and the script for each behaviour.
  */
-export function acpConformanceAgent(bin: string): { bin: string; behave: (b: 'complete' | 'hang' | 'crash' | 'stubborn') => { env: Record<string, string> } } {
+export function acpConformanceAgent(bin: string): {
+  bin: string;
+  behave: (b: 'complete' | 'hang' | 'crash' | 'stubborn') => { env: Record<string, string> };
+} {
   const scripts: Record<'complete' | 'hang' | 'crash' | 'stubborn', AcpAgentScript> = {
     complete: {
       usage: { inputTokens: 10, outputTokens: 2, totalTokens: 12 },
       steps: [
         { say: 'Looking.' },
-        { update: { sessionUpdate: 'tool_call', toolCallId: 'c1', title: 'Read a.txt', kind: 'read', status: 'in_progress', rawInput: { path: 'a.txt' } } },
+        {
+          update: {
+            sessionUpdate: 'tool_call',
+            toolCallId: 'c1',
+            title: 'Read a.txt',
+            kind: 'read',
+            status: 'in_progress',
+            rawInput: { path: 'a.txt' },
+          },
+        },
         { update: { sessionUpdate: 'tool_call_update', toolCallId: 'c1', status: 'completed' } },
         { say: 'Done.' },
       ],

@@ -2,7 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isSessionPlugin, isTerminal, startRun, type AnyHarness, type OmnigentEvent, type RunRequest, type TerminalEvent } from '@omnigent/core';
+import {
+  isSessionPlugin,
+  isTerminal,
+  startRun,
+  type AnyHarness,
+  type OmnigentEvent,
+  type RunRequest,
+  type TerminalEvent,
+} from '@omnigent/core';
 import { USAGE_KEYS } from '@omnigent/core/events';
 import { isAlive } from '@omnigent/core/internal';
 import { readExitMeta } from './replay.js';
@@ -27,7 +35,11 @@ export interface ConformanceCase {
 export async function replayTranscript(
   plugin: AnyHarness,
   transcript: string | string[],
-  options: Omit<FakeHarnessOptions, 'transcript'> & { request?: Partial<RunRequest>; signal?: AbortSignal; inactivityMs?: number } = {},
+  options: Omit<FakeHarnessOptions, 'transcript'> & {
+    request?: Partial<RunRequest>;
+    signal?: AbortSignal;
+    inactivityMs?: number;
+  } = {},
 ): Promise<OmnigentEvent[]> {
   let file = typeof transcript === 'string' ? transcript : '';
   if (Array.isArray(transcript)) {
@@ -59,19 +71,23 @@ export function assertRunInvariants(events: OmnigentEvent[]): void {
   expect(events[events.length - 1], 'the terminal event is last').toBe(terminals[0]);
   const nonTerminal = events.slice(0, -1);
   if (nonTerminal.length > 0) expect(nonTerminal[0]!.type, 'session.started comes first').toBe('session.started');
-  expect(events.filter((e) => e.type === 'session.started').length, 'at most one session.started').toBeLessThanOrEqual(1);
+  expect(events.filter((e) => e.type === 'session.started').length, 'at most one session.started').toBeLessThanOrEqual(
+    1,
+  );
   events.forEach((e, i) => expect(e.seq, 'seq increases by one').toBe(i));
   const started = new Map<string, number>();
   for (const e of events) {
     if (e.type === 'tool.started') started.set(e.callId, (started.get(e.callId) ?? 0) + 1);
     if (e.type === 'tool.completed') started.set(e.callId, (started.get(e.callId) ?? 0) - 1);
   }
-  for (const [callId, open] of started) expect(open, `tool ${JSON.stringify(callId)} started and completed once`).toBe(0);
+  for (const [callId, open] of started)
+    expect(open, `tool ${JSON.stringify(callId)} started and completed once`).toBe(0);
   for (const e of events) {
     if (e.type === 'usage') {
       for (const k of USAGE_KEYS) {
         const v = e[k];
-        if (v !== undefined) expect(Number.isFinite(v) && v >= 0, `usage.${k} is a finite non-negative number`).toBe(true);
+        if (v !== undefined)
+          expect(Number.isFinite(v) && v >= 0, `usage.${k} is a finite non-negative number`).toBe(true);
       }
     }
   }
@@ -86,7 +102,9 @@ export function describeHarnessConformance(plugin: AnyHarness, cases: Conformanc
   if (isSessionPlugin(plugin)) {
     describe(`${plugin.name} plugin conformance`, () => {
       it('is a protocol-session plugin: transcripts cannot drive it', () => {
-        throw new Error(`${plugin.name} holds a protocol session; run describeSessionConformance(plugin, agent) with a real agent instead`);
+        throw new Error(
+          `${plugin.name} holds a protocol session; run describeSessionConformance(plugin, agent) with a real agent instead`,
+        );
       });
     });
     return;
@@ -117,7 +135,10 @@ export function describeHarnessConformance(plugin: AnyHarness, cases: Conformanc
     const first = cases.find((c) => c.expect === 'completed') ?? cases[0];
     if (first) {
       it('reports run.failed with the exit code when the CLI exits non-zero', async () => {
-        const events = await replayTranscript(plugin, first.transcript, { exitCode: 3, stderr: 'fatal: simulated crash' });
+        const events = await replayTranscript(plugin, first.transcript, {
+          exitCode: 3,
+          stderr: 'fatal: simulated crash',
+        });
         assertRunInvariants(events);
         const last = events[events.length - 1]!;
         expect(last.type).toBe('run.failed');
@@ -162,7 +183,12 @@ export interface SessionAgentFixture {
   behave: (behaviour: SessionAgentBehaviour) => { request?: Partial<RunRequest>; env?: Record<string, string> };
 }
 
-async function runSession(plugin: AnyHarness, agent: SessionAgentFixture, behaviour: SessionAgentBehaviour, o: { abortAfterMs?: number; inactivityMs?: number } = {}): Promise<{ events: OmnigentEvent[]; terminal: TerminalEvent; pid: number | undefined }> {
+async function runSession(
+  plugin: AnyHarness,
+  agent: SessionAgentFixture,
+  behaviour: SessionAgentBehaviour,
+  o: { abortAfterMs?: number; inactivityMs?: number } = {},
+): Promise<{ events: OmnigentEvent[]; terminal: TerminalEvent; pid: number | undefined }> {
   const b = agent.behave(behaviour);
   const ac = new AbortController();
   const run = startRun({

@@ -60,8 +60,23 @@ const FLAGS: Record<string, keyof FakeHarnessOptions> = {
   '--daemon-clear-env': 'daemonClearEnv',
   '--daemon-linger-ms': 'daemonLingerMs',
 };
-const BOOLEAN = new Set<keyof FakeHarnessOptions>(['crashMidLine', 'hang', 'detachedChild', 'ignoreSigterm', 'retryForever', 'doubleFork', 'daemonClearEnv']);
-const NUMERIC = new Set<keyof FakeHarnessOptions>(['delayMs', 'exitCode', 'flood', 'bigLineBytes', 'notJson', 'daemonLingerMs']);
+const BOOLEAN = new Set<keyof FakeHarnessOptions>([
+  'crashMidLine',
+  'hang',
+  'detachedChild',
+  'ignoreSigterm',
+  'retryForever',
+  'doubleFork',
+  'daemonClearEnv',
+]);
+const NUMERIC = new Set<keyof FakeHarnessOptions>([
+  'delayMs',
+  'exitCode',
+  'flood',
+  'bigLineBytes',
+  'notJson',
+  'daemonLingerMs',
+]);
 
 /** Environment variable for an option: `delayMs` -> `OMNIGENT_FAKE_DELAY_MS`. */
 export function fakeEnvName(key: keyof FakeHarnessOptions): string {
@@ -207,7 +222,9 @@ export async function runFakeHarness(argv: string[], env: NodeJS.ProcessEnv): Pr
       writeFileSync(file, directive.content ?? '');
     } else if (directive?.$fake === 'orphan') {
       // a background child that inherits stdout and outlives the harness (like `npm run dev &`)
-      const c = spawn('sleep', [String(directive.ms ? directive.ms / 1000 : 30)], { stdio: ['ignore', 'inherit', 'inherit'] });
+      const c = spawn('sleep', [String(directive.ms ? directive.ms / 1000 : 30)], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       c.unref();
       if (c.pid && opts.pidFile) writeFileSync(opts.pidFile, [...pids, c.pid].join('\n') + '\n');
     } else if (directive?.$fake === 'echo-prompt') {
@@ -240,7 +257,13 @@ export async function runFakeHarness(argv: string[], env: NodeJS.ProcessEnv): Pr
   }
   if (opts.retryForever) {
     for (let i = 1; ; i++) {
-      await write(JSON.stringify({ type: 'warning', code: 'api-retry', message: `Reconnecting... ${(i % 5) + 1}/5 (stream disconnected before completion)` }) + '\n');
+      await write(
+        JSON.stringify({
+          type: 'warning',
+          code: 'api-retry',
+          message: `Reconnecting... ${(i % 5) + 1}/5 (stream disconnected before completion)`,
+        }) + '\n',
+      );
       await sleep(opts.delayMs || 50);
     }
   }

@@ -51,7 +51,11 @@ function answer(name: string, tool: string, subject: string, chars: number): str
  * every call served is appended to `logFile`. `counter` is shared across the servers of one
  * provider (HTTP makes one server per request).
  */
-export function createMcpProvider(options: McpProviderOptions, transport: 'stdio' | 'http', counter = { calls: 0 }): McpServer {
+export function createMcpProvider(
+  options: McpProviderOptions,
+  transport: 'stdio' | 'http',
+  counter = { calls: 0 },
+): McpServer {
   const server = new McpServer({ name: options.name, version: '1.0.0' });
   const serve = async (tool: string, args: Record<string, unknown>, subject: string) => {
     const t0 = Date.now();
@@ -59,15 +63,34 @@ export function createMcpProvider(options: McpProviderOptions, transport: 'stdio
     const n = counter.calls;
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const isError = options.failEvery !== undefined && options.failEvery > 0 && n % options.failEvery === 0;
-    const text = isError ? `[${options.name}] ${tool} failed: upstream unavailable (call ${n})` : answer(options.name, tool, subject, options.answerChars ?? 200);
+    const text = isError
+      ? `[${options.name}] ${tool} failed: upstream unavailable (call ${n})`
+      : answer(options.name, tool, subject, options.answerChars ?? 200);
     if (options.logFile) {
-      const line: McpProviderCall = { time: new Date().toISOString(), server: options.name, transport, tool, arguments: args, isError, durationMs: Date.now() - t0, answerChars: text.length };
+      const line: McpProviderCall = {
+        time: new Date().toISOString(),
+        server: options.name,
+        transport,
+        tool,
+        arguments: args,
+        isError,
+        durationMs: Date.now() - t0,
+        answerChars: text.length,
+      };
       appendFileSync(options.logFile, `${JSON.stringify(line)}\n`);
     }
     return { content: [{ type: 'text' as const, text }], ...(isError ? { isError: true } : {}) };
   };
-  server.registerTool('search_docs', { description: 'Search the documentation; returns matching passages.', inputSchema: { query: z.string() } }, ({ query }) => serve('search_docs', { query }, query));
-  server.registerTool('fetch_page', { description: 'Fetch a documentation page by URL.', inputSchema: { url: z.string() } }, ({ url }) => serve('fetch_page', { url }, url));
+  server.registerTool(
+    'search_docs',
+    { description: 'Search the documentation; returns matching passages.', inputSchema: { query: z.string() } },
+    ({ query }) => serve('search_docs', { query }, query),
+  );
+  server.registerTool(
+    'fetch_page',
+    { description: 'Fetch a documentation page by URL.', inputSchema: { url: z.string() } },
+    ({ url }) => serve('fetch_page', { url }, url),
+  );
   return server;
 }
 

@@ -167,12 +167,20 @@ export async function startMockAnthropic(scenario: MockAnthropicScenario = {}): 
 
     if (turn.status !== undefined && turn.status >= 400) {
       res.writeHead(turn.status, { 'content-type': 'application/json', 'request-id': requestId });
-      res.end(JSON.stringify({ type: 'error', error: { type: errorType(turn.status), message: turn.errorMessage ?? 'mock: forced error' }, request_id: requestId }));
+      res.end(
+        JSON.stringify({
+          type: 'error',
+          error: { type: errorType(turn.status), message: turn.errorMessage ?? 'mock: forced error' },
+          request_id: requestId,
+        }),
+      );
       return;
     }
 
     const model = turn.model ?? (typeof body.model === 'string' ? body.model : 'claude-sonnet-4-5');
-    const content = (turn.content ?? DEFAULT_TURN.content!).map((b) => (b.type === 'tool_use' ? { ...b, id: b.id ?? nextId('toolu_mock') } : b));
+    const content = (turn.content ?? DEFAULT_TURN.content!).map((b) =>
+      b.type === 'tool_use' ? { ...b, id: b.id ?? nextId('toolu_mock') } : b,
+    );
     const stopReason = turn.stopReason ?? (content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
     const u = turn.usage ?? {};
     const startUsage = {
@@ -192,7 +200,9 @@ export async function startMockAnthropic(scenario: MockAnthropicScenario = {}): 
           type: 'message',
           role: 'assistant',
           model,
-          content: content.map((b) => (b.type === 'thinking' ? { ...b, signature: b.signature ?? 'mock-signature' } : b)),
+          content: content.map((b) =>
+            b.type === 'thinking' ? { ...b, signature: b.signature ?? 'mock-signature' } : b,
+          ),
           stop_reason: stopReason,
           stop_sequence: null,
           usage: { ...startUsage, output_tokens: output },
@@ -201,29 +211,55 @@ export async function startMockAnthropic(scenario: MockAnthropicScenario = {}): 
       return;
     }
 
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'request-id': requestId });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'request-id': requestId,
+    });
     const send = (type: string, data: Record<string, unknown>): void => {
       res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
     };
     const size = turn.chunkSize ?? 12;
     send('message_start', {
-      message: { id: messageId, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: startUsage },
+      message: {
+        id: messageId,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: startUsage,
+      },
     });
     content.forEach((block, index) => {
       if (block.type === 'text') {
         send('content_block_start', { index, content_block: { type: 'text', text: '' } });
-        for (const piece of chunks(block.text, size)) send('content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
+        for (const piece of chunks(block.text, size))
+          send('content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
       } else if (block.type === 'thinking') {
         send('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } });
-        for (const piece of chunks(block.thinking, size)) send('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } });
-        send('content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature ?? 'mock-signature' } });
+        for (const piece of chunks(block.thinking, size))
+          send('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } });
+        send('content_block_delta', {
+          index,
+          delta: { type: 'signature_delta', signature: block.signature ?? 'mock-signature' },
+        });
       } else {
-        send('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
-        for (const piece of chunks(JSON.stringify(block.input), size)) send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } });
+        send('content_block_start', {
+          index,
+          content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+        });
+        for (const piece of chunks(JSON.stringify(block.input), size))
+          send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } });
       }
       send('content_block_stop', { index });
     });
-    send('message_delta', { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: output } });
+    send('message_delta', {
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { output_tokens: output },
+    });
     send('message_stop', {});
     res.end();
   };
@@ -251,7 +287,14 @@ export async function startMockAnthropic(scenario: MockAnthropicScenario = {}): 
       }
       // preconnects (`HEAD /`) and anything else: a plain 404 the client tolerates
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `mock: no route ${req.method} ${path}` } }));
+      res.end(
+        req.method === 'HEAD'
+          ? undefined
+          : JSON.stringify({
+              type: 'error',
+              error: { type: 'not_found_error', message: `mock: no route ${req.method} ${path}` },
+            }),
+      );
     })().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: String(error) } }));

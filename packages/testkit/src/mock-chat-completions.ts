@@ -113,7 +113,11 @@ function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+      .map((p) =>
+        p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string'
+          ? (p as { text: string }).text
+          : '',
+      )
       .join('');
   }
   return '';
@@ -165,7 +169,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * demand, `GET /v1/models`, and a record of every request. Pass a list of turns for one script
  * that answers everything, or a {@link MockChatScenario}.
  */
-export async function startMockChatCompletions(scenario: MockChatTurn[] | MockChatScenario): Promise<MockChatCompletionsServer> {
+export async function startMockChatCompletions(
+  scenario: MockChatTurn[] | MockChatScenario,
+): Promise<MockChatCompletionsServer> {
   const sc: MockChatScenario = Array.isArray(scenario) ? { scripts: [{ turns: scenario }] } : scenario;
   const scripts = sc.scripts ?? [];
   const fallback = sc.fallback ?? DEFAULT_FALLBACK;
@@ -200,7 +206,12 @@ export async function startMockChatCompletions(scenario: MockChatTurn[] | MockCh
     return { turn: EXHAUSTED, script, index: position };
   };
 
-  const stream = async (res: ServerResponse, turn: MockChatTurn, model: string, includeUsage: boolean): Promise<void> => {
+  const stream = async (
+    res: ServerResponse,
+    turn: MockChatTurn,
+    model: string,
+    includeUsage: boolean,
+  ): Promise<void> => {
     const id = `chatcmpl_${++completionCounter}`;
     const created = Math.floor(Date.now() / 1000);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -208,11 +219,14 @@ export async function startMockChatCompletions(scenario: MockChatTurn[] | MockCh
       if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);
       res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, ...body })}\n\n`);
     };
-    const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({ choices: [{ index: 0, delta, finish_reason: finish }] });
+    const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
 
     await send(choice({ role: 'assistant', content: '' }));
     if (turn.reasoning) {
-      for (const piece of splitText(turn.reasoning, turn.chunkSize ?? 8)) await send(choice({ reasoning_content: piece }));
+      for (const piece of splitText(turn.reasoning, turn.chunkSize ?? 8))
+        await send(choice({ reasoning_content: piece }));
     }
     const pieces = Array.isArray(turn.content) ? turn.content : splitText(turn.content ?? '', turn.chunkSize ?? 8);
     for (const piece of pieces) await send(choice({ content: piece }));
@@ -220,7 +234,9 @@ export async function startMockChatCompletions(scenario: MockChatTurn[] | MockCh
     for (const [index, call] of calls.entries()) {
       const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
       const callId = call.id ?? `call_${++callCounter}`;
-      await send(choice({ tool_calls: [{ index, id: callId, type: 'function', function: { name: call.name, arguments: '' } }] }));
+      await send(
+        choice({ tool_calls: [{ index, id: callId, type: 'function', function: { name: call.name, arguments: '' } }] }),
+      );
       for (const piece of splitInto(args, call.pieces ?? 2)) {
         await send(choice({ tool_calls: [{ index, function: { arguments: piece } }] }));
       }
@@ -236,7 +252,10 @@ export async function startMockChatCompletions(scenario: MockChatTurn[] | MockCh
     const calls = (turn.toolCalls ?? []).map((call) => ({
       id: call.id ?? `call_${++callCounter}`,
       type: 'function',
-      function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+      function: {
+        name: call.name,
+        arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+      },
     }));
     const text = Array.isArray(turn.content) ? turn.content.join('') : (turn.content ?? '');
     const usage = turn.usage === undefined ? DEFAULT_USAGE : turn.usage;
@@ -268,17 +287,32 @@ export async function startMockChatCompletions(scenario: MockChatTurn[] | MockCh
       } catch {
         // keep the raw text: a client sending malformed JSON is worth seeing in the record
       }
-      const record: MockChatRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body };
+      const record: MockChatRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: { ...req.headers },
+        body,
+      };
       requests.push(record);
       const path = (req.url ?? '/').split('?')[0]!;
 
       if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: (sc.models ?? ['mock-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'mock' })) }));
+        res.end(
+          JSON.stringify({
+            object: 'list',
+            data: (sc.models ?? ['mock-model']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'mock' })),
+          }),
+        );
         return;
       }
       if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) {
-        const b = (body && typeof body === 'object' ? body : {}) as { messages?: unknown; model?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } };
+        const b = (body && typeof body === 'object' ? body : {}) as {
+          messages?: unknown;
+          model?: unknown;
+          stream?: unknown;
+          stream_options?: { include_usage?: unknown };
+        };
         const messages = Array.isArray(b.messages) ? (b.messages as ChatMessage[]) : [];
         const { turn, script, index } = pick(messages);
         record.script = script;
@@ -286,7 +320,11 @@ export async function startMockChatCompletions(scenario: MockChatTurn[] | MockCh
         const model = typeof b.model === 'string' ? b.model : 'mock-model';
         if (turn.status !== undefined && turn.status >= 400) {
           res.writeHead(turn.status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { message: turn.errorMessage ?? 'mock internal error', type: 'server_error', code: null } }));
+          res.end(
+            JSON.stringify({
+              error: { message: turn.errorMessage ?? 'mock internal error', type: 'server_error', code: null },
+            }),
+          );
           return;
         }
         if (b.stream === true) await stream(res, turn, model, b.stream_options?.include_usage !== false);
@@ -297,7 +335,11 @@ export async function startMockChatCompletions(scenario: MockChatTurn[] | MockCh
       res.end(JSON.stringify({ error: { message: `mock: no route for ${req.method} ${path}`, type: 'not_found' } }));
     })().catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `mock failure: ${error instanceof Error ? error.message : String(error)}` } }));
+      res.end(
+        JSON.stringify({
+          error: { message: `mock failure: ${error instanceof Error ? error.message : String(error)}` },
+        }),
+      );
     });
   });
   // lingering keep-alive sockets would hold close() open
@@ -329,7 +371,10 @@ function usageBody(u: MockChatUsage): Record<string, unknown> {
     prompt_tokens: u.prompt,
     completion_tokens: u.completion,
     total_tokens: u.prompt + u.completion,
-    prompt_tokens_details: { cached_tokens: u.cached ?? 0, ...(u.cacheWrite !== undefined ? { cache_write_tokens: u.cacheWrite } : {}) },
+    prompt_tokens_details: {
+      cached_tokens: u.cached ?? 0,
+      ...(u.cacheWrite !== undefined ? { cache_write_tokens: u.cacheWrite } : {}),
+    },
     ...(u.reasoning !== undefined ? { completion_tokens_details: { reasoning_tokens: u.reasoning } } : {}),
   };
 }

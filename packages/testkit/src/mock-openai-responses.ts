@@ -12,7 +12,13 @@ export type MockResponsesOutput =
   /** Codex's freeform `apply_patch` tool: a `custom_tool_call` whose `input` is the patch text. */
   | { type: 'apply_patch'; patch: string; callId?: string }
   /** Any function tool call; `namespace` for a tool inside a namespace tool (Codex's MCP tools: `mcp__<server>`). */
-  | { type: 'function_call'; name: string; arguments: string | Record<string, unknown>; callId?: string; namespace?: string }
+  | {
+      type: 'function_call';
+      name: string;
+      arguments: string | Record<string, unknown>;
+      callId?: string;
+      namespace?: string;
+    }
   /** A call of MCP tool `tool` on server `server` as Codex exposes it: a `function_call` in namespace `mcp__<server>` (`-` and other characters as `_`). */
   | { type: 'mcp_tool_call'; server: string; tool: string; arguments: Record<string, unknown>; callId?: string }
   /** Any custom (freeform) tool call. */
@@ -186,9 +192,7 @@ export function latestUserText(body: unknown): string {
     const content = item.content;
     if (typeof content === 'string') return content;
     if (Array.isArray(content)) {
-      return content
-        .map((c: unknown) => (isObject(c) && typeof c.text === 'string' ? c.text : ''))
-        .join('');
+      return content.map((c: unknown) => (isObject(c) && typeof c.text === 'string' ? c.text : '')).join('');
     }
   }
   return '';
@@ -212,7 +216,13 @@ function usageJson(u: MockResponsesUsage): Record<string, unknown> {
 function itemOf(out: MockResponsesOutput, id: string): Record<string, unknown> {
   switch (out.type) {
     case 'message':
-      return { type: 'message', id, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: out.text, annotations: [] }] };
+      return {
+        type: 'message',
+        id,
+        role: 'assistant',
+        status: 'completed',
+        content: [{ type: 'output_text', text: out.text, annotations: [] }],
+      };
     case 'reasoning':
       return { type: 'reasoning', id, summary: out.summary.map((text) => ({ type: 'summary_text', text })) };
     case 'exec_command':
@@ -236,15 +246,43 @@ function itemOf(out: MockResponsesOutput, id: string): Record<string, unknown> {
       };
     case 'mcp_tool_call':
       // codex names the namespace after the server with every character outside [A-Za-z0-9_] as `_` (docs-a -> mcp__docs_a)
-      return { type: 'function_call', id, status: 'completed', name: out.tool, namespace: `mcp__${out.server.replace(/[^A-Za-z0-9_]/g, '_')}`, call_id: out.callId ?? `call_${id}`, arguments: JSON.stringify(out.arguments) };
+      return {
+        type: 'function_call',
+        id,
+        status: 'completed',
+        name: out.tool,
+        namespace: `mcp__${out.server.replace(/[^A-Za-z0-9_]/g, '_')}`,
+        call_id: out.callId ?? `call_${id}`,
+        arguments: JSON.stringify(out.arguments),
+      };
     case 'apply_patch':
-      return { type: 'custom_tool_call', id, status: 'completed', name: 'apply_patch', call_id: out.callId ?? `call_${id}`, input: out.patch };
+      return {
+        type: 'custom_tool_call',
+        id,
+        status: 'completed',
+        name: 'apply_patch',
+        call_id: out.callId ?? `call_${id}`,
+        input: out.patch,
+      };
     case 'custom_tool_call':
-      return { type: 'custom_tool_call', id, status: 'completed', name: out.name, call_id: out.callId ?? `call_${id}`, input: out.input };
+      return {
+        type: 'custom_tool_call',
+        id,
+        status: 'completed',
+        name: out.name,
+        call_id: out.callId ?? `call_${id}`,
+        input: out.input,
+      };
   }
 }
 
-function answerTurn(res: ServerResponse, turn: MockResponsesTurn, responseId: string, model: string, nextId: () => number): void {
+function answerTurn(
+  res: ServerResponse,
+  turn: MockResponsesTurn,
+  responseId: string,
+  model: string,
+  nextId: () => number,
+): void {
   if (res.destroyed) return;
   if (turn.status !== undefined && turn.status !== 200) {
     res.writeHead(turn.status, { 'content-type': 'application/json' });
@@ -255,13 +293,30 @@ function answerTurn(res: ServerResponse, turn: MockResponsesTurn, responseId: st
   const base = { id: responseId, object: 'response', model };
   sse(res, { type: 'response.created', response: { ...base, status: 'in_progress' } });
   (turn.output ?? []).forEach((out, outputIndex) => {
-    const prefix = out.type === 'message' ? 'msg' : out.type === 'reasoning' ? 'rs' : out.type === 'exec_command' || out.type === 'function_call' || out.type === 'mcp_tool_call' ? 'fc' : 'ctc';
+    const prefix =
+      out.type === 'message'
+        ? 'msg'
+        : out.type === 'reasoning'
+          ? 'rs'
+          : out.type === 'exec_command' || out.type === 'function_call' || out.type === 'mcp_tool_call'
+            ? 'fc'
+            : 'ctc';
     const id = `${prefix}_${nextId()}`;
     const item = itemOf(out, id);
     if (out.type === 'message') {
-      sse(res, { type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } });
+      sse(res, {
+        type: 'response.output_item.added',
+        output_index: outputIndex,
+        item: { ...item, status: 'in_progress', content: [] },
+      });
       for (const delta of out.deltas ?? [out.text]) {
-        sse(res, { type: 'response.output_text.delta', item_id: id, output_index: outputIndex, content_index: 0, delta });
+        sse(res, {
+          type: 'response.output_text.delta',
+          item_id: id,
+          output_index: outputIndex,
+          content_index: 0,
+          delta,
+        });
       }
     } else {
       sse(res, { type: 'response.output_item.added', output_index: outputIndex, item });
@@ -269,9 +324,15 @@ function answerTurn(res: ServerResponse, turn: MockResponsesTurn, responseId: st
     sse(res, { type: 'response.output_item.done', output_index: outputIndex, item });
   });
   if (turn.fail !== undefined) {
-    sse(res, { type: 'response.failed', response: { ...base, status: 'failed', error: { code: 'server_error', message: turn.fail } } });
+    sse(res, {
+      type: 'response.failed',
+      response: { ...base, status: 'failed', error: { code: 'server_error', message: turn.fail } },
+    });
   } else {
-    sse(res, { type: 'response.completed', response: { ...base, status: 'completed', usage: usageJson(turn.usage ?? { input: 100, output: 10 }) } });
+    sse(res, {
+      type: 'response.completed',
+      response: { ...base, status: 'completed', usage: usageJson(turn.usage ?? { input: 100, output: 10 }) },
+    });
   }
   res.end();
 }

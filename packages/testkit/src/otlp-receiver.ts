@@ -58,7 +58,15 @@ const RequestType = root.lookupType('otlp.ExportTraceServiceRequest');
 const ResponseType = root.lookupType('otlp.ExportTraceServiceResponse');
 
 /** A decoded attribute value. Integers arrive as numbers (bigint when beyond 2^53). */
-export type OtlpValue = string | number | bigint | boolean | Uint8Array | OtlpValue[] | { [key: string]: OtlpValue } | null;
+export type OtlpValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Uint8Array
+  | OtlpValue[]
+  | { [key: string]: OtlpValue }
+  | null;
 
 /** The wire type of an attribute value (MLflow rejects a trace whose token counts are strings). */
 export type OtlpValueType = 'string' | 'int' | 'double' | 'bool' | 'array' | 'kvlist' | 'bytes' | 'empty';
@@ -191,7 +199,10 @@ function valueOf(v: WireAnyValue | undefined): { value: OtlpValue; type: OtlpVal
   }
 }
 
-function attributesOf(list: WireKeyValue[] | undefined): { attributes: Record<string, OtlpValue>; types: Record<string, OtlpValueType> } {
+function attributesOf(list: WireKeyValue[] | undefined): {
+  attributes: Record<string, OtlpValue>;
+  types: Record<string, OtlpValueType>;
+} {
   const attributes: Record<string, OtlpValue> = {};
   const types: Record<string, OtlpValueType> = {};
   for (const kv of list ?? []) {
@@ -244,8 +255,15 @@ export function decodeTraceRequest(body: Uint8Array): ReceivedSpan[] {
           endTimeUnixNano: toBigInt(s.endTimeUnixNano),
           attributes: attrs.attributes,
           attributeTypes: attrs.types,
-          events: (s.events ?? []).map((e) => ({ name: e.name ?? '', timeUnixNano: toBigInt(e.timeUnixNano), attributes: attributesOf(e.attributes).attributes })),
-          status: { code: STATUS[s.status?.code ?? 0] ?? 'UNSET', ...(s.status?.message ? { message: s.status.message } : {}) },
+          events: (s.events ?? []).map((e) => ({
+            name: e.name ?? '',
+            timeUnixNano: toBigInt(e.timeUnixNano),
+            attributes: attributesOf(e.attributes).attributes,
+          })),
+          status: {
+            code: STATUS[s.status?.code ?? 0] ?? 'UNSET',
+            ...(s.status?.message ? { message: s.status.message } : {}),
+          },
           resource,
           scope: { name: ss.scope?.name ?? '', ...(ss.scope?.version ? { version: ss.scope.version } : {}) },
         });
@@ -319,13 +337,24 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
       res.end(JSON.stringify(payload));
     };
     if (mode === 'hang') return;
-    if (mode === 'fail') return answer(500, { error_code: 'INTERNAL_ERROR', message: 'Internal Server Error (simulated)' });
+    if (mode === 'fail')
+      return answer(500, { error_code: 'INTERNAL_ERROR', message: 'Internal Server Error (simulated)' });
     const hasSpans = (id: string): boolean => spans.some((s) => `tr-${s.traceId}` === id);
     if (req.method === 'POST' && path === '/api/3.0/mlflow/traces') {
-      const info = (body as { trace?: { trace_info?: { trace_id?: string; trace_metadata?: Record<string, string>; tags?: Record<string, string> } } })?.trace?.trace_info;
+      const info = (
+        body as {
+          trace?: {
+            trace_info?: { trace_id?: string; trace_metadata?: Record<string, string>; tags?: Record<string, string> };
+          };
+        }
+      )?.trace?.trace_info;
       if (!info?.trace_id) return answer(400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'trace_id missing' });
       // MLflow 3.6 cannot add metadata to a trace its spans already created
-      if (hasSpans(info.trace_id) || mlflowTraces.has(info.trace_id)) return answer(500, { error_code: 'INTERNAL_ERROR', message: 'Dependency rule tried to blank-out primary key column' });
+      if (hasSpans(info.trace_id) || mlflowTraces.has(info.trace_id))
+        return answer(500, {
+          error_code: 'INTERNAL_ERROR',
+          message: 'Dependency rule tried to blank-out primary key column',
+        });
       mlflowTraces.set(info.trace_id, { metadata: { ...info.trace_metadata }, tags: { ...info.tags } });
       return answer(200, { trace: { trace_info: info } });
     }
@@ -333,15 +362,29 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     if (req.method === 'PATCH' && tagPath) {
       const t = mlflowTraces.get(tagPath[1]!);
       const { key, value } = (body ?? {}) as { key?: string; value?: string };
-      if (!t && !hasSpans(tagPath[1]!)) return answer(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Trace with ID ${tagPath[1]} not found.` });
+      if (!t && !hasSpans(tagPath[1]!))
+        return answer(404, {
+          error_code: 'RESOURCE_DOES_NOT_EXIST',
+          message: `Trace with ID ${tagPath[1]} not found.`,
+        });
       if (key) (t ?? { tags: {} as Record<string, string> }).tags[key] = value ?? '';
       return answer(200, {});
     }
     const getPath = /^\/api\/3\.0\/mlflow\/traces\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && getPath) {
       const id = getPath[1]!;
-      if (!mlflowTraces.has(id) && !hasSpans(id)) return answer(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Trace with ID ${id} not found.` });
-      return answer(200, { trace: { trace_info: { trace_id: id, ...(mlflowTraces.get(id) ? { trace_metadata: mlflowTraces.get(id)!.metadata, tags: mlflowTraces.get(id)!.tags } : {}) } } });
+      if (!mlflowTraces.has(id) && !hasSpans(id))
+        return answer(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Trace with ID ${id} not found.` });
+      return answer(200, {
+        trace: {
+          trace_info: {
+            trace_id: id,
+            ...(mlflowTraces.get(id)
+              ? { trace_metadata: mlflowTraces.get(id)!.metadata, tags: mlflowTraces.get(id)!.tags }
+              : {}),
+          },
+        },
+      });
     }
     return answer(404, { detail: 'Not Found' });
   };
@@ -349,7 +392,14 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path.startsWith('/api/')) return handleRest(req, res, path);
-    const record: ReceivedRequest = { method: req.method ?? '', path, headers: req.headers, status: 0, bodyBytes: 0, spanCount: 0 };
+    const record: ReceivedRequest = {
+      method: req.method ?? '',
+      path,
+      headers: req.headers,
+      status: 0,
+      bodyBytes: 0,
+      spanCount: 0,
+    };
     requests.push(record);
     const raw = await readBody(req);
     record.bodyBytes = raw.length;
@@ -361,9 +411,14 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     if (mode === 'hang') return; // never answer; the socket is destroyed on close()
     if (mode === 'fail') return refuse(500, 'Internal Server Error (simulated)');
     if (req.method !== 'POST' || path !== '/v1/traces') return refuse(404, 'Not Found');
-    if (requireHeader && !req.headers['x-mlflow-experiment-id']) return refuse(422, 'Field required: header x-mlflow-experiment-id');
+    if (requireHeader && !req.headers['x-mlflow-experiment-id'])
+      return refuse(422, 'Field required: header x-mlflow-experiment-id');
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (contentType !== 'application/x-protobuf') return refuse(400, `Invalid Content-Type: ${req.headers['content-type'] ?? ''}. Expected: application/x-protobuf`);
+    if (contentType !== 'application/x-protobuf')
+      return refuse(
+        400,
+        `Invalid Content-Type: ${req.headers['content-type'] ?? ''}. Expected: application/x-protobuf`,
+      );
     let decoded: ReceivedSpan[];
     try {
       decoded = decodeTraceRequest(decompress(raw, req.headers['content-encoding']));
@@ -374,7 +429,10 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
     for (const s of decoded) {
       for (const [key, type] of Object.entries(s.attributeTypes)) {
         if (key.startsWith('gen_ai.usage.') && type !== 'int') {
-          return refuse(422, `Failed to log OpenTelemetry spans: invalid literal for int() with base 10: ${JSON.stringify(String(s.attributes[key]))} (${key} on span "${s.name}")`);
+          return refuse(
+            422,
+            `Failed to log OpenTelemetry spans: invalid literal for int() with base 10: ${JSON.stringify(String(s.attributes[key]))} (${key} on span "${s.name}")`,
+          );
         }
       }
     }
@@ -454,7 +512,13 @@ export function spanTree(spans: ReceivedSpan[]): SpanNode[] {
     else roots.push(node);
   }
   const order = (list: SpanNode[]): void => {
-    list.sort((a, b) => (a.span.startTimeUnixNano < b.span.startTimeUnixNano ? -1 : a.span.startTimeUnixNano > b.span.startTimeUnixNano ? 1 : a.span.name.localeCompare(b.span.name)));
+    list.sort((a, b) =>
+      a.span.startTimeUnixNano < b.span.startTimeUnixNano
+        ? -1
+        : a.span.startTimeUnixNano > b.span.startTimeUnixNano
+          ? 1
+          : a.span.name.localeCompare(b.span.name),
+    );
     for (const n of list) order(n.children);
   };
   order(roots);

@@ -71,20 +71,39 @@ export interface TranscriptReplay<S> {
  * Contract: the runner's own work (session synthesis, tool closing, stamping) is not done here;
  * use `replayTranscript` from `@omnigent/testkit/conformance` for the whole run.
  */
-export function translateTranscript<S>(plugin: HarnessPlugin<S>, records: unknown[] | string, options: TranscriptOptions = {}): TranscriptReplay<S> {
+export function translateTranscript<S>(
+  plugin: HarnessPlugin<S>,
+  records: unknown[] | string,
+  options: TranscriptOptions = {},
+): TranscriptReplay<S> {
   const request: RunRequest = { prompt: 'test', ...options.request };
   const meta = typeof records === 'string' ? readExitMeta(records) : undefined;
   const list = typeof records === 'string' ? readTranscript(records) : records;
   const state = plugin.createState(request, { env: { ...(options.env ?? process.env), ...request.env } });
   const events: NonTerminalDraft[] = [];
-  for (const record of list) events.push(...plugin.translate(record, state, { request, line: JSON.stringify(record), elapsedMs: 0 }));
-  const exit: ExitInfo = { exitCode: 0, stderrTail: '', durationMs: 1, ...(meta ? exitOfMeta(meta) : {}), ...options.exit };
+  for (const record of list)
+    events.push(...plugin.translate(record, state, { request, line: JSON.stringify(record), elapsedMs: 0 }));
+  const exit: ExitInfo = {
+    exitCode: 0,
+    stderrTail: '',
+    durationMs: 1,
+    ...(meta ? exitOfMeta(meta) : {}),
+    ...options.exit,
+  };
   const fin = plugin.finish(state, exit);
   events.push(...(fin.events ?? []));
-  return { events, terminal: fin.terminal, all: [...events, ...(fin.terminal ? [fin.terminal as EventDraft] : [])], state };
+  return {
+    events,
+    terminal: fin.terminal,
+    all: [...events, ...(fin.terminal ? [fin.terminal as EventDraft] : [])],
+    state,
+  };
 }
 
 /** The events of one type, narrowed (works on drafts and on stamped events). */
-export function ofType<E extends { type: string }, T extends E['type']>(events: readonly E[], type: T): Extract<E, { type: T }>[] {
+export function ofType<E extends { type: string }, T extends E['type']>(
+  events: readonly E[],
+  type: T,
+): Extract<E, { type: T }>[] {
   return events.filter((e): e is Extract<E, { type: T }> => e.type === type);
 }

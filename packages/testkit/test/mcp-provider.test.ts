@@ -15,7 +15,22 @@ describe('testkit MCP providers', () => {
   it('stdio: serves search_docs and fetch_page, fails every Nth call, logs each call', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'mcp-prov-')), 'calls.jsonl');
     const client = new Client({ name: 'test', version: '1.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [MCP_PROVIDER_BIN.replace('/src/', '/dist/'), '--name', 'docs-a', '--fail-every', '2', '--answer-chars', '500', '--log', log] }));
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [
+          MCP_PROVIDER_BIN.replace('/src/', '/dist/'),
+          '--name',
+          'docs-a',
+          '--fail-every',
+          '2',
+          '--answer-chars',
+          '500',
+          '--log',
+          log,
+        ],
+      }),
+    );
     const tools = await client.listTools();
     expect(tools.tools.map((t) => t.name).sort()).toEqual(['fetch_page', 'search_docs']);
     const first = (await client.callTool({ name: 'search_docs', arguments: { query: 'retry policy' } })) as CallResult;
@@ -38,7 +53,11 @@ describe('testkit MCP providers', () => {
     const provider = await startMcpHttpProvider({ name: 'docs-b', latencyMs: 120, answerChars: 50, logFile: log });
     try {
       const client = new Client({ name: 'test', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(provider.url), { requestInit: { headers: { Authorization: 'Bearer abc' } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(provider.url), {
+          requestInit: { headers: { Authorization: 'Bearer abc' } },
+        }),
+      );
       const r = (await client.callTool({ name: 'search_docs', arguments: { query: 'q' } })) as CallResult;
       await client.close();
       expect(r.content[0]!.text).toHaveLength(50);

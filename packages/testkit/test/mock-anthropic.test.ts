@@ -18,7 +18,11 @@ interface Sse {
   data: Record<string, unknown>;
 }
 
-async function post(m: MockAnthropic, body: Record<string, unknown>, path = '/v1/messages?beta=true'): Promise<{ status: number; requestId: string | null; events: Sse[]; json?: unknown }> {
+async function post(
+  m: MockAnthropic,
+  body: Record<string, unknown>,
+  path = '/v1/messages?beta=true',
+): Promise<{ status: number; requestId: string | null; events: Sse[]; json?: unknown }> {
   const res = await fetch(`${m.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
@@ -26,7 +30,8 @@ async function post(m: MockAnthropic, body: Record<string, unknown>, path = '/v1
   });
   const text = await res.text();
   const requestId = res.headers.get('request-id');
-  if (!(res.headers.get('content-type') ?? '').includes('event-stream')) return { status: res.status, requestId, events: [], json: JSON.parse(text) as unknown };
+  if (!(res.headers.get('content-type') ?? '').includes('event-stream'))
+    return { status: res.status, requestId, events: [], json: JSON.parse(text) as unknown };
   const events = text
     .split('\n\n')
     .filter((b) => b.trim() !== '')
@@ -38,7 +43,12 @@ async function post(m: MockAnthropic, body: Record<string, unknown>, path = '/v1
   return { status: res.status, requestId, events };
 }
 
-const ask = (text: string, stream = true) => ({ model: 'claude-sonnet-4-5', stream, max_tokens: 100, messages: [{ role: 'user', content: [{ type: 'text', text }] }] });
+const ask = (text: string, stream = true) => ({
+  model: 'claude-sonnet-4-5',
+  stream,
+  max_tokens: 100,
+  messages: [{ role: 'user', content: [{ type: 'text', text }] }],
+});
 
 describe('startMockAnthropic', () => {
   it('streams text, tool_use and thinking as the Messages API does, with the scripted usage', async () => {
@@ -64,15 +74,35 @@ describe('startMockAnthropic', () => {
     for (const e of r.events) expect(e.data.type).toBe(e.event);
     const start0 = r.events[0]!.data.message as { id: string; model: string; usage: Record<string, number> };
     expect(start0.model).toBe('claude-sonnet-4-5');
-    expect(start0.usage).toEqual({ input_tokens: 11, cache_creation_input_tokens: 44, cache_read_input_tokens: 33, output_tokens: 1 });
-    const deltas = r.events.filter((e) => e.event === 'content_block_delta').map((e) => e.data as { index: number; delta: Record<string, string> });
-    expect(deltas.filter((d) => d.index === 0 && d.delta.type === 'thinking_delta').map((d) => d.delta.thinking).join('')).toBe('hmm, let me see');
+    expect(start0.usage).toEqual({
+      input_tokens: 11,
+      cache_creation_input_tokens: 44,
+      cache_read_input_tokens: 33,
+      output_tokens: 1,
+    });
+    const deltas = r.events
+      .filter((e) => e.event === 'content_block_delta')
+      .map((e) => e.data as { index: number; delta: Record<string, string> });
+    expect(
+      deltas
+        .filter((d) => d.index === 0 && d.delta.type === 'thinking_delta')
+        .map((d) => d.delta.thinking)
+        .join(''),
+    ).toBe('hmm, let me see');
     expect(deltas.find((d) => d.index === 0 && d.delta.type === 'signature_delta')?.delta.signature).toBe('sig');
     const text = deltas.filter((d) => d.index === 1).map((d) => d.delta.text);
     expect(text.join('')).toBe('Hello there, friend');
     expect(text.length).toBeGreaterThan(1);
-    expect(JSON.parse(deltas.filter((d) => d.index === 2).map((d) => d.delta.partial_json).join(''))).toEqual({ command: 'echo hi' });
-    const toolStart = r.events.find((e) => e.event === 'content_block_start' && e.data.index === 2)!.data.content_block as { id: string; name: string };
+    expect(
+      JSON.parse(
+        deltas
+          .filter((d) => d.index === 2)
+          .map((d) => d.delta.partial_json)
+          .join(''),
+      ),
+    ).toEqual({ command: 'echo hi' });
+    const toolStart = r.events.find((e) => e.event === 'content_block_start' && e.data.index === 2)!.data
+      .content_block as { id: string; name: string };
     expect(toolStart.name).toBe('Bash');
     expect(toolStart.id).toMatch(/^toolu_mock\d{4}$/);
     const md = r.events.find((e) => e.event === 'message_delta')!.data;
@@ -80,7 +110,13 @@ describe('startMockAnthropic', () => {
   });
 
   it('answers error statuses on demand, then the next turn', async () => {
-    const m = await start({ turns: [{ status: 529, errorMessage: 'Overloaded' }, { status: 400 }, { content: [{ type: 'text', text: 'ok now' }] }] });
+    const m = await start({
+      turns: [
+        { status: 529, errorMessage: 'Overloaded' },
+        { status: 400 },
+        { content: [{ type: 'text', text: 'ok now' }] },
+      ],
+    });
     const a = await post(m, ask('x'));
     expect(a.status).toBe(529);
     expect(a.json).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
@@ -89,7 +125,9 @@ describe('startMockAnthropic', () => {
     expect(b.json).toMatchObject({ error: { type: 'invalid_request_error', message: 'mock: forced error' } });
     const c = await post(m, ask('x'));
     expect(c.status).toBe(200);
-    expect(c.events.find((e) => e.event === 'message_delta')!.data).toMatchObject({ delta: { stop_reason: 'end_turn' } });
+    expect(c.events.find((e) => e.event === 'message_delta')!.data).toMatchObject({
+      delta: { stop_reason: 'end_turn' },
+    });
   });
 
   it('chooses a turn by the latest user text, keeps repeat turns, and falls back when turns run out', async () => {
@@ -113,18 +151,30 @@ describe('startMockAnthropic', () => {
   });
 
   it('matches on tool results too, and answers non-streaming requests with a whole message', async () => {
-    const m = await start({ turns: [{ match: 'Exit code 3', content: [{ type: 'text', text: 'saw the failure' }], usage: { input: 5, output: 6 } }] });
+    const m = await start({
+      turns: [
+        { match: 'Exit code 3', content: [{ type: 'text', text: 'saw the failure' }], usage: { input: 5, output: 6 } },
+      ],
+    });
     const body = {
       model: 'm',
       messages: [
         { role: 'user', content: 'run it' },
         { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'Bash', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 'Exit code 3' }] }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 'Exit code 3' }] }],
+        },
       ],
     };
     expect(latestUserText(body)).toBe('Exit code 3');
     const r = await post(m, body);
-    expect(r.json).toMatchObject({ type: 'message', content: [{ type: 'text', text: 'saw the failure' }], usage: { input_tokens: 5, output_tokens: 6 }, stop_reason: 'end_turn' });
+    expect(r.json).toMatchObject({
+      type: 'message',
+      content: [{ type: 'text', text: 'saw the failure' }],
+      usage: { input_tokens: 5, output_tokens: 6 },
+      stop_reason: 'end_turn',
+    });
   });
 
   it('routes on the path only, tolerates HEAD / and records every request', async () => {
@@ -136,8 +186,18 @@ describe('startMockAnthropic', () => {
     const count = await post(m, ask('x'), '/v1/messages/count_tokens?beta=true');
     expect(count.json).toEqual({ input_tokens: 100 });
     const r = await post(m, ask('default please'));
-    expect(r.events.filter((e) => e.event === 'content_block_delta').map((e) => (e.data.delta as { text: string }).text).join('')).toBe('OK');
-    expect(m.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['HEAD /', 'GET /v1/models', 'POST /v1/messages/count_tokens', 'POST /v1/messages']);
+    expect(
+      r.events
+        .filter((e) => e.event === 'content_block_delta')
+        .map((e) => (e.data.delta as { text: string }).text)
+        .join(''),
+    ).toBe('OK');
+    expect(m.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      'HEAD /',
+      'GET /v1/models',
+      'POST /v1/messages/count_tokens',
+      'POST /v1/messages',
+    ]);
     const last = m.requests[3]!;
     expect(last.url).toBe('/v1/messages?beta=true');
     expect(last.headers['x-api-key']).toBe('k');

@@ -46,7 +46,8 @@ async function post(url: string, payload: unknown): Promise<{ status: number; ev
   return { status: res.status, events, text };
 }
 
-const doneItems = (events: SseEvent[]) => events.filter((e) => e.event === 'response.output_item.done').map((e) => e.data.item as Record<string, unknown>);
+const doneItems = (events: SseEvent[]) =>
+  events.filter((e) => e.event === 'response.output_item.done').map((e) => e.data.item as Record<string, unknown>);
 
 describe('mock OpenAI Responses server', () => {
   it('streams a scripted turn: created, items added/done, text deltas, completed with detailed usage', async () => {
@@ -77,8 +78,15 @@ describe('mock OpenAI Responses server', () => {
     for (const e of r.events) expect(e.data.type).toBe(e.event);
     const items = doneItems(r.events);
     expect(items[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'thinking' }] });
-    expect(items[1]).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello world' }] });
-    expect(r.events.filter((e) => e.event === 'response.output_text.delta').map((e) => e.data.delta)).toEqual(['Hello', ' world']);
+    expect(items[1]).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: 'Hello world' }],
+    });
+    expect(r.events.filter((e) => e.event === 'response.output_text.delta').map((e) => e.data.delta)).toEqual([
+      'Hello',
+      ' world',
+    ]);
     const completed = r.events.at(-1)!.data.response as Record<string, unknown>;
     expect(completed.usage).toEqual({
       input_tokens: 120,
@@ -90,16 +98,31 @@ describe('mock OpenAI Responses server', () => {
   });
 
   it('emits exec_command function calls and freeform apply_patch custom tool calls', async () => {
-    const s = await start({ turns: [{ output: [{ type: 'exec_command', cmd: 'echo hi', callId: 'call_1' }, { type: 'apply_patch', patch: '*** Begin Patch\n*** End Patch\n' }] }] });
+    const s = await start({
+      turns: [
+        {
+          output: [
+            { type: 'exec_command', cmd: 'echo hi', callId: 'call_1' },
+            { type: 'apply_patch', patch: '*** Begin Patch\n*** End Patch\n' },
+          ],
+        },
+      ],
+    });
     const items = doneItems((await post(s.url, body('go'))).events);
     expect(items[0]).toMatchObject({ type: 'function_call', name: 'exec_command', call_id: 'call_1' });
     expect(JSON.parse(String(items[0]!.arguments))).toEqual({ cmd: 'echo hi' });
-    expect(items[1]).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch\n' });
+    expect(items[1]).toMatchObject({
+      type: 'custom_tool_call',
+      name: 'apply_patch',
+      input: '*** Begin Patch\n*** End Patch\n',
+    });
     expect(String(items[1]!.call_id)).not.toBe('');
   });
 
   it('answers HTTP 500 on demand, and response.failed on demand', async () => {
-    const s = await start({ turns: [{ status: 500 }, { output: [{ type: 'message', text: 'partial' }], fail: 'mock failure' }] });
+    const s = await start({
+      turns: [{ status: 500 }, { output: [{ type: 'message', text: 'partial' }], fail: 'mock failure' }],
+    });
     const a = await post(s.url, body('one'));
     expect(a.status).toBe(500);
     expect(JSON.parse(a.text)).toMatchObject({ error: { message: expect.stringContaining('500') } });
@@ -131,7 +154,10 @@ describe('mock OpenAI Responses server', () => {
   it('records every request (path, headers, parsed body) and tolerates unknown paths', async () => {
     const s = await start();
     await post(s.url, body('record me', { tools: [] }));
-    const analytics = await fetch(`${s.url}/analytics/codex/turn-costs`, { method: 'POST', body: '{"turn_ids":["t"]}' });
+    const analytics = await fetch(`${s.url}/analytics/codex/turn-costs`, {
+      method: 'POST',
+      body: '{"turn_ids":["t"]}',
+    });
     expect(analytics.status).toBe(404);
     const models = await fetch(`${s.url}/models`);
     expect(models.status).toBe(200);
@@ -150,7 +176,12 @@ describe('mock OpenAI Responses server', () => {
   });
 
   it('holds a delayed turn back while later requests are answered', async () => {
-    const s = await start({ turns: [{ match: 'slow', delayMs: 400, output: [{ type: 'message', text: 'slow' }] }, { match: 'fast', output: [{ type: 'message', text: 'fast' }] }] });
+    const s = await start({
+      turns: [
+        { match: 'slow', delayMs: 400, output: [{ type: 'message', text: 'slow' }] },
+        { match: 'fast', output: [{ type: 'message', text: 'fast' }] },
+      ],
+    });
     const finished: string[] = [];
     const slow = post(s.url, body('slow')).then(() => finished.push('slow'));
     await new Promise((r) => setTimeout(r, 50));
@@ -162,7 +193,14 @@ describe('mock OpenAI Responses server', () => {
   it('reads the latest user text from list or string input', () => {
     expect(latestUserText(body('last one'))).toBe('last one');
     expect(latestUserText({ input: 'plain' })).toBe('plain');
-    expect(latestUserText({ input: [{ role: 'user', content: 'str' }, { type: 'function_call_output', output: 'x' }] })).toBe('str');
+    expect(
+      latestUserText({
+        input: [
+          { role: 'user', content: 'str' },
+          { type: 'function_call_output', output: 'x' },
+        ],
+      }),
+    ).toBe('str');
     expect(latestUserText(undefined)).toBe('');
   });
 });

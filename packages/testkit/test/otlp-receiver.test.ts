@@ -19,7 +19,15 @@ function body(tokens: { intValue: number } | { stringValue: string } = { intValu
           {
             scope: { name: 'test' },
             spans: [
-              { traceId: TRACE, spanId: ROOT, name: 'invoke_agent fake', kind: 3, startTimeUnixNano: '1000', endTimeUnixNano: '5000', status: { code: 1 } },
+              {
+                traceId: TRACE,
+                spanId: ROOT,
+                name: 'invoke_agent fake',
+                kind: 3,
+                startTimeUnixNano: '1000',
+                endTimeUnixNano: '5000',
+                status: { code: 1 },
+              },
               {
                 traceId: TRACE,
                 spanId: CHILD,
@@ -45,13 +53,22 @@ function body(tokens: { intValue: number } | { stringValue: string } = { intValu
   return Buffer.from(Req.encode(msg).finish());
 }
 
-function post(url: string, data: Buffer, headers: Record<string, string>, timeoutMs = 5_000): Promise<{ status: number; text: string }> {
+function post(
+  url: string,
+  data: Buffer,
+  headers: Record<string, string>,
+  timeoutMs = 5_000,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-length': String(data.length), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-length': String(data.length), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(data);
@@ -73,11 +90,22 @@ describe('startOtlpReceiver', () => {
     expect(res.status).toBe(200);
     expect(rx.spans).toHaveLength(2);
     const [root, chat] = rx.spans;
-    expect(root).toMatchObject({ traceId: TRACE.toString('hex'), spanId: ROOT.toString('hex'), name: 'invoke_agent fake', kind: 3, status: { code: 'OK' } });
+    expect(root).toMatchObject({
+      traceId: TRACE.toString('hex'),
+      spanId: ROOT.toString('hex'),
+      name: 'invoke_agent fake',
+      kind: 3,
+      status: { code: 'OK' },
+    });
     expect(root!.parentSpanId).toBeUndefined();
     expect(root!.resource['service.name']).toBe('omnigent');
     expect(chat!.parentSpanId).toBe(ROOT.toString('hex'));
-    expect(chat!.attributes).toEqual({ 'gen_ai.usage.input_tokens': 1200, 'mlflow.spanType': 'CHAT_MODEL', ratio: 0.5, list: ['a', 2] });
+    expect(chat!.attributes).toEqual({
+      'gen_ai.usage.input_tokens': 1200,
+      'mlflow.spanType': 'CHAT_MODEL',
+      ratio: 0.5,
+      list: ['a', 2],
+    });
     expect(chat!.attributeTypes['gen_ai.usage.input_tokens']).toBe('int');
     expect(chat!.status).toEqual({ code: 'ERROR', message: 'boom' });
     expect(chat!.startTimeUnixNano).toBe(2000n);
@@ -86,13 +114,26 @@ describe('startOtlpReceiver', () => {
 
   it("answers MLflow 3.6's trace REST calls: StartTraceV3 only before the trace's spans, tag PATCH, trace GET", async () => {
     rx = await startOtlpReceiver();
-    const json = (method: string, path: string, payload?: unknown) => fetch(`${rx!.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(payload ? { body: JSON.stringify(payload) } : {}) }).then((r) => r.status);
-    const start = (id: string) => json('POST', '/api/3.0/mlflow/traces', { trace: { trace_info: { trace_id: id, trace_metadata: { 'mlflow.trace.session': 's' }, tags: { a: '1' } } } });
+    const json = (method: string, path: string, payload?: unknown) =>
+      fetch(`${rx!.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(payload ? { body: JSON.stringify(payload) } : {}),
+      }).then((r) => r.status);
+    const start = (id: string) =>
+      json('POST', '/api/3.0/mlflow/traces', {
+        trace: { trace_info: { trace_id: id, trace_metadata: { 'mlflow.trace.session': 's' }, tags: { a: '1' } } },
+      });
     expect(await json('GET', '/api/3.0/mlflow/traces/tr-00000000000000000000000000000001')).toBe(404);
     expect(await start('tr-00000000000000000000000000000001')).toBe(200);
-    expect(await json('PATCH', '/api/3.0/mlflow/traces/tr-00000000000000000000000000000001/tags', { key: 'b', value: '2' })).toBe(200);
+    expect(
+      await json('PATCH', '/api/3.0/mlflow/traces/tr-00000000000000000000000000000001/tags', { key: 'b', value: '2' }),
+    ).toBe(200);
     expect(await json('GET', '/api/3.0/mlflow/traces/tr-00000000000000000000000000000001')).toBe(200);
-    expect(rx.mlflowTraces.get('tr-00000000000000000000000000000001')).toEqual({ metadata: { 'mlflow.trace.session': 's' }, tags: { a: '1', b: '2' } });
+    expect(rx.mlflowTraces.get('tr-00000000000000000000000000000001')).toEqual({
+      metadata: { 'mlflow.trace.session': 's' },
+      tags: { a: '1', b: '2' },
+    });
     // after the spans created the trace, MLflow 3.6 answers 500
     expect((await post(rx.tracesUrl, body(), MLFLOW)).status).toBe(200);
     expect(await start(`tr-${rx.spans[0]!.traceId}`)).toBe(500);

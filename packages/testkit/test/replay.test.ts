@@ -21,17 +21,25 @@ const echo = defineHarness({
 
 describe('translateTranscript', () => {
   it('replays records through translate and finish, with the exit given', () => {
-    const { events, terminal, all } = translateTranscript(fakeHarness, [{ type: 'message', role: 'assistant', text: 'hi' }, { type: 'result', ok: true, result: 'hi' }]);
+    const { events, terminal, all } = translateTranscript(fakeHarness, [
+      { type: 'message', role: 'assistant', text: 'hi' },
+      { type: 'result', ok: true, result: 'hi' },
+    ]);
     expect(events).toEqual([{ type: 'message', role: 'assistant', text: 'hi' }]);
     expect(terminal).toEqual({ type: 'run.completed', result: 'hi' });
     expect(all.at(-1)).toEqual(terminal);
-    expect(translateTranscript(fakeHarness, [{ type: 'result', ok: true }], { exit: { exitCode: 2 } }).terminal).toBeUndefined();
+    expect(
+      translateTranscript(fakeHarness, [{ type: 'result', ok: true }], { exit: { exitCode: 2 } }).terminal,
+    ).toBeUndefined();
   });
 
   it('reads a transcript file and takes the exit from its <case>.meta.json', () => {
     const file = join(dir, 'crash.jsonl');
     writeFileSync(file, '{"text":"a"}\n\n{"text":"b"}\n');
-    writeFileSync(join(dir, 'crash.meta.json'), JSON.stringify({ exitCode: null, signal: 'SIGSEGV', stderr: 'segfault\n', requests: 1 }));
+    writeFileSync(
+      join(dir, 'crash.meta.json'),
+      JSON.stringify({ exitCode: null, signal: 'SIGSEGV', stderr: 'segfault\n', requests: 1 }),
+    );
     expect(readExitMeta(file)).toEqual({ exitCode: null, signal: 'SIGSEGV', stderr: 'segfault\n', requests: 1 });
     const { events } = translateTranscript(echo, file);
     expect(events.map((e) => (e.type === 'message' ? e.text : e.type))).toEqual(['a', 'b']);
@@ -56,7 +64,10 @@ describe('translateTranscript', () => {
   });
 
   it('ofType narrows drafts by type', () => {
-    const drafts: NonTerminalDraft[] = [{ type: 'message', role: 'assistant', text: 'x' }, { type: 'turn.started', turn: 1 }];
+    const drafts: NonTerminalDraft[] = [
+      { type: 'message', role: 'assistant', text: 'x' },
+      { type: 'turn.started', turn: 1 },
+    ];
     const messages = ofType(drafts, 'message');
     expectTypeOf(messages[0]!.text).toBeString();
     expect(messages).toHaveLength(1);
@@ -73,6 +84,11 @@ describe('a plugin without createState and finish (contract defaults)', () => {
     expect(ok.at(-1)).toMatchObject({ type: 'run.completed', exitCode: 0 });
     const failed = await replayTranscript(echo, transcript, { exitCode: 3, stderr: 'fatal: no such model' });
     assertRunInvariants(failed);
-    expect(failed.at(-1)).toMatchObject({ type: 'run.failed', reason: 'exit', exitCode: 3, message: 'echo exited with code 3: fatal: no such model' });
+    expect(failed.at(-1)).toMatchObject({
+      type: 'run.failed',
+      reason: 'exit',
+      exitCode: 3,
+      message: 'echo exited with code 3: fatal: no such model',
+    });
   });
 });

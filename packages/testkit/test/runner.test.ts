@@ -29,7 +29,17 @@ const normal = [
   { type: 'result', ok: true, result: 'Hello' },
 ];
 
-async function run(fake: FakeHarnessOptions, extra: { inactivityMs?: number; timeoutMs?: number; signal?: AbortSignal; bin?: string; killGraceMs?: number; onStart?: (r: ReturnType<typeof startRun>) => void } = {}) {
+async function run(
+  fake: FakeHarnessOptions,
+  extra: {
+    inactivityMs?: number;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    bin?: string;
+    killGraceMs?: number;
+    onStart?: (r: ReturnType<typeof startRun>) => void;
+  } = {},
+) {
   const r = startRun({
     plugin: fakeHarness,
     bin: extra.bin ?? FAKE_HARNESS_BIN,
@@ -76,7 +86,16 @@ describe('core runner against the fake harness', () => {
   it('a normal run: session first, stamped events, tool duration, one completed terminal with the result', async () => {
     const { events, terminal } = await run({ transcript: transcript(normal) });
     assertRunInvariants(events);
-    expect(events.map((e) => e.type)).toEqual(['session.started', 'message.delta', 'message.delta', 'message', 'tool.started', 'tool.completed', 'usage', 'run.completed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'session.started',
+      'message.delta',
+      'message.delta',
+      'message',
+      'tool.started',
+      'tool.completed',
+      'usage',
+      'run.completed',
+    ]);
     expect(new Set(events.map((e) => e.runId)).size).toBe(1);
     expect(events.every((e) => e.harness === 'fake' && e.sessionId === 'sess-1')).toBe(true);
     const done = events.find((e) => e.type === 'tool.completed');
@@ -87,8 +106,20 @@ describe('core runner against the fake harness', () => {
 
   it('fills harnessVersion into session.started when the harness does not report one, and never overrides it', async () => {
     const bare = { type: 'session.started', cwd: '/w' };
-    const run1 = startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'go' }, harnessVersion: '0.169.0', extraEnv: fakeHarnessEnv({ transcript: transcript([bare]) }) });
-    const run2 = startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'go' }, harnessVersion: '0.169.0', extraEnv: fakeHarnessEnv({ transcript: transcript([{ ...bare, harnessVersion: '2.1.197' }]) }) });
+    const run1 = startRun({
+      plugin: fakeHarness,
+      bin: FAKE_HARNESS_BIN,
+      request: { prompt: 'go' },
+      harnessVersion: '0.169.0',
+      extraEnv: fakeHarnessEnv({ transcript: transcript([bare]) }),
+    });
+    const run2 = startRun({
+      plugin: fakeHarness,
+      bin: FAKE_HARNESS_BIN,
+      request: { prompt: 'go' },
+      harnessVersion: '0.169.0',
+      extraEnv: fakeHarnessEnv({ transcript: transcript([{ ...bare, harnessVersion: '2.1.197' }]) }),
+    });
     const first = async (r: typeof run1) => {
       for await (const e of r) if (e.type === 'session.started') return e.harnessVersion;
       return undefined;
@@ -105,7 +136,13 @@ describe('core runner against the fake harness', () => {
       plugin: fakeHarness,
       bin: FAKE_HARNESS_BIN,
       request: { prompt: 'go', cwd: dir },
-      extraEnv: fakeHarnessEnv({ transcript: transcript([{ type: 'message', role: 'assistant', text: 'early' }, { $fake: 'sleep', ms: 4000 }, { type: 'result', ok: true }]) }),
+      extraEnv: fakeHarnessEnv({
+        transcript: transcript([
+          { type: 'message', role: 'assistant', text: 'early' },
+          { $fake: 'sleep', ms: 4000 },
+          { type: 'result', ok: true },
+        ]),
+      }),
     });
     const events: OmnigentEvent[] = [];
     let aliveAtFirstMessage: boolean | undefined;
@@ -121,7 +158,14 @@ describe('core runner against the fake harness', () => {
   });
 
   it('a session.started that comes after omnigent had to start one is kept as a status event, never a second session', async () => {
-    const { events } = await run({ transcript: transcript([{ type: 'message', role: 'assistant', text: 'early' }, { $fake: 'sleep', ms: 1500 }, { ...session }, { type: 'result', ok: true }]) });
+    const { events } = await run({
+      transcript: transcript([
+        { type: 'message', role: 'assistant', text: 'early' },
+        { $fake: 'sleep', ms: 1500 },
+        { ...session },
+        { type: 'result', ok: true },
+      ]),
+    });
     assertRunInvariants(events);
     const late = events.find((e) => e.type === 'status' && e.code === 'session');
     expect(late).toBeDefined();
@@ -129,7 +173,11 @@ describe('core runner against the fake harness', () => {
   });
 
   it('a non-zero exit with no terminal line fails with the exit code and the stderr tail', async () => {
-    const { events, terminal } = await run({ transcript: transcript([session]), exitCode: 3, stderr: 'Error: API key missing\nset FOO_API_KEY' });
+    const { events, terminal } = await run({
+      transcript: transcript([session]),
+      exitCode: 3,
+      stderr: 'Error: API key missing\nset FOO_API_KEY',
+    });
     assertRunInvariants(events);
     expect(terminal.type).toBe('run.failed');
     if (terminal.type !== 'run.failed') return;
@@ -140,7 +188,10 @@ describe('core runner against the fake harness', () => {
   });
 
   it('a crash mid-line: the partial line becomes a warning and the run fails', async () => {
-    const { events, terminal } = await run({ transcript: transcript([session, { type: 'message', role: 'assistant', text: 'a long message that is cut' }]), crashMidLine: true });
+    const { events, terminal } = await run({
+      transcript: transcript([session, { type: 'message', role: 'assistant', text: 'a long message that is cut' }]),
+      crashMidLine: true,
+    });
     assertRunInvariants(events);
     const w = events.find((e) => e.type === 'warning');
     expect(w?.type === 'warning' && w.code).toBe('unparsed-line');
@@ -149,7 +200,9 @@ describe('core runner against the fake harness', () => {
   });
 
   it('malformed lines become warnings carrying the raw line, and the run goes on', async () => {
-    const { events, terminal } = await run({ transcript: transcript([session, 'not json at all', '{"broken":', ...normal.slice(1)]) });
+    const { events, terminal } = await run({
+      transcript: transcript([session, 'not json at all', '{"broken":', ...normal.slice(1)]),
+    });
     assertRunInvariants(events);
     const warnings = events.filter((e) => e.type === 'warning');
     expect(warnings.map((w) => w.type === 'warning' && w.raw)).toEqual(['not json at all', '{"broken":']);
@@ -166,7 +219,10 @@ describe('core runner against the fake harness', () => {
 
   it('a hung harness: the inactivity watchdog fires and no process of its group is left', async () => {
     const pidFile = join(dir, 'hung.pids');
-    const { events, terminal } = await run({ transcript: transcript([session]), hang: true, detachedChild: true, pidFile }, { inactivityMs: 700 });
+    const { events, terminal } = await run(
+      { transcript: transcript([session]), hang: true, detachedChild: true, pidFile },
+      { inactivityMs: 700 },
+    );
     assertRunInvariants(events);
     expect(terminal.type === 'run.failed' && terminal.reason).toBe('timeout');
     expect(terminal.type === 'run.failed' && terminal.message).toContain('inactivity watchdog');
@@ -177,8 +233,19 @@ describe('core runner against the fake harness', () => {
   });
 
   it('the watchdog says which tool call was open when the harness went quiet', async () => {
-    const { terminal } = await run({ transcript: transcript([session, { type: 'tool.started', callId: 't9', name: 'Bash', kind: 'shell', input: { command: 'npm test' } }]), hang: true }, { inactivityMs: 700 });
-    expect(terminal.type === 'run.failed' && terminal.message).toMatch(/printed nothing for 1s while tool call Bash \(running \d+s\) was open; stopped by the inactivity watchdog \(raise it with --idle-timeout/);
+    const { terminal } = await run(
+      {
+        transcript: transcript([
+          session,
+          { type: 'tool.started', callId: 't9', name: 'Bash', kind: 'shell', input: { command: 'npm test' } },
+        ]),
+        hang: true,
+      },
+      { inactivityMs: 700 },
+    );
+    expect(terminal.type === 'run.failed' && terminal.message).toMatch(
+      /printed nothing for 1s while tool call Bash \(running \d+s\) was open; stopped by the inactivity watchdog \(raise it with --idle-timeout/,
+    );
   });
 
   it('--timeout ends a run that keeps talking', async () => {
@@ -191,7 +258,18 @@ describe('core runner against the fake harness', () => {
     const pidFile = join(dir, 'stubborn.pids');
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 400);
-    const { events, terminal } = await run({ transcript: transcript([session, { type: 'tool.started', callId: 'x', name: 'Bash', kind: 'shell', input: {} }]), hang: true, ignoreSigterm: true, pidFile }, { signal: ac.signal, killGraceMs: 300 });
+    const { events, terminal } = await run(
+      {
+        transcript: transcript([
+          session,
+          { type: 'tool.started', callId: 'x', name: 'Bash', kind: 'shell', input: {} },
+        ]),
+        hang: true,
+        ignoreSigterm: true,
+        pidFile,
+      },
+      { signal: ac.signal, killGraceMs: 300 },
+    );
     assertRunInvariants(events);
     expect(terminal.type === 'run.failed' && terminal.reason).toBe('aborted');
     const closed = events.find((e) => e.type === 'tool.completed');
@@ -201,7 +279,10 @@ describe('core runner against the fake harness', () => {
 
   it('regression: a background child holding stdout open does not keep the run from ending after the harness exits', async () => {
     const pidFile = join(dir, 'orphan.pids');
-    const { events, terminal } = await run({ transcript: transcript([session, { $fake: 'orphan', ms: 60_000 }, { type: 'result', ok: true }]), pidFile }, { inactivityMs: 30_000 });
+    const { events, terminal } = await run(
+      { transcript: transcript([session, { $fake: 'orphan', ms: 60_000 }, { type: 'result', ok: true }]), pidFile },
+      { inactivityMs: 30_000 },
+    );
     assertRunInvariants(events);
     expect(terminal.type).toBe('run.completed');
     const pids = pidsFrom(pidFile);
@@ -291,11 +372,16 @@ describe('core runner against the fake harness', () => {
   });
 
   it('regression: a harness that repeats the same retry warning forever is stopped by the inactivity watchdog', async () => {
-    const { events, terminal } = await run({ transcript: transcript([session]), retryForever: true, delayMs: 50 }, { inactivityMs: 1500, timeoutMs: 50_000 });
+    const { events, terminal } = await run(
+      { transcript: transcript([session]), retryForever: true, delayMs: 50 },
+      { inactivityMs: 1500, timeoutMs: 50_000 },
+    );
     assertRunInvariants(events);
     expect(events.filter((e) => e.type === 'warning').length).toBeGreaterThan(5);
     expect(terminal.type === 'run.failed' && terminal.reason).toBe('timeout');
-    expect(terminal.type === 'run.failed' && terminal.message).toMatch(/fake made no progress for 2s: it only repeated the warning "Reconnecting\.\.\. \d\/5 \(stream disconnected before completion\)" \(\d+ times\); stopped by the inactivity watchdog/);
+    expect(terminal.type === 'run.failed' && terminal.message).toMatch(
+      /fake made no progress for 2s: it only repeated the warning "Reconnecting\.\.\. \d\/5 \(stream disconnected before completion\)" \(\d+ times\); stopped by the inactivity watchdog/,
+    );
   });
 
   it('the reaper never keeps omnigent alive, and exits with it when omnigent exits normally', async () => {
@@ -322,10 +408,13 @@ describe('core runner against the fake harness', () => {
   it('regression: a daemon that double-forked out of the harness group is killed with the run when it is aborted', async () => {
     const pidFile = join(dir, 'daemon.pids');
     const ac = new AbortController();
-    const { terminal } = await run({ transcript: transcript([session]), hang: true, doubleFork: true, pidFile }, {
-      signal: ac.signal,
-      onStart: () => void pidsWhenWritten(pidFile, 3).then(() => ac.abort()),
-    });
+    const { terminal } = await run(
+      { transcript: transcript([session]), hang: true, doubleFork: true, pidFile },
+      {
+        signal: ac.signal,
+        onStart: () => void pidsWhenWritten(pidFile, 3).then(() => ac.abort()),
+      },
+    );
     expect(terminal.type === 'run.failed' && terminal.reason).toBe('aborted');
     const pids = pidsFrom(pidFile);
     const daemon = pids.at(-1)!;
@@ -337,11 +426,21 @@ describe('core runner against the fake harness', () => {
   it('regression: a double-forked daemon with an empty environment is still killed when it was seen in the tree once (sampling)', async () => {
     const pidFile = join(dir, 'daemon-noenv.pids');
     const ac = new AbortController();
-    const { terminal } = await run({ transcript: transcript([session]), hang: true, doubleFork: true, daemonClearEnv: true, daemonLingerMs: 2500, pidFile }, {
-      signal: ac.signal,
-      // abort once the intermediate shell has exited and the daemon is an orphan
-      onStart: () => void pidsWhenWritten(pidFile, 3).then(() => setTimeout(() => ac.abort(), 3500)),
-    });
+    const { terminal } = await run(
+      {
+        transcript: transcript([session]),
+        hang: true,
+        doubleFork: true,
+        daemonClearEnv: true,
+        daemonLingerMs: 2500,
+        pidFile,
+      },
+      {
+        signal: ac.signal,
+        // abort once the intermediate shell has exited and the daemon is an orphan
+        onStart: () => void pidsWhenWritten(pidFile, 3).then(() => setTimeout(() => ac.abort(), 3500)),
+      },
+    );
     expect(terminal.type === 'run.failed' && terminal.reason).toBe('aborted');
     expect(await survivors(pidsFrom(pidFile))).toEqual([]);
   });
@@ -349,15 +448,18 @@ describe('core runner against the fake harness', () => {
   it('abort({ force: true }) after a plain abort hurries the SIGKILL of a harness that ignores SIGTERM (never skips it)', async () => {
     const pidFile = join(dir, 'force.pids');
     const t0 = Date.now();
-    const { terminal } = await run({ transcript: transcript([session]), hang: true, ignoreSigterm: true, pidFile }, {
-      killGraceMs: 120_000,
-      onStart: (r) =>
-        void pidsWhenWritten(pidFile, 2).then(() => {
-          r.abort();
-          r.abort();
-          setTimeout(() => r.abort({ force: true }), 300);
-        }),
-    });
+    const { terminal } = await run(
+      { transcript: transcript([session]), hang: true, ignoreSigterm: true, pidFile },
+      {
+        killGraceMs: 120_000,
+        onStart: (r) =>
+          void pidsWhenWritten(pidFile, 2).then(() => {
+            r.abort();
+            r.abort();
+            setTimeout(() => r.abort({ force: true }), 300);
+          }),
+      },
+    );
     expect(terminal.type === 'run.failed' && terminal.reason).toBe('aborted');
     expect(pidsFrom(pidFile).filter(isAlive)).toEqual([]);
     // the 120 s grace was cut short: the test would time out otherwise
@@ -367,7 +469,13 @@ describe('core runner against the fake harness', () => {
   it('killAllRunsNow() SIGKILLs every live run at once; each still ends with one aborted terminal', async () => {
     const files = [join(dir, 'all1.pids'), join(dir, 'all2.pids')];
     const runs = files.map((pidFile) =>
-      startRun({ plugin: fakeHarness, bin: FAKE_HARNESS_BIN, request: { prompt: 'go', cwd: dir }, killGraceMs: 120_000, extraEnv: fakeHarnessEnv({ transcript: transcript([session]), hang: true, ignoreSigterm: true, pidFile }) }),
+      startRun({
+        plugin: fakeHarness,
+        bin: FAKE_HARNESS_BIN,
+        request: { prompt: 'go', cwd: dir },
+        killGraceMs: 120_000,
+        extraEnv: fakeHarnessEnv({ transcript: transcript([session]), hang: true, ignoreSigterm: true, pidFile }),
+      }),
     );
     await Promise.all(files.map((f) => pidsWhenWritten(f, 2)));
     runs[0]!.abort();
@@ -379,9 +487,12 @@ describe('core runner against the fake harness', () => {
 
   it('a harness killed by a signal omnigent did not send fails with reason exit, never aborted', async () => {
     const pidFile = join(dir, 'segv.pids');
-    const { terminal } = await run({ transcript: transcript([session]), hang: true, pidFile }, {
-      onStart: () => void pidsWhenWritten(pidFile, 2).then(([fake]) => process.kill(fake!, 'SIGKILL')),
-    });
+    const { terminal } = await run(
+      { transcript: transcript([session]), hang: true, pidFile },
+      {
+        onStart: () => void pidsWhenWritten(pidFile, 2).then(([fake]) => process.kill(fake!, 'SIGKILL')),
+      },
+    );
     expect(terminal).toMatchObject({ type: 'run.failed', reason: 'exit', signal: 'SIGKILL' });
     expect(terminal.type === 'run.failed' && terminal.message).toContain('fake was killed by SIGKILL');
     // the harness died on its own: its group is not the runner's to kill (like any finished run); clean up here

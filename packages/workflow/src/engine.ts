@@ -108,7 +108,17 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
   const signal = options.signal;
 
   for (const s of wf.steps) {
-    results.set(s.id, { id: s.id, harness: s.harness, ...(s.model ? { model: s.model } : {}), needs: s.needs, status: 'skipped', attempts: 0, runIds: [], diff: '', files: [] });
+    results.set(s.id, {
+      id: s.id,
+      harness: s.harness,
+      ...(s.model ? { model: s.model } : {}),
+      needs: s.needs,
+      status: 'skipped',
+      attempts: 0,
+      runIds: [],
+      diff: '',
+      files: [],
+    });
   }
   emit({
     type: 'workflow.started',
@@ -117,17 +127,42 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
     name: wf.name,
     ...(wf.file ? { file: wf.file } : {}),
     input,
-    steps: wf.steps.map((s) => ({ id: s.id, harness: s.harness, ...(s.model ? { model: s.model } : {}), needs: s.needs })),
+    steps: wf.steps.map((s) => ({
+      id: s.id,
+      harness: s.harness,
+      ...(s.model ? { model: s.model } : {}),
+      needs: s.needs,
+    })),
   });
 
   const finished = new Set<string>();
-  const skip = (step: WorkflowStep, reason: 'dependency' | 'stopped' | 'cancelled', message: string, because?: string): void => {
+  const skip = (
+    step: WorkflowStep,
+    reason: 'dependency' | 'stopped' | 'cancelled',
+    message: string,
+    because?: string,
+  ): void => {
     const r = results.get(step.id)!;
     r.status = 'skipped';
     r.message = message;
-    values.steps[step.id] = { status: 'skipped', output: '', diff: '', files: [], harness: step.harness, model: step.model ?? '' };
+    values.steps[step.id] = {
+      status: 'skipped',
+      output: '',
+      diff: '',
+      files: [],
+      harness: step.harness,
+      model: step.model ?? '',
+    };
     finished.add(step.id);
-    emit({ type: 'workflow.step.skipped', workflowRunId, time: now(), step: step.id, reason, ...(because ? { because } : {}), message });
+    emit({
+      type: 'workflow.step.skipped',
+      workflowRunId,
+      time: now(),
+      step: step.id,
+      reason,
+      ...(because ? { because } : {}),
+      message,
+    });
   };
 
   const execute = async (step: WorkflowStep): Promise<void> => {
@@ -139,7 +174,14 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
       const outcome = await attemptStep(step, attempt, r);
       const last = attempt === maxAttempts || outcome.retryable === false || signal?.aborted === true;
       if (r.status === 'ok' || last) break;
-      emit({ type: 'workflow.step.retrying', workflowRunId, time: now(), step: step.id, attempt: attempt + 1, message: r.message ?? 'failed' });
+      emit({
+        type: 'workflow.step.retrying',
+        workflowRunId,
+        time: now(),
+        step: step.id,
+        attempt: attempt + 1,
+        message: r.message ?? 'failed',
+      });
       if (r.worktree) {
         const top = outcome.top;
         const dir = r.worktree;
@@ -160,11 +202,22 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
     };
     const { id: _id, status, ...rest } = r;
     void _id;
-    emit({ type: 'workflow.step.completed', workflowRunId, time: now(), step: step.id, status: status as Exclude<StepOutcome, 'skipped'>, ...rest });
+    emit({
+      type: 'workflow.step.completed',
+      workflowRunId,
+      time: now(),
+      step: step.id,
+      status: status as Exclude<StepOutcome, 'skipped'>,
+      ...rest,
+    });
     if (status === 'failed' && step.onFailure === 'stop' && stopBecause === undefined) stopBecause = step.id;
   };
 
-  const attemptStep = async (step: WorkflowStep, attempt: number, r: StepResult): Promise<{ retryable: boolean; top?: string }> => {
+  const attemptStep = async (
+    step: WorkflowStep,
+    attempt: number,
+    r: StepResult,
+  ): Promise<{ retryable: boolean; top?: string }> => {
     const runId = randomUUID();
     const stepDir = resolve(baseDir, step.cwd ?? '.');
     let top: string | undefined;
@@ -215,7 +268,11 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
       prompt,
     });
     let lastMessage: string | undefined;
-    const seen: Record<'call' | 'turn' | 'run', TokenUsage | undefined> = { call: undefined, turn: undefined, run: undefined };
+    const seen: Record<'call' | 'turn' | 'run', TokenUsage | undefined> = {
+      call: undefined,
+      turn: undefined,
+      run: undefined,
+    };
     let terminal: TerminalEvent;
     try {
       ({ terminal } = await options.runStep({
@@ -228,7 +285,8 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
         signal: signal ?? new AbortController().signal,
         onEvent: (e) => {
           if (e.type === 'message' && e.role === 'assistant' && !e.parentCallId) lastMessage = e.text;
-          if (e.type === 'usage' && !e.parentCallId) seen[e.scope] = e.scope === 'run' ? usageOf(e) : addUsage(seen[e.scope], usageOf(e));
+          if (e.type === 'usage' && !e.parentCallId)
+            seen[e.scope] = e.scope === 'run' ? usageOf(e) : addUsage(seen[e.scope], usageOf(e));
           emit(e);
         },
       }));
@@ -263,10 +321,12 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
         r.diff = diff;
         r.files = files;
         if (r.status === 'ok' && step.apply && diff) {
-          await gitLock.run(() => applyDiff(gitTop, diff)).catch((error: unknown) => {
-            r.status = 'failed';
-            r.message = `could not apply the step's changes to ${gitTop}: ${(error as Error).message.split('\n')[0]}`;
-          });
+          await gitLock
+            .run(() => applyDiff(gitTop, diff))
+            .catch((error: unknown) => {
+              r.status = 'failed';
+              r.message = `could not apply the step's changes to ${gitTop}: ${(error as Error).message.split('\n')[0]}`;
+            });
         }
       } catch (error) {
         const why = `could not read the step's changes from git: ${(error as Error).message}`;
@@ -292,7 +352,12 @@ export async function runWorkflow(wf: Workflow, options: RunWorkflowOptions): Pr
       const bad = step.needs.find((n) => results.get(n)!.status !== 'ok');
       if (bad && !step.always) {
         const st = results.get(bad)!.status;
-        skip(step, 'dependency', `needs "${bad}", which ${st === 'skipped' ? 'was skipped' : st === 'cancelled' ? 'was cancelled' : 'failed'}`, bad);
+        skip(
+          step,
+          'dependency',
+          `needs "${bad}", which ${st === 'skipped' ? 'was skipped' : st === 'cancelled' ? 'was cancelled' : 'failed'}`,
+          bad,
+        );
         continue;
       }
       if (stopBecause !== undefined && !step.always) {

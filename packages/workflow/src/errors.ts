@@ -13,7 +13,11 @@ export interface WorkflowIssue {
 
 /** Format one issue as `file:line: key: message` (pseudo-keys such as `(yaml)` and `(file)` are left out: they say nothing the message does not). */
 export function formatIssue(issue: WorkflowIssue): string {
-  const loc = issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}: ` : issue.line ? `line ${issue.line}: ` : '';
+  const loc = issue.file
+    ? `${issue.file}${issue.line ? `:${issue.line}` : ''}: `
+    : issue.line
+      ? `line ${issue.line}: `
+      : '';
   const key = issue.key.startsWith('(') ? '' : `${issue.key}: `;
   return `${loc}${key}${issue.message}`;
 }
@@ -24,7 +28,10 @@ export function formatIssue(issue: WorkflowIssue): string {
  */
 export class WorkflowError extends OmnigentError {
   readonly issues: WorkflowIssue[];
-  constructor(found: WorkflowIssue[], hint = 'Fix the workflow file; `omnigent workflow validate <file>` checks it without running anything.') {
+  constructor(
+    found: WorkflowIssue[],
+    hint = 'Fix the workflow file; `omnigent workflow validate <file>` checks it without running anything.',
+  ) {
     // in file order, so the list reads top to bottom like the file (stable: same-line issues keep their order)
     const issues = [...found].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
     const head = issues.length === 1 ? 'Invalid workflow: ' : `Invalid workflow (${issues.length} problems):\n  `;

@@ -18,15 +18,28 @@ const IDENTITY = {
   GIT_COMMITTER_EMAIL: 'omnigent@localhost',
 };
 
-function git(cwd: string, args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<GitResult> {
+function git(
+  cwd: string,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string } = {},
+): Promise<GitResult> {
   return new Promise((resolve) => {
     const child = execFile(
       'git',
       // the user's signing and hook settings must not break or slow down snapshots and worktrees
       ['-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args],
-      { cwd, env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: '0', ...options.env }, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' },
+      {
+        cwd,
+        env: { ...process.env, ...IDENTITY, GIT_TERMINAL_PROMPT: '0', ...options.env },
+        maxBuffer: 512 * 1024 * 1024,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
-        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
+        const code = error
+          ? typeof (error as { code?: unknown }).code === 'number'
+            ? (error as { code: number }).code
+            : 1
+          : 0;
         resolve({ stdout, stderr, code });
       },
     );
@@ -35,7 +48,11 @@ function git(cwd: string, args: string[], options: { env?: Record<string, string
   });
 }
 
-async function gitOk(cwd: string, args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<string> {
+async function gitOk(
+  cwd: string,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string } = {},
+): Promise<string> {
   const r = await git(cwd, args, options);
   if (r.code !== 0) throw new Error(`git ${args[0]} failed in ${cwd}: ${r.stderr.trim() || `exit ${r.code}`}`);
   return r.stdout;

@@ -31,7 +31,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length]!;
@@ -47,10 +48,15 @@ function allowedKeys(path: PropertyKey[]): string[] {
 function unknownKeyMessage(path: PropertyKey[], key: string): string {
   const near = allowedKeys(path)
     // a shared stem counts as close (`retry` for `retries`)
-    .map((k) => ({ k, d: key.length >= 4 && k.startsWith(key.toLowerCase().slice(0, -1)) ? 1 : distance(key.toLowerCase(), k) }))
+    .map((k) => ({
+      k,
+      d: key.length >= 4 && k.startsWith(key.toLowerCase().slice(0, -1)) ? 1 : distance(key.toLowerCase(), k),
+    }))
     .filter((c) => c.d <= 2)
     .sort((a, b) => a.d - b.d)[0];
-  return near ? `unknown key; did you mean "${near.k}"?` : 'unknown key (see the workflow reference in the README of @omnigent/workflow)';
+  return near
+    ? `unknown key; did you mean "${near.k}"?`
+    : 'unknown key (see the workflow reference in the README of @omnigent/workflow)';
 }
 
 function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
@@ -58,9 +64,10 @@ function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message:
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     path = [...issue.path, issue.keys[0]!];
-    message = issue.keys.length > 1
-      ? `unknown keys ${issue.keys.join(', ')} (see the workflow reference in the README of @omnigent/workflow)`
-      : unknownKeyMessage(issue.path, issue.keys[0]!);
+    message =
+      issue.keys.length > 1
+        ? `unknown keys ${issue.keys.join(', ')} (see the workflow reference in the README of @omnigent/workflow)`
+        : unknownKeyMessage(issue.path, issue.keys[0]!);
   } else if (issue.code === 'too_small' && issue.origin === 'number') {
     message = `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}`;
   } else if (issue.code === 'too_big' && issue.origin === 'number') {
@@ -69,7 +76,10 @@ function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message:
     message = 'must not be empty';
   } else if (issue.code === 'invalid_type') {
     // zod names a required key's type `nonoptional`, which tells the reader nothing
-    const what = issue.expected === 'nonoptional' ? REQUIRED[String(path[path.length - 1])] ?? 'required' : `expected ${issue.expected}`;
+    const what =
+      issue.expected === 'nonoptional'
+        ? (REQUIRED[String(path[path.length - 1])] ?? 'required')
+        : `expected ${issue.expected}`;
     message = issue.input === undefined ? `missing: ${what}` : `expected ${issue.expected}`;
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
@@ -89,7 +99,10 @@ function applySets(value: unknown, sets: string[], issue: (key: string, message:
     }
     const [, stepId, key, raw] = m as unknown as [string, string, string, string];
     if (!Array.isArray(steps)) return;
-    const targets = steps.filter((s): s is Record<string, unknown> => !!s && typeof s === 'object' && (stepId === '*' || (s as { id?: unknown }).id === stepId));
+    const targets = steps.filter(
+      (s): s is Record<string, unknown> =>
+        !!s && typeof s === 'object' && (stepId === '*' || (s as { id?: unknown }).id === stepId),
+    );
     if (targets.length === 0) {
       issue('--set', `no step "${stepId}" in the workflow`);
       continue;
@@ -106,7 +119,11 @@ function applySets(value: unknown, sets: string[], issue: (key: string, message:
   }
 }
 
-function normalize(spec: WorkflowSpec, file: string | undefined, lineOfStep: (i: number) => number | undefined): Workflow {
+function normalize(
+  spec: WorkflowSpec,
+  file: string | undefined,
+  lineOfStep: (i: number) => number | undefined,
+): Workflow {
   const d = spec.defaults ?? {};
   const steps = spec.steps.map((s: StepSpec, i): WorkflowStep => {
     const line = lineOfStep(i);
@@ -151,11 +168,20 @@ function normalize(spec: WorkflowSpec, file: string | undefined, lineOfStep: (i:
 }
 
 /** The checks zod cannot do: unique ids, known `needs`, no cycle, harness set and known, templates. */
-function checkSemantics(wf: Workflow, options: ParseWorkflowOptions, at: (path: PropertyKey[]) => number | undefined): WorkflowIssue[] {
+function checkSemantics(
+  wf: Workflow,
+  options: ParseWorkflowOptions,
+  at: (path: PropertyKey[]) => number | undefined,
+): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   const add = (path: PropertyKey[], message: string): void => {
     const line = at(path);
-    issues.push({ ...(options.file ? { file: options.file } : {}), ...(line ? { line } : {}), key: path.map(String).join('.'), message });
+    issues.push({
+      ...(options.file ? { file: options.file } : {}),
+      ...(line ? { line } : {}),
+      key: path.map(String).join('.'),
+      message,
+    });
   };
   const ids = new Set<string>();
   wf.steps.forEach((s, i) => {
@@ -165,14 +191,18 @@ function checkSemantics(wf: Workflow, options: ParseWorkflowOptions, at: (path: 
   wf.steps.forEach((s, i) => {
     if (!s.harness) add(['steps', i, 'harness'], 'missing (set harness on the step or under defaults)');
     else if (options.harnesses && !options.harnesses.includes(s.harness)) {
-      add(['steps', i, 'harness'], `unknown harness "${s.harness}" (installed: ${options.harnesses.join(', ') || 'none'}; \`omnigent plugins\` lists them)`);
+      add(
+        ['steps', i, 'harness'],
+        `unknown harness "${s.harness}" (installed: ${options.harnesses.join(', ') || 'none'}; \`omnigent plugins\` lists them)`,
+      );
     }
     s.needs.forEach((n, j) => {
       const path = ['steps', i, 'needs', ...(at(['steps', i, 'needs', j]) ? [j] : [])];
       if (n === s.id) add(path, `step "${s.id}" needs itself`);
       else if (!ids.has(n)) add(path, `unknown step "${n}" (steps: ${[...ids].join(', ')})`);
     });
-    if (s.apply && s.isolation !== 'worktree') add(['steps', i, 'apply'], 'apply only makes sense with isolation: worktree');
+    if (s.apply && s.isolation !== 'worktree')
+      add(['steps', i, 'apply'], 'apply only makes sense with isolation: worktree');
   });
   const cycle = findCycle(wf.steps);
   if (cycle) {
@@ -187,7 +217,10 @@ function checkSemantics(wf: Workflow, options: ParseWorkflowOptions, at: (path: 
       else if (p.ref?.kind === 'step') {
         if (!ids.has(p.ref.step)) add(['steps', i, 'prompt'], `${p.raw} refers to an unknown step "${p.ref.step}"`);
         else if (!before.has(p.ref.step)) {
-          add(['steps', i, 'prompt'], `${p.raw} refers to step "${p.ref.step}", which "${s.id}" does not need (add it to needs)`);
+          add(
+            ['steps', i, 'prompt'],
+            `${p.raw} refers to step "${p.ref.step}", which "${s.id}" does not need (add it to needs)`,
+          );
         }
       }
     }
@@ -210,7 +243,12 @@ export function parseWorkflow(text: string, options: ParseWorkflowOptions = {}):
     throw new WorkflowError(
       doc.errors.map((e) => {
         const line = e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line;
-        return { ...where, ...(line ? { line } : {}), key: '(yaml)', message: `not valid YAML: ${e.message.split('\n')[0]}` };
+        return {
+          ...where,
+          ...(line ? { line } : {}),
+          key: '(yaml)',
+          message: `not valid YAML: ${e.message.split('\n')[0]}`,
+        };
       }),
     );
   }
@@ -221,7 +259,13 @@ export function parseWorkflow(text: string, options: ParseWorkflowOptions = {}):
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (error) {
     throw new WorkflowError(
-      [{ ...where, key: '(yaml)', message: `not valid YAML: ${error instanceof Error ? error.message : String(error)} (more than ${MAX_ALIAS_COUNT} alias expansions)` }],
+      [
+        {
+          ...where,
+          key: '(yaml)',
+          message: `not valid YAML: ${error instanceof Error ? error.message : String(error)} (more than ${MAX_ALIAS_COUNT} alias expansions)`,
+        },
+      ],
       'A workflow needs no more than a few YAML aliases (*name); write the repeated parts out.',
     );
   }
@@ -251,8 +295,18 @@ export async function loadWorkflow(file: string, options: Omit<ParseWorkflowOpti
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new WorkflowError([{ file, key: '(file)', message: `cannot read the workflow file: ${why}` }], 'Check the path (example workflows are in examples/workflows/ of the omnigent repository).');
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
+    throw new WorkflowError(
+      [{ file, key: '(file)', message: `cannot read the workflow file: ${why}` }],
+      'Check the path (example workflows are in examples/workflows/ of the omnigent repository).',
+    );
   }
   return parseWorkflow(text, { ...options, file });
 }

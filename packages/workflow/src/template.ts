@@ -25,7 +25,10 @@ const STEP_REF = /^steps\.([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_]+)$/;
 function parseExpr(expr: string): Pick<TemplatePlaceholder, 'ref' | 'error'> {
   if (expr === 'input') return { ref: { kind: 'input' } };
   const m = STEP_REF.exec(expr);
-  if (!m) return { error: `unknown template variable {{ ${expr} }} (use {{ input }} or {{ steps.<id>.<${STEP_FIELDS.join('|')}> }})` };
+  if (!m)
+    return {
+      error: `unknown template variable {{ ${expr} }} (use {{ input }} or {{ steps.<id>.<${STEP_FIELDS.join('|')}> }})`,
+    };
   const field = m[2]!;
   if (!(STEP_FIELDS as readonly string[]).includes(field)) {
     return { error: `unknown step field {{ ${expr} }} (a step has ${STEP_FIELDS.join(', ')})` };

@@ -44,7 +44,10 @@ describe('runWorkflow', () => {
         say(input, `first ${input.step.id}`);
         say(input, `answer of ${input.step.id}`);
         active -= 1;
-        return terminal(input, true, { result: 'ignored: the last message wins', usage: { input: 10, output: 2, source: 'result', confidence: 'exact' } });
+        return terminal(input, true, {
+          result: 'ignored: the last message wins',
+          usage: { input: 10, output: 2, source: 'result', confidence: 'exact' },
+        });
       },
     });
     expect(result.status).toBe('ok');
@@ -107,7 +110,11 @@ describe('runWorkflow', () => {
     writeFileSync(join(dir, 'sub', 'keep.txt'), 'k\n');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'sub');
-    const w = wf(['steps:', '  - { id: plain, harness: h, cwd: sub, prompt: x }', '  - { id: iso, harness: h, cwd: sub, isolation: worktree, retries: 1, prompt: x }']);
+    const w = wf([
+      'steps:',
+      '  - { id: plain, harness: h, cwd: sub, prompt: x }',
+      '  - { id: iso, harness: h, cwd: sub, isolation: worktree, retries: 1, prompt: x }',
+    ]);
     const cwds: string[] = [];
     const result = await runWorkflow(w, {
       baseDir: dir,
@@ -171,7 +178,9 @@ describe('runWorkflow', () => {
     expect(ran).toEqual(['a:a', 'd:failed']);
     expect(result.status).toBe('failed');
     expect(result.steps.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped', 'ok']);
-    const skipped = events.filter((e): e is Extract<WorkflowEvent, { type: 'workflow.step.skipped' }> => e.type === 'workflow.step.skipped');
+    const skipped = events.filter(
+      (e): e is Extract<WorkflowEvent, { type: 'workflow.step.skipped' }> => e.type === 'workflow.step.skipped',
+    );
     expect(skipped.map((e) => [e.step, e.reason, e.because, e.message])).toEqual([
       ['b', 'dependency', 'a', 'needs "a", which failed'],
       ['c', 'stopped', 'a', 'the workflow stopped after "a" failed (on_failure: stop)'],
@@ -186,7 +195,10 @@ describe('runWorkflow', () => {
       '  - { id: b, harness: h, needs: a, prompt: b }',
       '  - { id: c, harness: h, prompt: c }',
     ]);
-    const result = await runWorkflow(w, { baseDir: plainDir(), runStep: async (input) => terminal(input, input.step.id !== 'a') });
+    const result = await runWorkflow(w, {
+      baseDir: plainDir(),
+      runStep: async (input) => terminal(input, input.step.id !== 'a'),
+    });
     expect(result.steps.map((s) => [s.id, s.status])).toEqual([
       ['a', 'failed'],
       ['b', 'skipped'],
@@ -262,7 +274,9 @@ describe('runWorkflow', () => {
       onEvent: (e) => events.push(e),
       runStep: (input) =>
         new Promise((resolve) => {
-          input.signal.addEventListener('abort', () => resolve(terminal(input, false, { reason: 'aborted', message: 'interrupted' })));
+          input.signal.addEventListener('abort', () =>
+            resolve(terminal(input, false, { reason: 'aborted', message: 'interrupted' })),
+          );
           controller.abort();
         }),
     });
@@ -280,12 +294,20 @@ describe('runWorkflow', () => {
         runStep: async (input) => {
           // the repository goes away while the step runs (as when a temp dir is cleaned up)
           rmSync(join(dir, '.git'), { recursive: true, force: true });
-          return terminal(input, false, outcome === 'aborted' ? { reason: 'aborted', message: 'the run was interrupted' } : {});
+          return terminal(
+            input,
+            false,
+            outcome === 'aborted' ? { reason: 'aborted', message: 'the run was interrupted' } : {},
+          );
         },
       });
       const step = result.steps[0]!;
       expect(step.status).toBe(outcome === 'aborted' ? 'cancelled' : 'failed');
-      expect(step.message).toMatch(new RegExp(`^${outcome === 'aborted' ? 'the run was interrupted' : 'exited with code 1'} \\(and could not read the step's changes from git: `));
+      expect(step.message).toMatch(
+        new RegExp(
+          `^${outcome === 'aborted' ? 'the run was interrupted' : 'exited with code 1'} \\(and could not read the step's changes from git: `,
+        ),
+      );
     }
     // a step that succeeded but whose changes cannot be read fails: its handoff would be wrong
     const dir = repo();
@@ -296,6 +318,9 @@ describe('runWorkflow', () => {
         return terminal(input, true);
       },
     });
-    expect(ok.steps[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/^could not read the step's changes from git: /) });
+    expect(ok.steps[0]).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/^could not read the step's changes from git: /),
+    });
   });
 });

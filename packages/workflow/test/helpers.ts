@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import type { OmnigentEvent, TerminalEvent } from '@omnigent/core';
 import type { StepRunInput } from '../src/index.js';
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@localhost', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@localhost' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@localhost',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@localhost',
+};
 
 /** Run git in `cwd`, returning stdout. */
 export function git(cwd: string, ...args: string[]): string {
@@ -29,16 +35,42 @@ export function plainDir(): string {
 
 /** Emit an assistant message as a harness would. */
 export function say(input: StepRunInput, text: string): void {
-  const e: OmnigentEvent = { type: 'message', role: 'assistant', text, runId: input.runId, harness: input.step.harness, seq: 0, time: new Date().toISOString(), step: input.step.id };
+  const e: OmnigentEvent = {
+    type: 'message',
+    role: 'assistant',
+    text,
+    runId: input.runId,
+    harness: input.step.harness,
+    seq: 0,
+    time: new Date().toISOString(),
+    step: input.step.id,
+  };
   input.onEvent(e);
 }
 
 /** A terminal event for a step attempt. */
-export function terminal(input: StepRunInput, ok: boolean, extra: Partial<TerminalEvent> = {}): { terminal: TerminalEvent } {
-  const base = { runId: input.runId, harness: input.step.harness, seq: 1, time: new Date().toISOString(), durationMs: 1 };
+export function terminal(
+  input: StepRunInput,
+  ok: boolean,
+  extra: Partial<TerminalEvent> = {},
+): { terminal: TerminalEvent } {
+  const base = {
+    runId: input.runId,
+    harness: input.step.harness,
+    seq: 1,
+    time: new Date().toISOString(),
+    durationMs: 1,
+  };
   return {
     terminal: ok
       ? ({ ...base, type: 'run.completed', ...extra } as TerminalEvent)
-      : ({ ...base, type: 'run.failed', reason: 'exit', message: 'exited with code 1', exitCode: 1, ...extra } as TerminalEvent),
+      : ({
+          ...base,
+          type: 'run.failed',
+          reason: 'exit',
+          message: 'exited with code 1',
+          exitCode: 1,
+          ...extra,
+        } as TerminalEvent),
   };
 }

@@ -43,18 +43,51 @@ describe('workflow validation', () => {
 
   it('a dependency cycle is named with its path and line', () => {
     const issues = issuesOf(
-      ['steps:', '  - id: a', '    harness: fake', '    needs: c', '    prompt: x', '  - id: b', '    harness: fake', '    needs: a', '    prompt: x', '  - id: c', '    harness: fake', '    needs: [b]', '    prompt: x'].join('\n'),
+      [
+        'steps:',
+        '  - id: a',
+        '    harness: fake',
+        '    needs: c',
+        '    prompt: x',
+        '  - id: b',
+        '    harness: fake',
+        '    needs: a',
+        '    prompt: x',
+        '  - id: c',
+        '    harness: fake',
+        '    needs: [b]',
+        '    prompt: x',
+      ].join('\n'),
     );
-    expect(issues).toEqual([{ file: 'wf.yaml', line: 4, key: 'steps.0.needs', message: 'dependency cycle: a -> c -> b -> a' }]);
+    expect(issues).toEqual([
+      { file: 'wf.yaml', line: 4, key: 'steps.0.needs', message: 'dependency cycle: a -> c -> b -> a' },
+    ]);
   });
 
   it('an unknown step in needs names the step, the known ones, and the line of the list item', () => {
-    const issues = issuesOf(['steps:', '  - id: a', '    harness: fake', '    prompt: x', '  - id: b', '    harness: fake', '    needs:', '      - a', '      - nope', '    prompt: x'].join('\n'));
-    expect(issues).toEqual([{ file: 'wf.yaml', line: 9, key: 'steps.1.needs.1', message: 'unknown step "nope" (steps: a, b)' }]);
+    const issues = issuesOf(
+      [
+        'steps:',
+        '  - id: a',
+        '    harness: fake',
+        '    prompt: x',
+        '  - id: b',
+        '    harness: fake',
+        '    needs:',
+        '      - a',
+        '      - nope',
+        '    prompt: x',
+      ].join('\n'),
+    );
+    expect(issues).toEqual([
+      { file: 'wf.yaml', line: 9, key: 'steps.1.needs.1', message: 'unknown step "nope" (steps: a, b)' },
+    ]);
   });
 
   it('an unknown harness lists the installed ones', () => {
-    const issues = issuesOf(['steps:', '  - id: a', '    harness: clod', '    prompt: x'].join('\n'), { harnesses: ['claude-code', 'codex'] });
+    const issues = issuesOf(['steps:', '  - id: a', '    harness: clod', '    prompt: x'].join('\n'), {
+      harnesses: ['claude-code', 'codex'],
+    });
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ line: 3, key: 'steps.0.harness' });
     expect(issues[0]!.message).toContain('unknown harness "clod" (installed: claude-code, codex');
@@ -84,14 +117,23 @@ describe('workflow validation', () => {
       [11, 'steps.2.prompt'],
     ]);
     expect(issues[0]!.message).toContain('unknown template variable {{ inptu }}');
-    expect(issues[1]!.message).toBe('{{ steps.a.output }} refers to step "a", which "b" does not need (add it to needs)');
+    expect(issues[1]!.message).toBe(
+      '{{ steps.a.output }} refers to step "a", which "b" does not need (add it to needs)',
+    );
     expect(issues[2]!.message).toContain('unknown step field {{ steps.a.stdout }}');
     expect(issues[3]!.message).toBe('{{ steps.zz.output }} refers to an unknown step "zz"');
   });
 
   it('bad YAML is reported with its line', () => {
     const issues = issuesOf(['name: x', 'steps:', '  - id: a', '    prompt: x: y', '    harness: fake', ''].join('\n'));
-    expect(issues).toEqual([{ file: 'wf.yaml', line: 4, key: '(yaml)', message: 'not valid YAML: Nested mappings are not allowed in compact mappings' }]);
+    expect(issues).toEqual([
+      {
+        file: 'wf.yaml',
+        line: 4,
+        key: '(yaml)',
+        message: 'not valid YAML: Nested mappings are not allowed in compact mappings',
+      },
+    ]);
   });
 
   it('schema errors name the key and line: unknown key, wrong type, bad enum, duplicate id, missing harness', () => {
@@ -114,7 +156,9 @@ describe('workflow validation', () => {
       '9 steps.1.timeout: expected number',
       '10 steps.1.on_failure: expected one of "stop", "continue"',
     ]);
-    const more = issuesOf(['steps:', '  - id: a', '    prompt: x', '  - id: a', '    harness: fake', '    prompt: y'].join('\n'));
+    const more = issuesOf(
+      ['steps:', '  - id: a', '    prompt: x', '  - id: a', '    harness: fake', '    prompt: y'].join('\n'),
+    );
     expect(more.map((i) => `${i.line} ${i.key}: ${i.message}`)).toEqual([
       '2 steps.0.harness: missing (set harness on the step or under defaults)',
       '4 steps.1.id: duplicate step id "a"',
@@ -122,7 +166,22 @@ describe('workflow validation', () => {
   });
 
   it('messages a user can act on: a missing prompt or id says why it is needed, limits read as words, a misspelt key gets a suggestion, issues come in file order', () => {
-    const issues = issuesOf(['nmae: x', 'defaults:', '  modle: m', '  retries: 20', 'steps:', '  - harness: fake', '    promt: x', '    timeout: -3', '  - id: b', '    harness: fake', '    prompt: ""', '    xyzzy: 1'].join('\n'));
+    const issues = issuesOf(
+      [
+        'nmae: x',
+        'defaults:',
+        '  modle: m',
+        '  retries: 20',
+        'steps:',
+        '  - harness: fake',
+        '    promt: x',
+        '    timeout: -3',
+        '  - id: b',
+        '    harness: fake',
+        '    prompt: ""',
+        '    xyzzy: 1',
+      ].join('\n'),
+    );
     expect(issues.map((i) => `${i.line} ${i.key}: ${i.message}`)).toEqual([
       '1 nmae: unknown key; did you mean "name"?',
       '3 defaults.modle: unknown key; did you mean "model"?',
@@ -136,7 +195,9 @@ describe('workflow validation', () => {
       '11 steps.1.prompt: must not be empty',
       '12 steps.1.xyzzy: unknown key (see the workflow reference in the README of @omnigent/workflow)',
     ]);
-    expect(issuesOf('name: x\n')).toEqual([{ file: 'wf.yaml', line: 1, key: 'steps', message: 'missing: a workflow needs a list of steps' }]);
+    expect(issuesOf('name: x\n')).toEqual([
+      { file: 'wf.yaml', line: 1, key: 'steps', message: 'missing: a workflow needs a list of steps' },
+    ]);
   });
 
   it('the formatted error leaves out pseudo-keys, and a missing file says so with what to check', async () => {
@@ -153,26 +214,47 @@ describe('workflow validation', () => {
       () => undefined,
       (e: unknown) => e as WorkflowError,
     );
-    expect(missing!.message).toBe('Invalid workflow: /nonexistent/wf.yaml: cannot read the workflow file: no such file');
+    expect(missing!.message).toBe(
+      'Invalid workflow: /nonexistent/wf.yaml: cannot read the workflow file: no such file',
+    );
     expect(missing!.hint).toContain('Check the path');
   });
 
   it('--set overrides a step (or every step with *) before validation', () => {
-    const text = ['steps:', '  - id: a', '    harness: fake', '    prompt: x', '  - id: b', '    harness: fake', '    prompt: y'].join('\n');
+    const text = [
+      'steps:',
+      '  - id: a',
+      '    harness: fake',
+      '    prompt: x',
+      '  - id: b',
+      '    harness: fake',
+      '    prompt: y',
+    ].join('\n');
     const wf = parseWorkflow(text, { set: ['a.model=gpt-5', '*.timeout=12', 'b.model=123'] });
     expect(wf.steps.map((s) => [s.model, s.timeoutMs])).toEqual([
       ['gpt-5', 12_000],
       ['123', 12_000],
     ]);
-    expect(issuesOf(text, { set: ['zz.model=x'] })[0]).toMatchObject({ key: '--set', message: 'no step "zz" in the workflow' });
-    expect(issuesOf(text, { set: ['a.timeout=soon'] })[0]).toMatchObject({ key: 'steps.0.timeout', message: 'expected number' });
+    expect(issuesOf(text, { set: ['zz.model=x'] })[0]).toMatchObject({
+      key: '--set',
+      message: 'no step "zz" in the workflow',
+    });
+    expect(issuesOf(text, { set: ['a.timeout=soon'] })[0]).toMatchObject({
+      key: 'steps.0.timeout',
+      message: 'expected number',
+    });
   });
 });
 
 describe('hostile YAML', () => {
   it('regression: an alias bomb is refused as a WorkflowError naming the file, not expanded', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const text = `${levels.join('\n')}\nname: bomb\nsteps:\n  - { id: s, harness: fake, prompt: x }\n`;
     let caught: unknown;
     try {

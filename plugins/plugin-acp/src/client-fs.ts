@@ -30,7 +30,8 @@ export function insideRoot(root: string, path: unknown): string {
   const real = realish(resolve(p));
   const base = realpathSync(root);
   const rel = relative(base, real);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new Refusal(`${p} is outside the run's working directory ${root}; omnigent serves files only inside it`);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new Refusal(`${p} is outside the run's working directory ${root}; omnigent serves files only inside it`);
   return real;
 }
 

@@ -36,9 +36,13 @@ export class Terminals {
     const args = Array.isArray(p.args) ? p.args.filter((a): a is string => typeof a === 'string') : [];
     const cwd = p.cwd == null ? this.root : insideRoot(this.root, p.cwd);
     const env = { ...this.env };
-    if (Array.isArray(p.env)) for (const e of p.env) if (isRecord(e) && typeof e.name === 'string' && typeof e.value === 'string') env[e.name] = e.value;
+    if (Array.isArray(p.env))
+      for (const e of p.env)
+        if (isRecord(e) && typeof e.name === 'string' && typeof e.value === 'string') env[e.name] = e.value;
     // a bare command line (no args) is a shell command, as editors run it
-    const child = args.length ? spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('/bin/sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = args.length
+      ? spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const term: Term = {
       child,
       output: '',
@@ -71,7 +75,11 @@ export class Terminals {
   }
 
   /** `terminal/output`. */
-  output(params: unknown): { output: string; truncated: boolean; exitStatus?: { exitCode: number | null; signal: string | null } } {
+  output(params: unknown): {
+    output: string;
+    truncated: boolean;
+    exitStatus?: { exitCode: number | null; signal: string | null };
+  } {
     const t = this.get(params);
     return { output: t.output, truncated: t.truncated, ...(t.exitStatus ? { exitStatus: t.exitStatus } : {}) };
   }

@@ -42,8 +42,17 @@ export function acpOptions(options: Record<string, unknown> | undefined): AcpOpt
   const allow = strings(p.allow);
   const deny = strings(p.deny);
   const fallback = p.fallback === 'allow' || p.fallback === 'reject' ? p.fallback : undefined;
-  const env = isRecord(o.env) ? Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined;
-  const modes = isRecord(o.modes) ? Object.fromEntries(Object.entries(o.modes).filter((e): e is [PermissionMode, string] => typeof e[1] === 'string' && ['default', 'read-only', 'accept-edits', 'bypass'].includes(e[0]))) : undefined;
+  const env = isRecord(o.env)
+    ? Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : undefined;
+  const modes = isRecord(o.modes)
+    ? Object.fromEntries(
+        Object.entries(o.modes).filter(
+          (e): e is [PermissionMode, string] =>
+            typeof e[1] === 'string' && ['default', 'read-only', 'accept-edits', 'bypass'].includes(e[0]),
+        ),
+      )
+    : undefined;
   return {
     permissions: { ...(allow ? { allow } : {}), ...(deny ? { deny } : {}), ...(fallback ? { fallback } : {}) },
     ...(modes ? { modes } : {}),

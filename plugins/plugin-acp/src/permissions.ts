@@ -20,7 +20,13 @@ export interface PermissionSubject {
 }
 
 function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
   return re.test(text);
 }
 
@@ -35,19 +41,30 @@ function matches(rules: string[] | undefined, subject: PermissionSubject): strin
  * kinds; the rest falls back to `permissions.fallback` (default: reject), so a headless run never hangs.
  * `--allowed-tools`/`--disallowed-tools` entries count as allow/deny rules.
  */
-export function decidePermission(mode: PermissionMode | undefined, subject: PermissionSubject, options: AcpOptions, extra: { allow?: string[]; deny?: string[] } = {}): PermissionDecision {
+export function decidePermission(
+  mode: PermissionMode | undefined,
+  subject: PermissionSubject,
+  options: AcpOptions,
+  extra: { allow?: string[]; deny?: string[] } = {},
+): PermissionDecision {
   if (mode === 'bypass') return { allow: true, because: 'permission mode bypass' };
   const denied = matches([...(options.permissions?.deny ?? []), ...(extra.deny ?? [])], subject);
   if (denied) return { allow: false, because: `deny rule "${denied}"` };
   if (mode === 'read-only') {
-    return LOOKING.has(subject.kind) ? { allow: true, because: 'permission mode read-only (looking only)' } : { allow: false, because: `permission mode read-only (kind ${subject.kind} is more than looking)` };
+    return LOOKING.has(subject.kind)
+      ? { allow: true, because: 'permission mode read-only (looking only)' }
+      : { allow: false, because: `permission mode read-only (kind ${subject.kind} is more than looking)` };
   }
   const allowed = matches([...(options.permissions?.allow ?? []), ...(extra.allow ?? [])], subject);
   if (allowed) return { allow: true, because: `allow rule "${allowed}"` };
   if (LOOKING.has(subject.kind)) return { allow: true, because: `kind ${subject.kind} only looks` };
-  if (mode === 'accept-edits' && EDITING.has(subject.kind)) return { allow: true, because: 'permission mode accept-edits' };
+  if (mode === 'accept-edits' && EDITING.has(subject.kind))
+    return { allow: true, because: 'permission mode accept-edits' };
   const fallback = options.permissions?.fallback ?? 'reject';
-  const how = fallback === 'reject' ? `; allow it with --allowed-tools "${subject.names[0] ?? subject.kind}", options.permissions.allow, or a wider --permission-mode` : '';
+  const how =
+    fallback === 'reject'
+      ? `; allow it with --allowed-tools "${subject.names[0] ?? subject.kind}", options.permissions.allow, or a wider --permission-mode`
+      : '';
   return { allow: fallback === 'allow', because: `no rule for kind ${subject.kind} (fallback ${fallback}${how})` };
 }
 

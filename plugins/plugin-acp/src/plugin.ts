@@ -4,7 +4,8 @@ import { runAcpSession } from './session.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
 /** What to say when `-H acp` names no agent. */
-export const NO_AGENT_HINT = 'name the agent to run: omnigent run -H acp --agent "<command>", or a named agent in config: harnesses: { gemini: { plugin: acp, command: [gemini, --experimental-acp] } }';
+export const NO_AGENT_HINT =
+  'name the agent to run: omnigent run -H acp --agent "<command>", or a named agent in config: harnesses: { gemini: { plugin: acp, command: [gemini, --experimental-acp] } }';
 
 /** argv and env of the agent: its command comes as the binary (`--agent`, `command[0]`) and `extraArgs`. */
 export function acpCommand(request: RunRequest): CommandSpec {
@@ -19,9 +20,14 @@ export function acpCommand(request: RunRequest): CommandSpec {
     ['provider', '--provider'],
   ];
   for (const [key, label] of unsupported) {
-    if (request[key] !== undefined) warnings.push(`ACP has no way to pass ${label} to the agent; not applied (set it in the agent's own config)`);
+    if (request[key] !== undefined)
+      warnings.push(`ACP has no way to pass ${label} to the agent; not applied (set it in the agent's own config)`);
   }
-  return { args: request.extraArgs ?? [], ...(opts.env ? { env: opts.env } : {}), ...(warnings.length ? { warnings } : {}) };
+  return {
+    args: request.extraArgs ?? [],
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
 }
 
 /**
@@ -45,7 +51,8 @@ export const acpHarness = defineSessionHarness({
   },
   // no binary of its own: the agent's command is configured (`--agent`, `harnesses.<name>.command`)
   binary: { names: [], install: NO_AGENT_HINT },
-  doctorHint: 'An ACP agent is any command that speaks the Agent Client Protocol on stdio; its credentials are its own (log in with its CLI or set its API key).',
+  doctorHint:
+    'An ACP agent is any command that speaks the Agent Client Protocol on stdio; its credentials are its own (log in with its CLI or set its API key).',
   // an ACP agent started with --version may just wait on stdin for a client: its version comes from initialize
   detect: async () => ({}),
   command: acpCommand,

@@ -1,5 +1,12 @@
 import { client, ndJsonStream, PROTOCOL_VERSION, RequestError } from '@agentclientprotocol/sdk';
-import type { NonTerminalDraft, SessionContext, TerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
+import type {
+  NonTerminalDraft,
+  SessionContext,
+  TerminalDraft,
+  TokenUsage,
+  UsageConfidence,
+  UsageSource,
+} from '@omnigent/core';
 import { isRecord, str } from '@omnigent/core/kit';
 import { Refusal } from './client-fs.js';
 import { clientRequests } from './client-requests.js';
@@ -15,7 +22,11 @@ const AUTH_REQUIRED = -32000;
 
 function message(error: unknown): string {
   if (error instanceof RequestError) {
-    const data = isRecord(error.data) ? str(error.data.details) ?? str(error.data.message) : typeof error.data === 'string' ? error.data : undefined;
+    const data = isRecord(error.data)
+      ? (str(error.data.details) ?? str(error.data.message))
+      : typeof error.data === 'string'
+        ? error.data
+        : undefined;
     return data && !error.message.includes(data) ? `${error.message}: ${data}` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
@@ -65,7 +76,10 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
   const monitor = new StdoutMonitor(ctx.emit);
   const conn = app.connect(ndJsonStream(ctx.channel.writable, monitor.watch(ctx.channel.readable)));
   /** What the agent printed instead of ACP, for messages about an agent that never spoke it. */
-  const printed = (): string => (monitor.sample ? ` (it printed "${monitor.sample.slice(0, 200)}": is it an ACP agent, started in its ACP mode?)` : '');
+  const printed = (): string =>
+    monitor.sample
+      ? ` (it printed "${monitor.sample.slice(0, 200)}": is it an ACP agent, started in its ACP mode?)`
+      : '';
   const agent = conn.agent;
 
   let sessionId: string | undefined;
@@ -80,13 +94,20 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
     const init = await Promise.race([
       agent.request('initialize', {
         protocolVersion: PROTOCOL_VERSION,
-        clientCapabilities: { fs: { readTextFile: opts.fs !== false, writeTextFile: opts.fs !== false }, terminal: opts.terminal !== false },
+        clientCapabilities: {
+          fs: { readTextFile: opts.fs !== false, writeTextFile: opts.fs !== false },
+          terminal: opts.terminal !== false,
+        },
         clientInfo: { name: 'omnigent', version: VERSION },
       }),
       new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), startSecs * 1000))),
     ]).finally(() => clearTimeout(timer));
     if (!init) {
-      return { type: 'run.failed', reason: 'error', message: `${harness} did not answer the ACP initialize request within ${startSecs}s${printed() || ': is it an ACP agent, started in its ACP mode (e.g. gemini --experimental-acp)?'} (options.startTimeout raises the limit)` };
+      return {
+        type: 'run.failed',
+        reason: 'error',
+        message: `${harness} did not answer the ACP initialize request within ${startSecs}s${printed() || ': is it an ACP agent, started in its ACP mode (e.g. gemini --experimental-acp)?'} (options.startTimeout raises the limit)`,
+      };
     }
     const caps = isRecord(init.agentCapabilities) ? init.agentCapabilities : {};
     const mcpCaps = isRecord(caps.mcpCapabilities) ? caps.mcpCapabilities : {};
@@ -104,41 +125,78 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
       const params = { sessionId: request.resume, cwd: ctx.cwd, mcpServers: mcp.servers as never };
       replaying = true;
       try {
-        if (caps.loadSession === true) return { sessionId: request.resume, ...((await agent.request('session/load', params)) as unknown as Record<string, unknown>) };
-        if (isRecord(sessionCaps.resume)) return { sessionId: request.resume, ...((await agent.request('session/resume', params as never)) as unknown as Record<string, unknown>) };
+        if (caps.loadSession === true)
+          return {
+            sessionId: request.resume,
+            ...((await agent.request('session/load', params)) as unknown as Record<string, unknown>),
+          };
+        if (isRecord(sessionCaps.resume))
+          return {
+            sessionId: request.resume,
+            ...((await agent.request('session/resume', params as never)) as unknown as Record<string, unknown>),
+          };
       } finally {
         replaying = false;
       }
-      throw new Refusal(`${harness} cannot resume a session: the agent advertises neither loadSession nor sessionCapabilities.resume`);
+      throw new Refusal(
+        `${harness} cannot resume a session: the agent advertises neither loadSession nor sessionCapabilities.resume`,
+      );
     };
     let created: Record<string, unknown>;
     try {
       created = await setup();
     } catch (error) {
       if (error instanceof Refusal) return { type: 'run.failed', reason: 'error', message: error.message };
-      if (error instanceof RequestError && error.code === AUTH_REQUIRED && Array.isArray(init.authMethods) && init.authMethods.length) {
-        const names = init.authMethods.map((m) => (isRecord(m) ? (str(m.name) ?? str(m.id)) : undefined)).filter(Boolean);
-        return { type: 'run.failed', reason: 'error', message: `${harness} needs authentication before it can start a session (${names.join(', ')}): ${message(error)}. Log in with the agent's own CLI, or set its API key in the environment.` };
+      if (
+        error instanceof RequestError &&
+        error.code === AUTH_REQUIRED &&
+        Array.isArray(init.authMethods) &&
+        init.authMethods.length
+      ) {
+        const names = init.authMethods
+          .map((m) => (isRecord(m) ? (str(m.name) ?? str(m.id)) : undefined))
+          .filter(Boolean);
+        return {
+          type: 'run.failed',
+          reason: 'error',
+          message: `${harness} needs authentication before it can start a session (${names.join(', ')}): ${message(error)}. Log in with the agent's own CLI, or set its API key in the environment.`,
+        };
       }
-      return { type: 'run.failed', reason: 'error', message: `${harness} could not ${request.resume ? `resume session ${request.resume}` : 'start a session'}: ${message(error)}` };
+      return {
+        type: 'run.failed',
+        reason: 'error',
+        message: `${harness} could not ${request.resume ? `resume session ${request.resume}` : 'start a session'}: ${message(error)}`,
+      };
     }
     sessionId = str(created.sessionId);
-    if (!sessionId) return { type: 'run.failed', reason: 'error', message: `${harness} answered session/new without a sessionId` };
+    if (!sessionId)
+      return { type: 'run.failed', reason: 'error', message: `${harness} answered session/new without a sessionId` };
     const models = isRecord(created.models) ? created.models : undefined;
     model = models ? str(models.currentModelId) : undefined;
     modes = created.modes;
 
     if (request.model && request.model !== model) {
-      const available = models && Array.isArray(models.availableModels) ? models.availableModels.filter(isRecord).map((m) => str(m.modelId)) : [];
+      const available =
+        models && Array.isArray(models.availableModels)
+          ? models.availableModels.filter(isRecord).map((m) => str(m.modelId))
+          : [];
       if (models) {
         try {
           await agent.request('session/set_model', { sessionId, modelId: request.model });
           model = request.model;
         } catch (error) {
-          ctx.emit({ type: 'warning', code: 'unsupported-option', message: `${harness} did not switch to model ${request.model}: ${message(error)}${available.length ? ` (it offers ${available.join(', ')})` : ''}` });
+          ctx.emit({
+            type: 'warning',
+            code: 'unsupported-option',
+            message: `${harness} did not switch to model ${request.model}: ${message(error)}${available.length ? ` (it offers ${available.join(', ')})` : ''}`,
+          });
         }
       } else {
-        ctx.emit({ type: 'warning', code: 'unsupported-option', message: `${harness} offers no model choice over ACP; --model ${request.model} was not applied` });
+        ctx.emit({
+          type: 'warning',
+          code: 'unsupported-option',
+          message: `${harness} offers no model choice over ACP; --model ${request.model} was not applied`,
+        });
       }
     }
 
@@ -148,7 +206,11 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
         await agent.request('session/set_mode', { sessionId, modeId: wantedMode });
         modes = isRecord(modes) ? { ...modes, currentModeId: wantedMode } : modes;
       } catch (error) {
-        ctx.emit({ type: 'warning', code: 'unsupported-option', message: `${harness} did not switch to its mode "${wantedMode}" (options.modes for --permission-mode ${mode ?? 'default'}): ${message(error)}` });
+        ctx.emit({
+          type: 'warning',
+          code: 'unsupported-option',
+          message: `${harness} did not switch to its mode "${wantedMode}" (options.modes for --permission-mode ${mode ?? 'default'}): ${message(error)}`,
+        });
       }
     }
 
@@ -163,9 +225,19 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
       details: {
         protocol: 'acp',
         protocolVersion: init.protocolVersion,
-        ...(agentInfo ? { agent: { name: agentInfo.name, ...(agentInfo.title ? { title: agentInfo.title } : {}), version: agentInfo.version } } : {}),
+        ...(agentInfo
+          ? {
+              agent: {
+                name: agentInfo.name,
+                ...(agentInfo.title ? { title: agentInfo.title } : {}),
+                version: agentInfo.version,
+              },
+            }
+          : {}),
         capabilities: caps,
-        ...(Array.isArray(init.authMethods) && init.authMethods.length ? { authMethods: init.authMethods.map((m) => (isRecord(m) ? m.id : m)) } : {}),
+        ...(Array.isArray(init.authMethods) && init.authMethods.length
+          ? { authMethods: init.authMethods.map((m) => (isRecord(m) ? m.id : m)) }
+          : {}),
         ...(modes !== undefined ? { modes } : {}),
         permissionMode: mode ?? 'default',
         ...(request.resume ? { resumed: true, replayedUpdates: replayed } : {}),
@@ -174,41 +246,88 @@ export async function runAcpSession(ctx: SessionContext, harness: string): Promi
     if (ctx.stop.aborted) return { type: 'run.failed', reason: 'aborted', message: 'the run was interrupted' };
 
     ctx.emit({ type: 'turn.started', turn: 1 });
-    const response = await agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text: request.prompt }] });
+    const response = await agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: request.prompt }],
+    });
     // updates sent before the response may still sit in the dispatch queue: let them through first
     await new Promise((r) => setImmediate(r));
     emitAll(tr.endTurn());
 
     const tokens = promptUsage((response as { usage?: unknown }).usage);
-    const cost = tr.cost && tr.cost.currency.toUpperCase() === 'USD' ? { costUsd: tr.cost.amount, costSource: 'harness-estimate' as const } : {};
+    const cost =
+      tr.cost && tr.cost.currency.toUpperCase() === 'USD'
+        ? { costUsd: tr.cost.amount, costSource: 'harness-estimate' as const }
+        : {};
     let usage: (TokenUsage & { source: UsageSource; confidence: UsageConfidence }) | undefined;
     if (tokens) usage = { ...tokens, ...cost, source: 'result', confidence: 'exact' };
     else if ('costUsd' in cost) usage = { ...cost, source: 'stream', confidence: 'partial' };
-    if (tr.cost && !('costUsd' in cost)) ctx.emit({ type: 'status', code: 'cost', message: `the agent reported a cost of ${tr.cost.amount} ${tr.cost.currency} (not USD: not counted)` });
+    if (tr.cost && !('costUsd' in cost))
+      ctx.emit({
+        type: 'status',
+        code: 'cost',
+        message: `the agent reported a cost of ${tr.cost.amount} ${tr.cost.currency} (not USD: not counted)`,
+      });
     if (usage) ctx.emit({ type: 'usage', scope: 'turn', ...usage, ...(model ? { model } : {}) });
     ctx.emit({ type: 'turn.completed', turn: 1, ...(usage ? { usage: { ...tokens, ...cost } } : {}) });
     if (mode === 'read-only' && tr.unasked.length) {
-      ctx.emit({ type: 'warning', code: 'permission-not-enforced', message: `${harness} ran ${tr.unasked.join(', ')} without asking for permission: the agent does not ask, so --permission-mode read-only could not stop it` });
+      ctx.emit({
+        type: 'warning',
+        code: 'permission-not-enforced',
+        message: `${harness} ran ${tr.unasked.join(', ')} without asking for permission: the agent does not ask, so --permission-mode read-only could not stop it`,
+      });
     }
 
     const stopReason = String(response.stopReason);
     const common = { turns: 1, ...(usage ? { usage } : {}) };
     switch (stopReason) {
       case 'end_turn':
-        return { type: 'run.completed', ...common, ...(tr.lastMessage !== undefined ? { result: tr.lastMessage } : {}) };
+        return {
+          type: 'run.completed',
+          ...common,
+          ...(tr.lastMessage !== undefined ? { result: tr.lastMessage } : {}),
+        };
       case 'max_tokens':
-        ctx.emit({ type: 'warning', code: 'max-output-tokens', message: `${harness} stopped at the model's output token limit (stopReason max_tokens)` });
-        return { type: 'run.completed', ...common, ...(tr.lastMessage !== undefined ? { result: tr.lastMessage } : {}) };
+        ctx.emit({
+          type: 'warning',
+          code: 'max-output-tokens',
+          message: `${harness} stopped at the model's output token limit (stopReason max_tokens)`,
+        });
+        return {
+          type: 'run.completed',
+          ...common,
+          ...(tr.lastMessage !== undefined ? { result: tr.lastMessage } : {}),
+        };
       case 'max_turn_requests':
-        return { type: 'run.failed', reason: 'error', message: `${harness} stopped: the turn reached its limit of model requests (stopReason max_turn_requests)`, ...common };
+        return {
+          type: 'run.failed',
+          reason: 'error',
+          message: `${harness} stopped: the turn reached its limit of model requests (stopReason max_turn_requests)`,
+          ...common,
+        };
       case 'refusal':
-        return { type: 'run.failed', reason: 'error', message: `${harness} refused to continue (stopReason refusal)`, ...common };
+        return {
+          type: 'run.failed',
+          reason: 'error',
+          message: `${harness} refused to continue (stopReason refusal)`,
+          ...common,
+        };
       case 'cancelled':
         return ctx.stop.aborted
           ? { type: 'run.failed', reason: 'aborted', message: 'the run was interrupted', ...common }
-          : { type: 'run.failed', reason: 'error', message: `${harness} cancelled the turn on its own (stopReason cancelled)`, ...common };
+          : {
+              type: 'run.failed',
+              reason: 'error',
+              message: `${harness} cancelled the turn on its own (stopReason cancelled)`,
+              ...common,
+            };
       default:
-        return { type: 'run.failed', reason: 'error', message: `${harness} ended the turn with an unknown stopReason "${stopReason}"`, ...common };
+        return {
+          type: 'run.failed',
+          reason: 'error',
+          message: `${harness} ended the turn with an unknown stopReason "${stopReason}"`,
+          ...common,
+        };
     }
   } catch (error) {
     if (ctx.stop.aborted) return { type: 'run.failed', reason: 'aborted', message: 'the run was interrupted' };

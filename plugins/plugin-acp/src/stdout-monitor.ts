@@ -46,7 +46,16 @@ export class StdoutMonitor {
   /** Lines beyond the first {@link WARN_LINES}, reported once (call at the end of the session). */
   summary(): NonTerminalDraft[] {
     const more = this.count - WARN_LINES;
-    return more > 0 ? [{ type: 'warning', code: 'unparsed-lines', message: `the agent printed ${more} more lines that are not ACP messages (${this.count} in all)`, raw: { count: more, total: this.count, sample: this.sample } }] : [];
+    return more > 0
+      ? [
+          {
+            type: 'warning',
+            code: 'unparsed-lines',
+            message: `the agent printed ${more} more lines that are not ACP messages (${this.count} in all)`,
+            raw: { count: more, total: this.count, sample: this.sample },
+          },
+        ]
+      : [];
   }
 
   private line(line: string): void {
@@ -54,6 +63,12 @@ export class StdoutMonitor {
     if (!text || text.startsWith('{') || text.startsWith('[')) return;
     this.count += 1;
     this.sample = text.slice(0, RAW_CHARS);
-    if (this.count <= WARN_LINES) this.emit({ type: 'warning', code: 'unparsed-line', message: 'the agent printed a line that is not an ACP message; kept as raw', raw: this.sample });
+    if (this.count <= WARN_LINES)
+      this.emit({
+        type: 'warning',
+        code: 'unparsed-line',
+        message: 'the agent printed a line that is not an ACP message; kept as raw',
+        raw: this.sample,
+      });
   }
 }

@@ -2,7 +2,17 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { NonTerminalDraft, TokenUsage } from '@omnigent/core';
 import { isRecord, num, str } from '@omnigent/core/kit';
-import { contentText, diffsOf, effectiveKind, exitCodeOf, fileChanged, mcpRef, toolKind, toolName, type DiffChange } from './tools.js';
+import {
+  contentText,
+  diffsOf,
+  effectiveKind,
+  exitCodeOf,
+  fileChanged,
+  mcpRef,
+  toolKind,
+  toolName,
+  type DiffChange,
+} from './tools.js';
 
 /** ACP tool kinds that change files (their locations are the files). */
 const FILE_KINDS = new Set(['edit', 'delete', 'move']);
@@ -60,16 +70,28 @@ export class UpdateTranslator {
 
   /** One `session/update`'s `update` object → drafts. */
   translate(update: unknown): NonTerminalDraft[] {
-    if (!isRecord(update)) return [{ type: 'warning', code: 'unknown-record', message: 'session/update without an update object', raw: update }];
+    if (!isRecord(update))
+      return [
+        { type: 'warning', code: 'unknown-record', message: 'session/update without an update object', raw: update },
+      ];
     const kind = str(update.sessionUpdate) ?? '';
     const callId = str(update.toolCallId);
     if (kind === 'tool_call_update' && callId && this.unstarted.has(callId)) {
       const first = this.unstarted.get(callId)!;
       this.unstarted.delete(callId);
-      const merged = { ...first, ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined && v !== null)) };
+      const merged = {
+        ...first,
+        ...Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined && v !== null)),
+      };
       return [...this.startPending(), ...this.flush(), ...this.start(callId, merged), ...this.toolUpdate(update, true)];
     }
-    if (kind === 'tool_call' && callId && !this.calls.has(callId) && isEmptyInput(update.rawInput) && (update.status === undefined || update.status === 'pending')) {
+    if (
+      kind === 'tool_call' &&
+      callId &&
+      !this.calls.has(callId) &&
+      isEmptyInput(update.rawInput) &&
+      (update.status === undefined || update.status === 'pending')
+    ) {
       this.unstarted.set(callId, update);
       return this.flush();
     }
@@ -86,7 +108,9 @@ export class UpdateTranslator {
 
   /** The tool name of a call seen (permission requests carry only a title). */
   nameOf(callId: string): string | undefined {
-    return this.calls.get(callId)?.name ?? (this.unstarted.has(callId) ? toolName(this.unstarted.get(callId)!) : undefined);
+    return (
+      this.calls.get(callId)?.name ?? (this.unstarted.has(callId) ? toolName(this.unstarted.get(callId)!) : undefined)
+    );
   }
 
   private translateNow(update: Record<string, unknown>, kind: string): NonTerminalDraft[] {
@@ -122,10 +146,19 @@ export class UpdateTranslator {
       case 'usage_update':
         return this.usageUpdate(update);
       case 'current_mode_update':
-        return [{ type: 'status', code: 'mode', message: `agent mode: ${str(update.currentModeId) ?? 'unknown'}`, raw: update }];
+        return [
+          {
+            type: 'status',
+            code: 'mode',
+            message: `agent mode: ${str(update.currentModeId) ?? 'unknown'}`,
+            raw: update,
+          },
+        ];
       case 'session_info_update':
         // only a title is news; the rest is the adapter's bookkeeping (pi-acp's queue depth in _meta)
-        return str(update.title) ? [{ type: 'status', code: 'session-info', message: `session title: ${str(update.title)}`, raw: update }] : [];
+        return str(update.title)
+          ? [{ type: 'status', code: 'session-info', message: `session title: ${str(update.title)}`, raw: update }]
+          : [];
       case 'available_commands_update':
       case 'config_option_update':
         // catalogue updates: how the agent can be driven, nothing that happened in the run
@@ -140,7 +173,14 @@ export class UpdateTranslator {
   endTurn(): NonTerminalDraft[] {
     const out = [...this.startPending(), ...this.flush()];
     for (const [callId, call] of this.calls) {
-      out.push({ type: 'tool.completed', callId, name: call.name, output: call.lastOutput ?? null, isError: true, status: 'interrupted' });
+      out.push({
+        type: 'tool.completed',
+        callId,
+        name: call.name,
+        output: call.lastOutput ?? null,
+        isError: true,
+        status: 'interrupted',
+      });
     }
     this.calls.clear();
     if (this.unknownKinds.size) {
@@ -181,13 +221,27 @@ export class UpdateTranslator {
 
   private nonText(update: Record<string, unknown>): NonTerminalDraft[] {
     const c = isRecord(update.content) ? update.content : {};
-    return [{ type: 'status', code: 'content', message: `the agent sent ${str(c.type) ?? 'unknown'} content (${str(update.sessionUpdate)})`, raw: { type: c.type, uri: c.uri, mimeType: c.mimeType } }];
+    return [
+      {
+        type: 'status',
+        code: 'content',
+        message: `the agent sent ${str(c.type) ?? 'unknown'} content (${str(update.sessionUpdate)})`,
+        raw: { type: c.type, uri: c.uri, mimeType: c.mimeType },
+      },
+    ];
   }
 
   private start(callId: string, u: Record<string, unknown>): NonTerminalDraft[] {
     const name = toolName(u);
     const acpKind = effectiveKind(str(u.kind), name);
-    const call: OpenCall = { name, acpKind, diffs: diffsOf(u.content), locations: [], existed: new Map(), lastOutput: contentText(u.content) };
+    const call: OpenCall = {
+      name,
+      acpKind,
+      diffs: diffsOf(u.content),
+      locations: [],
+      existed: new Map(),
+      lastOutput: contentText(u.content),
+    };
     this.locate(call, locationsOf(u.locations));
     this.calls.set(callId, call);
     const mcp = mcpRef(name);
@@ -205,14 +259,16 @@ export class UpdateTranslator {
 
   private toolCall(u: Record<string, unknown>): NonTerminalDraft[] {
     const callId = str(u.toolCallId);
-    if (!callId) return [{ type: 'warning', code: 'unknown-record', message: 'tool_call without a toolCallId', raw: u }];
+    if (!callId)
+      return [{ type: 'warning', code: 'unknown-record', message: 'tool_call without a toolCallId', raw: u }];
     if (this.calls.has(callId)) return this.toolUpdate(u);
     return [...this.start(callId, u), ...this.maybeEnd(callId, u)];
   }
 
   private toolUpdate(u: Record<string, unknown>, justStarted = false): NonTerminalDraft[] {
     const callId = str(u.toolCallId);
-    if (!callId) return [{ type: 'warning', code: 'unknown-record', message: 'tool_call_update without a toolCallId', raw: u }];
+    if (!callId)
+      return [{ type: 'warning', code: 'unknown-record', message: 'tool_call_update without a toolCallId', raw: u }];
     const out: NonTerminalDraft[] = [];
     if (justStarted && this.calls.has(callId)) {
       // the start already carries this update's content: only its end is left to report
@@ -284,8 +340,12 @@ export class UpdateTranslator {
     const size = num(u.size);
     if (used !== undefined && size !== undefined) this.context = { used, size };
     const cost = isRecord(u.cost) ? u.cost : undefined;
-    if (cost && num(cost.amount) !== undefined && str(cost.currency)) this.cost = { amount: num(cost.amount)!, currency: str(cost.currency)! };
-    const parts = [used !== undefined && size !== undefined ? `context ${used}/${size} tokens` : undefined, this.cost ? `cost ${this.cost.amount} ${this.cost.currency}` : undefined].filter(Boolean);
+    if (cost && num(cost.amount) !== undefined && str(cost.currency))
+      this.cost = { amount: num(cost.amount)!, currency: str(cost.currency)! };
+    const parts = [
+      used !== undefined && size !== undefined ? `context ${used}/${size} tokens` : undefined,
+      this.cost ? `cost ${this.cost.amount} ${this.cost.currency}` : undefined,
+    ].filter(Boolean);
     return [{ type: 'status', code: 'usage-update', message: parts.join(', ') || 'usage update', raw: u }];
   }
 }

@@ -22,9 +22,18 @@ function project(config?: string): { dir: string; store: string } {
 }
 
 /** Run the real CLI; never rejects. */
-function omnigent(args: string[], p: { dir: string; store: string }, env: Record<string, string> = SCRIPT): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+function omnigent(
+  args: string[],
+  p: { dir: string; store: string },
+  env: Record<string, string> = SCRIPT,
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [OMNIGENT, ...args], { cwd: p.dir, env: { ...process.env, ...env, OMNIGENT_STORE: p.store, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const child = spawn(process.execPath, [OMNIGENT, ...args], {
+      cwd: p.dir,
+      env: { ...process.env, ...env, OMNIGENT_STORE: p.store, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -47,30 +56,55 @@ describe('omnigent CLI with ACP agents', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const ev = events(r.stdout);
     expect(ev[0]).toMatchObject({ type: 'session.started', harness: 'acp', harnessVersion: '9.9.9' });
-    expect(ev.at(-1)).toMatchObject({ type: 'run.completed', result: 'hello from acp', usage: { input: 10, output: 3 } });
+    expect(ev.at(-1)).toMatchObject({
+      type: 'run.completed',
+      result: 'hello from acp',
+      usage: { input: 10, output: 3 },
+    });
     const runs = await omnigent(['runs', '--json'], p);
-    expect(JSON.parse(runs.stdout)).toMatchObject([{ harness: 'acp', status: 'completed', harnessVersion: '9.9.9', usage: { input: 10, output: 3, source: 'result' } }]);
+    expect(JSON.parse(runs.stdout)).toMatchObject([
+      {
+        harness: 'acp',
+        status: 'completed',
+        harnessVersion: '9.9.9',
+        usage: { input: 10, output: 3, source: 'result' },
+      },
+    ]);
   });
 
   it('a named agent in config is its own harness: run, plugins and doctor list it', async () => {
-    const p = project(JSON.stringify({ harnesses: { scripted: { plugin: 'acp', command: [process.execPath, ACP_AGENT_BIN] } } }));
+    const p = project(
+      JSON.stringify({ harnesses: { scripted: { plugin: 'acp', command: [process.execPath, ACP_AGENT_BIN] } } }),
+    );
     const r = await omnigent(['run', '-H', 'scripted', '--json', 'say hi'], p);
     expect(r.exitCode, r.stderr).toBe(0);
     const ev = events(r.stdout);
     expect(ev.every((e) => e.harness === 'scripted')).toBe(true);
     expect(ev.at(-1)).toMatchObject({ type: 'run.completed', result: 'hello from acp' });
 
-    const plugins = JSON.parse((await omnigent(['plugins', '--json'], p)).stdout) as { plugins: Array<{ harness: string }> };
+    const plugins = JSON.parse((await omnigent(['plugins', '--json'], p)).stdout) as {
+      plugins: Array<{ harness: string }>;
+    };
     expect(plugins.plugins.map((x) => x.harness)).toEqual(expect.arrayContaining(['acp', 'scripted']));
-    const doctor = JSON.parse((await omnigent(['doctor', '--json'], p)).stdout) as { harnesses: Array<{ harness: string; found: boolean; bin?: string }> };
-    expect(doctor.harnesses.find((h) => h.harness === 'scripted')).toMatchObject({ found: true, bin: process.execPath });
+    const doctor = JSON.parse((await omnigent(['doctor', '--json'], p)).stdout) as {
+      harnesses: Array<{ harness: string; found: boolean; bin?: string }>;
+    };
+    expect(doctor.harnesses.find((h) => h.harness === 'scripted')).toMatchObject({
+      found: true,
+      bin: process.execPath,
+    });
     // the plugin itself has no binary: not "missing", it runs the agent a run names
     expect(doctor.harnesses.find((h) => h.harness === 'acp')).toMatchObject({ found: true, binSource: 'agent' });
   });
 
   it('a named agent runs as a workflow step', async () => {
-    const p = project(JSON.stringify({ harnesses: { scripted: { plugin: 'acp', command: [process.execPath, ACP_AGENT_BIN] } } }));
-    writeFileSync(join(p.dir, 'flow.yaml'), 'name: acp-flow\nsteps:\n  - id: ask\n    harness: scripted\n    prompt: say hi\n');
+    const p = project(
+      JSON.stringify({ harnesses: { scripted: { plugin: 'acp', command: [process.execPath, ACP_AGENT_BIN] } } }),
+    );
+    writeFileSync(
+      join(p.dir, 'flow.yaml'),
+      'name: acp-flow\nsteps:\n  - id: ask\n    harness: scripted\n    prompt: say hi\n',
+    );
     const r = await omnigent(['workflow', 'run', 'flow.yaml'], p);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout + r.stderr).toContain('scripted');

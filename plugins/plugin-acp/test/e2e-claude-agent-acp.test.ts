@@ -27,46 +27,67 @@ function dirs(): { home: string; work: string } {
   return { home, work };
 }
 
-async function claude(prompt: string, scenario: MockAnthropicScenario, flags: string[] = [], opts: { onEvent?: Parameters<typeof runCli>[1]['onEvent']; d?: { home: string; work: string } } = {}): Promise<CliRun & { work: string; mock: MockAnthropic }> {
+async function claude(
+  prompt: string,
+  scenario: MockAnthropicScenario,
+  flags: string[] = [],
+  opts: { onEvent?: Parameters<typeof runCli>[1]['onEvent']; d?: { home: string; work: string } } = {},
+): Promise<CliRun & { work: string; mock: MockAnthropic }> {
   const mock = await startMockAnthropic(scenario);
   mocks.push(mock);
   const d = opts.d ?? dirs();
-  const run = await runCli(['run', prompt, '--agent', ADAPTER, '--no-store', '-C', d.work, '--idle-timeout', '90', ...flags], {
-    cwd: d.work,
-    env: {
-      PATH: process.env.PATH,
-      HOME: d.home,
-      TERM: 'dumb',
-      CI: 'true',
-      ANTHROPIC_BASE_URL: mock.url,
-      ANTHROPIC_API_KEY: 'test-key',
-      CLAUDE_CODE_EXECUTABLE: CLAUDE,
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_AUTOUPDATER: '1',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_ERROR_REPORTING: '1',
+  const run = await runCli(
+    ['run', prompt, '--agent', ADAPTER, '--no-store', '-C', d.work, '--idle-timeout', '90', ...flags],
+    {
+      cwd: d.work,
+      env: {
+        PATH: process.env.PATH,
+        HOME: d.home,
+        TERM: 'dumb',
+        CI: 'true',
+        ANTHROPIC_BASE_URL: mock.url,
+        ANTHROPIC_API_KEY: 'test-key',
+        CLAUDE_CODE_EXECUTABLE: CLAUDE,
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_ERROR_REPORTING: '1',
+      },
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     },
-    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-  });
+  );
   return { ...run, work: d.work, mock };
 }
 
 const bash = (command: string): MockAnthropicScenario => ({
   turns: [
-    { content: [{ type: 'text', text: 'Running it.' }, { type: 'tool_use', name: 'Bash', input: { command, description: 'run it' } }], usage: { input: 1200, cacheRead: 300, cacheWrite: 50, output: 40 } },
+    {
+      content: [
+        { type: 'text', text: 'Running it.' },
+        { type: 'tool_use', name: 'Bash', input: { command, description: 'run it' } },
+      ],
+      usage: { input: 1200, cacheRead: 300, cacheWrite: 50, output: 40 },
+    },
     { content: [{ type: 'text', text: 'Done.' }], usage: { input: 1500, output: 24 } },
   ],
 });
 
 const write = (path: string): MockAnthropicScenario => ({
   turns: [
-    { content: [{ type: 'tool_use', name: 'Write', input: { file_path: path, content: 'written by the mock\n' } }], usage: { input: 900, output: 30 } },
+    {
+      content: [{ type: 'tool_use', name: 'Write', input: { file_path: path, content: 'written by the mock\n' } }],
+      usage: { input: 900, output: 30 },
+    },
     { content: [{ type: 'text', text: 'Wrote it.' }], usage: { input: 1000, output: 10 } },
   ],
 });
 
 function permissionAnswers(events: OmnigentEvent[]): string[] {
-  return events.flatMap((e) => ((e.type === 'status' || e.type === 'warning') && (e.code === 'permission' || e.code === 'permission-denied') ? [(e.raw as { permission: { decision: string } }).permission.decision] : []));
+  return events.flatMap((e) =>
+    (e.type === 'status' || e.type === 'warning') && (e.code === 'permission' || e.code === 'permission-denied')
+      ? [(e.raw as { permission: { decision: string } }).permission.decision]
+      : [],
+  );
 }
 
 describe('claude-agent-acp (real Claude Code) through omnigent run --agent', () => {
@@ -74,16 +95,37 @@ describe('claude-agent-acp (real Claude Code) through omnigent run --agent', () 
     const r = await claude('Run echo hi', bash('echo hi'), ['--permission-mode', 'bypass']);
     expect(r.exitCode, r.stderr).toBe(0);
     assertRunInvariants(r.events);
-    expect(r.events[0]).toMatchObject({ type: 'session.started', harness: 'acp', details: { protocol: 'acp', agent: { name: '@zed-industries/claude-agent-acp' }, capabilities: { loadSession: true } } });
+    expect(r.events[0]).toMatchObject({
+      type: 'session.started',
+      harness: 'acp',
+      details: {
+        protocol: 'acp',
+        agent: { name: '@zed-industries/claude-agent-acp' },
+        capabilities: { loadSession: true },
+      },
+    });
     expect(ofType(r.events, 'message').map((m) => m.text)).toEqual(['Running it.', 'Done.']);
     const tool = ofType(r.events, 'tool.started')[0]!;
     expect(tool).toMatchObject({ name: 'Bash', kind: 'shell', input: { command: 'echo hi' } });
     expect(ofType(r.events, 'tool.completed')[0]).toMatchObject({ callId: tool.callId, status: 'ok', isError: false });
     // the two model calls the mock answered, summed by the adapter; input includes cache
     const usage = ofType(r.events, 'usage')[0]!;
-    expect(usage).toMatchObject({ scope: 'turn', input: 1200 + 300 + 50 + 1500, output: 64, cacheRead: 300, cacheWrite: 50, source: 'result', confidence: 'exact', costSource: 'harness-estimate' });
+    expect(usage).toMatchObject({
+      scope: 'turn',
+      input: 1200 + 300 + 50 + 1500,
+      output: 64,
+      cacheRead: 300,
+      cacheWrite: 50,
+      source: 'result',
+      confidence: 'exact',
+      costSource: 'harness-estimate',
+    });
     expect(usage.costUsd).toBeGreaterThan(0);
-    expect(r.events.at(-1)).toMatchObject({ type: 'run.completed', result: 'Done.', usage: { input: 3050, output: 64 } });
+    expect(r.events.at(-1)).toMatchObject({
+      type: 'run.completed',
+      result: 'Done.',
+      usage: { input: 3050, output: 64 },
+    });
     expect(r.mock.messageRequests().length).toBe(2);
   });
 
@@ -99,7 +141,12 @@ describe('claude-agent-acp (real Claude Code) through omnigent run --agent', () 
     it(`permission mode ${mode}: a ${tool === 'bash' ? 'command' : 'file write'} is ${allowed ? 'allowed and happens' : 'rejected and nothing changes'}`, async () => {
       const d = dirs();
       const target = join(d.work, 'made.txt');
-      const r = await claude('Make made.txt', tool === 'bash' ? bash('echo hi > made.txt') : write(target), ['--permission-mode', mode], { d });
+      const r = await claude(
+        'Make made.txt',
+        tool === 'bash' ? bash('echo hi > made.txt') : write(target),
+        ['--permission-mode', mode],
+        { d },
+      );
       expect(r.exitCode, r.stderr).toBe(0);
       assertRunInvariants(r.events);
       expect(permissionAnswers(r.events)).toEqual([allowed ? 'allow' : 'reject']);
@@ -117,7 +164,17 @@ describe('claude-agent-acp (real Claude Code) through omnigent run --agent', () 
     const d = dirs();
     const file = join(d.work, 'notes.txt');
     writeFileSync(file, 'alpha\nbeta\n');
-    const r = await claude('What is in notes.txt?', { turns: [{ content: [{ type: 'tool_use', name: 'Read', input: { file_path: file } }] }, { content: [{ type: 'text', text: 'alpha and beta' }] }] }, ['--permission-mode', 'read-only'], { d });
+    const r = await claude(
+      'What is in notes.txt?',
+      {
+        turns: [
+          { content: [{ type: 'tool_use', name: 'Read', input: { file_path: file } }] },
+          { content: [{ type: 'text', text: 'alpha and beta' }] },
+        ],
+      },
+      ['--permission-mode', 'read-only'],
+      { d },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     expect(ofType(r.events, 'tool.started')[0]).toMatchObject({ name: 'Read', kind: 'read' });
     expect(ofType(r.events, 'tool.completed')[0]).toMatchObject({ status: 'ok' });
@@ -146,10 +203,20 @@ describe('claude-agent-acp (real Claude Code) through omnigent run --agent', () 
 
   it('--resume continues the Claude Code session through session/load: the model sees the earlier turn', async () => {
     const d = dirs();
-    const first = await claude('Remember the word pelican', { turns: [{ content: [{ type: 'text', text: 'Noted.' }] }] }, [], { d });
+    const first = await claude(
+      'Remember the word pelican',
+      { turns: [{ content: [{ type: 'text', text: 'Noted.' }] }] },
+      [],
+      { d },
+    );
     expect(first.exitCode, first.stderr).toBe(0);
     const sessionId = first.events[0]!.sessionId!;
-    const second = await claude('Which word?', { turns: [{ content: [{ type: 'text', text: 'pelican' }] }] }, ['--resume', sessionId], { d });
+    const second = await claude(
+      'Which word?',
+      { turns: [{ content: [{ type: 'text', text: 'pelican' }] }] },
+      ['--resume', sessionId],
+      { d },
+    );
     expect(second.exitCode, second.stderr).toBe(0);
     expect(second.events[0]).toMatchObject({ sessionId, details: { resumed: true } });
     expect(JSON.stringify(second.mock.messageRequests().at(-1)!.body)).toContain('Remember the word pelican');

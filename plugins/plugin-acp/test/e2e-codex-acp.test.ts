@@ -17,7 +17,11 @@ afterAll(async () => {
   await Promise.all(mocks.map((m) => m.close()));
 });
 
-async function codex(prompt: string, scenario: MockResponsesScenario, flags: string[]): Promise<CliRun & { mock: MockResponsesServer; work: string }> {
+async function codex(
+  prompt: string,
+  scenario: MockResponsesScenario,
+  flags: string[],
+): Promise<CliRun & { mock: MockResponsesServer; work: string }> {
   const mock = await startMockResponses(scenario);
   mocks.push(mock);
   const root = mkdtempSync(join(tmpdir(), 'omnigent-acp-codex-'));
@@ -30,7 +34,18 @@ async function codex(prompt: string, scenario: MockResponsesScenario, flags: str
     `model = "mock-model"\nmodel_provider = "mock"\n[model_providers.mock]\nname = "Mock"\nbase_url = "${mock.url}"\nenv_key = "MOCK_API_KEY"\nwire_api = "responses"\nrequest_max_retries = 0\nstream_max_retries = 0\n`,
   );
   // codex-acp's own modes for omnigent's permission modes: the named-agent way to set them
-  writeFileSync(join(work, 'omnigent.config.json'), JSON.stringify({ harnesses: { codex: { plugin: 'acp', command: [ADAPTER], options: { modes: { 'read-only': 'read-only', 'accept-edits': 'auto', bypass: 'full-access' } } } } }));
+  writeFileSync(
+    join(work, 'omnigent.config.json'),
+    JSON.stringify({
+      harnesses: {
+        codex: {
+          plugin: 'acp',
+          command: [ADAPTER],
+          options: { modes: { 'read-only': 'read-only', 'accept-edits': 'auto', bypass: 'full-access' } },
+        },
+      },
+    }),
+  );
   const run = await runCli(['run', prompt, '-H', 'codex', '--no-store', '-C', work, '--idle-timeout', '60', ...flags], {
     cwd: work,
     env: { PATH: process.env.PATH, HOME: root, CODEX_HOME: home, MOCK_API_KEY: 'sk-mock', TERM: 'dumb' },
@@ -44,7 +59,13 @@ describe('codex-acp (Codex over ACP) through a named agent', () => {
       'Run echo hi',
       {
         turns: [
-          { output: [{ type: 'message', text: 'Let me run it.' }, { type: 'exec_command', cmd: 'echo hi' }], usage: { input: 120, cached: 20, output: 15 } },
+          {
+            output: [
+              { type: 'message', text: 'Let me run it.' },
+              { type: 'exec_command', cmd: 'echo hi' },
+            ],
+            usage: { input: 120, cached: 20, output: 15 },
+          },
           { output: [{ type: 'message', text: 'Done: hi' }], usage: { input: 130, cached: 30, output: 7 } },
         ],
       },
@@ -53,7 +74,12 @@ describe('codex-acp (Codex over ACP) through a named agent', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     assertRunInvariants(r.events);
     // the named agent replaces the native codex harness for this config: events say `codex`
-    expect(r.events[0]).toMatchObject({ type: 'session.started', harness: 'codex', harnessVersion: '0.16.0', details: { agent: { name: 'codex-acp' }, modes: { currentModeId: 'full-access' } } });
+    expect(r.events[0]).toMatchObject({
+      type: 'session.started',
+      harness: 'codex',
+      harnessVersion: '0.16.0',
+      details: { agent: { name: 'codex-acp' }, modes: { currentModeId: 'full-access' } },
+    });
     const started = ofType(r.events, 'tool.started')[0]!;
     expect(started).toMatchObject({ kind: 'shell', input: { command: ['/bin/bash', '-lc', 'echo hi'] } });
     expect(ofType(r.events, 'tool.completed')[0]).toMatchObject({ callId: started.callId, status: 'ok', exitCode: 0 });

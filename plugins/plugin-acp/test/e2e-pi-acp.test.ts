@@ -24,18 +24,28 @@ beforeAll(async () => {
       {
         match: 'Run echo hi',
         turns: [
-          { content: 'Let me run it.', toolCalls: [{ name: 'bash', arguments: { command: 'echo hi' } }], usage: { prompt: 120, completion: 15, cached: 20 } },
+          {
+            content: 'Let me run it.',
+            toolCalls: [{ name: 'bash', arguments: { command: 'echo hi' } }],
+            usage: { prompt: 120, completion: 15, cached: 20 },
+          },
           { content: 'Done: it printed hi', usage: { prompt: 150, completion: 8 } },
         ],
       },
       {
         match: 'Write hello',
         turns: [
-          { toolCalls: [{ name: 'write', arguments: { path: 'hello.txt', content: 'hello from pi\n' } }], usage: { prompt: 95, completion: 20 } },
+          {
+            toolCalls: [{ name: 'write', arguments: { path: 'hello.txt', content: 'hello from pi\n' } }],
+            usage: { prompt: 95, completion: 20 },
+          },
           { content: 'Wrote hello.txt', usage: { prompt: 140, completion: 5 } },
         ],
       },
-      { match: 'Sleep a while', turns: [{ toolCalls: [{ name: 'bash', arguments: { command: SLEEP } }] }, { content: 'slept' }] },
+      {
+        match: 'Sleep a while',
+        turns: [{ toolCalls: [{ name: 'bash', arguments: { command: SLEEP } }] }, { content: 'slept' }],
+      },
     ],
     fallback: [{ content: 'OK', usage: { prompt: 10, completion: 1 } }],
   });
@@ -51,12 +61,23 @@ beforeAll(async () => {
           api: 'openai-completions',
           apiKey: 'MOCK_API_KEY',
           compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
-          models: [{ id: 'mock-model', name: 'Mock Model', contextWindow: 32000, maxTokens: 4096, cost: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 0.5 } }],
+          models: [
+            {
+              id: 'mock-model',
+              name: 'Mock Model',
+              contextWindow: 32000,
+              maxTokens: 4096,
+              cost: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 0.5 },
+            },
+          ],
         },
       },
     }),
   );
-  writeFileSync(join(agentDir, 'settings.json'), JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model' }));
+  writeFileSync(
+    join(agentDir, 'settings.json'),
+    JSON.stringify({ defaultProvider: 'mock', defaultModel: 'mock-model' }),
+  );
 });
 
 afterAll(async () => {
@@ -69,11 +90,23 @@ function work(): string {
   return d;
 }
 
-function pi(prompt: string, flags: string[] = [], opts: { cwd?: string; onEvent?: Parameters<typeof runCli>[1]['onEvent'] } = {}): Promise<CliRun & { cwd: string }> {
+function pi(
+  prompt: string,
+  flags: string[] = [],
+  opts: { cwd?: string; onEvent?: Parameters<typeof runCli>[1]['onEvent'] } = {},
+): Promise<CliRun & { cwd: string }> {
   const cwd = opts.cwd ?? work();
   return runCli(['run', prompt, '--agent', ADAPTER, '--no-store', '-C', cwd, '--idle-timeout', '90', ...flags], {
     cwd,
-    env: { PATH: process.env.PATH, HOME: join(root, 'home'), TERM: 'dumb', PI_CODING_AGENT_DIR: agentDir, PI_OFFLINE: '1', MOCK_API_KEY: 'sk-mock', PI_ACP_PI_COMMAND: PI },
+    env: {
+      PATH: process.env.PATH,
+      HOME: join(root, 'home'),
+      TERM: 'dumb',
+      PI_CODING_AGENT_DIR: agentDir,
+      PI_OFFLINE: '1',
+      MOCK_API_KEY: 'sk-mock',
+      PI_ACP_PI_COMMAND: PI,
+    },
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
   }).then((r) => ({ ...r, cwd }));
 }
@@ -83,8 +116,17 @@ describe('pi-acp (real Pi) through omnigent run --agent', () => {
     const r = await pi('Run echo hi and tell me what it printed');
     expect(r.exitCode, r.stderr).toBe(0);
     assertRunInvariants(r.events);
-    expect(r.events[0]).toMatchObject({ type: 'session.started', model: 'mock/mock-model', harnessVersion: '0.0.24', details: { agent: { name: 'pi-acp' }, capabilities: { loadSession: true } } });
-    expect(ofType(r.events, 'tool.started')[0]).toMatchObject({ name: 'bash', kind: 'shell', input: { command: 'echo hi' } });
+    expect(r.events[0]).toMatchObject({
+      type: 'session.started',
+      model: 'mock/mock-model',
+      harnessVersion: '0.0.24',
+      details: { agent: { name: 'pi-acp' }, capabilities: { loadSession: true } },
+    });
+    expect(ofType(r.events, 'tool.started')[0]).toMatchObject({
+      name: 'bash',
+      kind: 'shell',
+      input: { command: 'echo hi' },
+    });
     expect(JSON.stringify(ofType(r.events, 'tool.completed')[0]!.output)).toContain('hi');
     expect(ofType(r.events, 'usage')).toEqual([]);
     const end = r.events.at(-1)!;
@@ -104,7 +146,9 @@ describe('pi-acp (real Pi) through omnigent run --agent', () => {
     const r = await pi('Write hello.txt', ['--permission-mode', 'read-only']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(existsSync(join(r.cwd, 'hello.txt'))).toBe(true);
-    expect(ofType(r.events, 'warning').find((w) => w.code === 'permission-not-enforced')?.message).toMatch(/write without asking.*read-only could not stop it/);
+    expect(ofType(r.events, 'warning').find((w) => w.code === 'permission-not-enforced')?.message).toMatch(
+      /write without asking.*read-only could not stop it/,
+    );
   });
 
   it('Ctrl-C mid tool call: session/cancel, exit 130, aborted, and neither Pi nor its sleep is left (/proc)', async () => {
@@ -146,7 +190,8 @@ function sleepers(): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() === SLEEP) out.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() === SLEEP)
+        out.push(Number(entry));
     } catch {
       // gone meanwhile
     }

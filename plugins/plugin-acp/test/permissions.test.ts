@@ -25,7 +25,11 @@ describe('decidePermission', () => {
   });
 
   it('options with wrong types are dropped, not trusted', () => {
-    const opts = acpOptions({ permissions: { allow: 'execute', deny: [1, 'Bash'], fallback: 'maybe' }, fs: 'no', modes: { bypass: 3, 'accept-edits': 'auto', nonsense: 'x' } });
+    const opts = acpOptions({
+      permissions: { allow: 'execute', deny: [1, 'Bash'], fallback: 'maybe' },
+      fs: 'no',
+      modes: { bypass: 3, 'accept-edits': 'auto', nonsense: 'x' },
+    });
     expect(opts.permissions).toEqual({ deny: ['Bash'] });
     expect(opts.fs).toBe(true);
     expect(opts.modes).toEqual({ 'accept-edits': 'auto' });

@@ -17,7 +17,13 @@ const only = new Set(process.argv.slice(2));
 const meta: Record<string, { exitCode: number | null; stderr: string }> = {};
 
 // async on purpose: the mock answers from this same process
-function run(cmd: string, args: string[], input: string, cwd: string, env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  input: string,
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -33,7 +39,12 @@ function run(cmd: string, args: string[], input: string, cwd: string, env: Recor
   });
 }
 
-async function record(name: string, scenario: MockAnthropicScenario | ((dir: string) => MockAnthropicScenario), requests: Partial<RunRequest>[], prompts: string[]): Promise<void> {
+async function record(
+  name: string,
+  scenario: MockAnthropicScenario | ((dir: string) => MockAnthropicScenario),
+  requests: Partial<RunRequest>[],
+  prompts: string[],
+): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'omnigent-cc-rec-'));
   const work = join(scratch, 'work');
   mkdirSync(join(scratch, 'home'), { recursive: true });
@@ -42,17 +53,23 @@ async function record(name: string, scenario: MockAnthropicScenario | ((dir: str
   let sessionId: string | undefined;
   try {
     for (let i = 0; i < prompts.length; i++) {
-      const req: RunRequest = { prompt: prompts[i]!, cwd: work, model: 'claude-sonnet-4-5', ...requests[i], ...(i > 0 && sessionId ? { resume: sessionId } : {}) };
+      const req: RunRequest = {
+        prompt: prompts[i]!,
+        cwd: work,
+        model: 'claude-sonnet-4-5',
+        ...requests[i],
+        ...(i > 0 && sessionId ? { resume: sessionId } : {}),
+      };
       const spec = claudeCommand(req, { bin, isRoot: process.getuid?.() === 0 });
       const r = await run(bin, spec.args, spec.stdin ?? '', work, {
-          PATH: process.env.PATH,
-          HOME: join(scratch, 'home'),
-          TERM: 'dumb',
-          ANTHROPIC_BASE_URL: mock.url,
-          ANTHROPIC_API_KEY: 'test-key',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          DISABLE_AUTOUPDATER: '1',
-          ...spec.env,
+        PATH: process.env.PATH,
+        HOME: join(scratch, 'home'),
+        TERM: 'dumb',
+        ANTHROPIC_BASE_URL: mock.url,
+        ANTHROPIC_API_KEY: 'test-key',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+        ...spec.env,
       });
       const stdout = r.stdout.split(scratch).join('<RUN>');
       const m = /"session_id":"([0-9a-f-]{36})"/.exec(stdout);
@@ -60,7 +77,15 @@ async function record(name: string, scenario: MockAnthropicScenario | ((dir: str
       const file = prompts.length > 1 ? `${name}-run${i + 1}` : name;
       writeFileSync(join(out, `${file}.jsonl`), stdout);
       meta[file] = { exitCode: r.status, stderr: r.stderr.split(scratch).join('<RUN>').slice(-2000) };
-      console.log(file, 'exit', r.status, 'lines', stdout.split('\n').filter(Boolean).length, 'requests', mock.messageRequests().length);
+      console.log(
+        file,
+        'exit',
+        r.status,
+        'lines',
+        stdout.split('\n').filter(Boolean).length,
+        'requests',
+        mock.messageRequests().length,
+      );
     }
   } finally {
     await mock.close();
@@ -73,7 +98,12 @@ for (const c of CASES) {
   await record(c.name, c.scenario, [c.request ?? {}], [c.prompt]);
 }
 if (!only.size || only.has('resume')) {
-  await record('resume', RESUME_SCENARIO, [{}, {}], ['first question: pick a number', 'second question: which number?']);
+  await record(
+    'resume',
+    RESUME_SCENARIO,
+    [{}, {}],
+    ['first question: pick a number', 'second question: which number?'],
+  );
 }
 const metaFile = join(out, 'exit-codes.json');
 let previous: Record<string, unknown> = {};

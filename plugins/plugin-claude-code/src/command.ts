@@ -33,7 +33,10 @@ export function claudeCommand(request: RunRequest, ctx: CommandContext): Command
   else if (request.sessionId) args.push('--session-id', request.sessionId);
   // the CLI takes --session-id with --resume only together with --fork-session, which would leave
   // the resumed session behind: resuming wins, and the dropped id is said, not swallowed
-  if (request.resume && request.sessionId && request.sessionId !== request.resume) warnings.push(`claude-code resumes session ${request.resume}; the requested session id ${request.sessionId} was not applied`);
+  if (request.resume && request.sessionId && request.sessionId !== request.resume)
+    warnings.push(
+      `claude-code resumes session ${request.resume}; the requested session id ${request.sessionId} was not applied`,
+    );
 
   const mode = PERMISSION_MODES[request.permissionMode ?? 'default'];
   if (mode) args.push('--permission-mode', mode);
@@ -56,7 +59,10 @@ export function claudeCommand(request: RunRequest, ctx: CommandContext): Command
 
   if (request.baseUrl) env.ANTHROPIC_BASE_URL = request.baseUrl;
   // Claude Code has no provider flag (Bedrock/Vertex are switched on by its own env variables)
-  if (request.provider && request.provider !== 'anthropic') warnings.push(`claude-code has no provider option; provider "${request.provider}" was not applied (Claude Code talks to Anthropic, or to ANTHROPIC_BASE_URL)`);
+  if (request.provider && request.provider !== 'anthropic')
+    warnings.push(
+      `claude-code has no provider option; provider "${request.provider}" was not applied (Claude Code talks to Anthropic, or to ANTHROPIC_BASE_URL)`,
+    );
 
   args.push(...(request.extraArgs ?? []));
 

@@ -148,7 +148,13 @@ export interface ClaudeModelUsage {
 /** The last line of a run. `subtype: success` can still carry `is_error: true` (API errors). */
 export interface ClaudeResultLine extends ClaudeLineBase {
   type: 'result';
-  subtype: 'success' | 'error_max_turns' | 'error_during_execution' | 'error_max_budget_usd' | 'error_max_structured_output_retries' | (string & {});
+  subtype:
+    | 'success'
+    | 'error_max_turns'
+    | 'error_during_execution'
+    | 'error_max_budget_usd'
+    | 'error_max_structured_output_retries'
+    | (string & {});
   is_error?: boolean;
   api_error_status?: number | null;
   duration_ms?: number;

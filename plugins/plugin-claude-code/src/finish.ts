@@ -1,4 +1,12 @@
-import type { ExitInfo, FinishResult, NonTerminalDraft, TerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
+import type {
+  ExitInfo,
+  FinishResult,
+  NonTerminalDraft,
+  TerminalDraft,
+  TokenUsage,
+  UsageConfidence,
+  UsageSource,
+} from '@omnigent/core';
 import type { ClaudeResultLine } from './events.js';
 import { describeExit, exitFields, lastLine } from '@omnigent/core/kit';
 import type { ClaudeState } from './state.js';
@@ -66,8 +74,17 @@ export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
   const stderr = exit.stderrTail ? { stderrTail: exit.stderrTail } : {};
   const r = state.result;
   if (!r) {
-    const why = state.apiError ?? lastLine(exit.stderrTail) ?? (exit.exitCode === 0 ? 'it printed no result line' : 'it printed nothing on stderr');
-    const terminal: TerminalDraft = { type: 'run.failed', reason: 'exit', message: `claude ${describeExit(exit)} without a result: ${why}`, ...code, ...stderr };
+    const why =
+      state.apiError ??
+      lastLine(exit.stderrTail) ??
+      (exit.exitCode === 0 ? 'it printed no result line' : 'it printed nothing on stderr');
+    const terminal: TerminalDraft = {
+      type: 'run.failed',
+      reason: 'exit',
+      message: `claude ${describeExit(exit)} without a result: ${why}`,
+      ...code,
+      ...stderr,
+    };
     return { events, terminal };
   }
 
@@ -83,13 +100,18 @@ export function finishClaude(state: ClaudeState, exit: ExitInfo): FinishResult {
   // `subtype: success` with `is_error: true` is how API errors end; the subtype alone lies
   if (r.is_error === true || r.subtype !== 'success') {
     const errors = r.errors?.length ? r.errors : undefined;
-    const startup = typeof r.startup_failure_reason === 'string' && r.startup_failure_reason ? r.startup_failure_reason : undefined;
+    const startup =
+      typeof r.startup_failure_reason === 'string' && r.startup_failure_reason ? r.startup_failure_reason : undefined;
     const subtype = typeof r.subtype === 'string' && r.subtype ? r.subtype : undefined;
     // a result line without a subtype (or an empty one) still says what it can: the run failed
     const message =
       r.subtype === 'success'
-        ? (r.result || state.apiError || `Claude API error${r.api_error_status ? ` ${r.api_error_status}` : ''}`)
-        : errors?.join('; ') || r.result || startup || subtype || `Claude Code ended with an error result without a subtype${lastLine(exit.stderrTail) ? `: ${lastLine(exit.stderrTail)}` : ''}`;
+        ? r.result || state.apiError || `Claude API error${r.api_error_status ? ` ${r.api_error_status}` : ''}`
+        : errors?.join('; ') ||
+          r.result ||
+          startup ||
+          subtype ||
+          `Claude Code ended with an error result without a subtype${lastLine(exit.stderrTail) ? `: ${lastLine(exit.stderrTail)}` : ''}`;
     // the harness's own facts go in `details`, the event's slot for them (never top-level extras)
     const details: Record<string, unknown> = subtype ? { subtype } : {};
     if (r.terminal_reason) details.terminalReason = r.terminal_reason;

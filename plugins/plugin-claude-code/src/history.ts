@@ -55,7 +55,10 @@ function lines(text: string): Json[] {
 function resultText(content: unknown): unknown {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    const texts = content.filter(isRecord).map((b) => (b.type === 'text' ? str(b.text) : undefined)).filter((t): t is string => t !== undefined);
+    const texts = content
+      .filter(isRecord)
+      .map((b) => (b.type === 'text' ? str(b.text) : undefined))
+      .filter((t): t is string => t !== undefined);
     return texts.length === content.length ? texts.join('\n') : content;
   }
   return content;
@@ -87,7 +90,8 @@ function fold(records: Json[], acc: Acc, file: HistoryFile, parent: string | und
       }
       if (!Array.isArray(m.content)) continue;
       for (const b of m.content.filter(isRecord)) {
-        if (b.type === 'text' && !parent && typeof b.text === 'string') acc.events.push({ type: 'message', role: 'user', text: b.text, time });
+        if (b.type === 'text' && !parent && typeof b.text === 'string')
+          acc.events.push({ type: 'message', role: 'user', text: b.text, time });
         if (b.type !== 'tool_result') continue;
         const callId = str(b.tool_use_id);
         if (!callId) continue;
@@ -126,7 +130,12 @@ function fold(records: Json[], acc: Acc, file: HistoryFile, parent: string | und
     const id = str(m.id) ?? str(r.uuid) ?? `${time}`;
     if (r.isApiErrorMessage === true || model === '<synthetic>') {
       // the CLI writes a failed API call as a synthetic assistant message carrying the error
-      const text = Array.isArray(m.content) ? m.content.filter(isRecord).map((b) => str(b.text) ?? '').join('\n') : '';
+      const text = Array.isArray(m.content)
+        ? m.content
+            .filter(isRecord)
+            .map((b) => str(b.text) ?? '')
+            .join('\n')
+        : '';
       if (!parent) acc.lastError = text || 'API error';
       continue;
     }
@@ -134,22 +143,45 @@ function fold(records: Json[], acc: Acc, file: HistoryFile, parent: string | und
     if (model && !acc.model) acc.model = model;
     if (isRecord(m.usage)) {
       if (!acc.usage.has(id)) acc.calls += 1;
-      acc.usage.set(id, { usage: fromApiUsage(m.usage as Parameters<typeof fromApiUsage>[0]), time, ...(model ? { model } : {}), ...under });
+      acc.usage.set(id, {
+        usage: fromApiUsage(m.usage as Parameters<typeof fromApiUsage>[0]),
+        time,
+        ...(model ? { model } : {}),
+        ...under,
+      });
     } else if (!acc.usage.has(id)) {
       acc.calls += 1;
     }
     if (!Array.isArray(m.content)) continue;
     for (const b of m.content.filter(isRecord)) {
-      if (b.type === 'text' && typeof b.text === 'string' && b.text) acc.events.push({ type: 'message', role: 'assistant', text: b.text, ...(model ? { model } : {}), ...under, time });
-      else if (b.type === 'thinking' && typeof b.thinking === 'string' && b.thinking) acc.events.push({ type: 'reasoning', text: b.thinking, time });
+      if (b.type === 'text' && typeof b.text === 'string' && b.text)
+        acc.events.push({
+          type: 'message',
+          role: 'assistant',
+          text: b.text,
+          ...(model ? { model } : {}),
+          ...under,
+          time,
+        });
+      else if (b.type === 'thinking' && typeof b.thinking === 'string' && b.thinking)
+        acc.events.push({ type: 'reasoning', text: b.thinking, time });
       else if (b.type === 'tool_use') {
         const callId = str(b.id);
         const name = str(b.name) ?? 'unknown';
         if (!callId) continue;
         acc.starts.set(callId, { time, name });
-        acc.events.push({ type: 'tool.started', callId, name, kind: toolKind(name), input: b.input ?? {}, ...under, time });
+        acc.events.push({
+          type: 'tool.started',
+          callId,
+          name,
+          kind: toolKind(name),
+          input: b.input ?? {},
+          ...under,
+          time,
+        });
         const path = isRecord(b.input) ? str(b.input.file_path) : undefined;
-        if (path && (name === 'Write' || name === 'Edit' || name === 'MultiEdit' || name === 'NotebookEdit')) acc.events.push({ type: 'file.changed', path, change: name === 'Write' ? 'add' : 'update', callId, time });
+        if (path && (name === 'Write' || name === 'Edit' || name === 'MultiEdit' || name === 'NotebookEdit'))
+          acc.events.push({ type: 'file.changed', path, change: name === 'Write' ? 'add' : 'update', callId, time });
       }
     }
   }
@@ -169,25 +201,62 @@ export function parseClaudeSession(file: HistoryFile): HistorySession | undefine
   const acc: Acc = { events: [], usage: new Map(), starts: new Map(), calls: 0 };
   fold(records, acc, file, undefined, file.path.replace(/\.jsonl$/, ''));
   // usage per call goes where its message was, in time order with the rest
-  const usageEvents: HistoryEvent[] = [...acc.usage.values()].map((u) => ({ type: 'usage', scope: 'call', source: 'derived', confidence: 'exact', ...u.usage, ...(u.model ? { model: u.model } : {}), ...(u.parentCallId ? { parentCallId: u.parentCallId } : {}), time: u.time }) as HistoryEvent);
+  const usageEvents: HistoryEvent[] = [...acc.usage.values()].map(
+    (u) =>
+      ({
+        type: 'usage',
+        scope: 'call',
+        source: 'derived',
+        confidence: 'exact',
+        ...u.usage,
+        ...(u.model ? { model: u.model } : {}),
+        ...(u.parentCallId ? { parentCallId: u.parentCallId } : {}),
+        time: u.time,
+      }) as HistoryEvent,
+  );
   const body = [...acc.events, ...usageEvents].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
   // calls left open: the session ended (or was killed) before their result
-  for (const [callId, s] of acc.starts) body.push({ type: 'tool.completed', callId, name: s.name, output: null, isError: true, status: 'interrupted', time: acc.lastTime ?? s.time });
+  for (const [callId, s] of acc.starts)
+    body.push({
+      type: 'tool.completed',
+      callId,
+      name: s.name,
+      output: null,
+      isError: true,
+      status: 'interrupted',
+      time: acc.lastTime ?? s.time,
+    });
   let total: TokenUsage = {};
   for (const u of acc.usage.values()) total = addUsage(total, u.usage);
   const endedAt = acc.lastTime ?? startedAt;
   const durationMs = Math.max(0, Date.parse(endedAt) - Date.parse(startedAt)) || 0;
   const confidence = acc.usage.size === acc.calls ? 'exact' : 'partial';
-  const usage = acc.usage.size ? { ...total, source: 'derived' as const, confidence: confidence as 'exact' | 'partial' } : undefined;
+  const usage = acc.usage.size
+    ? { ...total, source: 'derived' as const, confidence: confidence as 'exact' | 'partial' }
+    : undefined;
   const meta = records.find((r) => str(r.cwd));
   const version = str(meta?.version);
   const branch = str(meta?.gitBranch);
   const prompt = acc.events.find((e) => e.type === 'message' && e.role === 'user');
   const events: HistoryEvent[] = [
-    { type: 'session.started', cwd: str(meta?.cwd) ?? '', ...(version ? { harnessVersion: version } : {}), ...(acc.model ? { model: acc.model } : {}), provider: 'anthropic', time: startedAt },
+    {
+      type: 'session.started',
+      cwd: str(meta?.cwd) ?? '',
+      ...(version ? { harnessVersion: version } : {}),
+      ...(acc.model ? { model: acc.model } : {}),
+      provider: 'anthropic',
+      time: startedAt,
+    },
     ...body,
     acc.lastError !== undefined
-      ? { type: 'run.failed', reason: 'error', message: acc.lastError, durationMs, ...(usage ? { usage } : {}), time: endedAt }
+      ? {
+          type: 'run.failed',
+          reason: 'error',
+          message: acc.lastError,
+          durationMs,
+          ...(usage ? { usage } : {}),
+          time: endedAt,
+        }
       : { type: 'run.completed', durationMs, ...(usage ? { usage } : {}), time: endedAt },
   ];
   return {

@@ -35,7 +35,10 @@ export function claudeMcpArgs(servers: Record<string, McpServerSpec>): ClaudeMcp
       // Claude Code's stdio config has no working directory (a `cwd` key is accepted and ignored):
       // a POSIX shell changes into it, then execs the server, so no extra process stays between them
       const launch = spec.cwd
-        ? { command: '/bin/sh', args: ['-c', 'cd "$1" && shift && exec "$@"', 'sh', spec.cwd, spec.command, ...(spec.args ?? [])] }
+        ? {
+            command: '/bin/sh',
+            args: ['-c', 'cd "$1" && shift && exec "$@"', 'sh', spec.cwd, spec.command, ...(spec.args ?? [])],
+          }
         : { command: spec.command, args: spec.args ?? [] };
       mcpServers[name] = { type: 'stdio', ...launch, ...(e ? { env: e } : {}) };
     } else {

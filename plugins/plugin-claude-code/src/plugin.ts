@@ -26,7 +26,11 @@ export const claudeCode = defineHarness<ClaudeState>({
     // only with CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1 and OTel exporters configured
     traceparent: true,
   },
-  binary: { names: ['claude'], npmPackage: '@anthropic-ai/claude-code', install: 'npm install -g @anthropic-ai/claude-code' },
+  binary: {
+    names: ['claude'],
+    npmPackage: '@anthropic-ai/claude-code',
+    install: 'npm install -g @anthropic-ai/claude-code',
+  },
   provider: 'anthropic',
   credentialEnv: ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'CLAUDE_CODE_OAUTH_TOKEN'],
   detect: detectClaude,

@@ -50,7 +50,8 @@ function parentOfScope(scope: string): { parentCallId?: string } {
  */
 export function flushPendingDeltas(state: ClaudeState, scope?: string): NonTerminalDraft[] {
   const out: NonTerminalDraft[] = [];
-  const scopes = scope === undefined ? new Set([...state.pendingThinking.keys(), ...state.pendingText.keys()]) : [scope];
+  const scopes =
+    scope === undefined ? new Set([...state.pendingThinking.keys(), ...state.pendingText.keys()]) : [scope];
   for (const s of scopes) {
     const thinking = state.pendingThinking.get(s);
     const text = state.pendingText.get(s);
@@ -98,7 +99,13 @@ function closeTurn(state: ClaudeState, out: NonTerminalDraft[]): void {
 }
 
 /** Register a model call; a new main-loop call closes the previous turn and opens the next. */
-function beginCall(state: ClaudeState, id: string, line: { parent_tool_use_id?: string | null }, model: string | undefined, out: NonTerminalDraft[]): CallState {
+function beginCall(
+  state: ClaudeState,
+  id: string,
+  line: { parent_tool_use_id?: string | null },
+  model: string | undefined,
+  out: NonTerminalDraft[],
+): CallState {
   let call = state.calls.get(id);
   if (call) return call;
   call = { id, streamed: false, usageSent: false, ...(model ? { model } : {}), ...parentOf(line) };
@@ -141,11 +148,21 @@ function onInit(line: ClaudeSystemInit, state: ClaudeState): NonTerminalDraft[] 
     // a server that did not start leaves its tools out of the run silently: say so, by name
     ...(line.mcp_servers ?? [])
       .filter((s) => s.status === 'failed' || s.status === 'needs-auth')
-      .map((s): NonTerminalDraft => ({ type: 'warning', code: 'mcp-server-failed', message: `MCP server "${s.name}" ${s.status === 'needs-auth' ? 'needs authentication' : 'failed to start'}; its tools are not available in this run`, raw: s })),
+      .map(
+        (s): NonTerminalDraft => ({
+          type: 'warning',
+          code: 'mcp-server-failed',
+          message: `MCP server "${s.name}" ${s.status === 'needs-auth' ? 'needs authentication' : 'failed to start'}; its tools are not available in this run`,
+          raw: s,
+        }),
+      ),
   ];
 }
 
-function onSystem(line: ClaudeSystemInit | ClaudeSystemApiRetry | ClaudeSystemOther, state: ClaudeState): NonTerminalDraft[] {
+function onSystem(
+  line: ClaudeSystemInit | ClaudeSystemApiRetry | ClaudeSystemOther,
+  state: ClaudeState,
+): NonTerminalDraft[] {
   // a subtype of a newer CLI is none of the typed ones: read it as the string it is
   const subtype: string = line.subtype;
   const code = subtype.replace(/_/g, '-');
@@ -157,12 +174,26 @@ function onSystem(line: ClaudeSystemInit | ClaudeSystemApiRetry | ClaudeSystemOt
       // error_status is null when no HTTP answer came at all (connection dropped)
       const why = [r.error_status, r.error].filter((x) => x !== undefined && x !== null).join(' ');
       const delay = r.retry_delay_ms !== undefined ? ` in ${Math.round(r.retry_delay_ms)} ms` : '';
-      return [{ type: 'warning', code: 'api-retry', message: `Claude API call failed${why ? ` (${why})` : ''}; retry ${r.attempt ?? '?'}/${r.max_retries ?? '?'}${delay}`, raw: line }];
+      return [
+        {
+          type: 'warning',
+          code: 'api-retry',
+          message: `Claude API call failed${why ? ` (${why})` : ''}; retry ${r.attempt ?? '?'}/${r.max_retries ?? '?'}${delay}`,
+          raw: line,
+        },
+      ];
     }
     case 'status':
       if (typeof line.compact_error === 'string' || line.compact_result === 'failed') {
         const why = typeof line.compact_error === 'string' && line.compact_error ? `: ${line.compact_error}` : '';
-        return [{ type: 'warning', code: 'compaction-failed', message: `Claude Code could not compact the conversation${why}`, raw: line }];
+        return [
+          {
+            type: 'warning',
+            code: 'compaction-failed',
+            message: `Claude Code could not compact the conversation${why}`,
+            raw: line,
+          },
+        ];
       }
       return [{ type: 'status', code: 'status', message: String(line.status ?? 'status'), raw: line }];
     case 'hook_response': {
@@ -171,7 +202,14 @@ function onSystem(line: ClaudeSystemInit | ClaudeSystemApiRetry | ClaudeSystemOt
       const stderr = typeof line.stderr === 'string' ? line.stderr.trim() : '';
       const exit = typeof line.exit_code === 'number' ? ` (exit ${line.exit_code})` : '';
       const name = typeof line.hook_name === 'string' ? line.hook_name : String(line.hook_event ?? 'a');
-      return [{ type: 'warning', code: 'hook-error', message: `Claude Code hook ${name} failed${exit}${stderr ? `: ${stderr}` : ''}`, raw: line }];
+      return [
+        {
+          type: 'warning',
+          code: 'hook-error',
+          message: `Claude Code hook ${name} failed${exit}${stderr ? `: ${stderr}` : ''}`,
+          raw: line,
+        },
+      ];
     }
     case 'task_started':
       return [{ type: 'status', code, message: `sub-agent started: ${line.description ?? ''}`.trim(), raw: line }];
@@ -181,7 +219,14 @@ function onSystem(line: ClaudeSystemInit | ClaudeSystemApiRetry | ClaudeSystemOt
     case 'task_notification': {
       const patch = isRecord(line.patch) ? line.patch : {};
       const status = line.status ?? patch.status;
-      return [{ type: 'status', code, message: `sub-agent ${typeof status === 'string' ? status : 'updated'}${line.summary ? `: ${line.summary}` : ''}`, raw: line }];
+      return [
+        {
+          type: 'status',
+          code,
+          message: `sub-agent ${typeof status === 'string' ? status : 'updated'}${line.summary ? `: ${line.summary}` : ''}`,
+          raw: line,
+        },
+      ];
     }
     case 'permission_denied': {
       if (typeof line.tool_use_id === 'string') state.deniedIds.add(line.tool_use_id);
@@ -199,13 +244,26 @@ function onRateLimit(record: ClaudeRateLimitLine): NonTerminalDraft[] {
   const info: Record<string, unknown> = isRecord(record.rate_limit_info) ? record.rate_limit_info : {};
   const status = typeof info.status === 'string' ? info.status : undefined;
   if (status !== 'rejected' && status !== 'allowed_warning') {
-    return [{ type: 'status', code: 'rate-limit-event', message: `claude-code rate limit ${status ?? 'update'}`, raw: record }];
+    return [
+      {
+        type: 'status',
+        code: 'rate-limit-event',
+        message: `claude-code rate limit ${status ?? 'update'}`,
+        raw: record,
+      },
+    ];
   }
   const which = typeof info.rateLimitType === 'string' ? ` (${info.rateLimitType})` : '';
   const used = typeof info.utilization === 'number' ? `, ${Math.round(info.utilization * 100)}% used` : '';
   // epoch seconds; a value that can only be milliseconds is taken as such
-  const resetMs = typeof info.resetsAt === 'number' && Number.isFinite(info.resetsAt) ? (info.resetsAt > 1e11 ? info.resetsAt : info.resetsAt * 1000) : undefined;
-  const resets = resetMs !== undefined && Math.abs(resetMs) < 8.64e15 ? `; resets at ${new Date(resetMs).toISOString()}` : '';
+  const resetMs =
+    typeof info.resetsAt === 'number' && Number.isFinite(info.resetsAt)
+      ? info.resetsAt > 1e11
+        ? info.resetsAt
+        : info.resetsAt * 1000
+      : undefined;
+  const resets =
+    resetMs !== undefined && Math.abs(resetMs) < 8.64e15 ? `; resets at ${new Date(resetMs).toISOString()}` : '';
   const what = status === 'rejected' ? 'Claude rate limit reached' : 'Claude rate limit nearly reached';
   return [{ type: 'warning', code: 'rate-limit', message: `${what}${which}${used}${resets}`, raw: record }];
 }
@@ -271,11 +329,21 @@ function onAssistant(line: ClaudeAssistantLine, state: ClaudeState): NonTerminal
   }
   if (line.error !== undefined) {
     // a real reply flagged by the CLI (e.g. max_output_tokens): keep its content, say why
-    out.push({ type: 'warning', code: 'api-error', message: `Claude API reported "${line.error}" for message ${msg.id}`, raw: { error: line.error, request_id: line.request_id } });
+    out.push({
+      type: 'warning',
+      code: 'api-error',
+      message: `Claude API reported "${line.error}" for message ${msg.id}`,
+      raw: { error: line.error, request_id: line.request_id },
+    });
   }
   if (line.aborted === true) {
     // the reply was cut off (interrupt, abort): its text is kept, but it is not a finished answer
-    out.push({ type: 'warning', code: 'aborted', message: `Claude Code marked message ${msg.id} as aborted: the reply was cut off`, raw: { aborted: true, message_id: msg.id } });
+    out.push({
+      type: 'warning',
+      code: 'aborted',
+      message: `Claude Code marked message ${msg.id} as aborted: the reply was cut off`,
+      raw: { aborted: true, message_id: msg.id },
+    });
   }
   const scope = scopeOf(line);
   const call = beginCall(state, msg.id, line, msg.model, out);
@@ -288,7 +356,13 @@ function onAssistant(line: ClaudeAssistantLine, state: ClaudeState): NonTerminal
   for (const block of msg.content) {
     if (block.type === 'text' && typeof block.text === 'string') {
       state.pendingText.delete(scope);
-      out.push({ type: 'message', role: 'assistant', text: block.text, ...(msg.model ? { model: msg.model } : {}), ...parent });
+      out.push({
+        type: 'message',
+        role: 'assistant',
+        text: block.text,
+        ...(msg.model ? { model: msg.model } : {}),
+        ...parent,
+      });
     } else if (block.type === 'thinking' && typeof block.thinking === 'string') {
       state.pendingThinking.delete(scope);
       out.push({ type: 'reasoning', text: block.thinking, ...parent });
@@ -298,11 +372,24 @@ function onAssistant(line: ClaudeAssistantLine, state: ClaudeState): NonTerminal
     } else if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
       state.tools.set(block.id, { name: block.name, ...parent });
       const mcp = mcpRefOf(block.name);
-      out.push({ type: 'tool.started', callId: block.id, name: block.name, kind: toolKind(block.name), input: block.input, ...(mcp ? { mcp } : {}), ...parent });
+      out.push({
+        type: 'tool.started',
+        callId: block.id,
+        name: block.name,
+        kind: toolKind(block.name),
+        input: block.input,
+        ...(mcp ? { mcp } : {}),
+        ...parent,
+      });
     } else {
       // a block type of a newer CLI (the typed union has none left here)
       const unknown: { type?: unknown } = block;
-      out.push({ type: 'warning', code: 'unknown-block', message: `claude-code assistant block of type "${String(unknown.type)}"`, raw: block });
+      out.push({
+        type: 'warning',
+        code: 'unknown-block',
+        message: `claude-code assistant block of type "${String(unknown.type)}"`,
+        raw: block,
+      });
     }
   }
   return out;
@@ -330,7 +417,8 @@ function onUser(line: ClaudeUserLine, state: ClaudeState): NonTerminalDraft[] {
     const output = resultText(b.content);
     const isError = b.is_error === true;
     const mcp = mcpRefOf(name);
-    const denied = isError && (state.deniedIds.has(b.tool_use_id) || (typeof output === 'string' && isPermissionDenial(output)));
+    const denied =
+      isError && (state.deniedIds.has(b.tool_use_id) || (typeof output === 'string' && isPermissionDenial(output)));
     if (denied) state.deniedReported.add(b.tool_use_id);
     let exitCode: number | undefined;
     if (toolKind(name) === 'shell' && name === 'Bash') {
@@ -350,8 +438,18 @@ function onUser(line: ClaudeUserLine, state: ClaudeState): NonTerminalDraft[] {
       ...(line.parent_tool_use_id ? parent : tool?.parentCallId ? { parentCallId: tool.parentCallId } : {}),
     });
     const r = line.tool_use_result;
-    if (!isError && isRecord(r) && typeof r.filePath === 'string' && (name === 'Write' || name === 'Edit' || name === 'MultiEdit')) {
-      out.push({ type: 'file.changed', path: r.filePath, change: r.type === 'create' ? 'add' : 'update', callId: b.tool_use_id });
+    if (
+      !isError &&
+      isRecord(r) &&
+      typeof r.filePath === 'string' &&
+      (name === 'Write' || name === 'Edit' || name === 'MultiEdit')
+    ) {
+      out.push({
+        type: 'file.changed',
+        path: r.filePath,
+        change: r.type === 'create' ? 'add' : 'update',
+        callId: b.tool_use_id,
+      });
     }
   }
   // sub-agent prompts and replayed user messages
@@ -368,7 +466,12 @@ function onResult(line: ClaudeResultLine, state: ClaudeState): NonTerminalDraft[
   for (const d of line.permission_denials ?? []) {
     if (state.deniedReported.has(d.tool_use_id)) continue;
     state.deniedReported.add(d.tool_use_id);
-    out.push({ type: 'warning', code: 'permission-denied', message: `${d.tool_name} call ${d.tool_use_id} was denied by the permission rules`, raw: d });
+    out.push({
+      type: 'warning',
+      code: 'permission-denied',
+      message: `${d.tool_name} call ${d.tool_use_id} was denied by the permission rules`,
+      raw: d,
+    });
   }
   return out;
 }
@@ -376,7 +479,14 @@ function onResult(line: ClaudeResultLine, state: ClaudeState): NonTerminalDraft[
 /** Translate one parsed stream-json line into normalized events. Pure apart from `state`. */
 export function translateClaude(record: unknown, state: ClaudeState, _ctx?: TranslateContext): NonTerminalDraft[] {
   if (!isRecord(record) || typeof record.type !== 'string') {
-    return [{ type: 'warning', code: 'unknown-record', message: 'claude-code printed a JSON value that is not an event', raw: record }];
+    return [
+      {
+        type: 'warning',
+        code: 'unknown-record',
+        message: 'claude-code printed a JSON value that is not an event',
+        raw: record,
+      },
+    ];
   }
   // the one cast: from here the line's own union narrows on `type`; the fields each handler
   // depends on are checked before it is called
@@ -400,14 +510,28 @@ export function translateClaude(record: unknown, state: ClaudeState, _ctx?: Tran
       return onRateLimit(line);
     case 'auth_status':
       if (typeof line.error === 'string' && line.error) {
-        return [{ type: 'warning', code: 'auth-status', message: `Claude Code authentication problem: ${line.error}`, raw: record }];
+        return [
+          {
+            type: 'warning',
+            code: 'auth-status',
+            message: `Claude Code authentication problem: ${line.error}`,
+            raw: record,
+          },
+        ];
       }
       break;
     default:
       break;
   }
   if (['system', 'stream_event', 'assistant', 'user'].includes(record.type)) {
-    return [{ type: 'warning', code: 'unknown-record', message: `claude-code ${record.type} line without the expected fields`, raw: record }];
+    return [
+      {
+        type: 'warning',
+        code: 'unknown-record',
+        message: `claude-code ${record.type} line without the expected fields`,
+        raw: record,
+      },
+    ];
   }
   // prompt_suggestion, tool_progress, auth_status… and types of newer CLIs
   return [{ type: 'status', code: record.type.replace(/_/g, '-'), message: `claude-code ${record.type}`, raw: record }];

@@ -35,15 +35,22 @@ describe('command()', () => {
       ctx,
     );
     expect(spec.args.slice(5)).toEqual([
-      '--model', 'claude-sonnet-4-5',
-      '--resume', 'abc',
-      '--permission-mode', 'acceptEdits',
+      '--model',
+      'claude-sonnet-4-5',
+      '--resume',
+      'abc',
+      '--permission-mode',
+      'acceptEdits',
       '--allowedTools=Bash(git *),Read',
       '--disallowedTools=WebFetch',
-      '--system-prompt', 'sys',
-      '--append-system-prompt', 'more',
-      '--max-turns', '4',
-      '--add-dir', '/tmp',
+      '--system-prompt',
+      'sys',
+      '--append-system-prompt',
+      'more',
+      '--max-turns',
+      '4',
+      '--add-dir',
+      '/tmp',
     ]);
     expect(spec.cwd).toBe('/work/dir');
     expect(spec.env).toEqual({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
@@ -55,8 +62,15 @@ describe('command()', () => {
       const i = a.indexOf('--permission-mode');
       return i < 0 ? undefined : a[i + 1];
     };
-    expect([flag('default'), flag('read-only'), flag('accept-edits'), flag('bypass')]).toEqual([undefined, 'plan', 'acceptEdits', 'bypassPermissions']);
-    expect(claudeCommand({ prompt: 'p', permissionMode: 'bypass' }, { ...ctx, isRoot: true }).env).toEqual({ IS_SANDBOX: '1' });
+    expect([flag('default'), flag('read-only'), flag('accept-edits'), flag('bypass')]).toEqual([
+      undefined,
+      'plan',
+      'acceptEdits',
+      'bypassPermissions',
+    ]);
+    expect(claudeCommand({ prompt: 'p', permissionMode: 'bypass' }, { ...ctx, isRoot: true }).env).toEqual({
+      IS_SANDBOX: '1',
+    });
     expect(claudeCommand({ prompt: 'p', permissionMode: 'bypass' }, ctx).env).toBeUndefined();
   });
 
@@ -72,14 +86,33 @@ describe('command()', () => {
 describe('plugin definition', () => {
   it('declares the binary, provider, credentials and capabilities', () => {
     expect(plugin.name).toBe('claude-code');
-    expect(plugin.binary).toEqual({ names: ['claude'], npmPackage: '@anthropic-ai/claude-code', install: 'npm install -g @anthropic-ai/claude-code' });
+    expect(plugin.binary).toEqual({
+      names: ['claude'],
+      npmPackage: '@anthropic-ai/claude-code',
+      install: 'npm install -g @anthropic-ai/claude-code',
+    });
     expect(plugin.provider).toBe('anthropic');
-    expect(plugin.credentialEnv).toEqual(['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'CLAUDE_CODE_OAUTH_TOKEN']);
-    expect(plugin.capabilities).toMatchObject({ resume: true, tokenUsage: 'per-call', cost: true, reasoning: true, streamingText: true, subagents: true });
+    expect(plugin.credentialEnv).toEqual([
+      'ANTHROPIC_API_KEY',
+      'ANTHROPIC_AUTH_TOKEN',
+      'ANTHROPIC_BASE_URL',
+      'CLAUDE_CODE_OAUTH_TOKEN',
+    ]);
+    expect(plugin.capabilities).toMatchObject({
+      resume: true,
+      tokenUsage: 'per-call',
+      cost: true,
+      reasoning: true,
+      streamingText: true,
+      subagents: true,
+    });
   });
 
   it('detect() reads the version from `claude --version`', async () => {
-    expect(parseClaudeVersion('2.1.197 (Claude Code)\n')).toEqual({ version: '2.1.197', details: { product: 'Claude Code' } });
+    expect(parseClaudeVersion('2.1.197 (Claude Code)\n')).toEqual({
+      version: '2.1.197',
+      details: { product: 'Claude Code' },
+    });
     const seen: string[][] = [];
     const found = await plugin.detect!('/x/claude', async (args) => {
       seen.push(args);
@@ -91,8 +124,14 @@ describe('plugin definition', () => {
 
   it('detect() reads 2.1.197 from the installed binary', async () => {
     const bin = join(dirname(fileURLToPath(import.meta.url)), '../node_modules/.bin/claude');
-    const found = await plugin.detect!(bin, (args) =>
-      new Promise((resolve) => execFile(bin, args, { timeout: 60_000 }, (error, stdout, stderr) => resolve({ stdout, stderr, exitCode: error ? 1 : 0 }))),
+    const found = await plugin.detect!(
+      bin,
+      (args) =>
+        new Promise((resolve) =>
+          execFile(bin, args, { timeout: 60_000 }, (error, stdout, stderr) =>
+            resolve({ stdout, stderr, exitCode: error ? 1 : 0 }),
+          ),
+        ),
     );
     expect(found.version).toBe('2.1.197');
   });

@@ -46,25 +46,47 @@ function scratch(): { home: string; work: string } {
 }
 
 /** `omnigent run -H claude-code --json <prompt> <flags>`; the prompt goes first (array flags follow). */
-function omnigent(prompt: string, flags: string[], dirs: { home: string; work: string }, mock: MockAnthropic): Promise<{ events: OmnigentEvent[]; exitCode: number | null; stderr: string }> {
+function omnigent(
+  prompt: string,
+  flags: string[],
+  dirs: { home: string; work: string },
+  mock: MockAnthropic,
+): Promise<{ events: OmnigentEvent[]; exitCode: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OMNIGENT, 'run', prompt, '-H', 'claude-code', '--json', '--no-store', '-C', dirs.work, '-m', 'claude-sonnet-4-5', ...flags], {
-      cwd: dirs.work,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        // no global claude on PATH: the plugin must find the one installed next to it
-        PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
-        HOME: dirs.home,
-        TERM: 'dumb',
-        CI: 'true',
-        ANTHROPIC_BASE_URL: mock.url,
-        ANTHROPIC_API_KEY: 'test-key',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        DISABLE_AUTOUPDATER: '1',
-        DISABLE_TELEMETRY: '1',
-        DISABLE_ERROR_REPORTING: '1',
+    const child = spawn(
+      process.execPath,
+      [
+        OMNIGENT,
+        'run',
+        prompt,
+        '-H',
+        'claude-code',
+        '--json',
+        '--no-store',
+        '-C',
+        dirs.work,
+        '-m',
+        'claude-sonnet-4-5',
+        ...flags,
+      ],
+      {
+        cwd: dirs.work,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          // no global claude on PATH: the plugin must find the one installed next to it
+          PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+          HOME: dirs.home,
+          TERM: 'dumb',
+          CI: 'true',
+          ANTHROPIC_BASE_URL: mock.url,
+          ANTHROPIC_API_KEY: 'test-key',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          DISABLE_AUTOUPDATER: '1',
+          DISABLE_TELEMETRY: '1',
+          DISABLE_ERROR_REPORTING: '1',
+        },
       },
-    });
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -74,7 +96,10 @@ function omnigent(prompt: string, flags: string[], dirs: { home: string; work: s
     child.on('close', (exitCode) => {
       clearTimeout(timer);
       try {
-        const events = stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as OmnigentEvent);
+        const events = stdout
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as OmnigentEvent);
         resolve({ events, exitCode, stderr });
       } catch (error) {
         reject(new Error(`--json printed a non-JSON line: ${String(error)}\n${stdout}\n${stderr}`));
@@ -128,23 +153,48 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     const o = await runCase(byName('bash-tool'));
     expectWellFormed(o);
     expect(o.exitCode).toBe(0);
-    expect(of(o.events, 'tool.started')).toEqual([expect.objectContaining({ name: 'Bash', kind: 'shell', input: { command: 'echo hi', description: 'Print hi' } })]);
+    expect(of(o.events, 'tool.started')).toEqual([
+      expect.objectContaining({ name: 'Bash', kind: 'shell', input: { command: 'echo hi', description: 'Print hi' } }),
+    ]);
     const [done] = of(o.events, 'tool.completed');
     expect(done).toMatchObject({ name: 'Bash', output: 'hi', isError: false, status: 'ok', exitCode: 0 });
     expect(typeof done!.durationMs).toBe('number');
     const { first, second } = BASH_USAGE;
-    expect(of(o.events, 'usage').map((u) => [u.scope, u.input, u.output, u.cacheRead, u.cacheWrite, u.confidence])).toEqual([
-      ['call', first.input + first.cacheRead + first.cacheWrite, first.output, first.cacheRead, first.cacheWrite, 'exact'],
+    expect(
+      of(o.events, 'usage').map((u) => [u.scope, u.input, u.output, u.cacheRead, u.cacheWrite, u.confidence]),
+    ).toEqual([
+      [
+        'call',
+        first.input + first.cacheRead + first.cacheWrite,
+        first.output,
+        first.cacheRead,
+        first.cacheWrite,
+        'exact',
+      ],
       ['call', second.input, second.output, 0, 0, 'exact'],
     ]);
-    expect(of(o.events, 'message').map((m) => m.text)).toEqual(['I will run a command.', 'Done: the command printed hi.']);
-    expect(of(o.events, 'message.delta').map((d) => d.text).join('')).toBe('I will run a command.Done: the command printed hi.');
+    expect(of(o.events, 'message').map((m) => m.text)).toEqual([
+      'I will run a command.',
+      'Done: the command printed hi.',
+    ]);
+    expect(
+      of(o.events, 'message.delta')
+        .map((d) => d.text)
+        .join(''),
+    ).toBe('I will run a command.Done: the command printed hi.');
     expect(last(o.events)).toMatchObject({
       type: 'run.completed',
       exitCode: 0,
       turns: 2,
       result: 'Done: the command printed hi.',
-      usage: { input: 1550 + 1500, output: 64, cacheRead: 300, cacheWrite: 50, costSource: 'harness-estimate', source: 'result' },
+      usage: {
+        input: 1550 + 1500,
+        output: 64,
+        cacheRead: 300,
+        cacheWrite: 50,
+        costSource: 'harness-estimate',
+        source: 'result',
+      },
     });
     const session = o.events[0]!;
     // the CLI's own session header matches the id omnigent reports
@@ -157,7 +207,11 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     const o = await runCase(byName('read-file'));
     expectWellFormed(o);
     expect(o.exitCode).toBe(0);
-    expect(of(o.events, 'tool.started')[0]).toMatchObject({ name: 'Read', kind: 'read', input: { file_path: join(o.workDir, 'notes.txt') } });
+    expect(of(o.events, 'tool.started')[0]).toMatchObject({
+      name: 'Read',
+      kind: 'read',
+      input: { file_path: join(o.workDir, 'notes.txt') },
+    });
     const [done] = of(o.events, 'tool.completed');
     expect(done).toMatchObject({ name: 'Read', isError: false, status: 'ok' });
     expect(String(done!.output)).toMatch(/alpha[\s\S]*beta/);
@@ -179,7 +233,13 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     const o = await runCase(byName('failing-command'));
     expectWellFormed(o);
     expect(o.exitCode).toBe(0);
-    expect(of(o.events, 'tool.completed')[0]).toMatchObject({ name: 'Bash', isError: true, status: 'error', exitCode: 3, output: 'Exit code 3\noops' });
+    expect(of(o.events, 'tool.completed')[0]).toMatchObject({
+      name: 'Bash',
+      isError: true,
+      status: 'error',
+      exitCode: 3,
+      output: 'Exit code 3\noops',
+    });
     expect(last(o.events).type).toBe('run.completed');
   });
 
@@ -197,7 +257,12 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     expectWellFormed(o);
     const reasoning = of(o.events, 'reasoning');
     expect(reasoning.filter((r) => !r.delta).map((r) => r.text)).toEqual(['Two plus two is four.']);
-    expect(reasoning.filter((r) => r.delta).map((r) => r.text).join('')).toBe('Two plus two is four.');
+    expect(
+      reasoning
+        .filter((r) => r.delta)
+        .map((r) => r.text)
+        .join(''),
+    ).toBe('Two plus two is four.');
     expect(of(o.events, 'message').map((m) => m.text)).toEqual(['The answer is 4.']);
     expect(of(o.events, 'usage')[0]).toMatchObject({ input: 700, output: 55, confidence: 'exact' });
     // the CLI asked the API for thinking, so the mock's thinking block is a legitimate reply
@@ -212,9 +277,19 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     expect(agent).toMatchObject({ kind: 'agent', input: { prompt: 'SUBTASK: run echo from-sub' } });
     const sub = of(o.events, 'tool.started').find((t) => t.name === 'Bash')!;
     expect(sub.parentCallId).toBe(agent.callId);
-    expect(of(o.events, 'tool.completed').find((t) => t.callId === sub.callId)).toMatchObject({ output: 'from-sub', isError: false, parentCallId: agent.callId });
-    expect(String(of(o.events, 'tool.completed').find((t) => t.callId === agent.callId)!.output)).toContain('Sub-agent result: from-sub.');
-    expect(last(o.events)).toMatchObject({ type: 'run.completed', result: 'The sub-agent reported from-sub.', usage: { input: 10300, output: 105, confidence: 'exact' } });
+    expect(of(o.events, 'tool.completed').find((t) => t.callId === sub.callId)).toMatchObject({
+      output: 'from-sub',
+      isError: false,
+      parentCallId: agent.callId,
+    });
+    expect(String(of(o.events, 'tool.completed').find((t) => t.callId === agent.callId)!.output)).toContain(
+      'Sub-agent result: from-sub.',
+    );
+    expect(last(o.events)).toMatchObject({
+      type: 'run.completed',
+      result: 'The sub-agent reported from-sub.',
+      usage: { input: 10300, output: 105, confidence: 'exact' },
+    });
     expect(o.mock.messageRequests()).toHaveLength(4);
   });
 
@@ -223,7 +298,11 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     expectWellFormed(o);
     expect(o.exitCode).toBe(0);
     expect(of(o.events, 'warning').find((w) => w.code === 'api-retry')?.message).toContain('529');
-    expect(last(o.events)).toMatchObject({ type: 'run.completed', result: 'Hello after a retry.', usage: { input: 400, output: 6 } });
+    expect(last(o.events)).toMatchObject({
+      type: 'run.completed',
+      result: 'Hello after a retry.',
+      usage: { input: 400, output: 6 },
+    });
     expect(o.mock.messageRequests()).toHaveLength(2);
   });
 
@@ -231,14 +310,24 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     const o = await runCase(byName('api-error-400'));
     expectWellFormed(o);
     expect(o.exitCode).toBe(1);
-    expect(last(o.events)).toMatchObject({ type: 'run.failed', reason: 'error', message: 'API Error: 400 mock: forced error', exitCode: 1 });
+    expect(last(o.events)).toMatchObject({
+      type: 'run.failed',
+      reason: 'error',
+      message: 'API Error: 400 mock: forced error',
+      exitCode: 1,
+    });
   });
 
   it('max-turns: run.failed with the CLI errors, exit code 1', async () => {
     const o = await runCase(byName('max-turns'));
     expectWellFormed(o);
     expect(o.exitCode).toBe(1);
-    expect(last(o.events)).toMatchObject({ type: 'run.failed', reason: 'error', errors: ['Reached maximum number of turns (2)'], exitCode: 1 });
+    expect(last(o.events)).toMatchObject({
+      type: 'run.failed',
+      reason: 'error',
+      errors: ['Reached maximum number of turns (2)'],
+      exitCode: 1,
+    });
     expect(of(o.events, 'tool.completed').every((t) => t.status === 'ok')).toBe(true);
   });
 
@@ -258,7 +347,9 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
       request: { permissionMode: 'read-only' },
       scenario: (dir) => ({
         turns: [
-          { content: [{ type: 'tool_use', name: 'Write', input: { file_path: join(dir, 'out.txt'), content: 'x\n' } }] },
+          {
+            content: [{ type: 'tool_use', name: 'Write', input: { file_path: join(dir, 'out.txt'), content: 'x\n' } }],
+          },
           { content: [{ type: 'text', text: 'I cannot write in read-only mode.' }] },
         ],
       }),
@@ -280,7 +371,16 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
       request: { allowedTools: ['Bash'] },
       scenario: (dir) => {
         mkdirSync(join(dir, '.claude'));
-        writeFileSync(join(dir, '.claude', 'settings.json'), JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo blocked-by-hook >&2; exit 2' }] }] } }));
+        writeFileSync(
+          join(dir, '.claude', 'settings.json'),
+          JSON.stringify({
+            hooks: {
+              PreToolUse: [
+                { matcher: 'Bash', hooks: [{ type: 'command', command: 'echo blocked-by-hook >&2; exit 2' }] },
+              ],
+            },
+          }),
+        );
         return {
           turns: [
             { content: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo hi', description: 'Print hi' } }] },
@@ -300,8 +400,17 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
   });
 
   it('system prompt flags: --system-prompt replaces and --append-system-prompt extends what the API receives', async () => {
-    const c: ClaudeCase = { name: 'system-prompts', prompt: 'Say hello', scenario: () => ({ turns: [{ content: [{ type: 'text', text: 'Hello.' }] }] }) };
-    const o = await runCase(c, ['--system-prompt', 'SYSTEM-MARKER-7f3', '--append-system-prompt', 'APPENDED-MARKER-9c1']);
+    const c: ClaudeCase = {
+      name: 'system-prompts',
+      prompt: 'Say hello',
+      scenario: () => ({ turns: [{ content: [{ type: 'text', text: 'Hello.' }] }] }),
+    };
+    const o = await runCase(c, [
+      '--system-prompt',
+      'SYSTEM-MARKER-7f3',
+      '--append-system-prompt',
+      'APPENDED-MARKER-9c1',
+    ]);
     expectWellFormed(o);
     expect(o.exitCode, o.stderr).toBe(0);
     const system = JSON.stringify((o.mock.messageRequests()[0]!.body as { system?: unknown }).system);
@@ -327,7 +436,11 @@ describe('real claude 2.1.197 through `omnigent run -H claude-code --json`', () 
     expect(second.exitCode, second.stderr).toBe(0);
     expectWellFormed({ ...second, workDir: dirs.work, mock });
     expect(second.events[0]!.sessionId).toBe(sessionId);
-    expect(last(second.events)).toMatchObject({ type: 'run.completed', result: 'Second answer: still 42.', usage: { input: 800, output: 8 } });
+    expect(last(second.events)).toMatchObject({
+      type: 'run.completed',
+      result: 'Second answer: still 42.',
+      usage: { input: 800, output: 8 },
+    });
     const resumed = mock.messageRequests().find((r) => r.userText?.includes('second question'))!;
     expect(JSON.stringify(resumed.body)).toContain('First answer: the number is 42.');
   });

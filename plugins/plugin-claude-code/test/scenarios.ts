@@ -45,7 +45,10 @@ export const CASES: ClaudeCase[] = [
       writeFileSync(join(dir, 'notes.txt'), 'alpha\nbeta\n');
       return {
         turns: [
-          { content: [{ type: 'tool_use', name: 'Read', input: { file_path: join(dir, 'notes.txt') } }], usage: { input: 900, output: 30 } },
+          {
+            content: [{ type: 'tool_use', name: 'Read', input: { file_path: join(dir, 'notes.txt') } }],
+            usage: { input: 900, output: 30 },
+          },
           { content: [{ type: 'text', text: 'The file lists alpha and beta.' }], usage: { input: 1000, output: 12 } },
         ],
       };
@@ -57,7 +60,15 @@ export const CASES: ClaudeCase[] = [
     request: { permissionMode: 'accept-edits' },
     scenario: (dir) => ({
       turns: [
-        { content: [{ type: 'tool_use', name: 'Write', input: { file_path: join(dir, 'out.txt'), content: 'written by the mock\n' } }] },
+        {
+          content: [
+            {
+              type: 'tool_use',
+              name: 'Write',
+              input: { file_path: join(dir, 'out.txt'), content: 'written by the mock\n' },
+            },
+          ],
+        },
         { content: [{ type: 'text', text: 'Created out.txt.' }] },
       ],
     }),
@@ -68,7 +79,11 @@ export const CASES: ClaudeCase[] = [
     request: { allowedTools: ['Bash'] },
     scenario: () => ({
       turns: [
-        { content: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo oops; exit 3', description: 'Fail on purpose' } }] },
+        {
+          content: [
+            { type: 'tool_use', name: 'Bash', input: { command: 'echo oops; exit 3', description: 'Fail on purpose' } },
+          ],
+        },
         { content: [{ type: 'text', text: 'The command failed with exit code 3.' }] },
       ],
     }),
@@ -78,7 +93,15 @@ export const CASES: ClaudeCase[] = [
     prompt: 'Create a file with touch',
     scenario: () => ({
       turns: [
-        { content: [{ type: 'tool_use', name: 'Bash', input: { command: 'touch created-by-mock.txt', description: 'Create a file' } }] },
+        {
+          content: [
+            {
+              type: 'tool_use',
+              name: 'Bash',
+              input: { command: 'touch created-by-mock.txt', description: 'Create a file' },
+            },
+          ],
+        },
         { content: [{ type: 'text', text: 'I was not allowed to create the file.' }] },
       ],
     }),
@@ -105,12 +128,28 @@ export const CASES: ClaudeCase[] = [
     scenario: () => ({
       turns: [
         {
-          content: [{ type: 'tool_use', name: 'Agent', input: { description: 'Check echo', prompt: 'SUBTASK: run echo from-sub', subagent_type: 'general-purpose' } }],
+          content: [
+            {
+              type: 'tool_use',
+              name: 'Agent',
+              input: {
+                description: 'Check echo',
+                prompt: 'SUBTASK: run echo from-sub',
+                subagent_type: 'general-purpose',
+              },
+            },
+          ],
           usage: { input: 2000, output: 60 },
         },
         {
           match: 'SUBTASK: run echo from-sub',
-          content: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo from-sub', description: 'Echo from the sub-agent' } }],
+          content: [
+            {
+              type: 'tool_use',
+              name: 'Bash',
+              input: { command: 'echo from-sub', description: 'Echo from the sub-agent' },
+            },
+          ],
           usage: { input: 3000, output: 25 },
         },
         { content: [{ type: 'text', text: 'Sub-agent result: from-sub.' }], usage: { input: 3100, output: 9 } },
@@ -121,7 +160,12 @@ export const CASES: ClaudeCase[] = [
   {
     name: 'overloaded-then-ok',
     prompt: 'Say hello',
-    scenario: () => ({ turns: [{ status: 529, errorMessage: 'Overloaded' }, { content: [{ type: 'text', text: 'Hello after a retry.' }], usage: { input: 400, output: 6 } }] }),
+    scenario: () => ({
+      turns: [
+        { status: 529, errorMessage: 'Overloaded' },
+        { content: [{ type: 'text', text: 'Hello after a retry.' }], usage: { input: 400, output: 6 } },
+      ],
+    }),
   },
   {
     name: 'api-error-400',
@@ -132,14 +176,26 @@ export const CASES: ClaudeCase[] = [
     name: 'max-turns',
     prompt: 'Loop forever',
     request: { allowedTools: ['Bash'], maxTurns: 2 },
-    scenario: () => ({ fallback: { content: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo again', description: 'Loop' } }] } }),
+    scenario: () => ({
+      fallback: {
+        content: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo again', description: 'Loop' } }],
+      },
+    }),
   },
 ];
 
 /** The two-run resume conversation: run 1 then run 2 with `--resume`. */
 export const RESUME_SCENARIO: MockAnthropicScenario = {
   turns: [
-    { match: 'first question', content: [{ type: 'text', text: 'First answer: the number is 42.' }], usage: { input: 500, output: 10 } },
-    { match: 'second question', content: [{ type: 'text', text: 'Second answer: still 42.' }], usage: { input: 800, output: 8 } },
+    {
+      match: 'first question',
+      content: [{ type: 'text', text: 'First answer: the number is 42.' }],
+      usage: { input: 500, output: 10 },
+    },
+    {
+      match: 'second question',
+      content: [{ type: 'text', text: 'Second answer: still 42.' }],
+      usage: { input: 800, output: 8 },
+    },
   ],
 };

@@ -18,15 +18,27 @@ const cases = {
   tool: {
     prompt: 'Run echo hi and tell me what it printed',
     turns: [
-      { output: [{ type: 'reasoning', summary: ['**Planning** run a shell command'] }, { type: 'exec_command', cmd: 'echo hi' }], usage: { input: 120, cached: 20, output: 15, reasoning: 5 } },
-      { output: [{ type: 'message', text: 'Done: the command printed hi' }], usage: { input: 130, cached: 30, output: 7, reasoning: 2 } },
+      {
+        output: [
+          { type: 'reasoning', summary: ['**Planning** run a shell command'] },
+          { type: 'exec_command', cmd: 'echo hi' },
+        ],
+        usage: { input: 120, cached: 20, output: 15, reasoning: 5 },
+      },
+      {
+        output: [{ type: 'message', text: 'Done: the command printed hi' }],
+        usage: { input: 130, cached: 30, output: 7, reasoning: 2 },
+      },
     ],
   },
   cmdfail: {
     prompt: 'List a missing directory',
     turns: [
       { output: [{ type: 'exec_command', cmd: 'ls /nonexistent-omnigent-dir' }], usage: { input: 100, output: 10 } },
-      { output: [{ type: 'message', text: 'The directory does not exist' }], usage: { input: 120, cached: 100, output: 5 } },
+      {
+        output: [{ type: 'message', text: 'The directory does not exist' }],
+        usage: { input: 120, cached: 100, output: 5 },
+      },
     ],
   },
   patch: {
@@ -36,9 +48,21 @@ const cases = {
       { output: [{ type: 'message', text: 'Created hello.txt' }], usage: { input: 110, cached: 100, output: 5 } },
     ],
   },
-  'unknown-model': { prompt: 'Say hello', model: 'mock-model', turns: [{ output: [{ type: 'message', text: 'Hello from the mock model' }], usage: { input: 120, cached: 20, output: 15, reasoning: 5 } }] },
+  'unknown-model': {
+    prompt: 'Say hello',
+    model: 'mock-model',
+    turns: [
+      {
+        output: [{ type: 'message', text: 'Hello from the mock model' }],
+        usage: { input: 120, cached: 20, output: 15, reasoning: 5 },
+      },
+    ],
+  },
   http500: { prompt: 'Say hello', turns: [{ status: 500 }] },
-  'response-failed': { prompt: 'Say hello', turns: [{ output: [{ type: 'message', text: 'partial answer' }], fail: 'mock failure' }] },
+  'response-failed': {
+    prompt: 'Say hello',
+    turns: [{ output: [{ type: 'message', text: 'partial answer' }], fail: 'mock failure' }],
+  },
   'not-git': { prompt: 'Say hello', noSkip: true, turns: [] },
   'missing-key': { prompt: 'Say hello', noKey: true, turns: [] },
   sigint: { prompt: 'Sleep', kill: 'SIGINT', turns: [{ output: [{ type: 'exec_command', cmd: 'sleep 30' }] }] },
@@ -48,14 +72,36 @@ const cases = {
     prompt: 'Update a.txt and add b.txt/x.txt',
     files: { 'a.txt': 'one\n', 'b.txt': 'bee\n' },
     turns: [
-      { output: [{ type: 'apply_patch', patch: '*** Begin Patch\n*** Update File: a.txt\n@@\n-one\n+ONE\n*** Add File: b.txt/x.txt\n+hi\n*** End Patch\n' }], usage: { input: 100, output: 10 } },
+      {
+        output: [
+          {
+            type: 'apply_patch',
+            patch:
+              '*** Begin Patch\n*** Update File: a.txt\n@@\n-one\n+ONE\n*** Add File: b.txt/x.txt\n+hi\n*** End Patch\n',
+          },
+        ],
+        usage: { input: 100, output: 10 },
+      },
       { output: [{ type: 'message', text: 'Only a.txt was updated' }], usage: { input: 110, output: 5 } },
     ],
   },
   resume: {
     prompt: 'First question',
-    turns: [{ output: [{ type: 'message', text: 'First answer' }], usage: { input: 120, cached: 20, output: 15, reasoning: 5 } }],
-    then: { prompt: 'And again', turns: [{ output: [{ type: 'message', text: 'Second answer' }], usage: { input: 300, cached: 200, output: 20, reasoning: 4 } }] },
+    turns: [
+      {
+        output: [{ type: 'message', text: 'First answer' }],
+        usage: { input: 120, cached: 20, output: 15, reasoning: 5 },
+      },
+    ],
+    then: {
+      prompt: 'And again',
+      turns: [
+        {
+          output: [{ type: 'message', text: 'Second answer' }],
+          usage: { input: 300, cached: 200, output: 20, reasoning: 4 },
+        },
+      ],
+    },
   },
 };
 
@@ -94,7 +140,18 @@ async function record(name, spec) {
       join(home, 'config.toml'),
       `model_provider = "mock"\n[model_providers.mock]\nname = "Mock"\nbase_url = "${mock.url}"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\nrequest_max_retries = 0\nstream_max_retries = 0\n`,
     );
-    const args = ['exec', '--json', '-m', spec.model ?? 'gpt-5.5', '-C', work, '-s', 'workspace-write', '-c', 'approval_policy="never"'];
+    const args = [
+      'exec',
+      '--json',
+      '-m',
+      spec.model ?? 'gpt-5.5',
+      '-C',
+      work,
+      '-s',
+      'workspace-write',
+      '-c',
+      'approval_policy="never"',
+    ];
     if (!spec.noSkip) args.push('--skip-git-repo-check');
     if (threadId) args.push('resume', threadId);
     args.push('-');
@@ -106,7 +163,14 @@ async function record(name, spec) {
     const file = steps.length > 1 ? `${name}-${i + 1}` : name;
     const scrub = (s) => s.split(scratch).join('$SCRATCH');
     writeFileSync(join(OUT, `${file}.jsonl`), scrub(r.stdout));
-    writeFileSync(join(OUT, `${file}.meta.json`), JSON.stringify({ exitCode: r.code, signal: r.signal, stderr: scrub(r.stderr), requests: mock.responsesRequests().length }, null, 2) + '\n');
+    writeFileSync(
+      join(OUT, `${file}.meta.json`),
+      JSON.stringify(
+        { exitCode: r.code, signal: r.signal, stderr: scrub(r.stderr), requests: mock.responsesRequests().length },
+        null,
+        2,
+      ) + '\n',
+    );
     console.log(`${file}: exit ${r.code} ${r.signal ?? ''} (${r.stdout.split('\n').length - 1} lines)`);
   }
   rmSync(scratch, { recursive: true, force: true });

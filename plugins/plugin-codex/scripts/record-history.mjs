@@ -22,31 +22,80 @@ mkdirSync(codexHome, { recursive: true });
 const patch = '*** Begin Patch\n*** Add File: hello.txt\n+hello world\n*** End Patch\n';
 const mock = await startMockResponses({
   turns: [
-    { match: 'First question', output: [{ type: 'message', text: 'Looking.' }, { type: 'exec_command', cmd: 'ls' }], usage: { input: 100, output: 10 } },
-    { output: [{ type: 'exec_command', cmd: 'ls /nonexistent-omnigent-dir' }], usage: { input: 150, cached: 100, output: 12, reasoning: 3 } },
+    {
+      match: 'First question',
+      output: [
+        { type: 'message', text: 'Looking.' },
+        { type: 'exec_command', cmd: 'ls' },
+      ],
+      usage: { input: 100, output: 10 },
+    },
+    {
+      output: [{ type: 'exec_command', cmd: 'ls /nonexistent-omnigent-dir' }],
+      usage: { input: 150, cached: 100, output: 12, reasoning: 3 },
+    },
     { output: [{ type: 'apply_patch', patch }], usage: { input: 200, cached: 150, output: 20 } },
-    { output: [{ type: 'message', text: 'Created hello.txt; the other directory does not exist.' }], usage: { input: 260, cached: 200, output: 15, reasoning: 5 } },
-    { match: 'Second question', output: [{ type: 'exec_command', cmd: 'cat hello.txt' }], usage: { input: 400, cached: 250, output: 9 } },
+    {
+      output: [{ type: 'message', text: 'Created hello.txt; the other directory does not exist.' }],
+      usage: { input: 260, cached: 200, output: 15, reasoning: 5 },
+    },
+    {
+      match: 'Second question',
+      output: [{ type: 'exec_command', cmd: 'cat hello.txt' }],
+      usage: { input: 400, cached: 250, output: 9 },
+    },
     { output: [{ type: 'message', text: 'It says hello world.' }], usage: { input: 450, cached: 400, output: 7 } },
     { match: 'Third question', status: 500 },
   ],
 });
-const provider = { id: 'mock', name: 'Mock', base_url: mock.url, env_key: 'MOCK_API_KEY', request_max_retries: 0, stream_max_retries: 0 };
-writeFileSync(join(root, 'omnigent.config.json'), JSON.stringify({ harnesses: { codex: { options: { provider } } } }, null, 2));
+const provider = {
+  id: 'mock',
+  name: 'Mock',
+  base_url: mock.url,
+  env_key: 'MOCK_API_KEY',
+  request_max_retries: 0,
+  stream_max_retries: 0,
+};
+writeFileSync(
+  join(root, 'omnigent.config.json'),
+  JSON.stringify({ harnesses: { codex: { options: { provider } } } }, null, 2),
+);
 
 // async: the mock server runs in this process and must keep answering while the CLI runs
 async function omnigent(prompt, flags = []) {
-  const child = spawn(process.execPath, [OMNIGENT, 'run', '-H', 'codex', '--json', '--no-store', '--bin', CODEX, '-C', work, '-m', 'gpt-5.5', ...flags, prompt], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOME: root, CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock', NO_COLOR: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      OMNIGENT,
+      'run',
+      '-H',
+      'codex',
+      '--json',
+      '--no-store',
+      '--bin',
+      CODEX,
+      '-C',
+      work,
+      '-m',
+      'gpt-5.5',
+      ...flags,
+      prompt,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HOME: root, CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock', NO_COLOR: '1' },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise((res) => child.on('close', res));
-  const events = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const events = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   console.error(`exit ${code}: ${events.length} events; ${stderr.slice(0, 300)}`);
   return events;
 }

@@ -54,9 +54,16 @@ export function instructionsFile(systemPrompt: string): string {
   return file;
 }
 
-function providerTable(provider: CodexProviderOption, baseUrl: string | undefined): { id: string; table: Record<string, unknown> } {
+function providerTable(
+  provider: CodexProviderOption,
+  baseUrl: string | undefined,
+): { id: string; table: Record<string, unknown> } {
   const { id, baseUrl: camelUrl, envKey, ...rest } = provider;
-  const table: Record<string, unknown> = { name: provider.name ?? id ?? DEFAULT_PROVIDER_ID, wire_api: 'responses', ...rest };
+  const table: Record<string, unknown> = {
+    name: provider.name ?? id ?? DEFAULT_PROVIDER_ID,
+    wire_api: 'responses',
+    ...rest,
+  };
   const url = provider.base_url ?? camelUrl ?? baseUrl;
   if (url !== undefined) table.base_url = url;
   if (envKey !== undefined && table.env_key === undefined) table.env_key = envKey;
@@ -130,6 +137,14 @@ export function codexCommand(request: RunRequest, _ctx?: CommandContext): Comman
   // `-`: read the prompt from stdin, never from argv (no length limit, no leaking into `ps`)
   args.push('-');
 
-  const warnings = unsupportedFields(request).map((field) => `codex exec has no equivalent of ${field}; it was ignored`);
-  return { args, stdin: request.prompt, cwd, ...(Object.keys(mcp.env).length > 0 ? { env: mcp.env } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
+  const warnings = unsupportedFields(request).map(
+    (field) => `codex exec has no equivalent of ${field}; it was ignored`,
+  );
+  return {
+    args,
+    stdin: request.prompt,
+    cwd,
+    ...(Object.keys(mcp.env).length > 0 ? { env: mcp.env } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }

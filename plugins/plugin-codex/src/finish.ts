@@ -1,10 +1,20 @@
-import type { ExitInfo, FinishResult, NonTerminalDraft, TokenUsage, UsageConfidence, UsageSource } from '@omnigent/core';
+import type {
+  ExitInfo,
+  FinishResult,
+  NonTerminalDraft,
+  TokenUsage,
+  UsageConfidence,
+  UsageSource,
+} from '@omnigent/core';
 import { describeExit, describeOutsideStop, exitFields as exitFieldsOf, exitReason } from '@omnigent/core/kit';
 import type { CodexState } from './state.js';
 import { explainFailure } from './translate.js';
 
 /** stderr lines codex prints on healthy runs; never the reason for a failure. */
-const STDERR_NOISE = [/^WARNING: proceeding, even though we could not create PATH aliases/, /^Reading additional input from stdin/];
+const STDERR_NOISE = [
+  /^WARNING: proceeding, even though we could not create PATH aliases/,
+  /^Reading additional input from stdin/,
+];
 
 /** A frame of the backtrace codex prints under `RUST_BACKTRACE=1` (`  3: <unknown>`, `at src/x.rs:1`). */
 const BACKTRACE_FRAME = /^(\d+: |at )/;
@@ -50,14 +60,28 @@ export function finishCodex(state: CodexState, exit: ExitInfo): FinishResult {
   const streamError = state.streamErrors.at(-1);
   if (exit.exitCode === 0 && !exit.signal && state.completed) {
     // a stream error the turn recovered from (a reconnect notice) is worth showing, not fatal
-    const events: NonTerminalDraft[] = state.streamErrors.map((message) => ({ type: 'warning', code: 'harness-error', message }));
+    const events: NonTerminalDraft[] = state.streamErrors.map((message) => ({
+      type: 'warning',
+      code: 'harness-error',
+      message,
+    }));
     return { events, terminal: { type: 'run.completed', ...exitFields, ...common } };
   }
   if (streamError !== undefined) {
-    return { terminal: { type: 'run.failed', reason: 'error', message: explainFailure(streamError), ...exitFields, ...common } };
+    return {
+      terminal: { type: 'run.failed', reason: 'error', message: explainFailure(streamError), ...exitFields, ...common },
+    };
   }
   if (exit.exitCode === 0 && !exit.signal) {
-    return { terminal: { type: 'run.failed', reason: 'exit', message: 'codex exited with code 0 without finishing its turn (no turn.completed)', ...exitFields, ...common } };
+    return {
+      terminal: {
+        type: 'run.failed',
+        reason: 'exit',
+        message: 'codex exited with code 0 without finishing its turn (no turn.completed)',
+        ...exitFields,
+        ...common,
+      },
+    };
   }
   if (state.threadId === undefined) {
     return { terminal: { type: 'run.failed', reason: 'exit', message: explainNoJson(exit), ...exitFields, ...common } };

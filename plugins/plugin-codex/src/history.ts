@@ -48,18 +48,30 @@ function snake(type: string): string {
 function commandLine(command: unknown): string | undefined {
   if (typeof command === 'string') return command;
   if (!Array.isArray(command)) return undefined;
-  return command.map((a) => (typeof a === 'string' && /^[\w@%+=:,./-]+$/.test(a) ? a : `'${String(a).replace(/'/g, `'\\''`)}'`)).join(' ');
+  return command
+    .map((a) => (typeof a === 'string' && /^[\w@%+=:,./-]+$/.test(a) ? a : `'${String(a).replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }
 
 function texts(content: unknown): string {
   if (!Array.isArray(content)) return typeof content === 'string' ? content : '';
-  return content.filter(isRecord).map((c) => str(c.text) ?? '').filter(Boolean).join('\n');
+  return content
+    .filter(isRecord)
+    .map((c) => str(c.text) ?? '')
+    .filter(Boolean)
+    .join('\n');
 }
 
-const iso = (ms: number | undefined, fallback: string): string => (ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : fallback);
+const iso = (ms: number | undefined, fallback: string): string =>
+  ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : fallback;
 
 /** A tool item of the rollout (`item_completed`) -> started and completed events. */
-function toolEvents(item: Json, time: string, startedMs: number | undefined, completedMs: number | undefined): HistoryEvent[] {
+function toolEvents(
+  item: Json,
+  time: string,
+  startedMs: number | undefined,
+  completedMs: number | undefined,
+): HistoryEvent[] {
   const type = snake(str(item.type) ?? '');
   const kind: ToolKind | undefined = TOOL_ITEMS[type];
   const callId = str(item.id);
@@ -79,10 +91,22 @@ function toolEvents(item: Json, time: string, startedMs: number | undefined, com
     output = str(item.aggregated_output) ?? '';
     exitCode = num(item.exit_code);
   } else if (type === 'file_change') {
-    const changes = isRecord(item.changes) ? Object.entries(item.changes).map(([path, c]) => ({ path, kind: isRecord(c) ? (str(c.type) ?? 'update') : 'update' })) : [];
+    const changes = isRecord(item.changes)
+      ? Object.entries(item.changes).map(([path, c]) => ({
+          path,
+          kind: isRecord(c) ? (str(c.type) ?? 'update') : 'update',
+        }))
+      : [];
     input = { changes };
     output = { changes };
-    for (const c of changes) extra.push({ type: 'file.changed', path: c.path, change: c.kind === 'add' ? 'add' : c.kind === 'delete' ? 'delete' : 'update', callId, time: end });
+    for (const c of changes)
+      extra.push({
+        type: 'file.changed',
+        path: c.path,
+        change: c.kind === 'add' ? 'add' : c.kind === 'delete' ? 'delete' : 'update',
+        callId,
+        time: end,
+      });
   } else if (type === 'mcp_tool_call') {
     const server = str(item.server) ?? 'mcp';
     const tool = str(item.tool) ?? 'tool';
@@ -93,7 +117,11 @@ function toolEvents(item: Json, time: string, startedMs: number | undefined, com
   } else {
     input = item;
   }
-  const isError = status === 'failed' || status === 'declined' || (exitCode !== undefined && exitCode !== 0) || (type === 'mcp_tool_call' && item.error !== undefined && item.error !== null);
+  const isError =
+    status === 'failed' ||
+    status === 'declined' ||
+    (exitCode !== undefined && exitCode !== 0) ||
+    (type === 'mcp_tool_call' && item.error !== undefined && item.error !== null);
   return [
     { type: 'tool.started', callId, name, kind, input, ...(mcp ? { mcp } : {}), time: start },
     {
@@ -122,7 +150,8 @@ export function parseCodexRollout(file: HistoryFile): HistorySession | undefined
   const recs = records(file.text);
   const meta = recs.find((r) => r.type === 'session_meta' && isRecord(r.payload));
   const mp = meta && isRecord(meta.payload) ? meta.payload : undefined;
-  const sessionId = str(mp?.id) ?? str(mp?.session_id) ?? /rollout-.*?-([0-9a-f]{8}-[0-9a-f-]{27})\.jsonl$/.exec(file.path)?.[1];
+  const sessionId =
+    str(mp?.id) ?? str(mp?.session_id) ?? /rollout-.*?-([0-9a-f]{8}-[0-9a-f-]{27})\.jsonl$/.exec(file.path)?.[1];
   if (!sessionId || !recs.length) return undefined;
   const startedAt = str(mp?.timestamp) ?? str(recs[0]!.timestamp) ?? '';
   const body: HistoryEvent[] = [];
@@ -141,27 +170,47 @@ export function parseCodexRollout(file: HistoryFile): HistorySession | undefined
     if (r.type === 'turn_context' && !model) model = str(p.model);
     if (r.type === 'token_usage_record' && isRecord(p.usage)) {
       perResponse.set(str(p.response_id) ?? `${perResponse.size}`, fromCodexUsage(p.usage as CodexUsage));
-      body.push({ type: 'usage', scope: 'call', source: 'derived', confidence: 'exact', ...fromCodexUsage(p.usage as CodexUsage), ...(model ? { model } : {}), time });
+      body.push({
+        type: 'usage',
+        scope: 'call',
+        source: 'derived',
+        confidence: 'exact',
+        ...fromCodexUsage(p.usage as CodexUsage),
+        ...(model ? { model } : {}),
+        time,
+      });
       continue;
     }
     if (r.type === 'event_msg') {
       const t = str(p.type);
-      if (t === 'token_count' && isRecord(p.info) && isRecord(p.info.last_token_usage)) perCount.push(fromCodexUsage(p.info.last_token_usage as CodexUsage));
+      if (t === 'token_count' && isRecord(p.info) && isRecord(p.info.last_token_usage))
+        perCount.push(fromCodexUsage(p.info.last_token_usage as CodexUsage));
       else if (t === 'task_started') failure = undefined;
-      else if (t === 'task_complete') failure = isRecord(p.error) ? (str(p.error.message) ?? 'the turn failed') : undefined;
+      else if (t === 'task_complete')
+        failure = isRecord(p.error) ? (str(p.error.message) ?? 'the turn failed') : undefined;
       else if (t === 'turn_aborted') failure = 'the turn was aborted';
-      else if (t === 'thread_settings_applied' && !model && isRecord(p.thread_settings)) model = str(p.thread_settings.model);
+      else if (t === 'thread_settings_applied' && !model && isRecord(p.thread_settings))
+        model = str(p.thread_settings.model);
       else if (t === 'item_completed' && isRecord(p.item)) {
         const item = p.item;
         const it = str(item.type);
         if (it === 'UserMessage') body.push({ type: 'message', role: 'user', text: texts(item.content), time });
-        else if (it === 'AgentMessage') body.push({ type: 'message', role: 'assistant', text: texts(item.content), ...(model ? { model } : {}), time });
+        else if (it === 'AgentMessage')
+          body.push({
+            type: 'message',
+            role: 'assistant',
+            text: texts(item.content),
+            ...(model ? { model } : {}),
+            time,
+          });
         else if (it === 'Reasoning') {
           const text = texts(item.summary ?? item.content);
           if (text) body.push({ type: 'reasoning', text, time });
         } else body.push(...toolEvents(item, time, num(p.started_at_ms), num(p.completed_at_ms)));
-      } else if (!hasItems && t === 'user_message' && typeof p.message === 'string') body.push({ type: 'message', role: 'user', text: p.message, time });
-      else if (!hasItems && t === 'agent_message' && typeof p.message === 'string') body.push({ type: 'message', role: 'assistant', text: p.message, time });
+      } else if (!hasItems && t === 'user_message' && typeof p.message === 'string')
+        body.push({ type: 'message', role: 'user', text: p.message, time });
+      else if (!hasItems && t === 'agent_message' && typeof p.message === 'string')
+        body.push({ type: 'message', role: 'assistant', text: p.message, time });
       continue;
     }
     // older rollouts: tool calls only as response items
@@ -189,18 +238,46 @@ export function parseCodexRollout(file: HistoryFile): HistorySession | undefined
         const exitCode = exit ? Number(exit[1]) : undefined;
         const isError = exitCode !== undefined && exitCode !== 0;
         const duration = Date.parse(time) - Date.parse(c.time);
-        body.push({ type: 'tool.completed', callId, name: c.name, output, isError, status: isError ? 'error' : 'ok', ...(exitCode !== undefined ? { exitCode } : {}), ...(duration >= 0 ? { durationMs: duration } : {}), time });
+        body.push({
+          type: 'tool.completed',
+          callId,
+          name: c.name,
+          output,
+          isError,
+          status: isError ? 'error' : 'ok',
+          ...(exitCode !== undefined ? { exitCode } : {}),
+          ...(duration >= 0 ? { durationMs: duration } : {}),
+          time,
+        });
         calls.delete(callId);
       }
     }
   }
-  for (const [callId, c] of calls) body.push({ type: 'tool.completed', callId, name: c.name, output: null, isError: true, status: 'interrupted', time: lastTime });
+  for (const [callId, c] of calls)
+    body.push({
+      type: 'tool.completed',
+      callId,
+      name: c.name,
+      output: null,
+      isError: true,
+      status: 'interrupted',
+      time: lastTime,
+    });
   // per response when codex wrote them; older rollouts only have token_count (its last-call figure)
   let calls_: TokenUsage[] = [...perResponse.values()];
   if (!calls_.length && perCount.length) {
     calls_ = perCount;
     // token_count records carry no time of their own call: one usage event each, at the end
-    for (const u of perCount) body.push({ type: 'usage', scope: 'call', source: 'derived', confidence: 'exact', ...u, ...(model ? { model } : {}), time: lastTime });
+    for (const u of perCount)
+      body.push({
+        type: 'usage',
+        scope: 'call',
+        source: 'derived',
+        confidence: 'exact',
+        ...u,
+        ...(model ? { model } : {}),
+        time: lastTime,
+      });
   }
   let total: TokenUsage = {};
   for (const u of calls_) total = addUsage(total, u);
@@ -221,10 +298,24 @@ export function parseCodexRollout(file: HistoryFile): HistorySession | undefined
     ...(version ? { harnessVersion: version } : {}),
     ...(prompt && prompt.type === 'message' ? { prompt: prompt.text } : {}),
     events: [
-      { type: 'session.started', cwd: cwd ?? '', ...(version ? { harnessVersion: version } : {}), ...(model ? { model } : {}), ...(provider ? { provider } : {}), time: startedAt },
+      {
+        type: 'session.started',
+        cwd: cwd ?? '',
+        ...(version ? { harnessVersion: version } : {}),
+        ...(model ? { model } : {}),
+        ...(provider ? { provider } : {}),
+        time: startedAt,
+      },
       ...body,
       failure !== undefined
-        ? { type: 'run.failed', reason: 'error', message: failure, durationMs, ...(usage ? { usage } : {}), time: lastTime }
+        ? {
+            type: 'run.failed',
+            reason: 'error',
+            message: failure,
+            durationMs,
+            ...(usage ? { usage } : {}),
+            time: lastTime,
+          }
         : { type: 'run.completed', durationMs, ...(usage ? { usage } : {}), time: lastTime },
     ],
   };

@@ -77,9 +77,11 @@ export function codexOptions(request: RunRequest): CodexOptions {
   if (isRecord(o.config)) out.config = o.config;
   if (isRecord(o.provider)) out.provider = o.provider as CodexProviderOption;
   const approval = str(o.approvalPolicy);
-  if (approval === 'never' || approval === 'on-request' || approval === 'on-failure' || approval === 'untrusted') out.approvalPolicy = approval;
+  if (approval === 'never' || approval === 'on-request' || approval === 'on-failure' || approval === 'untrusted')
+    out.approvalPolicy = approval;
   const sandbox = str(o.sandbox);
-  if (sandbox === 'read-only' || sandbox === 'workspace-write' || sandbox === 'danger-full-access') out.sandbox = sandbox;
+  if (sandbox === 'read-only' || sandbox === 'workspace-write' || sandbox === 'danger-full-access')
+    out.sandbox = sandbox;
   if (typeof o.skipGitRepoCheck === 'boolean') out.skipGitRepoCheck = o.skipGitRepoCheck;
   if (typeof o.ephemeral === 'boolean') out.ephemeral = o.ephemeral;
   if (typeof o.ignoreUserConfig === 'boolean') out.ignoreUserConfig = o.ignoreUserConfig;

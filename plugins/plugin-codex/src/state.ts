@@ -2,7 +2,14 @@ import { resolve } from 'node:path';
 import type { RunRequest, TokenUsage, UsageConfidence, StateContext } from '@omnigent/core';
 import { codexOptions, type CodexPrice } from './options.js';
 import { DEFAULT_PROVIDER_ID } from './command.js';
-import { codexHome, configuredModel, configuredSetting, findRollout, fromPreviousUsage, rolloutTotals } from './usage.js';
+import {
+  codexHome,
+  configuredModel,
+  configuredSetting,
+  findRollout,
+  fromPreviousUsage,
+  rolloutTotals,
+} from './usage.js';
 
 /** Where the thread's usage before this run came from. */
 export type BaselineSource = 'new-thread' | 'option' | 'rollout' | 'unknown';
@@ -49,7 +56,8 @@ export function createCodexState(request: RunRequest, ctx?: StateContext): Codex
   const configModel = options.config?.model;
   const configProvider = options.config?.model_provider;
   const home = codexHome(request, env);
-  const fromFile = (key: 'model' | 'model_provider'): string | undefined => (options.ignoreUserConfig ? undefined : configuredSetting(home, key, options.profile));
+  const fromFile = (key: 'model' | 'model_provider'): string | undefined =>
+    options.ignoreUserConfig ? undefined : configuredSetting(home, key, options.profile);
   let previousTotal: TokenUsage | undefined = {};
   let baselineSource: BaselineSource = 'new-thread';
   if (request.resume) {
@@ -65,10 +73,17 @@ export function createCodexState(request: RunRequest, ctx?: StateContext): Codex
   return {
     cwd: resolve(request.cwd ?? process.cwd()),
     // codex never prints its model: the request's, else the -c override, else config.toml's
-    model: request.model ?? (typeof configModel === 'string' ? configModel : undefined) ?? (options.ignoreUserConfig ? undefined : configuredModel(home, options.profile)),
+    model:
+      request.model ??
+      (typeof configModel === 'string' ? configModel : undefined) ??
+      (options.ignoreUserConfig ? undefined : configuredModel(home, options.profile)),
     // the same precedence as command(): options.provider, the request's, -c overrides, config files
     provider:
-      (options.provider ? (typeof options.provider.id === 'string' ? options.provider.id : DEFAULT_PROVIDER_ID) : undefined) ??
+      (options.provider
+        ? typeof options.provider.id === 'string'
+          ? options.provider.id
+          : DEFAULT_PROVIDER_ID
+        : undefined) ??
       request.provider ??
       (typeof configProvider === 'string' ? configProvider : undefined) ??
       fromFile('model_provider') ??

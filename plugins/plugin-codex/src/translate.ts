@@ -72,7 +72,14 @@ function toolEvents(kind: 'item.started' | 'item.updated' | 'item.completed', it
   // web_search and some MCP calls can arrive completed-only: open them so every end has a start
   if (!state.openTools.has(callId)) {
     state.openTools.set(callId, name);
-    out.push({ type: 'tool.started', callId, name, kind: TOOL_ITEMS[String(item.type)] ?? 'other', input: toolInput(item), ...(mcp ? { mcp } : {}) });
+    out.push({
+      type: 'tool.started',
+      callId,
+      name,
+      kind: TOOL_ITEMS[String(item.type)] ?? 'other',
+      input: toolInput(item),
+      ...(mcp ? { mcp } : {}),
+    });
   }
   if (kind === 'item.started') return out;
   if (kind === 'item.updated') {
@@ -97,31 +104,62 @@ function toolEvents(kind: 'item.started' | 'item.updated' | 'item.completed', it
   // codex applies a patch file by file, so a `failed` one may have changed some of its paths (the
   // JSON does not say which): report them all, tied to the failed call; a declined one touched none
   if (item.type === 'file_change' && status !== 'declined') {
-    for (const change of changesOf(item)) out.push({ type: 'file.changed', path: change.path, change: change.kind, callId });
+    for (const change of changesOf(item))
+      out.push({ type: 'file.changed', path: change.path, change: change.kind, callId });
   }
   return out;
 }
 
-function itemEvents(kind: 'item.started' | 'item.updated' | 'item.completed', raw: unknown, state: CodexState, record: unknown): Draft[] {
+function itemEvents(
+  kind: 'item.started' | 'item.updated' | 'item.completed',
+  raw: unknown,
+  state: CodexState,
+  record: unknown,
+): Draft[] {
   // the one cast for items (checked just below): the union narrows on `type`; fields stay read
   // defensively (text(), isRecord) because older and newer CLIs omit or reshape them
   const item = raw as CodexThreadItem;
   if (!isRecord(raw) || typeof raw.type !== 'string') {
-    return [{ type: 'warning', code: 'unknown-record', message: `codex printed an ${kind} line without an item`, raw: record }];
+    return [
+      {
+        type: 'warning',
+        code: 'unknown-record',
+        message: `codex printed an ${kind} line without an item`,
+        raw: record,
+      },
+    ];
   }
   switch (item.type) {
     case 'agent_message': {
       if (kind !== 'item.completed') return [];
       const t = text(item.text);
       state.lastMessage = t;
-      return [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}), provider: state.provider }];
+      return [
+        {
+          type: 'message',
+          role: 'assistant',
+          text: t,
+          ...(state.model ? { model: state.model } : {}),
+          provider: state.provider,
+        },
+      ];
     }
     case 'plan': {
       // plan mode's proposed plan: codex's final answer when the turn has no agent message
       if (kind !== 'item.completed') return [];
       const t = text(item.text);
       state.lastPlan = t;
-      return t.length > 0 ? [{ type: 'message', role: 'assistant', text: t, ...(state.model ? { model: state.model } : {}), provider: state.provider }] : [];
+      return t.length > 0
+        ? [
+            {
+              type: 'message',
+              role: 'assistant',
+              text: t,
+              ...(state.model ? { model: state.model } : {}),
+              provider: state.provider,
+            },
+          ]
+        : [];
     }
     case 'reasoning': {
       const t = text(item.text);
@@ -129,12 +167,21 @@ function itemEvents(kind: 'item.started' | 'item.updated' | 'item.completed', ra
     }
     case 'error':
       // item-level errors are codex's warnings (unknown model, ignored config, reroutes): never fatal
-      return kind === 'item.completed' ? [{ type: 'warning', code: 'harness-warning', message: text(item.message), raw: item }] : [];
+      return kind === 'item.completed'
+        ? [{ type: 'warning', code: 'harness-warning', message: text(item.message), raw: item }]
+        : [];
     default:
       if (raw.type in TOOL_ITEMS) return toolEvents(kind, raw, state);
       if (state.reportedUnknown.has(String(raw.id))) return [];
       state.reportedUnknown.add(String(raw.id));
-      return [{ type: 'warning', code: 'unknown-item', message: `codex item type "${raw.type}" is not known to this plugin; kept as raw`, raw: item }];
+      return [
+        {
+          type: 'warning',
+          code: 'unknown-item',
+          message: `codex item type "${raw.type}" is not known to this plugin; kept as raw`,
+          raw: item,
+        },
+      ];
   }
 }
 
@@ -156,7 +203,15 @@ function turnCompleted(usage: unknown, state: CodexState): Draft[] {
   state.runUsage = addUsage(state.runUsage, delta);
   const confidence = state.usageConfidence;
   return [
-    { type: 'usage', scope: 'turn', source: 'derived', confidence, ...delta, ...(state.model ? { model: state.model } : {}), provider: state.provider },
+    {
+      type: 'usage',
+      scope: 'turn',
+      source: 'derived',
+      confidence,
+      ...delta,
+      ...(state.model ? { model: state.model } : {}),
+      provider: state.provider,
+    },
     { type: 'turn.completed', turn, usage: delta },
   ];
 }
@@ -167,7 +222,9 @@ function turnCompleted(usage: unknown, state: CodexState): Draft[] {
  */
 function userInputWarning(record: CodexRequestUserInputEvent): Draft {
   const questions: unknown[] = Array.isArray(record.questions) ? record.questions : [];
-  const asked = questions.map((q) => (isRecord(q) ? text(q.question) || text(q.header) : '')).filter((q) => q.length > 0);
+  const asked = questions
+    .map((q) => (isRecord(q) ? text(q.question) || text(q.header) : ''))
+    .filter((q) => q.length > 0);
   return {
     type: 'warning',
     code: 'user-input-requested',
@@ -178,7 +235,9 @@ function userInputWarning(record: CodexRequestUserInputEvent): Draft {
 
 /** Codex hides every provider 5xx behind one generic text; say so, or users chase a capacity problem. */
 export function explainFailure(message: string): string {
-  return /experiencing high demand/i.test(message) ? `${message} (codex reports any HTTP 5xx from the model provider this way)` : message;
+  return /experiencing high demand/i.test(message)
+    ? `${message} (codex reports any HTTP 5xx from the model provider this way)`
+    : message;
 }
 
 /**
@@ -190,7 +249,9 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
   // the one cast (checked just below): from there the line's own union narrows on `type`
   const event = record as CodexThreadEvent;
   if (!isRecord(record) || typeof record.type !== 'string') {
-    return [{ type: 'warning', code: 'unknown-record', message: 'codex printed a JSON line without a type', raw: record }];
+    return [
+      { type: 'warning', code: 'unknown-record', message: 'codex printed a JSON line without a type', raw: record },
+    ];
   }
   switch (event.type) {
     case 'thread.started': {
@@ -214,7 +275,11 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
       return turnCompleted(event.usage, state);
     case 'turn.failed': {
       const err: unknown = event.error;
-      state.failure = explainFailure((isRecord(err) ? text(err.message) : '') || state.streamErrors.at(-1) || 'codex reported turn.failed without a message');
+      state.failure = explainFailure(
+        (isRecord(err) ? text(err.message) : '') ||
+          state.streamErrors.at(-1) ||
+          'codex reported turn.failed without a message',
+      );
       // close the turn so telemetry spans end; the failure itself is the terminal event
       return [{ type: 'turn.completed', turn: Math.max(state.turns, 1) }];
     }
@@ -235,6 +300,13 @@ export function translateCodex(record: unknown, state: CodexState): NonTerminalD
     case 'request_user_input':
       return [userInputWarning(event)];
     default:
-      return [{ type: 'warning', code: 'unknown-record', message: `codex printed an unknown event type "${record.type}"`, raw: record }];
+      return [
+        {
+          type: 'warning',
+          code: 'unknown-record',
+          message: `codex printed an unknown event type "${record.type}"`,
+          raw: record,
+        },
+      ];
   }
 }

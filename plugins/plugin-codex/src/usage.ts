@@ -76,7 +76,10 @@ export function codexHome(request: RunRequest, env: NodeJS.ProcessEnv = process.
  * layers `$CODEX_HOME/<profile>.config.toml` over it, so that file wins.
  */
 export function configuredSetting(home: string, key: 'model' | 'model_provider', profile?: string): string | undefined {
-  return (profile ? rootSetting(join(home, `${profile}.config.toml`), key) : undefined) ?? rootSetting(join(home, 'config.toml'), key);
+  return (
+    (profile ? rootSetting(join(home, `${profile}.config.toml`), key) : undefined) ??
+    rootSetting(join(home, 'config.toml'), key)
+  );
 }
 
 /** The top-level `model` codex uses when none is given (see {@link configuredSetting}). */

@@ -20,7 +20,8 @@ mkdirSync(join(plain, '.git-not'), { recursive: true });
 mkdirSync(join(repo, 'sub', 'dir'), { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const args = (request: Partial<RunRequest>): string[] => codexCommand({ prompt: 'do it', cwd: plain, ...request }, ctx).args;
+const args = (request: Partial<RunRequest>): string[] =>
+  codexCommand({ prompt: 'do it', cwd: plain, ...request }, ctx).args;
 /** Values of every `-c` flag. */
 const configs = (a: string[]): string[] => a.flatMap((v, i) => (a[i - 1] === '-c' ? [v] : []));
 
@@ -68,13 +69,38 @@ describe('codex command()', () => {
   });
 
   it('writes config overrides as TOML values', () => {
-    const c = configs(args({ options: { config: { model_reasoning_effort: 'low', 'sandbox_workspace_write.network_access': true, 'tools.list': ['a', 'b'], retries: 0 } } }));
-    expect(c).toEqual(expect.arrayContaining(['model_reasoning_effort="low"', 'sandbox_workspace_write.network_access=true', 'tools.list=["a", "b"]', 'retries=0']));
+    const c = configs(
+      args({
+        options: {
+          config: {
+            model_reasoning_effort: 'low',
+            'sandbox_workspace_write.network_access': true,
+            'tools.list': ['a', 'b'],
+            retries: 0,
+          },
+        },
+      }),
+    );
+    expect(c).toEqual(
+      expect.arrayContaining([
+        'model_reasoning_effort="low"',
+        'sandbox_workspace_write.network_access=true',
+        'tools.list=["a", "b"]',
+        'retries=0',
+      ]),
+    );
   });
 
   it('makes options.provider the active model provider, with the request base URL', () => {
-    const c = configs(args({ baseUrl: 'http://127.0.0.1:9/v1', options: { provider: { id: 'mock', env_key: 'MOCK_API_KEY', request_max_retries: 0 } } }));
-    expect(c).toContain('model_providers.mock={ name = "mock", wire_api = "responses", env_key = "MOCK_API_KEY", request_max_retries = 0, base_url = "http://127.0.0.1:9/v1" }');
+    const c = configs(
+      args({
+        baseUrl: 'http://127.0.0.1:9/v1',
+        options: { provider: { id: 'mock', env_key: 'MOCK_API_KEY', request_max_retries: 0 } },
+      }),
+    );
+    expect(c).toContain(
+      'model_providers.mock={ name = "mock", wire_api = "responses", env_key = "MOCK_API_KEY", request_max_retries = 0, base_url = "http://127.0.0.1:9/v1" }',
+    );
     expect(c).toContain('model_provider="mock"');
   });
 
@@ -106,13 +132,23 @@ describe('codex command()', () => {
 describe('codex plugin definition', () => {
   it('declares the binary, provider, credentials and capabilities', () => {
     expect(codex.name).toBe('codex');
-    expect(codex.binary).toEqual({ names: ['codex'], npmPackage: '@openai/codex', install: 'npm install -g @openai/codex' });
+    expect(codex.binary).toEqual({
+      names: ['codex'],
+      npmPackage: '@openai/codex',
+      install: 'npm install -g @openai/codex',
+    });
     expect(codex.provider).toBe('openai');
     expect(codex.credentialEnv).toEqual(['OPENAI_API_KEY', 'CODEX_API_KEY', 'CODEX_HOME']);
-    expect(codex.capabilities).toMatchObject({ resume: true, tokenUsage: 'per-turn', cost: false, fileChanges: true, sandbox: true });
+    expect(codex.capabilities).toMatchObject({
+      resume: true,
+      tokenUsage: 'per-turn',
+      cost: false,
+      fileChanges: true,
+      sandbox: true,
+    });
   });
 
-  it('detects the version of the installed codex (`codex-cli 0.169.0`) with core\'s default detect', async () => {
+  it("detects the version of the installed codex (`codex-cli 0.169.0`) with core's default detect", async () => {
     expect(codex.detect).toBeUndefined();
     const bin = join(dirname(createRequire(import.meta.url).resolve('@openai/codex/package.json')), 'bin', 'codex.js');
     const r = await detectVersion(codex, bin);

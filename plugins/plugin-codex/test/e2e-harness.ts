@@ -11,7 +11,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The real codex CLI installed as a dev dependency. */
 export const CODEX_BIN = join(here, '..', 'node_modules', '.bin', 'codex');
 /** The omnigent CLI entry (workspace package `omnigent`). */
-export const OMNIGENT_BIN = join(dirname(createRequire(import.meta.url).resolve('omnigent/package.json')), 'bin', 'omnigent.js');
+export const OMNIGENT_BIN = join(
+  dirname(createRequire(import.meta.url).resolve('omnigent/package.json')),
+  'bin',
+  'omnigent.js',
+);
 
 /** A scratch project: mock model server, codex home, work dir and an omnigent.config.json pointing codex at the mock. */
 export interface Sandbox {
@@ -32,15 +36,28 @@ export interface SandboxOptions {
 }
 
 /** Start a mock and write a scratch config whose codex provider is the mock (passed to codex as `-c` flags). */
-export async function sandbox(scenario: MockResponsesScenario, { reuse, options = {}, envKey = 'MOCK_API_KEY' }: SandboxOptions = {}): Promise<Sandbox> {
+export async function sandbox(
+  scenario: MockResponsesScenario,
+  { reuse, options = {}, envKey = 'MOCK_API_KEY' }: SandboxOptions = {},
+): Promise<Sandbox> {
   const root = reuse?.root ?? mkdtempSync(join(tmpdir(), 'codex-e2e-'));
   const work = join(root, 'work');
   const codexHome = join(root, 'codexhome');
   mkdirSync(work, { recursive: true });
   mkdirSync(codexHome, { recursive: true });
   const mock = await startMockResponses(scenario);
-  const provider = { id: 'mock', name: 'Mock', base_url: mock.url, env_key: envKey, request_max_retries: 0, stream_max_retries: 0 };
-  writeFileSync(join(root, 'omnigent.config.json'), JSON.stringify({ harnesses: { codex: { options: { provider, ...options } } } }, null, 2));
+  const provider = {
+    id: 'mock',
+    name: 'Mock',
+    base_url: mock.url,
+    env_key: envKey,
+    request_max_retries: 0,
+    stream_max_retries: 0,
+  };
+  writeFileSync(
+    join(root, 'omnigent.config.json'),
+    JSON.stringify({ harnesses: { codex: { options: { provider, ...options } } } }, null, 2),
+  );
   return { root, work, codexHome, mock };
 }
 
@@ -60,7 +77,20 @@ export function omnigentRun(
   flags: string[] = [],
   onEvent?: (event: OmnigentEvent, pid: number) => void,
 ): Promise<CliRun> {
-  const args = [OMNIGENT_BIN, 'run', '-H', 'codex', '--json', '--no-store', '--bin', CODEX_BIN, '-C', box.work, ...flags, prompt];
+  const args = [
+    OMNIGENT_BIN,
+    'run',
+    '-H',
+    'codex',
+    '--json',
+    '--no-store',
+    '--bin',
+    CODEX_BIN,
+    '-C',
+    box.work,
+    ...flags,
+    prompt,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: box.root,
     env: { ...process.env, HOME: box.root, CODEX_HOME: box.codexHome, MOCK_API_KEY: 'sk-mock', NO_COLOR: '1' },

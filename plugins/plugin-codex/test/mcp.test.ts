@@ -10,7 +10,13 @@ describe('codex MCP servers', () => {
       prompt: 'p',
       cwd: '/work',
       mcpServers: {
-        docs: { type: 'stdio', command: 'node', args: ['server.js', '--x'], cwd: '/srv', env: { DOCS_TOKEN: SECRET, PATH: '/opt/bin' } },
+        docs: {
+          type: 'stdio',
+          command: 'node',
+          args: ['server.js', '--x'],
+          cwd: '/srv',
+          env: { DOCS_TOKEN: SECRET, PATH: '/opt/bin' },
+        },
         'web-b': { type: 'http', url: 'http://127.0.0.1:9/mcp', headers: { Authorization: `Bearer ${SECRET}` } },
       },
     });
@@ -26,7 +32,7 @@ describe('codex MCP servers', () => {
     expect(spec.args.at(-1)).toBe('-');
   });
 
-  it('no servers: no mcp_servers override (the user\'s own config.toml servers still apply)', () => {
+  it("no servers: no mcp_servers override (the user's own config.toml servers still apply)", () => {
     const spec = codexCommand({ prompt: 'p', cwd: '/work' });
     expect(spec.args.join(' ')).not.toContain('mcp_servers');
     expect(spec.env).toBeUndefined();

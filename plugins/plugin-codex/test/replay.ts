@@ -18,7 +18,14 @@ export const fixture = (name: string): unknown[] => readTranscript(join(FIXTURES
  * testkit's translateTranscript with this package's defaults: cwd `/work`, and never the machine's
  * ~/.codex (config.toml model, rollouts): tests that need a home say which.
  */
-export function replay(records: unknown[], options: { request?: Partial<RunRequest>; exit?: Partial<ExitInfo> } = {}): TranscriptReplay<CodexState> {
-  const request = { cwd: '/work', ...options.request, env: { CODEX_HOME: join(tmpdir(), 'omnigent-codex-test-no-home'), ...options.request?.env } };
+export function replay(
+  records: unknown[],
+  options: { request?: Partial<RunRequest>; exit?: Partial<ExitInfo> } = {},
+): TranscriptReplay<CodexState> {
+  const request = {
+    cwd: '/work',
+    ...options.request,
+    env: { CODEX_HOME: join(tmpdir(), 'omnigent-codex-test-no-home'), ...options.request?.env },
+  };
   return translateTranscript(codexHarness, records, { request, ...(options.exit ? { exit: options.exit } : {}) });
 }

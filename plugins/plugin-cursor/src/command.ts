@@ -29,15 +29,30 @@ export function unsupportedOptions(request: RunRequest): string[] {
   const notes: Array<[boolean, string]> = [
     [request.maxTurns !== undefined, 'cursor-agent has no --max-turns; the turn limit was not applied'],
     [request.systemPrompt !== undefined, 'cursor-agent has no system-prompt flag; --system-prompt was not applied'],
-    [request.appendSystemPrompt !== undefined, 'cursor-agent has no system-prompt flag; --append-system-prompt was not applied'],
-    [(request.allowedTools?.length ?? 0) > 0, 'cursor-agent has no supported allowed-tools flag; --allowed-tools was not applied (use .cursor/hooks.json)'],
-    [(request.disallowedTools?.length ?? 0) > 0, 'cursor-agent has no supported tool deny flag; disallowed tools were not applied (use .cursor/hooks.json)'],
+    [
+      request.appendSystemPrompt !== undefined,
+      'cursor-agent has no system-prompt flag; --append-system-prompt was not applied',
+    ],
+    [
+      (request.allowedTools?.length ?? 0) > 0,
+      'cursor-agent has no supported allowed-tools flag; --allowed-tools was not applied (use .cursor/hooks.json)',
+    ],
+    [
+      (request.disallowedTools?.length ?? 0) > 0,
+      'cursor-agent has no supported tool deny flag; disallowed tools were not applied (use .cursor/hooks.json)',
+    ],
     [request.sessionId !== undefined, 'cursor-agent cannot be given a session id; it picks its own'],
     [request.baseUrl !== undefined, "cursor-agent talks only to Cursor's own backend; the base URL was not applied"],
-    [request.provider !== undefined && request.provider !== 'cursor', `cursor-agent has no provider option; provider "${request.provider}" was not applied (pick the model with --model)`],
+    [
+      request.provider !== undefined && request.provider !== 'cursor',
+      `cursor-agent has no provider option; provider "${request.provider}" was not applied (pick the model with --model)`,
+    ],
     // its documented MCP form is a file (.cursor/mcp.json in the project, ~/.cursor/mcp.json): omnigent
     // writes neither (they are the user's), and no flag or variable pointing elsewhere is documented
-    [Object.keys(request.mcpServers ?? {}).length > 0, `cursor-agent reads MCP servers only from .cursor/mcp.json or ~/.cursor/mcp.json, which omnigent does not write; MCP servers ${Object.keys(request.mcpServers ?? {}).join(', ')} were not applied (declare them there; their calls are still reported per server)`],
+    [
+      Object.keys(request.mcpServers ?? {}).length > 0,
+      `cursor-agent reads MCP servers only from .cursor/mcp.json or ~/.cursor/mcp.json, which omnigent does not write; MCP servers ${Object.keys(request.mcpServers ?? {}).join(', ')} were not applied (declare them there; their calls are still reported per server)`,
+    ],
   ];
   return notes.filter(([on]) => on).map(([, message]) => message);
 }

@@ -20,6 +20,9 @@ export async function detectCursor(bin: string, exec: DetectExec): Promise<Detec
   const other = parseVersion(text);
   return {
     ...(other ? { version: other } : {}),
-    details: { bin, warning: `\`${bin} --version\` did not print a Cursor CLI version (like 2026.09.10-fd3934a); is this Cursor's agent?` },
+    details: {
+      bin,
+      warning: `\`${bin} --version\` did not print a Cursor CLI version (like 2026.09.10-fd3934a); is this Cursor's agent?`,
+    },
   };
 }

@@ -11,7 +11,11 @@ export function explainStderr(stderrTail: string): string | undefined {
   if (/ActionRequiredError/.test(stderrTail)) {
     return `Cursor requires an action on your account (ActionRequiredError), e.g. a named model on a free plan: try --model auto, or check your plan at cursor.com${detail(stderrTail)}`;
   }
-  if (/not (?:logged|signed) in|unauthori[sz]ed|authentication (?:required|failed)|login required|invalid api key/i.test(stderrTail)) {
+  if (
+    /not (?:logged|signed) in|unauthori[sz]ed|authentication (?:required|failed)|login required|invalid api key/i.test(
+      stderrTail,
+    )
+  ) {
     return `cursor-agent is not signed in: set CURSOR_API_KEY or run \`cursor-agent login\`${detail(stderrTail)}`;
   }
   return undefined;
@@ -30,7 +34,14 @@ function detail(stderrTail: string): string {
 export function finishCursor(state: CursorState, exit: ExitInfo): FinishResult {
   const events: NonTerminalDraft[] = flushPending(state);
   for (const [callId, open] of state.open) {
-    events.push({ type: 'tool.completed', callId, name: open.name, output: null, isError: true, status: 'interrupted' });
+    events.push({
+      type: 'tool.completed',
+      callId,
+      name: open.name,
+      output: null,
+      isError: true,
+      status: 'interrupted',
+    });
   }
   state.open.clear();
   events.push(...closeTurn(state));
@@ -41,13 +52,22 @@ export function finishCursor(state: CursorState, exit: ExitInfo): FinishResult {
     ...(state.result?.text !== undefined ? { result: state.result.text } : {}),
   };
   const stderr = exit.stderrTail ? { stderrTail: exit.stderrTail } : {};
-  const failed = (reason: 'error' | 'exit', message: string): TerminalDraft => ({ type: 'run.failed', reason, message, ...stderr, ...extras });
+  const failed = (reason: 'error' | 'exit', message: string): TerminalDraft => ({
+    type: 'run.failed',
+    reason,
+    message,
+    ...stderr,
+    ...extras,
+  });
 
   let terminal: TerminalDraft;
   const r = state.result;
   if (r && r.isError) {
     const why = firstLine(r.text) ?? lastLine(exit.stderrTail) ?? 'no details';
-    terminal = failed('error', `Cursor reported an error${r.subtype && r.subtype !== 'success' ? ` (${r.subtype})` : ''}: ${why}`);
+    terminal = failed(
+      'error',
+      `Cursor reported an error${r.subtype && r.subtype !== 'success' ? ` (${r.subtype})` : ''}: ${why}`,
+    );
   } else if (r && exit.exitCode === 0 && !exit.signal) {
     terminal = { type: 'run.completed', ...extras };
   } else if (r) {

@@ -44,7 +44,8 @@ function kindKey(payload: CursorToolCallPayload): string | undefined {
   const keys = Object.keys(payload).filter((k) => !PAYLOAD_EXTRAS.has(k) && isRecord(payload[k]));
   // one capture wraps the kind as `{"tool":{"case":"shellToolCall"}}` (a protobuf oneof)
   const wrapped = payload.tool;
-  if (keys.length === 1 && keys[0] === 'tool' && isRecord(wrapped) && typeof wrapped.case === 'string') return wrapped.case;
+  if (keys.length === 1 && keys[0] === 'tool' && isRecord(wrapped) && typeof wrapped.case === 'string')
+    return wrapped.case;
   return keys.find((k) => k.endsWith('ToolCall') || k === 'function') ?? keys[0];
 }
 
@@ -71,7 +72,8 @@ function mcpName(args: Record<string, unknown> | undefined): string | undefined 
 // `providerIdentifier` is the server as the user named it in mcp.json, `toolName` the tool on it
 function mcpRef(args: Record<string, unknown> | undefined): McpToolRef | undefined {
   if (!args) return undefined;
-  const server = typeof args.providerIdentifier === 'string' && args.providerIdentifier ? args.providerIdentifier : undefined;
+  const server =
+    typeof args.providerIdentifier === 'string' && args.providerIdentifier ? args.providerIdentifier : undefined;
   const tool = typeof args.toolName === 'string' && args.toolName ? args.toolName : undefined;
   return server && tool ? { server, tool } : undefined;
 }
@@ -134,7 +136,12 @@ export function toolOutcome(key: string, result: CursorToolResult | string | und
     const exitCode = typeof e.exitCode === 'number' ? e.exitCode : undefined;
     return {
       // `errorMessage` per the captures; some adapters read `message`, so both are accepted
-      output: typeof e.errorMessage === 'string' && e.errorMessage ? e.errorMessage : typeof e.message === 'string' && e.message ? e.message : e,
+      output:
+        typeof e.errorMessage === 'string' && e.errorMessage
+          ? e.errorMessage
+          : typeof e.message === 'string' && e.message
+            ? e.message
+            : e,
       isError: true,
       status: 'error',
       ...(exitCode !== undefined ? { exitCode } : {}),
@@ -145,7 +152,12 @@ export function toolOutcome(key: string, result: CursorToolResult | string | und
     if (key === 'shellToolCall') {
       const exitCode = typeof s.exitCode === 'number' ? s.exitCode : undefined;
       const failed = exitCode !== undefined && exitCode !== 0;
-      return { output: s, isError: failed, status: failed ? 'error' : 'ok', ...(exitCode !== undefined ? { exitCode } : {}) };
+      return {
+        output: s,
+        isError: failed,
+        status: failed ? 'error' : 'ok',
+        ...(exitCode !== undefined ? { exitCode } : {}),
+      };
     }
     if (key === 'mcpToolCall') {
       const failed = s.isError === true;
@@ -164,8 +176,19 @@ export function toolOutcome(key: string, result: CursorToolResult | string | und
 }
 
 /** The file a successful write/edit/delete touched, for `file.changed`. */
-export function changedFile(key: string, input: unknown, output: unknown): { path: string; change: 'add' | 'update' | 'delete' } | undefined {
-  const change = key === 'writeToolCall' ? 'add' : key === 'editToolCall' ? 'update' : key === 'deleteToolCall' ? 'delete' : undefined;
+export function changedFile(
+  key: string,
+  input: unknown,
+  output: unknown,
+): { path: string; change: 'add' | 'update' | 'delete' } | undefined {
+  const change =
+    key === 'writeToolCall'
+      ? 'add'
+      : key === 'editToolCall'
+        ? 'update'
+        : key === 'deleteToolCall'
+          ? 'delete'
+          : undefined;
   if (!change) return undefined;
   // the result carries the absolute path; args may hold a relative one
   const fromOutput = isRecord(output) && typeof output.path === 'string' ? output.path : undefined;

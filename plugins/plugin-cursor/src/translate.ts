@@ -24,7 +24,13 @@ function textOf(content: CursorTextBlock[] | undefined): string {
 export function flushPending(state: CursorState): NonTerminalDraft[] {
   const out: NonTerminalDraft[] = [];
   if (state.pendingThinking) out.push({ type: 'reasoning', text: state.pendingThinking });
-  if (state.pendingText) out.push({ type: 'message', role: 'assistant', text: state.pendingText, ...(state.model ? { model: state.model } : {}) });
+  if (state.pendingText)
+    out.push({
+      type: 'message',
+      role: 'assistant',
+      text: state.pendingText,
+      ...(state.model ? { model: state.model } : {}),
+    });
   state.pendingThinking = '';
   state.pendingText = '';
   return out;
@@ -64,7 +70,10 @@ function enterTurn(state: CursorState, modelCallId: string | undefined): NonTerm
 }
 
 function onInit(r: CursorSystemInit, state: CursorState, ctx: TranslateContext): NonTerminalDraft[] {
-  if (state.sessionStarted) return [{ type: 'status', code: 'repeated-init', message: 'cursor-agent printed a second system/init line', raw: r }];
+  if (state.sessionStarted)
+    return [
+      { type: 'status', code: 'repeated-init', message: 'cursor-agent printed a second system/init line', raw: r },
+    ];
   state.sessionStarted = true;
   const model = str(r.model);
   if (model) state.model = model;
@@ -107,7 +116,8 @@ function onAssistant(r: CursorAssistantLine, state: CursorState): NonTerminalDra
   }
   const whole = text || state.pendingText;
   state.pendingText = '';
-  if (whole) out.push({ type: 'message', role: 'assistant', text: whole, ...(state.model ? { model: state.model } : {}) });
+  if (whole)
+    out.push({ type: 'message', role: 'assistant', text: whole, ...(state.model ? { model: state.model } : {}) });
   return out;
 }
 
@@ -137,7 +147,9 @@ function callIdOf(r: CursorToolCallLine): string | undefined {
 
 /** The CLI's own `timestamp_ms` of a line (epoch ms), when it is a usable number. */
 function lineTime(r: { timestamp_ms?: unknown }): number | undefined {
-  return typeof r.timestamp_ms === 'number' && Number.isFinite(r.timestamp_ms) && r.timestamp_ms > 0 ? r.timestamp_ms : undefined;
+  return typeof r.timestamp_ms === 'number' && Number.isFinite(r.timestamp_ms) && r.timestamp_ms > 0
+    ? r.timestamp_ms
+    : undefined;
 }
 
 /**
@@ -152,7 +164,8 @@ function harnessDuration(r: CursorToolCallLine, open: { startedAtMs?: number }):
   const completedAt = r.completedAtMs ?? inner.completedAtMs;
   const started = Number(startedAt);
   const completed = Number(completedAt);
-  if (startedAt && completedAt && Number.isFinite(started) && Number.isFinite(completed) && completed >= started) return completed - started;
+  if (startedAt && completedAt && Number.isFinite(started) && Number.isFinite(completed) && completed >= started)
+    return completed - started;
   const end = lineTime(r);
   if (open.startedAtMs !== undefined && end !== undefined && end >= open.startedAtMs) return end - open.startedAtMs;
   return undefined;
@@ -167,9 +180,22 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
     const callId = given ?? `cursor-call-${++state.anonymousCalls}`;
     if (state.open.has(callId) || state.closed.has(callId)) return out;
     const startedAtMs = lineTime(r);
-    state.open.set(callId, { key: tool.key, name: tool.name, kind: tool.kind, ...(tool.mcp ? { mcp: tool.mcp } : {}), ...(startedAtMs !== undefined ? { startedAtMs } : {}) });
+    state.open.set(callId, {
+      key: tool.key,
+      name: tool.name,
+      kind: tool.kind,
+      ...(tool.mcp ? { mcp: tool.mcp } : {}),
+      ...(startedAtMs !== undefined ? { startedAtMs } : {}),
+    });
     if (state.turn) state.turn.hadTools = true;
-    out.push({ type: 'tool.started', callId, name: tool.name, kind: tool.kind, input: tool.input ?? null, ...(tool.mcp ? { mcp: tool.mcp } : {}) });
+    out.push({
+      type: 'tool.started',
+      callId,
+      name: tool.name,
+      kind: tool.kind,
+      input: tool.input ?? null,
+      ...(tool.mcp ? { mcp: tool.mcp } : {}),
+    });
     return out;
   }
 
@@ -177,7 +203,12 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
   const callId = given ?? [...state.open].find(([, o]) => o.key === tool.key)?.[0];
   if (r.subtype === 'completed') {
     if (callId === undefined) {
-      out.push({ type: 'warning', code: 'orphan-tool-result', message: `cursor-agent reported a ${tool.key} result without a call id`, raw: r });
+      out.push({
+        type: 'warning',
+        code: 'orphan-tool-result',
+        message: `cursor-agent reported a ${tool.key} result without a call id`,
+        raw: r,
+      });
       return out;
     }
     if (state.closed.has(callId)) return out;
@@ -185,7 +216,14 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
     if (!open) {
       // completed without started (a dropped line): start it so every end has a beginning
       open = { key: tool.key, name: tool.name, kind: tool.kind, ...(tool.mcp ? { mcp: tool.mcp } : {}) };
-      out.push({ type: 'tool.started', callId, name: tool.name, kind: tool.kind, input: tool.input ?? null, ...(tool.mcp ? { mcp: tool.mcp } : {}) });
+      out.push({
+        type: 'tool.started',
+        callId,
+        name: tool.name,
+        kind: tool.kind,
+        input: tool.input ?? null,
+        ...(tool.mcp ? { mcp: tool.mcp } : {}),
+      });
       if (state.turn) state.turn.hadTools = true;
     }
     state.open.delete(callId);
@@ -214,7 +252,12 @@ function onToolCall(r: CursorToolCallLine, state: CursorState): NonTerminalDraft
     out.push({ type: 'tool.updated', callId, name: open.name, output: tool.body?.result ?? tool.body ?? null });
     return out;
   }
-  out.push({ type: 'warning', code: 'unknown-record', message: `cursor-agent printed tool_call/${String(r.subtype)} for a call that is not running`, raw: r });
+  out.push({
+    type: 'warning',
+    code: 'unknown-record',
+    message: `cursor-agent printed tool_call/${String(r.subtype)} for a call that is not running`,
+    raw: r,
+  });
   return out;
 }
 
@@ -231,7 +274,14 @@ function onResult(r: CursorResultLine, state: CursorState): NonTerminalDraft[] {
     state.usage = usage;
     // one total for the whole run; 'partial': no per-call split, no reasoning figure, and the
     // cache-write accounting is inferred from captures, not documented
-    out.push({ type: 'usage', scope: 'run', source: 'result', confidence: 'partial', ...usage, ...(state.model ? { model: state.model } : {}) });
+    out.push({
+      type: 'usage',
+      scope: 'run',
+      source: 'result',
+      confidence: 'partial',
+      ...usage,
+      ...(state.model ? { model: state.model } : {}),
+    });
   }
   return out;
 }
@@ -251,14 +301,28 @@ function onInteractionQuery(r: CursorInteractionQuery): NonTerminalDraft[] {
 /** One parsed stdout line of `cursor-agent` -> normalized events. Pure apart from `state`. */
 export function translateCursor(record: unknown, state: CursorState, ctx: TranslateContext): NonTerminalDraft[] {
   if (!isRecord(record) || typeof record.type !== 'string') {
-    return [{ type: 'warning', code: 'unknown-record', message: 'cursor-agent printed a JSON value without a type', raw: record }];
+    return [
+      {
+        type: 'warning',
+        code: 'unknown-record',
+        message: 'cursor-agent printed a JSON value without a type',
+        raw: record,
+      },
+    ];
   }
   // the one cast: from here the line's own union narrows on `type`
   const line = record as CursorLine;
   switch (line.type) {
     case 'system':
       if (line.subtype === 'init') return onInit(line, state, ctx);
-      return [{ type: 'status', code: `system-${String(line.subtype)}`, message: `cursor-agent system/${String(line.subtype)}`, raw: record }];
+      return [
+        {
+          type: 'status',
+          code: `system-${String(line.subtype)}`,
+          message: `cursor-agent system/${String(line.subtype)}`,
+          raw: record,
+        },
+      ];
     case 'user':
       return onUser(line);
     case 'assistant':
@@ -272,6 +336,13 @@ export function translateCursor(record: unknown, state: CursorState, ctx: Transl
     case 'interaction_query':
       return onInteractionQuery(line);
     default:
-      return [{ type: 'warning', code: 'unknown-record', message: `cursor-agent printed an unknown record type: ${JSON.stringify(record.type)}`, raw: record }];
+      return [
+        {
+          type: 'warning',
+          code: 'unknown-record',
+          message: `cursor-agent printed an unknown record type: ${JSON.stringify(record.type)}`,
+          raw: record,
+        },
+      ];
   }
 }

@@ -33,7 +33,13 @@ function setup(config?: unknown): Setup {
   const workspace = join(root, 'workspace');
   mkdirSync(bin, { recursive: true });
   mkdirSync(workspace, { recursive: true });
-  const s = { bin, workspace, argvFile: join(root, 'argv'), keyFile: join(root, 'key'), stdinFile: join(root, 'stdin') };
+  const s = {
+    bin,
+    workspace,
+    argvFile: join(root, 'argv'),
+    keyFile: join(root, 'key'),
+    stdinFile: join(root, 'stdin'),
+  };
   const script = [
     '#!/bin/sh',
     `printf '%s\\0' "$@" > '${s.argvFile}'`,
@@ -59,7 +65,11 @@ interface CliResult {
 
 function runCli(args: string[], env: Record<string, string>, cwd: string, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
@@ -98,34 +108,85 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
   it('runs every tool kind, exits 0, and passes the documented flags with the key only in the env', async () => {
     const s = setup();
     const r = await runCli(
-      ['run', '-H', 'cursor', '--json', '--no-store', '-m', 'auto', '-C', s.workspace, '--permission-mode', 'accept-edits', 'Tidy the project'],
+      [
+        'run',
+        '-H',
+        'cursor',
+        '--json',
+        '--no-store',
+        '-m',
+        'auto',
+        '-C',
+        s.workspace,
+        '--permission-mode',
+        'accept-edits',
+        'Tidy the project',
+      ],
       baseEnv([s.bin, '/usr/bin', '/bin'], { ...fakeEnv('all-tool-kinds'), CURSOR_API_KEY: 'key_from_user_env' }),
       s.workspace,
     );
     expect(r.code, r.stderr).toBe(0);
     expect(argvOf(s)).toEqual([
-      '-p', '--output-format', 'stream-json', '--trust',
-      '--model', 'auto', '--force',
-      '--workspace', s.workspace,
-      '--', 'Tidy the project',
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--trust',
+      '--model',
+      'auto',
+      '--force',
+      '--workspace',
+      s.workspace,
+      '--',
+      'Tidy the project',
     ]);
     expect(readFileSync(s.keyFile, 'utf8')).toBe('key_from_user_env');
     expect(readFileSync(s.stdinFile, 'utf8').trim()).toBe('eof');
 
     const { events } = r;
-    expect(events[0]).toMatchObject({ type: 'session.started', harness: 'cursor', model: 'Auto', requestedModel: 'auto', sessionId: 'f7d05f71-3c1e-4b8a-9d2e-6a0b4c8e1f93' });
+    expect(events[0]).toMatchObject({
+      type: 'session.started',
+      harness: 'cursor',
+      model: 'Auto',
+      requestedModel: 'auto',
+      sessionId: 'f7d05f71-3c1e-4b8a-9d2e-6a0b4c8e1f93',
+    });
     expect(ofType(events, 'tool.started').map((t) => `${t.name}:${t.kind}`)).toEqual([
-      'readToolCall:read', 'lsToolCall:search', 'globToolCall:search', 'grepToolCall:search',
-      'writeToolCall:write', 'editToolCall:edit', 'deleteToolCall:write', 'shellToolCall:shell',
-      'linear-get_issue:mcp', 'updateTodosToolCall:todo', 'webFetchToolCall:web', 'multi_tool_use.parallel:other', 'semanticSearchToolCall:other',
+      'readToolCall:read',
+      'lsToolCall:search',
+      'globToolCall:search',
+      'grepToolCall:search',
+      'writeToolCall:write',
+      'editToolCall:edit',
+      'deleteToolCall:write',
+      'shellToolCall:shell',
+      'linear-get_issue:mcp',
+      'updateTodosToolCall:todo',
+      'webFetchToolCall:web',
+      'multi_tool_use.parallel:other',
+      'semanticSearchToolCall:other',
     ]);
     expect(ofType(events, 'tool.completed').every((t) => t.isError === false)).toBe(true);
     // the fake replays the lines at once: these durations are the CLI's own timestamp_ms differences
-    expect(ofType(events, 'tool.completed').slice(0, 5).map((t) => [t.callId, t.durationMs])).toEqual([
-      ['call_glob_1', 74], ['call_read_1', 185], ['call_grep_1', 111], ['call_ls_1', 222], ['call_write_1', 37],
+    expect(
+      ofType(events, 'tool.completed')
+        .slice(0, 5)
+        .map((t) => [t.callId, t.durationMs]),
+    ).toEqual([
+      ['call_glob_1', 74],
+      ['call_read_1', 185],
+      ['call_grep_1', 111],
+      ['call_ls_1', 222],
+      ['call_write_1', 37],
     ]);
     expect(ofType(events, 'usage')).toHaveLength(1);
-    expect(ofType(events, 'usage')[0]).toMatchObject({ scope: 'run', source: 'result', input: 20920, output: 28, cacheRead: 7808, cacheWrite: 0 });
+    expect(ofType(events, 'usage')[0]).toMatchObject({
+      scope: 'run',
+      source: 'result',
+      input: 20920,
+      output: 28,
+      cacheRead: 7808,
+      cacheWrite: 0,
+    });
     const last = events.at(-1)!;
     expect(last).toMatchObject({ type: 'run.completed', turns: 4, usage: { input: 20920, output: 28 } });
     expect(events.every((e) => e.sessionId === 'f7d05f71-3c1e-4b8a-9d2e-6a0b4c8e1f93')).toBe(true);
@@ -134,25 +195,47 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
   it('takes streamPartialOutput and apiKey from the config file, and never doubles the streamed text', async () => {
     const s = setup({ harnesses: { cursor: { options: { streamPartialOutput: true, apiKey: 'key_from_config' } } } });
     const r = await runCli(
-      ['run', '-H', 'cursor', '--json', '--no-store', '--resume', '8e2d6b1a-44c0-4f7e-a3b9-5c1d0e7f9a26', 'Check, then say PONG'],
+      [
+        'run',
+        '-H',
+        'cursor',
+        '--json',
+        '--no-store',
+        '--resume',
+        '8e2d6b1a-44c0-4f7e-a3b9-5c1d0e7f9a26',
+        'Check, then say PONG',
+      ],
       baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('partial-output')),
       s.workspace,
     );
     expect(r.code, r.stderr).toBe(0);
     const argv = argvOf(s);
     expect(argv).toContain('--stream-partial-output');
-    expect(argv.slice(argv.indexOf('--resume'), argv.indexOf('--resume') + 2)).toEqual(['--resume', '8e2d6b1a-44c0-4f7e-a3b9-5c1d0e7f9a26']);
+    expect(argv.slice(argv.indexOf('--resume'), argv.indexOf('--resume') + 2)).toEqual([
+      '--resume',
+      '8e2d6b1a-44c0-4f7e-a3b9-5c1d0e7f9a26',
+    ]);
     expect(argv.join(' ')).not.toContain('key_from_config');
     expect(readFileSync(s.keyFile, 'utf8')).toBe('key_from_config');
-    const texts = ofType(r.events, 'message').filter((m) => m.role === 'assistant').map((m) => m.text);
+    const texts = ofType(r.events, 'message')
+      .filter((m) => m.role === 'assistant')
+      .map((m) => m.text);
     expect(texts).toEqual(["I'll check.", 'PONG']);
-    expect(ofType(r.events, 'message.delta').map((d) => d.text).join('')).toBe("I'll check.PONG");
+    expect(
+      ofType(r.events, 'message.delta')
+        .map((d) => d.text)
+        .join(''),
+    ).toBe("I'll check.PONG");
     expect(r.events.at(-1)).toMatchObject({ type: 'run.completed', result: "I'll check.PONG" });
   });
 
   it('keeps a call id with a newline intact through --json', async () => {
     const s = setup();
-    const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'Print the date'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('newline-call-id')), s.workspace);
+    const r = await runCli(
+      ['run', '-H', 'cursor', '--json', '--no-store', 'Print the date'],
+      baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('newline-call-id')),
+      s.workspace,
+    );
     expect(r.code, r.stderr).toBe(0);
     const id = 'call-973a51c2d8e04f6b-0\nfc_8b6e2d7f41a9c035_0';
     expect(ofType(r.events, 'tool.started').map((t) => t.callId)).toEqual([id]);
@@ -161,7 +244,11 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
 
   it('warns about an interaction_query, with stdin closed, and finishes', async () => {
     const s = setup();
-    const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'Install the deps'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('interaction-query')), s.workspace);
+    const r = await runCli(
+      ['run', '-H', 'cursor', '--json', '--no-store', 'Install the deps'],
+      baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('interaction-query')),
+      s.workspace,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(s.stdinFile, 'utf8').trim()).toBe('eof');
     expect(ofType(r.events, 'warning').map((w) => w.code)).toContain('interaction-query');
@@ -185,7 +272,11 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
 
   it('exits 1 on Workspace Trust Required with an empty stdout', async () => {
     const s = setup();
-    const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'hello'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('trust-required', 1, TRUST_STDERR)), s.workspace);
+    const r = await runCli(
+      ['run', '-H', 'cursor', '--json', '--no-store', 'hello'],
+      baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('trust-required', 1, TRUST_STDERR)),
+      s.workspace,
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
     // nothing reached stdout: omnigent's own (synthesized) session.started, then the failure
@@ -196,7 +287,11 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
 
   it('exits 1 when the result line says is_error, although the CLI exited 0', async () => {
     const s = setup();
-    const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'hello'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('result-is-error')), s.workspace);
+    const r = await runCli(
+      ['run', '-H', 'cursor', '--json', '--no-store', 'hello'],
+      baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('result-is-error')),
+      s.workspace,
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
     expect(r.events.at(-1)).toMatchObject({ type: 'run.failed', reason: 'error', exitCode: 0 });
@@ -204,10 +299,16 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
 
   it('exits 1 when the stream ends without a result line, closing the running tool', async () => {
     const s = setup();
-    const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'Build it'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('eof-without-result')), s.workspace);
+    const r = await runCli(
+      ['run', '-H', 'cursor', '--json', '--no-store', 'Build it'],
+      baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('eof-without-result')),
+      s.workspace,
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.events.length, `omnigent printed no events; stderr: ${r.stderr}`).toBeGreaterThan(0);
-    expect(ofType(r.events, 'tool.completed')).toMatchObject([{ callId: 'call_build_1', status: 'interrupted', isError: true }]);
+    expect(ofType(r.events, 'tool.completed')).toMatchObject([
+      { callId: 'call_build_1', status: 'interrupted', isError: true },
+    ]);
     expect(r.events.at(-1)).toMatchObject({ type: 'run.failed', reason: 'exit' });
   });
 
@@ -215,7 +316,11 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
     const s = setup();
     const empty = join(scratch, 'empty-path');
     mkdirSync(empty, { recursive: true });
-    const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', 'hello'], baseEnv([empty], fakeEnv('official-read-write')), s.workspace);
+    const r = await runCli(
+      ['run', '-H', 'cursor', '--json', '--no-store', 'hello'],
+      baseEnv([empty], fakeEnv('official-read-write')),
+      s.workspace,
+    );
     expect(r.code, r.stderr).toBe(127);
     // the run never started: no harness events, and the install command on stderr
     expect(ofType(r.events, 'tool.started')).toHaveLength(0);
@@ -226,7 +331,12 @@ describe('omnigent run -H cursor --json (fake cursor-agent on PATH)', () => {
     const s = setup();
     // 200 KB in one argument is over Linux's per-argument limit (MAX_ARG_STRLEN, 128 KiB)
     const prompt = `Review this log:\n${'2026-11-30 12:00:00 INFO request served in 12 ms\n'.repeat(4000)}End of log.`;
-    const r = await runCli(['run', '-H', 'cursor', '--json', '--no-store', '-'], baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('official-read-write')), s.workspace, prompt);
+    const r = await runCli(
+      ['run', '-H', 'cursor', '--json', '--no-store', '-'],
+      baseEnv([s.bin, '/usr/bin', '/bin'], fakeEnv('official-read-write')),
+      s.workspace,
+      prompt,
+    );
     expect(r.stderr).not.toContain('E2BIG');
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(`${s.stdinFile}.bytes`, 'utf8')).toBe(prompt);

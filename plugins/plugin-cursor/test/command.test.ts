@@ -7,7 +7,16 @@ const ctx = { bin: '/usr/local/bin/cursor-agent', isRoot: false };
 describe('cursorCommand', () => {
   it('runs print mode with stream-json and --trust, the workspace as cwd, and the prompt last after --', () => {
     const spec = cursorCommand({ prompt: 'Fix the build', cwd: '/tmp/proj' }, ctx);
-    expect(spec.args).toEqual(['-p', '--output-format', 'stream-json', '--trust', '--workspace', '/tmp/proj', '--', 'Fix the build']);
+    expect(spec.args).toEqual([
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--trust',
+      '--workspace',
+      '/tmp/proj',
+      '--',
+      'Fix the build',
+    ]);
     expect(spec.cwd).toBe('/tmp/proj');
     expect(spec.stdin).toBeUndefined();
     expect(spec.env).toBeUndefined();
@@ -21,16 +30,30 @@ describe('cursorCommand', () => {
 
   it('passes --model, --resume and extra args before the -- separator', () => {
     const spec = cursorCommand(
-      { prompt: 'again', cwd: '/w', model: 'claude-sonnet-4-5', resume: 'c6b62c6f-7ead-4fd6-9922-e952131177ff', extraArgs: ['--sandbox', 'disabled'] },
+      {
+        prompt: 'again',
+        cwd: '/w',
+        model: 'claude-sonnet-4-5',
+        resume: 'c6b62c6f-7ead-4fd6-9922-e952131177ff',
+        extraArgs: ['--sandbox', 'disabled'],
+      },
       ctx,
     );
     expect(spec.args).toEqual([
-      '-p', '--output-format', 'stream-json', '--trust',
-      '--model', 'claude-sonnet-4-5',
-      '--workspace', '/w',
-      '--resume', 'c6b62c6f-7ead-4fd6-9922-e952131177ff',
-      '--sandbox', 'disabled',
-      '--', 'again',
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--trust',
+      '--model',
+      'claude-sonnet-4-5',
+      '--workspace',
+      '/w',
+      '--resume',
+      'c6b62c6f-7ead-4fd6-9922-e952131177ff',
+      '--sandbox',
+      'disabled',
+      '--',
+      'again',
     ]);
   });
 
@@ -47,8 +70,12 @@ describe('cursorCommand', () => {
   });
 
   it('adds --stream-partial-output only when the plugin option is true', () => {
-    expect(cursorCommand({ prompt: 'p', options: { streamPartialOutput: true } }, ctx).args).toContain('--stream-partial-output');
-    expect(cursorCommand({ prompt: 'p', options: { streamPartialOutput: 'yes' } }, ctx).args).not.toContain('--stream-partial-output');
+    expect(cursorCommand({ prompt: 'p', options: { streamPartialOutput: true } }, ctx).args).toContain(
+      '--stream-partial-output',
+    );
+    expect(cursorCommand({ prompt: 'p', options: { streamPartialOutput: 'yes' } }, ctx).args).not.toContain(
+      '--stream-partial-output',
+    );
     expect(cursorCommand({ prompt: 'p' }, ctx).args).not.toContain('--stream-partial-output');
   });
 
@@ -83,7 +110,11 @@ describe('long prompts', () => {
   });
 
   it('MCP servers: warned as not applied before the run, nothing written into .cursor/mcp.json', () => {
-    const spec = cursorCommand({ prompt: 'p', cwd: '/w', mcpServers: { docs: { type: 'stdio', command: 'node' }, web: { type: 'http', url: 'http://x/mcp' } } });
+    const spec = cursorCommand({
+      prompt: 'p',
+      cwd: '/w',
+      mcpServers: { docs: { type: 'stdio', command: 'node' }, web: { type: 'http', url: 'http://x/mcp' } },
+    });
     expect(spec.warnings).toEqual([expect.stringContaining('MCP servers docs, web were not applied')]);
     expect(spec.args.join(' ')).not.toContain('mcp');
     expect(cursorCommand({ prompt: 'p', cwd: '/w' }).warnings).toBeUndefined();

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { DetectExec } from '@omnigent/core';
 import { detectCursor, parseCursorVersion } from '../src/detect.js';
 
-const execPrinting = (stdout: string, stderr = ''): DetectExec => async (args) => {
-  expect(args).toEqual(['--version']);
-  return { stdout, stderr, exitCode: 0 };
-};
+const execPrinting =
+  (stdout: string, stderr = ''): DetectExec =>
+  async (args) => {
+    expect(args).toEqual(['--version']);
+    return { stdout, stderr, exitCode: 0 };
+  };
 
 describe('detectCursor', () => {
   it('reads the date-based version of cursor-agent', async () => {

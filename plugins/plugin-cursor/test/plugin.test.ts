@@ -7,18 +7,32 @@ describe('the cursor plugin object', () => {
   it('is a harness plugin named cursor that finds cursor-agent, then agent', () => {
     expect(isHarnessPlugin(cursor)).toBe(true);
     expect(cursor.name).toBe('cursor');
-    expect(cursor.binary).toEqual({ names: ['cursor-agent', 'agent'], install: 'curl https://cursor.com/install -fsS | bash' });
+    expect(cursor.binary).toEqual({
+      names: ['cursor-agent', 'agent'],
+      install: 'curl https://cursor.com/install -fsS | bash',
+    });
     expect(cursor.provider).toBe('cursor');
     expect(cursor.credentialEnv).toEqual(['CURSOR_API_KEY']);
     expect(cursor.meta.packageName).toBe('@omnigent/plugin-cursor');
   });
 
   it('declares what Cursor can do as data', () => {
-    expect(cursor.capabilities).toMatchObject({ resume: true, tokenUsage: 'per-run', cost: false, reasoning: true, subagents: false, traceparent: false });
+    expect(cursor.capabilities).toMatchObject({
+      resume: true,
+      tokenUsage: 'per-run',
+      cost: false,
+      reasoning: true,
+      subagents: false,
+      traceparent: false,
+    });
   });
 
   it('detects the version with `--version`', async () => {
-    const r = await cursor.detect!('/x/cursor-agent', async () => ({ stdout: '2026.09.10-fd3934a\n', stderr: '', exitCode: 0 }));
+    const r = await cursor.detect!('/x/cursor-agent', async () => ({
+      stdout: '2026.09.10-fd3934a\n',
+      stderr: '',
+      exitCode: 0,
+    }));
     expect(r.version).toBe('2026.09.10-fd3934a');
   });
 

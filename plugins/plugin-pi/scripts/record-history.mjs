@@ -20,37 +20,85 @@ for (const d of [agentDir, work, join(scratch, 'home')]) mkdirSync(d, { recursiv
 
 const mock = await startMockChatCompletions({
   scripts: [
-    { match: 'First question', turns: [
-      { content: 'Let me look.', toolCalls: [{ name: 'bash', arguments: { command: 'echo hi' } }], usage: { prompt: 120, completion: 15, cached: 20 } },
-      { toolCalls: [{ name: 'bash', arguments: { command: 'ls /nonexistent-omnigent-dir' } }], usage: { prompt: 150, completion: 12, cached: 100 } },
-      { toolCalls: [{ name: 'write', arguments: { path: 'hello.txt', content: 'hello from pi\n' } }], usage: { prompt: 170, completion: 20, cached: 120 } },
-      { content: 'Wrote hello.txt; the directory does not exist.', usage: { prompt: 200, completion: 11, cached: 150 } },
-    ] },
-    { match: 'Second question', turns: [
-      { toolCalls: [{ name: 'read', arguments: { path: 'hello.txt' } }], usage: { prompt: 300, completion: 9, cached: 250 } },
-      { content: 'It says hello from pi.', usage: { prompt: 330, completion: 7, cached: 290 } },
-    ] },
+    {
+      match: 'First question',
+      turns: [
+        {
+          content: 'Let me look.',
+          toolCalls: [{ name: 'bash', arguments: { command: 'echo hi' } }],
+          usage: { prompt: 120, completion: 15, cached: 20 },
+        },
+        {
+          toolCalls: [{ name: 'bash', arguments: { command: 'ls /nonexistent-omnigent-dir' } }],
+          usage: { prompt: 150, completion: 12, cached: 100 },
+        },
+        {
+          toolCalls: [{ name: 'write', arguments: { path: 'hello.txt', content: 'hello from pi\n' } }],
+          usage: { prompt: 170, completion: 20, cached: 120 },
+        },
+        {
+          content: 'Wrote hello.txt; the directory does not exist.',
+          usage: { prompt: 200, completion: 11, cached: 150 },
+        },
+      ],
+    },
+    {
+      match: 'Second question',
+      turns: [
+        {
+          toolCalls: [{ name: 'read', arguments: { path: 'hello.txt' } }],
+          usage: { prompt: 300, completion: 9, cached: 250 },
+        },
+        { content: 'It says hello from pi.', usage: { prompt: 330, completion: 7, cached: 290 } },
+      ],
+    },
     { match: 'Third question', turns: [{ status: 500, errorMessage: 'mock internal error' }] },
   ],
   fallback: [{ content: 'OK', usage: { prompt: 10, completion: 1 } }],
 });
-writeFileSync(join(agentDir, 'models.json'), JSON.stringify({ providers: { mock: { baseUrl: mock.url, api: 'openai-completions', apiKey: 'MOCK_API_KEY', compat: { supportsDeveloperRole: false, supportsReasoningEffort: false }, models: [{ id: 'mock-model', name: 'Mock Model', contextWindow: 32000, maxTokens: 4096, cost: PRICE }] } } }));
-writeFileSync(join(agentDir, 'settings.json'), JSON.stringify({ retry: { enabled: true, maxRetries: 1, baseDelayMs: 50, provider: { maxRetries: 0 } } }));
-writeFileSync(join(work, 'omnigent.config.json'), JSON.stringify({ harnesses: { pi: { options: { agentDir, offline: true, provider: 'mock' } } } }));
+writeFileSync(
+  join(agentDir, 'models.json'),
+  JSON.stringify({
+    providers: {
+      mock: {
+        baseUrl: mock.url,
+        api: 'openai-completions',
+        apiKey: 'MOCK_API_KEY',
+        compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
+        models: [{ id: 'mock-model', name: 'Mock Model', contextWindow: 32000, maxTokens: 4096, cost: PRICE }],
+      },
+    },
+  }),
+);
+writeFileSync(
+  join(agentDir, 'settings.json'),
+  JSON.stringify({ retry: { enabled: true, maxRetries: 1, baseDelayMs: 50, provider: { maxRetries: 0 } } }),
+);
+writeFileSync(
+  join(work, 'omnigent.config.json'),
+  JSON.stringify({ harnesses: { pi: { options: { agentDir, offline: true, provider: 'mock' } } } }),
+);
 
 // async: the mock server runs in this process and must keep answering while the CLI runs
 async function omnigent(args) {
-  const child = spawn(process.execPath, [OMNIGENT, 'run', '-H', 'pi', '-m', 'mock-model', '--json', '--no-store', ...args], {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOME: join(scratch, 'home'), MOCK_API_KEY: 'sk-mock', NO_COLOR: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [OMNIGENT, 'run', '-H', 'pi', '-m', 'mock-model', '--json', '--no-store', ...args],
+    {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HOME: join(scratch, 'home'), MOCK_API_KEY: 'sk-mock', NO_COLOR: '1' },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise((res) => child.on('close', res));
-  const events = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const events = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   console.error(`exit ${code}: ${events.length} events; ${stderr.slice(0, 300)}`);
   return events;
 }

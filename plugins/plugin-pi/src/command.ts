@@ -38,14 +38,18 @@ const WRITING_TOOLS = new Set(['bash', 'edit', 'write']);
 function optionString(options: Record<string, unknown>, key: keyof PiOptions): string | undefined {
   const v = options[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v === '') throw new ConfigError(`expected a non-empty string, got ${JSON.stringify(v)}`, { key: `harnesses.pi.options.${key}` });
+  if (typeof v !== 'string' || v === '')
+    throw new ConfigError(`expected a non-empty string, got ${JSON.stringify(v)}`, {
+      key: `harnesses.pi.options.${key}`,
+    });
   return v;
 }
 
 function optionBoolean(options: Record<string, unknown>, key: keyof PiOptions): boolean {
   const v = options[key];
   if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') throw new ConfigError(`expected true or false, got ${JSON.stringify(v)}`, { key: `harnesses.pi.options.${key}` });
+  if (typeof v !== 'boolean')
+    throw new ConfigError(`expected true or false, got ${JSON.stringify(v)}`, { key: `harnesses.pi.options.${key}` });
   return v;
 }
 
@@ -78,7 +82,9 @@ export function piTools(request: RunRequest): string[] | undefined {
   const readOnly = request.permissionMode === 'read-only';
   const denied = new Set(request.disallowedTools ?? []);
   if (!request.allowedTools?.length && !denied.size && !readOnly) return undefined;
-  let tools: string[] = request.allowedTools?.length ? [...request.allowedTools] : [...(readOnly ? PI_READ_ONLY_TOOLS : PI_DEFAULT_TOOLS)];
+  let tools: string[] = request.allowedTools?.length
+    ? [...request.allowedTools]
+    : [...(readOnly ? PI_READ_ONLY_TOOLS : PI_DEFAULT_TOOLS)];
   if (readOnly) tools = tools.filter((t) => !WRITING_TOOLS.has(t));
   return tools.filter((t) => !denied.has(t));
 }
@@ -115,12 +121,18 @@ function promptNeedsStdin(prompt: string): boolean {
 /** Request fields pi has no way to honour, said once as warnings. */
 function unsupported(r: RunRequest): string[] {
   const out: string[] = [];
-  if (r.baseUrl) out.push(`Pi takes model endpoints from models.json, not from a base URL: ${r.baseUrl} was not used (add a provider with that baseUrl to models.json in the agent dir; see the @omnigent/plugin-pi README)`);
+  if (r.baseUrl)
+    out.push(
+      `Pi takes model endpoints from models.json, not from a base URL: ${r.baseUrl} was not used (add a provider with that baseUrl to models.json in the agent dir; see the @omnigent/plugin-pi README)`,
+    );
   if (r.maxTurns !== undefined) out.push(`Pi has no turn limit; maxTurns=${r.maxTurns} was not applied`);
   if (r.sessionId) out.push(`Pi cannot start a session with a chosen id; ${r.sessionId} was not used`);
   // Pi has no MCP client (by design: tools come from extensions); pi-acp takes MCP servers but does not pass them on
   const mcp = Object.keys(r.mcpServers ?? {});
-  if (mcp.length) out.push(`Pi has no MCP support; MCP servers ${mcp.join(', ')} were not applied (Pi's tools come from its extensions)`);
+  if (mcp.length)
+    out.push(
+      `Pi has no MCP support; MCP servers ${mcp.join(', ')} were not applied (Pi's tools come from its extensions)`,
+    );
   return out;
 }
 

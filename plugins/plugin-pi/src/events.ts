@@ -92,7 +92,12 @@ export interface PiCustomMessage {
  * Any message pi reports. Extensions add roles of their own: they reach the translator's fallback at
  * run time and are left out of the union so that `role` narrows.
  */
-export type PiMessage = PiAssistantMessage | PiUserMessage | PiToolResultMessage | PiBashExecutionMessage | PiCustomMessage;
+export type PiMessage =
+  | PiAssistantMessage
+  | PiUserMessage
+  | PiToolResultMessage
+  | PiBashExecutionMessage
+  | PiCustomMessage;
 
 /** The streaming sub-event carried by `message_update`. Contract: `partial` is never trusted. */
 export interface PiAssistantMessageEvent {
@@ -137,7 +142,14 @@ export type PiRecord =
   | { type: 'tool_execution_end'; toolCallId: string; toolName: string; result?: PiToolResult; isError: boolean }
   | { type: 'queue_update'; steering: string[]; followUp: string[] }
   | { type: 'compaction_start'; reason: 'manual' | 'threshold' | 'overflow' }
-  | { type: 'compaction_end'; reason: 'manual' | 'threshold' | 'overflow'; result?: unknown; aborted: boolean; willRetry: boolean; errorMessage?: string }
+  | {
+      type: 'compaction_end';
+      reason: 'manual' | 'threshold' | 'overflow';
+      result?: unknown;
+      aborted: boolean;
+      willRetry: boolean;
+      errorMessage?: string;
+    }
   | { type: 'auto_retry_start'; attempt: number; maxAttempts: number; delayMs: number; errorMessage: string }
   | { type: 'auto_retry_end'; success: boolean; attempt: number; finalError?: string }
   | { type: 'extension_error'; extensionPath?: string; event?: string; error?: string }

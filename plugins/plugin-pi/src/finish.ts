@@ -8,7 +8,10 @@ import type { PiState } from './state.js';
  * `stopReason` `error` (its `errorMessage` is the provider's message) or `aborted`.
  */
 export function finishPi(state: PiState, exit: ExitInfo): FinishResult {
-  const totals = state.total && state.calls > 0 ? { usage: { ...state.total, source: 'stream' as const, confidence: 'exact' as const } } : {};
+  const totals =
+    state.total && state.calls > 0
+      ? { usage: { ...state.total, source: 'stream' as const, confidence: 'exact' as const } }
+      : {};
   const common = {
     ...totals,
     ...(state.turn > 0 ? { turns: state.turn } : {}),
@@ -22,7 +25,9 @@ export function finishPi(state: PiState, exit: ExitInfo): FinishResult {
   // timeout/abort: the runner's reason and message win; the totals are still worth keeping
   if (exit.endedByRunner) return failed(exit.endedByRunner, '');
 
-  const modelError = state.retryError ?? (state.last?.stopReason === 'error' ? (state.last.errorMessage ?? 'the model call failed') : undefined);
+  const modelError =
+    state.retryError ??
+    (state.last?.stopReason === 'error' ? (state.last.errorMessage ?? 'the model call failed') : undefined);
   if ((exit.exitCode !== undefined && exit.exitCode !== 0) || exit.signal) {
     const why = modelError ?? lastLine(exit.stderrTail) ?? 'it printed nothing on stderr';
     // omnigent's own stops returned above; pi answers SIGINT/SIGTERM/SIGHUP from elsewhere with
@@ -30,11 +35,15 @@ export function finishPi(state: PiState, exit: ExitInfo): FinishResult {
     return failed('exit', `pi ${describeOutsideStop(exit)}: ${why}`);
   }
   if (modelError !== undefined) {
-    const retries = state.retryError !== undefined && state.retryAttempts ? ` (after ${state.retryAttempts} retries)` : '';
+    const retries =
+      state.retryError !== undefined && state.retryAttempts ? ` (after ${state.retryAttempts} retries)` : '';
     return failed('error', `The model call failed${retries}: ${modelError}`);
   }
   if (state.last?.stopReason === 'aborted') {
-    return failed('aborted', `The model call was aborted${state.last.errorMessage ? `: ${state.last.errorMessage}` : ''}`);
+    return failed(
+      'aborted',
+      `The model call was aborted${state.last.errorMessage ? `: ${state.last.errorMessage}` : ''}`,
+    );
   }
   if (!state.last) {
     // exit 0 without a single answer: pi printed help, or refused before calling a model

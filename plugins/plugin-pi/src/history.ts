@@ -42,7 +42,10 @@ function records(text: string): Json[] {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.filter(isRecord).map((c) => (c.type === 'text' ? (str(c.text) ?? '') : '')).join('');
+  return content
+    .filter(isRecord)
+    .map((c) => (c.type === 'text' ? (str(c.text) ?? '') : ''))
+    .join('');
 }
 
 /**
@@ -85,16 +88,44 @@ export function parsePiSession(file: HistoryFile): HistorySession | undefined {
       const usage = piCallUsage(msg, false);
       if (usage) {
         calls.push(usage);
-        body.push({ type: 'usage', scope: 'call', source: 'derived', confidence: 'exact', ...usage, ...(callModel ? { model: callModel } : {}), time });
+        body.push({
+          type: 'usage',
+          scope: 'call',
+          source: 'derived',
+          confidence: 'exact',
+          ...usage,
+          ...(callModel ? { model: callModel } : {}),
+          time,
+        });
       }
-      failure = m.stopReason === 'error' ? (str(m.errorMessage) ?? 'the model call failed') : m.stopReason === 'aborted' ? 'aborted' : undefined;
+      failure =
+        m.stopReason === 'error'
+          ? (str(m.errorMessage) ?? 'the model call failed')
+          : m.stopReason === 'aborted'
+            ? 'aborted'
+            : undefined;
       for (const b of Array.isArray(m.content) ? m.content.filter(isRecord) : []) {
-        if (b.type === 'text' && str(b.text)) body.push({ type: 'message', role: 'assistant', text: str(b.text)!, ...(callModel ? { model: callModel } : {}), time });
-        else if (b.type === 'thinking' && str(b.thinking)) body.push({ type: 'reasoning', text: str(b.thinking)!, time });
+        if (b.type === 'text' && str(b.text))
+          body.push({
+            type: 'message',
+            role: 'assistant',
+            text: str(b.text)!,
+            ...(callModel ? { model: callModel } : {}),
+            time,
+          });
+        else if (b.type === 'thinking' && str(b.thinking))
+          body.push({ type: 'reasoning', text: str(b.thinking)!, time });
         else if (b.type === 'toolCall' && str(b.id)) {
           const name = str(b.name) ?? 'unknown';
           starts.set(str(b.id)!, { name, time });
-          body.push({ type: 'tool.started', callId: str(b.id)!, name, kind: piToolKind(name), input: b.arguments ?? {}, time });
+          body.push({
+            type: 'tool.started',
+            callId: str(b.id)!,
+            name,
+            kind: piToolKind(name),
+            input: b.arguments ?? {},
+            time,
+          });
         }
       }
     } else if (m.role === 'toolResult') {
@@ -106,15 +137,35 @@ export function parsePiSession(file: HistoryFile): HistorySession | undefined {
       const isError = m.isError === true;
       const exit = /exited with code (\d+)/.exec(output);
       const duration = s ? Date.parse(time) - Date.parse(s.time) : NaN;
-      body.push({ type: 'tool.completed', callId, name, output, isError, status: isError ? 'error' : 'ok', ...(Number.isFinite(duration) && duration >= 0 ? { durationMs: duration } : {}), ...(exit ? { exitCode: Number(exit[1]) } : {}), time });
+      body.push({
+        type: 'tool.completed',
+        callId,
+        name,
+        output,
+        isError,
+        status: isError ? 'error' : 'ok',
+        ...(Number.isFinite(duration) && duration >= 0 ? { durationMs: duration } : {}),
+        ...(exit ? { exitCode: Number(exit[1]) } : {}),
+        time,
+      });
       starts.delete(callId);
       // Pi's own tools change files by name: write adds (or replaces), edit updates
       const input = body.find((e) => e.type === 'tool.started' && e.callId === callId);
       const path = input && input.type === 'tool.started' && isRecord(input.input) ? str(input.input.path) : undefined;
-      if (!isError && path && (name === 'write' || name === 'edit')) body.push({ type: 'file.changed', path, change: name === 'write' ? 'add' : 'update', callId, time });
+      if (!isError && path && (name === 'write' || name === 'edit'))
+        body.push({ type: 'file.changed', path, change: name === 'write' ? 'add' : 'update', callId, time });
     }
   }
-  for (const [callId, s] of starts) body.push({ type: 'tool.completed', callId, name: s.name, output: null, isError: true, status: 'interrupted', time: lastTime });
+  for (const [callId, s] of starts)
+    body.push({
+      type: 'tool.completed',
+      callId,
+      name: s.name,
+      output: null,
+      isError: true,
+      status: 'interrupted',
+      time: lastTime,
+    });
   let total: TokenUsage = {};
   for (const u of calls) total = addUsage(total, u);
   // calls that failed without an answer report no usage: that is unknown, not 0, but nothing was billed for them either
@@ -130,10 +181,23 @@ export function parsePiSession(file: HistoryFile): HistorySession | undefined {
     ...(model ? { model } : {}),
     ...(prompt && prompt.type === 'message' ? { prompt: prompt.text } : {}),
     events: [
-      { type: 'session.started', cwd: cwd ?? '', ...(model ? { model } : {}), ...(provider ? { provider } : {}), time: startedAt },
+      {
+        type: 'session.started',
+        cwd: cwd ?? '',
+        ...(model ? { model } : {}),
+        ...(provider ? { provider } : {}),
+        time: startedAt,
+      },
       ...body,
       failure !== undefined
-        ? { type: 'run.failed', reason: 'error', message: failure, durationMs, ...(usage ? { usage } : {}), time: lastTime }
+        ? {
+            type: 'run.failed',
+            reason: 'error',
+            message: failure,
+            durationMs,
+            ...(usage ? { usage } : {}),
+            time: lastTime,
+          }
         : { type: 'run.completed', durationMs, ...(usage ? { usage } : {}), time: lastTime },
     ],
   };

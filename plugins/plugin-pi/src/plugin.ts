@@ -24,7 +24,11 @@ export const piHarness = defineHarness<PiState>({
     fileChanges: true,
     traceparent: false,
   },
-  binary: { names: ['pi'], npmPackage: '@mariozechner/pi-coding-agent', install: 'npm install -g @mariozechner/pi-coding-agent' },
+  binary: {
+    names: ['pi'],
+    npmPackage: '@mariozechner/pi-coding-agent',
+    install: 'npm install -g @mariozechner/pi-coding-agent',
+  },
   // varies with the model (models.json or built-in providers); reported on session.started
   provider: undefined,
   doctorHint:

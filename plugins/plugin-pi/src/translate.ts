@@ -19,7 +19,9 @@ function blocksText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return (content as PiContentBlock[])
-    .filter((b): b is Extract<PiContentBlock, { type: 'text' }> => !!b && b.type === 'text' && typeof b.text === 'string')
+    .filter(
+      (b): b is Extract<PiContentBlock, { type: 'text' }> => !!b && b.type === 'text' && typeof b.text === 'string',
+    )
     .map((b) => b.text)
     .join('');
 }
@@ -78,10 +80,19 @@ function onAssistantEnd(m: PiAssistantMessage, state: PiState): NonTerminalDraft
   // the final text comes from the final content, never from the `partial` snapshots; a call that
   // failed mid-stream may end with less content than was streamed, and the deltas must add up
   const final = blocksText(content);
-  const streamed = [...state.streamedText.entries()].sort(([a], [b]) => a - b).map(([, t]) => t).join('');
+  const streamed = [...state.streamedText.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, t]) => t)
+    .join('');
   const text = final.length >= streamed.length || !streamed.startsWith(final) ? final : streamed;
   if (text.length > 0) {
-    out.push({ type: 'message', role: 'assistant', text, ...(model ? { model } : {}), ...(m.provider ? { provider: m.provider } : {}) });
+    out.push({
+      type: 'message',
+      role: 'assistant',
+      text,
+      ...(model ? { model } : {}),
+      ...(m.provider ? { provider: m.provider } : {}),
+    });
     state.answer = text;
   }
   const usage = piCallUsage(m, state.pricesConfigured);
@@ -100,7 +111,12 @@ function onAssistantEnd(m: PiAssistantMessage, state: PiState): NonTerminalDraft
     });
   }
   if (m.stopReason === 'length') {
-    out.push({ type: 'warning', code: 'max-output-tokens', message: `The answer of ${model ?? 'the model'} was cut off at its output token limit`, raw: { stopReason: m.stopReason } });
+    out.push({
+      type: 'warning',
+      code: 'max-output-tokens',
+      message: `The answer of ${model ?? 'the model'} was cut off at its output token limit`,
+      raw: { stopReason: m.stopReason },
+    });
   }
   state.last = {
     ...(m.stopReason ? { stopReason: m.stopReason } : {}),
@@ -154,7 +170,14 @@ function onBashExecution(m: PiBashExecutionMessage): NonTerminalDraft[] {
  */
 export function translatePi(record: unknown, state: PiState, _ctx?: TranslateContext): NonTerminalDraft[] {
   if (!record || typeof record !== 'object') {
-    return [{ type: 'warning', code: 'unknown-record', message: 'pi printed a JSON value that is not an object', raw: record }];
+    return [
+      {
+        type: 'warning',
+        code: 'unknown-record',
+        message: 'pi printed a JSON value that is not an object',
+        raw: record,
+      },
+    ];
   }
   // the one cast: the record's own union narrows on `type`; fields stay read defensively (typeof,
   // String()) because pi versions differ and an extension may print anything
@@ -164,7 +187,9 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const id = typeof r.id === 'string' ? r.id : undefined;
       if (id) state.sessionId = id;
       if (typeof r.cwd === 'string' && r.cwd !== '') state.cwd = r.cwd;
-      const provider = state.request.provider ?? (typeof state.request.options?.provider === 'string' ? state.request.options.provider : undefined);
+      const provider =
+        state.request.provider ??
+        (typeof state.request.options?.provider === 'string' ? state.request.options.provider : undefined);
       return [
         {
           type: 'session.started',
@@ -244,7 +269,9 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const output = toolOutput(r.partialResult);
       // pi sends an empty first update before any output
       if (output === '' || output === null) return [];
-      return [{ type: 'tool.updated', callId, name: String(r.toolName ?? state.openTools.get(callId) ?? 'unknown'), output }];
+      return [
+        { type: 'tool.updated', callId, name: String(r.toolName ?? state.openTools.get(callId) ?? 'unknown'), output },
+      ];
     }
     case 'tool_execution_end': {
       const callId = String(r.toolCallId ?? '');
@@ -256,7 +283,8 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const output = toolOutput(r.result);
       const exitCode = name === 'bash' ? bashExitCode(output, isError) : undefined;
       // pi's bash tool ends a command it killed on abort (SIGINT/SIGTERM) with this line
-      const aborted = isError && name === 'bash' && typeof output === 'string' && /(^|\n)Command aborted\s*$/.test(output);
+      const aborted =
+        isError && name === 'bash' && typeof output === 'string' && /(^|\n)Command aborted\s*$/.test(output);
       const changed = isError ? undefined : changedFile(name, args, state.cwd);
       return [
         {
@@ -276,24 +304,61 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       const attempt = typeof r.attempt === 'number' ? r.attempt : undefined;
       const max = typeof r.maxAttempts === 'number' ? r.maxAttempts : undefined;
       const delay = typeof r.delayMs === 'number' ? ` in ${r.delayMs} ms` : '';
-      const which = attempt !== undefined ? ` (attempt ${attempt}${max !== undefined ? ` of ${max}` : ''}${delay})` : '';
-      return [{ type: 'warning', code: 'api-retry', message: `Pi retries the model call${which}: ${String(r.errorMessage ?? 'unknown error')}`, raw: record }];
+      const which =
+        attempt !== undefined ? ` (attempt ${attempt}${max !== undefined ? ` of ${max}` : ''}${delay})` : '';
+      return [
+        {
+          type: 'warning',
+          code: 'api-retry',
+          message: `Pi retries the model call${which}: ${String(r.errorMessage ?? 'unknown error')}`,
+          raw: record,
+        },
+      ];
     }
     case 'auto_retry_end': {
       state.retrying = false;
       if (typeof r.attempt === 'number') state.retryAttempts = r.attempt;
       if (r.success === true) {
-        return [{ type: 'status', code: 'api-retry-recovered', message: `Pi's model call succeeded after ${String(r.attempt ?? 'some')} retries`, raw: record }];
+        return [
+          {
+            type: 'status',
+            code: 'api-retry-recovered',
+            message: `Pi's model call succeeded after ${String(r.attempt ?? 'some')} retries`,
+            raw: record,
+          },
+        ];
       }
-      state.retryError = typeof r.finalError === 'string' ? r.finalError : (state.last?.errorMessage ?? 'the model call failed');
-      return [{ type: 'warning', code: 'api-retry-failed', message: `Pi gave up retrying the model call: ${state.retryError}`, raw: record }];
+      state.retryError =
+        typeof r.finalError === 'string' ? r.finalError : (state.last?.errorMessage ?? 'the model call failed');
+      return [
+        {
+          type: 'warning',
+          code: 'api-retry-failed',
+          message: `Pi gave up retrying the model call: ${state.retryError}`,
+          raw: record,
+        },
+      ];
     }
     case 'compaction_start':
-      return [{ type: 'status', code: 'compaction', message: `Pi is compacting the conversation (${String(r.reason ?? 'unknown reason')})`, raw: record }];
+      return [
+        {
+          type: 'status',
+          code: 'compaction',
+          message: `Pi is compacting the conversation (${String(r.reason ?? 'unknown reason')})`,
+          raw: record,
+        },
+      ];
     case 'compaction_end': {
       if (r.aborted === true || typeof r.errorMessage === 'string') {
         const why = typeof r.errorMessage === 'string' ? r.errorMessage : 'aborted';
-        return [{ type: 'warning', code: 'compaction-failed', message: `Pi could not compact the conversation: ${why}${r.willRetry === true ? ' (it will retry)' : ''}`, raw: record }];
+        return [
+          {
+            type: 'warning',
+            code: 'compaction-failed',
+            message: `Pi could not compact the conversation: ${why}${r.willRetry === true ? ' (it will retry)' : ''}`,
+            raw: record,
+          },
+        ];
       }
       return [{ type: 'status', code: 'compaction-done', message: 'Pi compacted the conversation', raw: record }];
     }
@@ -308,13 +373,29 @@ export function translatePi(record: unknown, state: PiState, _ctx?: TranslateCon
       ];
     case 'response':
       // RPC replies; only a refused command is worth reporting
-      return r.success === false ? [{ type: 'warning', code: 'harness-warning', message: `Pi refused the ${String(r.command ?? 'RPC')} command: ${String(r.error ?? '')}`, raw: record }] : [];
+      return r.success === false
+        ? [
+            {
+              type: 'warning',
+              code: 'harness-warning',
+              message: `Pi refused the ${String(r.command ?? 'RPC')} command: ${String(r.error ?? '')}`,
+              raw: record,
+            },
+          ]
+        : [];
     case 'queue_update':
     case 'session_info_changed':
     case 'thinking_level_changed':
       return [];
     default:
       // a type of a newer pi (the typed union has none left here)
-      return [{ type: 'warning', code: 'unknown-record', message: `pi printed a record of unknown type ${JSON.stringify((record as { type?: unknown }).type)}`, raw: record }];
+      return [
+        {
+          type: 'warning',
+          code: 'unknown-record',
+          message: `pi printed a record of unknown type ${JSON.stringify((record as { type?: unknown }).type)}`,
+          raw: record,
+        },
+      ];
   }
 }

@@ -11,7 +11,8 @@ import type { PiAssistantMessage } from './events.js';
 export function piCallUsage(message: PiAssistantMessage, pricesConfigured: boolean): TokenUsage | undefined {
   const u = message.usage;
   if (!u || typeof u !== 'object') return undefined;
-  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+  const num = (v: unknown): number | undefined =>
+    typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
   const input = num(u.input);
   const output = num(u.output);
   const cacheRead = num(u.cacheRead);

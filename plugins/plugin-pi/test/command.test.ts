@@ -30,13 +30,21 @@ describe('pi command()', () => {
       env: { FOO: 'bar' },
     });
     expect(spec.args).toEqual([
-      '--mode', 'json', '-p',
-      '--provider', 'local',
-      '--model', 'qwen2.5-coder',
-      '--session', '01a20d2d-4469',
-      '--system-prompt', 'You are terse.',
-      '--append-system-prompt', 'Answer in English.',
-      '--tools', 'read,bash',
+      '--mode',
+      'json',
+      '-p',
+      '--provider',
+      'local',
+      '--model',
+      'qwen2.5-coder',
+      '--session',
+      '01a20d2d-4469',
+      '--system-prompt',
+      'You are terse.',
+      '--append-system-prompt',
+      'Answer in English.',
+      '--tools',
+      'read,bash',
       '--no-skills',
       'do it',
     ]);
@@ -45,15 +53,33 @@ describe('pi command()', () => {
   });
 
   it('maps plugin options to pi flags and env (agent dir, offline, session dir, thinking, isolation)', () => {
-    const spec = cmd({ options: { agentDir: '/tmp/agent', offline: true, provider: 'mock', sessionDir: '/tmp/s', thinking: 'low', noSession: true, isolated: true } });
+    const spec = cmd({
+      options: {
+        agentDir: '/tmp/agent',
+        offline: true,
+        provider: 'mock',
+        sessionDir: '/tmp/s',
+        thinking: 'low',
+        noSession: true,
+        isolated: true,
+      },
+    });
     expect(spec.env).toEqual({ PI_CODING_AGENT_DIR: '/tmp/agent', PI_OFFLINE: '1' });
     expect(spec.args).toEqual([
-      '--mode', 'json', '-p',
-      '--provider', 'mock',
-      '--thinking', 'low',
-      '--session-dir', '/tmp/s',
+      '--mode',
+      'json',
+      '-p',
+      '--provider',
+      'mock',
+      '--thinking',
+      'low',
+      '--session-dir',
+      '/tmp/s',
       '--no-session',
-      '--no-extensions', '--no-skills', '--no-prompt-templates', '--no-context-files',
+      '--no-extensions',
+      '--no-skills',
+      '--no-prompt-templates',
+      '--no-context-files',
       'do it',
     ]);
     // the request's provider wins over the configured default
@@ -91,16 +117,34 @@ describe('pi command()', () => {
 
   it('MCP servers: Pi has none, so a warning names them before the run and nothing is passed', () => {
     const spec = cmd({ mcpServers: { docs: { type: 'stdio', command: 'node' } } });
-    expect(spec.warnings).toEqual(["Pi has no MCP support; MCP servers docs were not applied (Pi's tools come from its extensions)"]);
+    expect(spec.warnings).toEqual([
+      "Pi has no MCP support; MCP servers docs were not applied (Pi's tools come from its extensions)",
+    ]);
     expect(spec.args.join(' ')).not.toContain('docs');
   });
 
-  it('declares the plugin: name, binary, credentials, capabilities; core\'s default detect reads the real pi\'s version from stderr', async () => {
+  it("declares the plugin: name, binary, credentials, capabilities; core's default detect reads the real pi's version from stderr", async () => {
     expect(piHarness.name).toBe('pi');
     expect(piHarness.provider).toBeUndefined();
-    expect(piHarness.binary).toEqual({ names: ['pi'], npmPackage: '@mariozechner/pi-coding-agent', install: 'npm install -g @mariozechner/pi-coding-agent' });
-    expect(piHarness.credentialEnv).toEqual(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'PI_CODING_AGENT_DIR']);
-    expect(piHarness.capabilities).toMatchObject({ resume: true, tokenUsage: 'per-call', cost: true, reasoning: true, streamingText: true, sandbox: false });
+    expect(piHarness.binary).toEqual({
+      names: ['pi'],
+      npmPackage: '@mariozechner/pi-coding-agent',
+      install: 'npm install -g @mariozechner/pi-coding-agent',
+    });
+    expect(piHarness.credentialEnv).toEqual([
+      'OPENAI_API_KEY',
+      'ANTHROPIC_API_KEY',
+      'GEMINI_API_KEY',
+      'PI_CODING_AGENT_DIR',
+    ]);
+    expect(piHarness.capabilities).toMatchObject({
+      resume: true,
+      tokenUsage: 'per-call',
+      cost: true,
+      reasoning: true,
+      streamingText: true,
+      sandbox: false,
+    });
     expect(piHarness.detect).toBeUndefined();
     const pkgDir = fileURLToPath(new URL('../node_modules/@mariozechner/pi-coding-agent', import.meta.url));
     const installed = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
@@ -120,7 +164,14 @@ describe('pi command()', () => {
   it('gap: continuing the most recent session (pi --continue) had no option', () => {
     expect(cmd({ options: { continueSession: true } }).args).toEqual(['--mode', 'json', '-p', '--continue', 'do it']);
     // an explicit session id wins
-    expect(cmd({ resume: 'abc', options: { continueSession: true } }).args).toEqual(['--mode', 'json', '-p', '--session', 'abc', 'do it']);
+    expect(cmd({ resume: 'abc', options: { continueSession: true } }).args).toEqual([
+      '--mode',
+      'json',
+      '-p',
+      '--session',
+      'abc',
+      'do it',
+    ]);
     expect(() => cmd({ options: { continueSession: 'yes' } })).toThrow(ConfigError);
   });
 

@@ -25,7 +25,10 @@ export async function compareBaseline(argv: BaselineCompareArgs): Promise<void> 
   const { store, filter } = await openStoreFor(argv);
   const runs = store.list(filter).filter((r) => r.status !== 'running');
   const both = runs.filter((r) => s.matchesSide(r, base) && s.matchesSide(r, cand));
-  if (both.length) throw new s.StoreQueryError(`${both.length} run${both.length > 1 ? 's match' : ' matches'} both --baseline and --candidate (e.g. ${both[0]!.id.slice(0, 8)}); make the two filters exclusive`);
+  if (both.length)
+    throw new s.StoreQueryError(
+      `${both.length} run${both.length > 1 ? 's match' : ' matches'} both --baseline and --candidate (e.g. ${both[0]!.id.slice(0, 8)}); make the two filters exclusive`,
+    );
   // an eval cell run twice (resumed) counts once: its newest finished run
   const pick = (f: import('@omnigent/store').SideFilter): import('@omnigent/store').RunSummary[] => {
     const side = runs.filter((r) => s.matchesSide(r, f));
@@ -41,14 +44,22 @@ export async function compareBaseline(argv: BaselineCompareArgs): Promise<void> 
   // both rows always shown, in this order, even when a side is empty
   results.groups.sort((x, y) => (x.label === 'baseline' ? -1 : y.label === 'baseline' ? 1 : 0));
   if (argv.json) {
-    await writeOut(`${JSON.stringify({ baseline: { filter: argv.baseline, runs: b.length }, candidate: { filter: argv.candidate, runs: c.length }, groups: results.groups }, null, 2)}\n`);
+    await writeOut(
+      `${JSON.stringify({ baseline: { filter: argv.baseline, runs: b.length }, candidate: { filter: argv.candidate, runs: c.length }, groups: results.groups }, null, 2)}\n`,
+    );
   } else if (argv.csv) {
     await writeOut(s.terminalSafe(s.evalCsv(results)));
   } else if (!b.length || !c.length) {
-    await writeOut(`${!b.length ? `No stored run matches --baseline ${argv.baseline}` : `No stored run matches --candidate ${argv.candidate}`} (with the other filters given); nothing to compare.\n`);
+    await writeOut(
+      `${!b.length ? `No stored run matches --baseline ${argv.baseline}` : `No stored run matches --candidate ${argv.candidate}`} (with the other filters given); nothing to compare.\n`,
+    );
     process.exitCode = 1;
   } else {
-    await writeOut(s.terminalSafe(`baseline:  ${argv.baseline} (${b.length} run${b.length > 1 ? 's' : ''})\ncandidate: ${argv.candidate} (${c.length} run${c.length > 1 ? 's' : ''})\n\n${s.renderEvalTable(results, 'SIDE')}`));
+    await writeOut(
+      s.terminalSafe(
+        `baseline:  ${argv.baseline} (${b.length} run${b.length > 1 ? 's' : ''})\ncandidate: ${argv.candidate} (${c.length} run${c.length > 1 ? 's' : ''})\n\n${s.renderEvalTable(results, 'SIDE')}`,
+      ),
+    );
   }
   reportSkipped(store);
 }

@@ -18,9 +18,20 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
   describe: 'Send stored runs to an OTLP collector (MLflow…) as traces, like live telemetry',
   builder: (y) =>
     withRunFilters(y)
-      .positional('ids', { type: 'string', array: true, describe: 'Run ids or id prefixes (or select runs with the filters)' })
-      .option('endpoint', { type: 'string', describe: 'OTLP/HTTP endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT, config telemetry.endpoint, http://localhost:4318)' })
-      .option('capture-content', { type: 'boolean', describe: 'Include prompts, responses and tool input/output (default: OMNIGENT_OTEL_CAPTURE_CONTENT or config)' }) as unknown as Argv<ExportArgs>,
+      .positional('ids', {
+        type: 'string',
+        array: true,
+        describe: 'Run ids or id prefixes (or select runs with the filters)',
+      })
+      .option('endpoint', {
+        type: 'string',
+        describe:
+          'OTLP/HTTP endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT, config telemetry.endpoint, http://localhost:4318)',
+      })
+      .option('capture-content', {
+        type: 'boolean',
+        describe: 'Include prompts, responses and tool input/output (default: OMNIGENT_OTEL_CAPTURE_CONTENT or config)',
+      }) as unknown as Argv<ExportArgs>,
   handler: async (argv) => {
     const { writeOut } = await import('../io.js');
     const { EXIT } = await import('../exit-codes.js');
@@ -30,7 +41,10 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
     const { store, filter } = await openStoreFor(argv);
     const ids = s.splitList(argv.ids);
     if (!ids && Object.keys(filter).length === 0) {
-      throw new s.StoreQueryError('Say which runs to export.', 'Give run ids (omnigent export 1a2b3c) or filters (omnigent export --since 7d).');
+      throw new s.StoreQueryError(
+        'Say which runs to export.',
+        'Give run ids (omnigent export 1a2b3c) or filters (omnigent export --since 7d).',
+      );
     }
     let runs = store.list(ids ? {} : filter);
     if (ids) {
@@ -53,10 +67,17 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
     }
     if (argv['capture-content'] !== undefined) env.OMNIGENT_OTEL_CAPTURE_CONTENT = String(argv['capture-content']);
     const settings = otel.resolveTelemetryConfig(env, config.config.telemetry);
-    if (!settings.enabled) throw new s.StoreQueryError(settings.problem ?? 'OTLP export is not possible with these settings.');
+    if (!settings.enabled)
+      throw new s.StoreQueryError(settings.problem ?? 'OTLP export is not possible with these settings.');
     const warn = otel.createWarnOnce();
     // One pipeline for every run: spans are batched across runs, flushed once at the end.
-    const pipeline = otel.createExportPipeline(settings, { warn, serviceVersion: version, scopeVersion: version, flushTimeoutMs: 30_000, exportTimeoutMs: 10_000 });
+    const pipeline = otel.createExportPipeline(settings, {
+      warn,
+      serviceVersion: version,
+      scopeVersion: version,
+      flushTimeoutMs: 30_000,
+      exportTimeoutMs: 10_000,
+    });
     // credential header values are redacted, the MLflow experiment id is not (as in live export)
     const redactor = otel.createRedactor({ env, literals: otel.secretHeaderValues(settings.headers) });
     const stored = runs.map((run) => {
@@ -78,24 +99,43 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
           },
           startedAt: new Date(run.startedAt),
           ...(run.tags.length ? { tags: run.tags } : {}),
-            ...(run.kind ? { kind: run.kind } : {}),
-          ...(run.workflow ? { workflow: { workflowRunId: run.workflow.runId, step: run.workflow.step, ...(run.workflow.name ? { workflowName: run.workflow.name } : {}) } } : {}),
+          ...(run.kind ? { kind: run.kind } : {}),
+          ...(run.workflow
+            ? {
+                workflow: {
+                  workflowRunId: run.workflow.runId,
+                  step: run.workflow.step,
+                  ...(run.workflow.name ? { workflowName: run.workflow.name } : {}),
+                },
+              }
+            : {}),
         },
       };
     });
     // Each run (each workflow) maps to one trace id; MLflow traces that exist already are skipped.
-    const outcome = await otel.exportStoredRuns(stored, { config: settings, pipeline, redactor, warn, timeoutMs: 10_000 });
+    const outcome = await otel.exportStoredRuns(stored, {
+      config: settings,
+      pipeline,
+      redactor,
+      warn,
+      timeoutMs: 10_000,
+    });
     await pipeline.shutdown();
     if (warn.warned) {
       // the warning above says why; this error says what it means for the user's runs
-      throw new CommandError(`export failed: the traces of ${plural(outcome.sent)} did not all reach ${otel.shownUrl(settings.tracesUrl)}`, {
-        exitCode: EXIT.runFailed,
-        hint: 'Start the collector (or give its address with --endpoint) and run the same command again; the runs stay in the store.',
-      });
+      throw new CommandError(
+        `export failed: the traces of ${plural(outcome.sent)} did not all reach ${otel.shownUrl(settings.tracesUrl)}`,
+        {
+          exitCode: EXIT.runFailed,
+          hint: 'Start the collector (or give its address with --endpoint) and run the same command again; the runs stay in the store.',
+        },
+      );
     }
     const skipped = outcome.skipped.length
       ? `skipped ${plural(outcome.skipped.length)} already in MLflow (experiment ${settings.mlflow?.experimentId ?? '?'}): ${outcome.skipped.map((id) => id.slice(0, 12)).join(', ')}\n`
       : '';
-    await writeOut(`${outcome.sent || !skipped ? `exported ${plural(outcome.sent)} to ${otel.shownUrl(settings.tracesUrl)}\n` : ''}${skipped}`);
+    await writeOut(
+      `${outcome.sent || !skipped ? `exported ${plural(outcome.sent)} to ${otel.shownUrl(settings.tracesUrl)}\n` : ''}${skipped}`,
+    );
   },
 };

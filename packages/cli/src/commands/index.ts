@@ -29,4 +29,18 @@ const register =
  * Every command of the CLI. Contract: a command module only imports heavy code inside its
  * handler, so `omnigent --help` stays fast.
  */
-export const COMMANDS: CommandRegistration[] = [register(runCommand), register(pluginsCommand), register(doctorCommand), register(runsCommand), register(compareCommand), register(evalCommand), register(matrixCommand), register(reportCommand), register(insightsCommand), register(importCommand), register(exportCommand), register(workflowCommand), register(demoCommand)];
+export const COMMANDS: CommandRegistration[] = [
+  register(runCommand),
+  register(pluginsCommand),
+  register(doctorCommand),
+  register(runsCommand),
+  register(compareCommand),
+  register(evalCommand),
+  register(matrixCommand),
+  register(reportCommand),
+  register(insightsCommand),
+  register(importCommand),
+  register(exportCommand),
+  register(workflowCommand),
+  register(demoCommand),
+];

@@ -9,16 +9,24 @@ export async function insightsMain(argv: InsightsArgs, writeOut: (text: string) 
   const { openStoreFor, reportSkipped } = await import('./runs.js');
   const minRuns = argv['min-runs'];
   if (minRuns !== undefined && (!Number.isInteger(minRuns) || minRuns < 1)) {
-    throw new s.StoreQueryError(`--min-runs expects a whole number of at least 1${Number.isNaN(minRuns) ? '' : `, got ${minRuns}`}`, 'e.g. --min-runs 3');
+    throw new s.StoreQueryError(
+      `--min-runs expects a whole number of at least 1${Number.isNaN(minRuns) ? '' : `, got ${minRuns}`}`,
+      'e.g. --min-runs 3',
+    );
   }
   if (argv.top !== undefined && (!Number.isInteger(argv.top) || argv.top < 0)) {
-    throw new s.StoreQueryError(`--top expects a whole number of groups (0 for none)${Number.isNaN(argv.top) ? '' : `, got ${argv.top}`}`);
+    throw new s.StoreQueryError(
+      `--top expects a whole number of groups (0 for none)${Number.isNaN(argv.top) ? '' : `, got ${argv.top}`}`,
+    );
   }
   if (argv.html === '') throw new s.StoreQueryError('--html needs the file to write, e.g. --html insights.html');
   const since = argv.since ?? INSIGHTS_DEFAULT_SINCE;
   const { store, filter } = await openStoreFor({ ...argv, since });
   const runs = store.list(filter);
-  const insights = s.computeInsights(runs, { events: (id) => store.events(id), ...(minRuns !== undefined ? { minRuns } : {}) });
+  const insights = s.computeInsights(runs, {
+    events: (id) => store.events(id),
+    ...(minRuns !== undefined ? { minRuns } : {}),
+  });
   if (argv.html) {
     const { writeFileSync } = await import('node:fs');
     const { resolve } = await import('node:path');
@@ -32,8 +40,18 @@ export async function insightsMain(argv: InsightsArgs, writeOut: (text: string) 
       writeFileSync(out, s.renderInsightsHtml(insights, { css: s.REPORT_CSS, filterText }));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-      throw new s.StoreQueryError(`cannot write the insights page to ${out}: ${why}`, 'Give --html a file path in a directory that exists, e.g. --html insights.html');
+      const why =
+        code === 'ENOENT'
+          ? 'its directory does not exist'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : (error as Error).message;
+      throw new s.StoreQueryError(
+        `cannot write the insights page to ${out}: ${why}`,
+        'Give --html a file path in a directory that exists, e.g. --html insights.html',
+      );
     }
     process.stderr.write(s.terminalSafe(`wrote ${out}\n`));
   }

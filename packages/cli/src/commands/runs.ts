@@ -20,20 +20,48 @@ export { toList };
 /** Add the run filters to a command. */
 export function withRunFilters<T extends GlobalArgs>(y: Argv<T>, defaultLimit?: number): Argv<T & RunFilterArgs> {
   return y
-    .option('harness', { alias: 'H', type: 'string', coerce: toList, describe: 'Only these harnesses (comma-separated or repeated)' })
+    .option('harness', {
+      alias: 'H',
+      type: 'string',
+      coerce: toList,
+      describe: 'Only these harnesses (comma-separated or repeated)',
+    })
     .option('model', { alias: 'm', type: 'string', coerce: toList, describe: 'Only these models' })
     .option('since', { type: 'string', describe: 'Only runs started since: 30m, 24h, 7d, 2w or a date (2026-01-31)' })
     .option('tag', { type: 'string', coerce: toList, describe: 'Only runs carrying every one of these tags' })
-    .option('status', { type: 'string', coerce: toList, describe: 'Only these statuses: completed, failed, interrupted, incomplete, running' })
+    .option('status', {
+      type: 'string',
+      coerce: toList,
+      describe: 'Only these statuses: completed, failed, interrupted, incomplete, running',
+    })
     .option('step', { type: 'string', coerce: toList, describe: 'Only these workflow steps' })
-    .option('kind', { type: 'string', coerce: toList, describe: 'Only these kinds of work: feature, bugfix, refactor, test, docs, review, plan, analysis, chore' })
-    .option('source', { type: 'string', coerce: toList, describe: 'Only live runs or runs imported from a harness history: live, imported' })
-    .option('limit', { type: 'number', describe: `Only the newest N matching runs${defaultLimit ? ` (default ${defaultLimit})` : ''}`, ...(defaultLimit ? { default: defaultLimit } : {}) }) as unknown as Argv<T & RunFilterArgs>;
+    .option('kind', {
+      type: 'string',
+      coerce: toList,
+      describe: 'Only these kinds of work: feature, bugfix, refactor, test, docs, review, plan, analysis, chore',
+    })
+    .option('source', {
+      type: 'string',
+      coerce: toList,
+      describe: 'Only live runs or runs imported from a harness history: live, imported',
+    })
+    .option('limit', {
+      type: 'number',
+      describe: `Only the newest N matching runs${defaultLimit ? ` (default ${defaultLimit})` : ''}`,
+      ...(defaultLimit ? { default: defaultLimit } : {}),
+    }) as unknown as Argv<T & RunFilterArgs>;
 }
 
 // Names of config files (as in ../config.ts CONFIG_FILES, not imported: that module loads core,
 // zod and yaml, which most `runs`/`compare` calls do not need).
-const CONFIG_NAMES = ['omnigent.config.json', 'omnigent.config.yaml', 'omnigent.config.yml', 'omnigent.config.js', 'omnigent.config.mjs', 'omnigent.config.ts'];
+const CONFIG_NAMES = [
+  'omnigent.config.json',
+  'omnigent.config.yaml',
+  'omnigent.config.yml',
+  'omnigent.config.js',
+  'omnigent.config.mjs',
+  'omnigent.config.ts',
+];
 
 /** The store directory: OMNIGENT_STORE, else the config's `store.path` (the config is only loaded when there is one). */
 async function storeDirFor(argv: GlobalArgs): Promise<string> {
@@ -51,7 +79,11 @@ async function storeDirFor(argv: GlobalArgs): Promise<string> {
   }
   const { loadConfig } = await import('../config.js');
   const config = await loadConfig(process.cwd(), argv.config);
-  return resolveStoreDir({ env: process.env, ...(config.config.store?.path ? { configPath: config.config.store.path } : {}), configDir: config.dir });
+  return resolveStoreDir({
+    env: process.env,
+    ...(config.config.store?.path ? { configPath: config.config.store.path } : {}),
+    configDir: config.dir,
+  });
 }
 
 /** Open the store named by the environment and config, and turn the filter options into a RunFilter. */
@@ -59,14 +91,19 @@ export async function openStoreFor(argv: RunFilterArgs): Promise<{
   store: import('@omnigent/store').RunStore;
   filter: import('@omnigent/store').RunFilter;
 }> {
-  const { openStore, parseSince, splitList, StoreQueryError, RUN_STATUSES, WORK_KINDS } = await import('@omnigent/store');
+  const { openStore, parseSince, splitList, StoreQueryError, RUN_STATUSES, WORK_KINDS } = await import(
+    '@omnigent/store'
+  );
   const dir = await storeDirFor(argv);
   const status = splitList(argv.status);
   const known: readonly string[] = RUN_STATUSES;
   const bad = status?.find((s) => !known.includes(s));
   if (bad) throw new StoreQueryError(`--status expects one of ${known.join(', ')}, got "${bad}"`);
   if (argv.limit !== undefined && (!Number.isInteger(argv.limit) || argv.limit < 1)) {
-    throw new StoreQueryError(`--limit expects a whole number of at least 1${Number.isNaN(argv.limit) ? '' : `, got ${argv.limit}`}`, 'e.g. --limit 20');
+    throw new StoreQueryError(
+      `--limit expects a whole number of at least 1${Number.isNaN(argv.limit) ? '' : `, got ${argv.limit}`}`,
+      'e.g. --limit 20',
+    );
   }
   const harness = splitList(argv.harness);
   const model = splitList(argv.model);
@@ -138,7 +175,9 @@ export const runsCommand: CommandModule<GlobalArgs, RunsArgs> = {
   builder: (y) =>
     withRunFilters(y, 20)
       .option('json', { type: 'boolean', default: false, describe: 'Print the run summaries as a JSON array' })
-      .command(showCommand as unknown as CommandModule<GlobalArgs & RunFilterArgs, ShowArgs>) as unknown as Argv<RunsArgs>,
+      .command(
+        showCommand as unknown as CommandModule<GlobalArgs & RunFilterArgs, ShowArgs>,
+      ) as unknown as Argv<RunsArgs>,
   handler: async (argv) => {
     const { writeOut } = await import('../io.js');
     const { store, filter } = await openStoreFor(argv);

@@ -38,13 +38,20 @@ export const telemetrySink: SinkFactory = async (ctx) => {
     {
       env: ctx.env,
       ...(ctx.config.config.telemetry ? { config: ctx.config.config.telemetry } : {}),
-      ...(ctx.plugin.credentialEnv || ctx.secretEnvNames ? { credentialEnv: [...(ctx.plugin.credentialEnv ?? []), ...(ctx.secretEnvNames ?? [])] } : {}),
+      ...(ctx.plugin.credentialEnv || ctx.secretEnvNames
+        ? { credentialEnv: [...(ctx.plugin.credentialEnv ?? []), ...(ctx.secretEnvNames ?? [])] }
+        : {}),
       serviceVersion: version,
     },
   );
   if (!run) return undefined;
   // an eval cell's checks are set on the context after the harness ended, before the sinks close
-  return { name: 'telemetry', env: run.env, onEvent: run.onEvent, close: (terminal) => run.close(terminal, ctx.checks ? { checks: ctx.checks } : undefined) };
+  return {
+    name: 'telemetry',
+    env: run.env,
+    onEvent: run.onEvent,
+    close: (terminal) => run.close(terminal, ctx.checks ? { checks: ctx.checks } : undefined),
+  };
 };
 
 /** What {@link openWorkflowTrace} needs: the settings source and the workflow's facts. */
@@ -78,10 +85,16 @@ export async function openWorkflowTrace(ctx: WorkflowTraceContext): Promise<Work
         ...(ctx.steps ? { steps: ctx.steps } : {}),
         ...(ctx.startedAt ? { startedAt: ctx.startedAt } : {}),
       },
-      { env: ctx.env, ...(ctx.config.config.telemetry ? { config: ctx.config.config.telemetry } : {}), serviceVersion: version },
+      {
+        env: ctx.env,
+        ...(ctx.config.config.telemetry ? { config: ctx.config.config.telemetry } : {}),
+        serviceVersion: version,
+      },
     );
   } catch (error) {
-    process.stderr.write(`omnigent: warning: telemetry could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `omnigent: warning: telemetry could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return undefined;
   }
 }

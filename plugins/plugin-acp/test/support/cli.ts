@@ -21,9 +21,21 @@ export interface CliRun {
  * Run the real CLI with `--json`; `onEvent` sees each event as it arrives (and may signal the CLI
  * through `kill`). Never rejects on a failed run.
  */
-export function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; onEvent?: (e: OmnigentEvent, kill: (s: NodeJS.Signals) => void) => void }): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  opts: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    onEvent?: (e: OmnigentEvent, kill: (s: NodeJS.Signals) => void) => void;
+  },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OMNIGENT, ...args, '--json'], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [OMNIGENT, ...args, '--json'], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const events: OmnigentEvent[] = [];
     let buf = '';
     let stderr = '';

@@ -11,7 +11,11 @@ export interface Ran {
 }
 
 /** Run the plugin against the testkit's scripted ACP agent. */
-export async function runScripted(script: AcpAgentScript, request: Partial<RunRequest> = {}, extra: { abortAfterMs?: number; inactivityMs?: number; cancelGraceMs?: number } = {}): Promise<Ran> {
+export async function runScripted(
+  script: AcpAgentScript,
+  request: Partial<RunRequest> = {},
+  extra: { abortAfterMs?: number; inactivityMs?: number; cancelGraceMs?: number } = {},
+): Promise<Ran> {
   const run = startRun({
     plugin: acpHarness,
     bin: ACP_AGENT_BIN,
@@ -30,7 +34,10 @@ export async function runScripted(script: AcpAgentScript, request: Partial<RunRe
 }
 
 /** Events of one type. */
-export function ofType<T extends OmnigentEvent['type']>(events: OmnigentEvent[], type: T): Array<Extract<OmnigentEvent, { type: T }>> {
+export function ofType<T extends OmnigentEvent['type']>(
+  events: OmnigentEvent[],
+  type: T,
+): Array<Extract<OmnigentEvent, { type: T }>> {
   return events.filter((e): e is Extract<OmnigentEvent, { type: T }> => e.type === type);
 }
 
@@ -49,7 +56,8 @@ export function processesOfRun(runId: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     const file = `/proc/${entry}/environ`;
     try {
-      if (existsSync(file) && readFileSync(file, 'latin1').split('\0').includes(`OMNIGENT_RUN_ID=${runId}`)) out.push(Number(entry));
+      if (existsSync(file) && readFileSync(file, 'latin1').split('\0').includes(`OMNIGENT_RUN_ID=${runId}`))
+        out.push(Number(entry));
     } catch {
       // gone, or not ours to read
     }

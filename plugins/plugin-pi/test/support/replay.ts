@@ -17,6 +17,12 @@ export const SHARED_FIXTURES = join(here, '..', 'fixtures', 'research');
  * testkit's translateTranscript with this package's default cwd (`/work`, against which tool
  * paths resolve). A file path is read with its `<case>.meta.json`.
  */
-export function replay(records: unknown[] | string, options: { request?: Partial<RunRequest>; exit?: Partial<ExitInfo> } = {}): TranscriptReplay<PiState> {
-  return translateTranscript(piHarness, records, { request: { cwd: '/work', ...options.request }, ...(options.exit ? { exit: options.exit } : {}) });
+export function replay(
+  records: unknown[] | string,
+  options: { request?: Partial<RunRequest>; exit?: Partial<ExitInfo> } = {},
+): TranscriptReplay<PiState> {
+  return translateTranscript(piHarness, records, {
+    request: { cwd: '/work', ...options.request },
+    ...(options.exit ? { exit: options.exit } : {}),
+  });
 }

@@ -17,7 +17,6 @@ export interface DemoArgs extends GlobalArgs {
   store?: boolean;
 }
 
-
 /** The demo workflow shipped in the CLI package (`demo/demo.yaml`, a copy of examples/workflows/demo.yaml). */
 export function demoWorkflowPath(): string | undefined {
   const root = cliPackageRoot();
@@ -58,7 +57,11 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
   let world: Awaited<ReturnType<typeof import('./setup.js').createDemoWorld>> | undefined;
   try {
     const DEMO_WORKFLOW = demoWorkflowPath();
-    if (!DEMO_WORKFLOW) throw new UsageError('The demo workflow (demo/demo.yaml) is missing from this omnigent package.', `Reinstall it: ${installCommandFor('omnigent')}`);
+    if (!DEMO_WORKFLOW)
+      throw new UsageError(
+        'The demo workflow (demo/demo.yaml) is missing from this omnigent package.',
+        `Reinstall it: ${installCommandFor('omnigent')}`,
+      );
     // the scripted model servers live in the testkit, an optional package found like a plugin
     const testkit = await importOptional<typeof import('@omnigent/testkit')>('@omnigent/testkit');
     if (!testkit) throw new MissingPackageError('@omnigent/testkit', 'omnigent demo (its scripted model servers)');
@@ -72,25 +75,39 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
       if (bin) bins[h] = bin;
     }
     // run the steps of the harnesses the user has; skip the others, saying what to install
-    const doc = parseYaml(readFileSync(DEMO_WORKFLOW, 'utf8')) as { steps: Array<{ id: string; harness: string; needs?: string | string[] }> };
-    const steps: DemoStep[] = doc.steps.map((st) => ({ id: st.id, harness: st.harness, needs: st.needs === undefined ? [] : Array.isArray(st.needs) ? st.needs : [st.needs] }));
+    const doc = parseYaml(readFileSync(DEMO_WORKFLOW, 'utf8')) as {
+      steps: Array<{ id: string; harness: string; needs?: string | string[] }>;
+    };
+    const steps: DemoStep[] = doc.steps.map((st) => ({
+      id: st.id,
+      harness: st.harness,
+      needs: st.needs === undefined ? [] : Array.isArray(st.needs) ? st.needs : [st.needs],
+    }));
     const plan = planDemo(steps, (h) => bins[h] !== undefined);
-    const installHints = [...new Set(plan.skipped.filter((k) => bins[k.harness] === undefined).map((k) => k.harness))].map((h) => {
+    const installHints = [
+      ...new Set(plan.skipped.filter((k) => bins[k.harness] === undefined).map((k) => k.harness)),
+    ].map((h) => {
       const cli = HARNESS_CLIS[h]!;
       const plugin = byName.has(h) ? '' : `${firstPartyPackage(h) ?? h} `;
       return `${cli.label}: ${installCommandFor(`${plugin}${cli.pkg}`)}`;
     });
     if (plan.run.length === 0) {
-      throw new UsageError('omnigent demo needs the Claude Code CLI and its plugin at least (the other steps build on its change).', `Install: ${installHints.join('; ')}`);
+      throw new UsageError(
+        'omnigent demo needs the Claude Code CLI and its plugin at least (the other steps build on its change).',
+        `Install: ${installHints.join('; ')}`,
+      );
     }
     doc.steps = doc.steps.filter((st) => plan.run.includes(st.id));
-    const workflow = parseWorkflow(stringifyYaml(doc), { file: DEMO_WORKFLOW, harnesses: plugins.map((p) => p.plugin.name) });
+    const workflow = parseWorkflow(stringifyYaml(doc), {
+      file: DEMO_WORKFLOW,
+      harnesses: plugins.map((p) => p.plugin.name),
+    });
     world = await createDemoWorld(testkit, bins);
     const bold = (t: string): string => (color ? `\u001b[1m${t}\u001b[22m` : t);
     say(bold('omnigent demo'));
     say('A real workflow on the real Claude Code, Codex and Pi CLIs. The models are scripted: local mock');
     say('servers on 127.0.0.1 play a fixed conversation, so no API key or network is needed and nothing');
-    say('here is a real model\'s judgement. Everything else is real: processes, tool calls, files, git.');
+    say("here is a real model's judgement. Everything else is real: processes, tool calls, files, git.");
     say(`Workflow: ${DEMO_WORKFLOW}`);
     say(`Project:  ${world.project} (a fresh git repository with greet.js)`);
     for (const k of plan.skipped) say(`Skipped step ${k.id} (${k.harness}): ${k.why}.`);
@@ -109,11 +126,22 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
     const req = world.requests();
     const build = result.steps.find((s) => s.id === 'build');
     say('');
-    say(`The scripted models answered ${req.anthropic} Anthropic Messages, ${req.responses} OpenAI Responses and ${req.chat} Chat Completions requests.`);
-    if (build?.files.length) say(`Claude Code wrote ${build.files.join(', ')} in a worktree; omnigent took the diff from git and applied it.`);
-    say(argv.store === false ? 'The runs were not recorded (--no-store).' : 'The runs are recorded: `omnigent runs` lists them, `omnigent compare` compares them.');
-    say('With OTEL_EXPORTER_OTLP_ENDPOINT set (e.g. an MLflow server), the same demo is one trace: invoke_workflow > invoke_agent per step.');
-    say(`Next: omnigent run -H claude-code "…" with your own key, or omnigent workflow run examples/workflows/plan-build-test-review.yaml.`);
+    say(
+      `The scripted models answered ${req.anthropic} Anthropic Messages, ${req.responses} OpenAI Responses and ${req.chat} Chat Completions requests.`,
+    );
+    if (build?.files.length)
+      say(`Claude Code wrote ${build.files.join(', ')} in a worktree; omnigent took the diff from git and applied it.`);
+    say(
+      argv.store === false
+        ? 'The runs were not recorded (--no-store).'
+        : 'The runs are recorded: `omnigent runs` lists them, `omnigent compare` compares them.',
+    );
+    say(
+      'With OTEL_EXPORTER_OTLP_ENDPOINT set (e.g. an MLflow server), the same demo is one trace: invoke_workflow > invoke_agent per step.',
+    );
+    say(
+      `Next: omnigent run -H claude-code "…" with your own key, or omnigent workflow run examples/workflows/plan-build-test-review.yaml.`,
+    );
     if (argv.keep) say(`Kept the scratch files: ${world.root}`);
     if (argv.json) await writeOut('');
     return exitCode;

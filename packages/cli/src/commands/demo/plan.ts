@@ -26,8 +26,10 @@ export function planDemo(steps: DemoStep[], present: (harness: string) => boolea
   // steps come in dependency order in the demo file; a step after its needs is all this needs
   for (const s of steps) {
     const missingNeed = s.needs.find((n) => !running.has(n));
-    if (!has(s.harness)) plan.skipped.push({ id: s.id, harness: s.harness, why: `the ${s.harness} CLI is not installed` });
-    else if (missingNeed !== undefined) plan.skipped.push({ id: s.id, harness: s.harness, why: `it needs ${missingNeed}, which is skipped` });
+    if (!has(s.harness))
+      plan.skipped.push({ id: s.id, harness: s.harness, why: `the ${s.harness} CLI is not installed` });
+    else if (missingNeed !== undefined)
+      plan.skipped.push({ id: s.id, harness: s.harness, why: `it needs ${missingNeed}, which is skipped` });
     else {
       running.add(s.id);
       plan.run.push(s.id);

@@ -70,25 +70,43 @@ export function findPackageBin(from: string, pkg: string, bin: string): string |
 }
 
 /** The testkit's mock model servers (an optional package, loaded by the caller). */
-export type Testkit = Pick<typeof import('@omnigent/testkit'), 'startMockAnthropic' | 'startMockResponses' | 'startMockChatCompletions'>;
+export type Testkit = Pick<
+  typeof import('@omnigent/testkit'),
+  'startMockAnthropic' | 'startMockResponses' | 'startMockChatCompletions'
+>;
 
 /**
  * Build the demo's world. The mocks play a fixed script (that is what "scripted model" means):
  * Claude Code's model writes farewell.js and its test, Pi's model runs `node --test` (for real)
  * and reports, Codex's model reviews the diff it is given.
  */
-export async function createDemoWorld(testkit: Testkit, bins: Record<string, string | undefined> = {}): Promise<DemoWorld> {
+export async function createDemoWorld(
+  testkit: Testkit,
+  bins: Record<string, string | undefined> = {},
+): Promise<DemoWorld> {
   const { startMockAnthropic, startMockResponses, startMockChatCompletions } = testkit;
   const root = await mkdtemp(join(tmpdir(), 'omnigent-demo-'));
   const project = join(root, 'project');
   await mkdir(project, { recursive: true });
-  await writeFile(join(project, 'package.json'), `${JSON.stringify({ name: 'demo-project', private: true, type: 'module' }, null, 2)}\n`);
+  await writeFile(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'demo-project', private: true, type: 'module' }, null, 2)}\n`,
+  );
   await writeFile(join(project, 'greet.js'), GREET);
   await writeFile(join(project, 'greet.test.js'), GREET_TEST);
-  const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'omnigent demo', GIT_AUTHOR_EMAIL: 'demo@localhost', GIT_COMMITTER_NAME: 'omnigent demo', GIT_COMMITTER_EMAIL: 'demo@localhost' };
+  const gitEnv = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'omnigent demo',
+    GIT_AUTHOR_EMAIL: 'demo@localhost',
+    GIT_COMMITTER_NAME: 'omnigent demo',
+    GIT_COMMITTER_EMAIL: 'demo@localhost',
+  };
   await run('git', ['init', '-q', '-b', 'main'], { cwd: project, env: gitEnv });
   await run('git', ['add', '-A'], { cwd: project, env: gitEnv });
-  await run('git', ['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'greet()'], { cwd: project, env: gitEnv });
+  await run('git', ['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'greet()'], {
+    cwd: project,
+    env: gitEnv,
+  });
 
   const anthropic = await startMockAnthropic({
     turns: [
@@ -102,13 +120,23 @@ export async function createDemoWorld(testkit: Testkit, bins: Record<string, str
         usage: { input: 1800, cacheRead: 1200, output: 210 },
       },
     ],
-    fallback: { content: [{ type: 'text', text: 'Added farewell(name) in farewell.js, mirroring greet(), and farewell.test.js.' }], usage: { input: 2100, cacheRead: 1800, output: 40 } },
+    fallback: {
+      content: [
+        { type: 'text', text: 'Added farewell(name) in farewell.js, mirroring greet(), and farewell.test.js.' },
+      ],
+      usage: { input: 2100, cacheRead: 1800, output: 40 },
+    },
   });
   const responses = await startMockResponses({
     turns: [
       {
         match: 'Review this change',
-        output: [{ type: 'message', text: 'Verdict: approve. farewell() mirrors greet() exactly, is exported, and is covered by a test. No issues found.' }],
+        output: [
+          {
+            type: 'message',
+            text: 'Verdict: approve. farewell() mirrors greet() exactly, is exported, and is covered by a test. No issues found.',
+          },
+        ],
         usage: { input: 2400, cached: 0, output: 48 },
       },
     ],
@@ -118,8 +146,15 @@ export async function createDemoWorld(testkit: Testkit, bins: Record<string, str
       {
         match: 'node --test',
         turns: [
-          { content: 'Running the tests.', toolCalls: [{ name: 'bash', arguments: { command: 'node --test' } }], usage: { prompt: 1500, completion: 30 } },
-          { content: 'PASS: `node --test` ran greet.test.js and farewell.test.js, and both passed.', usage: { prompt: 1700, completion: 25 } },
+          {
+            content: 'Running the tests.',
+            toolCalls: [{ name: 'bash', arguments: { command: 'node --test' } }],
+            usage: { prompt: 1500, completion: 30 },
+          },
+          {
+            content: 'PASS: `node --test` ran greet.test.js and farewell.test.js, and both passed.',
+            usage: { prompt: 1700, completion: 25 },
+          },
         ],
       },
     ],
@@ -141,7 +176,15 @@ export async function createDemoWorld(testkit: Testkit, bins: Record<string, str
           api: 'openai-completions',
           apiKey: 'MOCK_API_KEY',
           compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
-          models: [{ id: 'mock-model', name: 'Scripted mock model', contextWindow: 32000, maxTokens: 4096, cost: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 0 } }],
+          models: [
+            {
+              id: 'mock-model',
+              name: 'Scripted mock model',
+              contextWindow: 32000,
+              maxTokens: 4096,
+              cost: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 0 },
+            },
+          ],
         },
       },
     }),
@@ -169,11 +212,23 @@ export async function createDemoWorld(testkit: Testkit, bins: Record<string, str
         codex: {
           ...binOf('codex'),
           env: { HOME: homes.codex, CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock-not-a-real-key' },
-          args: ['-c', `model_providers.mock=${provider}`, '-c', 'model_provider="mock"', '-c', 'check_for_update_on_startup=false'],
+          args: [
+            '-c',
+            `model_providers.mock=${provider}`,
+            '-c',
+            'model_provider="mock"',
+            '-c',
+            'check_for_update_on_startup=false',
+          ],
         },
         pi: {
           ...binOf('pi'),
-          env: { HOME: homes.pi, PI_CODING_AGENT_DIR: piAgent, PI_OFFLINE: '1', MOCK_API_KEY: 'sk-mock-not-a-real-key' },
+          env: {
+            HOME: homes.pi,
+            PI_CODING_AGENT_DIR: piAgent,
+            PI_OFFLINE: '1',
+            MOCK_API_KEY: 'sk-mock-not-a-real-key',
+          },
           args: ['--provider', 'mock'],
         },
       },
@@ -184,7 +239,11 @@ export async function createDemoWorld(testkit: Testkit, bins: Record<string, str
     root,
     project,
     config,
-    requests: () => ({ anthropic: anthropic.messageRequests().length, responses: responses.responsesRequests().length, chat: chat.chatRequests().length }),
+    requests: () => ({
+      anthropic: anthropic.messageRequests().length,
+      responses: responses.responsesRequests().length,
+      chat: chat.chatRequests().length,
+    }),
     close: async (keep) => {
       await Promise.all([anthropic.close(), responses.close(), chat.close()]);
       if (!keep) await rm(root, { recursive: true, force: true });

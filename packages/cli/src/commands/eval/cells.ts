@@ -20,13 +20,27 @@ export const DEFAULT_VARIANT: EvalVariant = { name: 'default' };
  * Every cell, task-major, then harness, model, variant, repetition (a stable order shards rely on).
  * Contract: pure; no model means each harness's default; no variant means {@link DEFAULT_VARIANT}.
  */
-export function evalCells(tasks: EvalTask[], harnesses: string[], models: Array<string | undefined>, variants: EvalVariant[], repeat: number): EvalCell[] {
+export function evalCells(
+  tasks: EvalTask[],
+  harnesses: string[],
+  models: Array<string | undefined>,
+  variants: EvalVariant[],
+  repeat: number,
+): EvalCell[] {
   const out: EvalCell[] = [];
   for (const task of tasks) {
     for (const harness of harnesses) {
       for (const model of models.length ? models : [undefined]) {
         for (const variant of variants.length ? variants : [DEFAULT_VARIANT]) {
-          for (let r = 0; r < repeat; r++) out.push({ index: out.length, task, harness, ...(model !== undefined ? { model } : {}), variant, repeat: r });
+          for (let r = 0; r < repeat; r++)
+            out.push({
+              index: out.length,
+              task,
+              harness,
+              ...(model !== undefined ? { model } : {}),
+              variant,
+              repeat: r,
+            });
         }
       }
     }
@@ -40,7 +54,13 @@ export function groupLabel(c: { harness: string; model?: string | undefined; var
 }
 
 /** Identity of a cell across runs of the same eval (what `--resume` looks for). */
-export function cellKey(c: { task: string; harness: string; model?: string | undefined; variant: string; repeat: number }): string {
+export function cellKey(c: {
+  task: string;
+  harness: string;
+  model?: string | undefined;
+  variant: string;
+  repeat: number;
+}): string {
   return `${c.task}|${c.harness}|${c.model ?? ''}|${c.variant}|${c.repeat}`;
 }
 
@@ -62,6 +82,9 @@ export function findBaseline(labels: string[], wanted: string): { label?: string
     return parts.every((p) => segs.includes(p));
   });
   if (hits.length === 1) return { label: hits[0]! };
-  if (hits.length > 1) return { error: `--baseline ${wanted} matches ${hits.length} cells (${hits.join(', ')}); name one as harness/model/variant` };
+  if (hits.length > 1)
+    return {
+      error: `--baseline ${wanted} matches ${hits.length} cells (${hits.join(', ')}); name one as harness/model/variant`,
+    };
   return { error: `--baseline ${wanted} matches no cell (cells: ${labels.join(', ')})` };
 }

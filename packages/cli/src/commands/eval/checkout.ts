@@ -30,7 +30,9 @@ export interface Checkout {
 
 function git(args: string[], cwd: string): Promise<{ ok: boolean; out: string }> {
   return new Promise((done) => {
-    execFile('git', args, { cwd, encoding: 'utf8' }, (error, stdout, stderr) => done({ ok: !error, out: error ? `${stderr || error.message}`.trim() : stdout.trim() }));
+    execFile('git', args, { cwd, encoding: 'utf8' }, (error, stdout, stderr) =>
+      done({ ok: !error, out: error ? `${stderr || error.message}`.trim() : stdout.trim() }),
+    );
   });
 }
 
@@ -54,7 +56,10 @@ export async function prepareSource(task: EvalTask): Promise<TaskSource> {
     const cloned = await git(['clone', '--quiet', task.repo, join(tmp, 'repo')], tmp);
     if (!cloned.ok) {
       rmSync(tmp, { recursive: true, force: true });
-      throw new ConfigError(`cannot clone ${task.repo}: ${cloned.out.split('\n')[0]}`, { file: task.file, key: 'repo' });
+      throw new ConfigError(`cannot clone ${task.repo}: ${cloned.out.split('\n')[0]}`, {
+        file: task.file,
+        key: 'repo',
+      });
     }
     dir = join(tmp, 'repo');
     dispose = () => rmSync(tmp, { recursive: true, force: true });
@@ -67,7 +72,11 @@ export async function prepareSource(task: EvalTask): Promise<TaskSource> {
   // hand the agent the whole repository, other tasks' hidden files included
   const isTop = gitTop !== undefined && realpathSync(gitTop) === realpathSync(dir);
   if (gitTop && ((isTop && !hiddenInRepo) || task.ref)) {
-    if (hiddenInRepo) throw new ConfigError(`a check file lies inside the git repository ${gitTop}: with ref: the agent would find it in the checkout; keep check files outside the repository`, { file: task.file, key: 'checks' });
+    if (hiddenInRepo)
+      throw new ConfigError(
+        `a check file lies inside the git repository ${gitTop}: with ref: the agent would find it in the checkout; keep check files outside the repository`,
+        { file: task.file, key: 'checks' },
+      );
     const head = await git(['rev-parse', '--verify', `${task.ref ?? 'HEAD'}^{commit}`], gitTop);
     if (head.ok) {
       const dirty = task.ref ? undefined : await git(['status', '--porcelain', '--untracked-files=no'], gitTop);
@@ -76,13 +85,24 @@ export async function prepareSource(task: EvalTask): Promise<TaskSource> {
         dir,
         gitTop,
         commit: head.out,
-        ...(dirty?.ok && dirty.out ? { note: `note: uncommitted changes in ${gitTop} are not in the worktrees (they start at HEAD ${head.out.slice(0, 10)})` } : {}),
+        ...(dirty?.ok && dirty.out
+          ? {
+              note: `note: uncommitted changes in ${gitTop} are not in the worktrees (they start at HEAD ${head.out.slice(0, 10)})`,
+            }
+          : {}),
         dispose,
       };
     }
-    if (task.ref) throw new ConfigError(`git cannot find ref ${task.ref} in ${gitTop}: ${head.out.split('\n')[0]}`, { file: task.file, key: 'ref' });
+    if (task.ref)
+      throw new ConfigError(`git cannot find ref ${task.ref} in ${gitTop}: ${head.out.split('\n')[0]}`, {
+        file: task.file,
+        key: 'ref',
+      });
   } else if (task.ref && !gitTop) {
-    throw new ConfigError(`ref: ${task.ref} needs a git repository, and ${dir} is none`, { file: task.file, key: 'ref' });
+    throw new ConfigError(`ref: ${task.ref} needs a git repository, and ${dir} is none`, {
+      file: task.file,
+      key: 'ref',
+    });
   }
   return { kind: 'copy', dir, dispose };
 }
@@ -108,5 +128,9 @@ export async function checkout(source: TaskSource, task: EvalTask, label: string
   }
   const copy = join(tmp, 'copy');
   cpSync(source.dir, copy, { recursive: true });
-  return { root: copy, workdir: join(copy, task.cwd ?? '.'), remove: async () => rmSync(tmp, { recursive: true, force: true }) };
+  return {
+    root: copy,
+    workdir: join(copy, task.cwd ?? '.'),
+    remove: async () => rmSync(tmp, { recursive: true, force: true }),
+  };
 }

@@ -26,7 +26,12 @@ export function copyCheckFiles(files: string[], workdir: string): void {
  * others); the output tail is bounded to {@link CHECK_TAIL_LINES} lines; a check stopped or
  * skipped by `signal` fails with reason `interrupted` (the cell is then not judged).
  */
-export async function runChecks(checks: EvalCheck[], workdir: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<CheckResult[]> {
+export async function runChecks(
+  checks: EvalCheck[],
+  workdir: string,
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const c of checks) {
     if (signal?.aborted) {
@@ -36,17 +41,34 @@ export async function runChecks(checks: EvalCheck[], workdir: string, env: NodeJ
     try {
       copyCheckFiles(c.files, workdir);
     } catch (error) {
-      results.push({ name: c.name, pass: false, durationMs: 0, reason: 'spawn-failed', outputTail: `cannot copy the check's files: ${(error as Error).message}` });
+      results.push({
+        name: c.name,
+        pass: false,
+        durationMs: 0,
+        reason: 'spawn-failed',
+        outputTail: `cannot copy the check's files: ${(error as Error).message}`,
+      });
       continue;
     }
-    const r = await runShell(c.run, workdir, env, { timeoutMs: (c.timeout ?? CHECK_TIMEOUT_S) * 1000, ...(signal ? { signal } : {}) });
+    const r = await runShell(c.run, workdir, env, {
+      timeoutMs: (c.timeout ?? CHECK_TIMEOUT_S) * 1000,
+      ...(signal ? { signal } : {}),
+    });
     const tail = r.output.trimEnd().split('\n').slice(-CHECK_TAIL_LINES).join('\n');
     results.push({
       name: c.name,
       pass: !r.timedOut && r.exitCode === 0,
       durationMs: r.durationMs,
       ...(r.exitCode !== undefined && !r.timedOut ? { exitCode: r.exitCode } : {}),
-      ...(signal?.aborted ? { reason: 'interrupted' as const } : r.timedOut ? { reason: 'timeout' as const } : r.spawnError ? { reason: 'spawn-failed' as const } : r.exitCode !== 0 ? { reason: 'exit' as const } : {}),
+      ...(signal?.aborted
+        ? { reason: 'interrupted' as const }
+        : r.timedOut
+          ? { reason: 'timeout' as const }
+          : r.spawnError
+            ? { reason: 'spawn-failed' as const }
+            : r.exitCode !== 0
+              ? { reason: 'exit' as const }
+              : {}),
       ...(tail || r.spawnError ? { outputTail: r.spawnError ?? tail } : {}),
     });
   }

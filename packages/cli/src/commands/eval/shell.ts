@@ -16,7 +16,12 @@ export interface ShellResult {
  * timeout, on abort, on a second Ctrl-C (it is tracked like a harness) and, through the reaper,
  * when omnigent itself dies; leftover background children go with it when it exits.
  */
-export async function runShell(command: string, cwd: string, env: NodeJS.ProcessEnv, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ShellResult> {
+export async function runShell(
+  command: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<ShellResult> {
   // execa is loaded here, not at start-up: only eval setup steps and checks run shell commands
   const { execa } = await import('execa');
   const start = performance.now();
@@ -65,7 +70,12 @@ export async function runShell(command: string, cwd: string, env: NodeJS.Process
   kill();
   untrackChild(live);
   if (child.pid) reaperForget(child.pid);
-  const spawnError = result.failed && result.exitCode === undefined && !result.signal ? (result.cause instanceof Error ? result.cause.message : result.shortMessage) : undefined;
+  const spawnError =
+    result.failed && result.exitCode === undefined && !result.signal
+      ? result.cause instanceof Error
+        ? result.cause.message
+        : result.shortMessage
+      : undefined;
   return {
     ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
     ...(spawnError ? { spawnError } : {}),

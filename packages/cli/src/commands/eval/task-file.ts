@@ -18,7 +18,10 @@ const checkSchema = z
   .strict();
 
 const taskFields = {
-  id: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'expected letters, digits, ".", "_" or "-"').optional(),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]*$/, 'expected letters, digits, ".", "_" or "-"')
+    .optional(),
   prompt: z.string().min(1),
   repo: z.string().min(1).optional(),
   ref: z.string().min(1).optional(),
@@ -48,7 +51,12 @@ const variantSchema = z
 const suiteSchema = z
   .object({
     tasks: z.array(z.union([z.string().min(1), taskSchema])).optional(),
-    variants: z.record(z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'a variant name is letters, digits, ".", "_" or "-"'), variantSchema.nullable()).optional(),
+    variants: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'a variant name is letters, digits, ".", "_" or "-"'),
+        variantSchema.nullable(),
+      )
+      .optional(),
     harnesses: z.array(z.string().min(1)).optional(),
     models: z.array(z.string().min(1)).optional(),
     repeat: z.number().int().positive().optional(),
@@ -109,7 +117,8 @@ export function parseCliVariant(text: string): EvalVariant {
   const i = text.indexOf('=');
   const name = text.slice(0, i).trim();
   const where = { key: `--variant ${name || text}` };
-  if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) throw new ConfigError('a variant name is letters, digits, ".", "_" or "-" before the "="', where);
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(name))
+    throw new ConfigError('a variant name is letters, digits, ".", "_" or "-" before the "="', where);
   let value: unknown;
   try {
     value = parseYamlValue(text.slice(i + 1)) ?? {};
@@ -120,7 +129,12 @@ export function parseCliVariant(text: string): EvalVariant {
   if (!parsed.success) {
     const issue = parsed.error.issues.find((x) => x.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
     const keys = 'systemPrompt, appendSystemPrompt, args, env, permissionMode, maxTurns, options, mcp';
-    throw new ConfigError(issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')} (a variant has ${keys})` : `${issue.path.join('.') || 'value'}: ${issue.message}`, where);
+    throw new ConfigError(
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${issue.keys.join(', ')} (a variant has ${keys})`
+        : `${issue.path.join('.') || 'value'}: ${issue.message}`,
+      where,
+    );
   }
   return { ...parsed.data, name };
 }
@@ -136,14 +150,20 @@ function readYaml(file: string, what: string): Located {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`cannot read the ${what}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`, { file });
+    throw new ConfigError(
+      `cannot read the ${what}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
+      { file },
+    );
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line;
-    throw new ConfigError(`not valid YAML: ${e.message.split('\n')[0]!.replace(/:$/, '')}`, { file, ...(line ? { line } : {}) });
+    throw new ConfigError(`not valid YAML: ${e.message.split('\n')[0]!.replace(/:$/, '')}`, {
+      file,
+      ...(line ? { line } : {}),
+    });
   }
   let value: unknown;
   try {
@@ -154,15 +174,27 @@ function readYaml(file: string, what: string): Located {
   return { value, at: (path) => lineOfPath(doc, lines, path) };
 }
 
-function schemaError(issues: z.core.$ZodIssue[], file: string, at: Located['at'], prefix: PropertyKey[], keysHint: string): ConfigError {
+function schemaError(
+  issues: z.core.$ZodIssue[],
+  file: string,
+  at: Located['at'],
+  prefix: PropertyKey[],
+  keysHint: string,
+): ConfigError {
   // a misspelt key first: "unknown key promt" explains the "missing prompt" that follows from it
   const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
   const message =
-    issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (${keysHint})`
-    : issue.code === 'invalid_type' && issue.input === undefined ? (issue.path[issue.path.length - 1] === 'prompt' ? 'missing: a task needs a prompt (what every harness is asked)' : 'missing')
-    : issue.code === 'invalid_type' ? `expected ${issue.expected}`
-    : issue.code === 'invalid_value' && 'values' in issue ? `expected one of ${(issue.values as unknown[]).map(String).join(', ')}`
-    : issue.message;
+    issue.code === 'unrecognized_keys'
+      ? `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (${keysHint})`
+      : issue.code === 'invalid_type' && issue.input === undefined
+        ? issue.path[issue.path.length - 1] === 'prompt'
+          ? 'missing: a task needs a prompt (what every harness is asked)'
+          : 'missing'
+        : issue.code === 'invalid_type'
+          ? `expected ${issue.expected}`
+          : issue.code === 'invalid_value' && 'values' in issue
+            ? `expected one of ${(issue.values as unknown[]).map(String).join(', ')}`
+            : issue.message;
   const path = [...prefix, ...(issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path)];
   const line = at(path);
   return new ConfigError(message, { file, ...(line ? { line } : {}), key: path.map(String).join('.') || '(root)' });
@@ -173,7 +205,13 @@ function isInside(path: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
 }
 
-function toTask(raw: z.infer<typeof taskSchema>, file: string, fallbackId: string, at: Located['at'], prefix: PropertyKey[]): EvalTask {
+function toTask(
+  raw: z.infer<typeof taskSchema>,
+  file: string,
+  fallbackId: string,
+  at: Located['at'],
+  prefix: PropertyKey[],
+): EvalTask {
   const dir = dirname(file);
   const isUrl = raw.repo !== undefined && /^(?:[a-z+]+:\/\/|git@)/.test(raw.repo);
   const repo = raw.repo === undefined ? dir : isUrl ? raw.repo : resolve(dir, raw.repo);
@@ -181,19 +219,37 @@ function toTask(raw: z.infer<typeof taskSchema>, file: string, fallbackId: strin
     const line = at([...prefix, ...key]);
     return { file, ...(line ? { line } : {}), key: [...prefix, ...key].map(String).join('.') };
   };
-  if (!isUrl && !existsSync(repo)) throw new ConfigError(`no such folder: ${repo} (the starting code: a folder to copy, or a git repository)`, where(['repo']));
+  if (!isUrl && !existsSync(repo))
+    throw new ConfigError(
+      `no such folder: ${repo} (the starting code: a folder to copy, or a git repository)`,
+      where(['repo']),
+    );
   const checks = (raw.checks ?? []).map((c, i): EvalCheck => {
-    const files = (c.files === undefined ? [] : Array.isArray(c.files) ? c.files : [c.files]).map((f) => resolve(dir, f));
+    const files = (c.files === undefined ? [] : Array.isArray(c.files) ? c.files : [c.files]).map((f) =>
+      resolve(dir, f),
+    );
     for (const [j, f] of files.entries()) {
-      if (!existsSync(f)) throw new ConfigError(`no such file or folder: ${f}`, where(['checks', i, 'files', ...(Array.isArray(c.files) ? [j] : [])]));
+      if (!existsSync(f))
+        throw new ConfigError(
+          `no such file or folder: ${f}`,
+          where(['checks', i, 'files', ...(Array.isArray(c.files) ? [j] : [])]),
+        );
       // the agent gets a copy of the starting code: check files inside it would be in plain sight
-      if (!isUrl && isInside(f, repo)) throw new ConfigError(`${f} is inside the starting code (${repo}), so the agent would see it; keep check files outside the repo folder`, where(['checks', i, 'files']));
+      if (!isUrl && isInside(f, repo))
+        throw new ConfigError(
+          `${f} is inside the starting code (${repo}), so the agent would see it; keep check files outside the repo folder`,
+          where(['checks', i, 'files']),
+        );
     }
     return { name: c.name, run: c.run, ...(c.timeout !== undefined ? { timeout: c.timeout } : {}), files };
   });
   const names = new Set<string>();
   for (const [i, c] of checks.entries()) {
-    if (names.has(c.name)) throw new ConfigError(`two checks are named "${c.name}"; each check needs its own name`, where(['checks', i, 'name']));
+    if (names.has(c.name))
+      throw new ConfigError(
+        `two checks are named "${c.name}"; each check needs its own name`,
+        where(['checks', i, 'name']),
+      );
     names.add(c.name);
   }
   return {
@@ -223,7 +279,8 @@ function loadFile(file: string, suite: EvalSuite, seen: Set<string>): void {
   if (seen.has(file)) return;
   seen.add(file);
   const { value, at } = readYaml(file, 'task');
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError('expected a task (prompt, checks…) or a suite (tasks, variants…)', { file, key: '(root)' });
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigError('expected a task (prompt, checks…) or a suite (tasks, variants…)', { file, key: '(root)' });
   if ('prompt' in value || !('tasks' in value || 'variants' in value || 'harnesses' in value || 'models' in value)) {
     const parsed = taskSchema.safeParse(value);
     if (!parsed.success) throw schemaError(parsed.error.issues, file, at, [], `a task has ${TASK_KEYS}`);
@@ -233,7 +290,13 @@ function loadFile(file: string, suite: EvalSuite, seen: Set<string>): void {
   const parsed = suiteSchema.safeParse(value);
   if (!parsed.success) {
     const inTask = parsed.error.issues.find((i) => i.path[0] === 'tasks');
-    throw schemaError(parsed.error.issues, file, at, [], inTask ? `a task has ${TASK_KEYS}` : 'a suite has tasks, variants, harnesses, models, repeat, baseline');
+    throw schemaError(
+      parsed.error.issues,
+      file,
+      at,
+      [],
+      inTask ? `a task has ${TASK_KEYS}` : 'a suite has tasks, variants, harnesses, models, repeat, baseline',
+    );
   }
   const s = parsed.data;
   for (const [i, t] of (s.tasks ?? []).entries()) {
@@ -241,7 +304,11 @@ function loadFile(file: string, suite: EvalSuite, seen: Set<string>): void {
       const path = resolve(dirname(file), t);
       if (!existsSync(path)) {
         const line = at(['tasks', i]);
-        throw new ConfigError(`no such task file or folder: ${path}`, { file, ...(line ? { line } : {}), key: `tasks.${i}` });
+        throw new ConfigError(`no such task file or folder: ${path}`, {
+          file,
+          ...(line ? { line } : {}),
+          key: `tasks.${i}`,
+        });
       }
       loadPath(path, suite, seen);
     } else suite.tasks.push(toTask(t, file, `${idOf(file)}-${i + 1}`, at, ['tasks', i]));
@@ -249,7 +316,11 @@ function loadFile(file: string, suite: EvalSuite, seen: Set<string>): void {
   for (const [name, v] of Object.entries(s.variants ?? {})) {
     if (suite.variants.some((x) => x.name === name)) {
       const line = at(['variants', name]);
-      throw new ConfigError(`variant "${name}" is declared twice`, { file, ...(line ? { line } : {}), key: `variants.${name}` });
+      throw new ConfigError(`variant "${name}" is declared twice`, {
+        file,
+        ...(line ? { line } : {}),
+        key: `variants.${name}`,
+      });
     }
     suite.variants.push({ ...(v ?? {}), name });
   }
@@ -275,7 +346,8 @@ function loadPath(path: string, suite: EvalSuite, seen: Set<string>): void {
   for (const e of entries) if (e.isFile() && /\.ya?ml$/.test(e.name)) loadFile(join(path, e.name), suite, seen);
   for (const e of entries) {
     if (!e.isDirectory()) continue;
-    for (const name of ['task.yaml', 'task.yml']) if (existsSync(join(path, e.name, name))) loadFile(join(path, e.name, name), suite, seen);
+    for (const name of ['task.yaml', 'task.yml'])
+      if (existsSync(join(path, e.name, name))) loadFile(join(path, e.name, name), suite, seen);
   }
 }
 
@@ -288,11 +360,18 @@ export function loadSuite(paths: string[]): EvalSuite {
   const suite: EvalSuite = { tasks: [], variants: [] };
   const seen = new Set<string>();
   for (const p of paths) loadPath(resolve(p), suite, seen);
-  if (!suite.tasks.length) throw new ConfigError('no task found: a suite is a task file, a suite file with tasks:, or a folder of them', { file: resolve(paths[0] ?? '.') });
+  if (!suite.tasks.length)
+    throw new ConfigError('no task found: a suite is a task file, a suite file with tasks:, or a folder of them', {
+      file: resolve(paths[0] ?? '.'),
+    });
   const ids = new Map<string, string>();
   for (const t of suite.tasks) {
     const other = ids.get(t.id);
-    if (other !== undefined) throw new ConfigError(`task id "${t.id}" is also the id of a task in ${other}; give one of them another id`, { file: t.file, key: 'id' });
+    if (other !== undefined)
+      throw new ConfigError(`task id "${t.id}" is also the id of a task in ${other}; give one of them another id`, {
+        file: t.file,
+        key: 'id',
+      });
     ids.set(t.id, t.file);
   }
   return suite;

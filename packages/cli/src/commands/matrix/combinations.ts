@@ -9,11 +9,16 @@ export interface MatrixCombination {
 }
 
 /** Every combination, harness-major then model then repetition (a stable order shards rely on). */
-export function combinations(harnesses: string[], models: Array<string | undefined>, repeat: number): MatrixCombination[] {
+export function combinations(
+  harnesses: string[],
+  models: Array<string | undefined>,
+  repeat: number,
+): MatrixCombination[] {
   const out: MatrixCombination[] = [];
   for (const harness of harnesses) {
     for (const model of models.length ? models : [undefined]) {
-      for (let r = 1; r <= repeat; r++) out.push({ index: out.length, harness, ...(model !== undefined ? { model } : {}), repeat: r });
+      for (let r = 1; r <= repeat; r++)
+        out.push({ index: out.length, harness, ...(model !== undefined ? { model } : {}), repeat: r });
     }
   }
   return out;

@@ -40,7 +40,6 @@ export interface RunArgs extends GlobalArgs {
   kind?: import('@omnigent/store').WorkKind;
 }
 
-
 function parseEnv(pairs: string[] | undefined): Record<string, string> | undefined {
   if (!pairs?.length) return undefined;
   const env: Record<string, string> = {};
@@ -56,7 +55,11 @@ function parseEnv(pairs: string[] | undefined): Record<string, string> | undefin
 export async function requestFromArgs(argv: RunArgs): Promise<RunRequest> {
   let prompt = argv.prompt;
   if (prompt === '-' || prompt === STDIN_MARKER) prompt = (await readStdin()).replace(/\n$/, '');
-  if (prompt === undefined || prompt.trim() === '') throw new UsageError('No prompt given.', 'Pass it as an argument, or "-" to read it from stdin: omnigent run -H codex "fix the failing test"');
+  if (prompt === undefined || prompt.trim() === '')
+    throw new UsageError(
+      'No prompt given.',
+      'Pass it as an argument, or "-" to read it from stdin: omnigent run -H codex "fix the failing test"',
+    );
   const env = parseEnv(argv.env);
   return {
     prompt,
@@ -68,8 +71,12 @@ export async function requestFromArgs(argv: RunArgs): Promise<RunRequest> {
     ...(argv.timeout ? { timeoutMs: argv.timeout * 1000 } : {}),
     ...(argv['permission-mode'] ? { permissionMode: argv['permission-mode'] } : {}),
     ...(argv['max-turns'] ? { maxTurns: argv['max-turns'] } : {}),
-    ...(argv['allowed-tools']?.length ? { allowedTools: argv['allowed-tools'].flatMap((t) => t.split(',')).filter(Boolean) } : {}),
-    ...(argv['disallowed-tools']?.length ? { disallowedTools: argv['disallowed-tools'].flatMap((t) => t.split(',')).filter(Boolean) } : {}),
+    ...(argv['allowed-tools']?.length
+      ? { allowedTools: argv['allowed-tools'].flatMap((t) => t.split(',')).filter(Boolean) }
+      : {}),
+    ...(argv['disallowed-tools']?.length
+      ? { disallowedTools: argv['disallowed-tools'].flatMap((t) => t.split(',')).filter(Boolean) }
+      : {}),
     ...(argv['system-prompt'] ? { systemPrompt: argv['system-prompt'] } : {}),
     ...(argv['append-system-prompt'] ? { appendSystemPrompt: argv['append-system-prompt'] } : {}),
     ...(argv.arg?.length ? { extraArgs: argv.arg } : {}),
@@ -83,9 +90,16 @@ async function checkCwd(cwd: string | undefined): Promise<void> {
   const st = await stat(resolve(cwd)).catch((error: NodeJS.ErrnoException) => error);
   if (st instanceof Error) {
     const why = st.code === 'ENOENT' ? 'no such directory' : st.code === 'EACCES' ? 'permission denied' : st.message;
-    throw new UsageError(`--cwd ${cwd}: ${why} (${resolve(cwd)}).`, 'Give -C the directory the harness should work in.');
+    throw new UsageError(
+      `--cwd ${cwd}: ${why} (${resolve(cwd)}).`,
+      'Give -C the directory the harness should work in.',
+    );
   }
-  if (!st.isDirectory()) throw new UsageError(`--cwd ${cwd}: not a directory (${resolve(cwd)}).`, 'Give -C the directory the harness should work in.');
+  if (!st.isDirectory())
+    throw new UsageError(
+      `--cwd ${cwd}: not a directory (${resolve(cwd)}).`,
+      'Give -C the directory the harness should work in.',
+    );
 }
 
 /** `omnigent run`; returns the exit code. Setup errors are thrown to the CLI's error boundary. */
@@ -93,9 +107,17 @@ export async function runMain(argv: RunArgs): Promise<number> {
   await checkCwd(argv.cwd);
   const config = await loadConfig(process.cwd(), argv.config);
   const harness = argv.harness ?? (argv.agent !== undefined ? 'acp' : config.config.defaults?.harness);
-  if (!harness) throw new UsageError('No harness given.', 'Pick one with -H, e.g. omnigent run -H claude-code "…" (omnigent plugins lists them).');
+  if (!harness)
+    throw new UsageError(
+      'No harness given.',
+      'Pick one with -H, e.g. omnigent run -H claude-code "…" (omnigent plugins lists them).',
+    );
   const agent = argv.agent !== undefined ? splitCommand(argv.agent) : undefined;
-  if (agent && argv.bin) throw new UsageError('--agent and --bin both name the program to start.', 'Give one: --agent "<command with its arguments>".');
+  if (agent && argv.bin)
+    throw new UsageError(
+      '--agent and --bin both name the program to start.',
+      'Give one: --agent "<command with its arguments>".',
+    );
   const request = await requestFromArgs(argv);
   // the agent command is the binary and its leading arguments
   if (agent && agent.length > 1) request.extraArgs = [...agent.slice(1), ...(request.extraArgs ?? [])];
@@ -104,25 +126,29 @@ export async function runMain(argv: RunArgs): Promise<number> {
   let onEvent: (e: OmnigentEvent) => void | Promise<void>;
   if (json) onEvent = (e) => writeOut(`${JSON.stringify(e)}\n`);
   else onEvent = createRenderer({ write: (t) => void writeOut(t), color: useColor() });
-  return withInterrupts(async ({ signal }) => {
-    const { terminal } = await runHarness({
-      harness,
-      request,
-      config,
-      ...(bin ? { bin } : {}),
-      signal,
-      ...(argv['idle-timeout'] !== undefined ? { inactivityMs: argv['idle-timeout'] * 1000 } : {}),
-      onEvent,
-      // undefined lets config `store.enabled` decide; --no-store always wins
-      ...(argv.store === false ? { store: false } : {}),
-      tags: argv.tag ?? [],
-      ...(argv.mcp ? { mcp: argv.mcp } : {}),
-      ...(argv.kind ? { kind: argv.kind } : {}),
-    });
-    return exitCodeFor(terminal);
-  }, {
-    onFirst: () => {
-      if (!json) process.stderr.write(`omnigent: interrupted: stopping ${harness} (Ctrl-C again to kill it at once)\n`);
+  return withInterrupts(
+    async ({ signal }) => {
+      const { terminal } = await runHarness({
+        harness,
+        request,
+        config,
+        ...(bin ? { bin } : {}),
+        signal,
+        ...(argv['idle-timeout'] !== undefined ? { inactivityMs: argv['idle-timeout'] * 1000 } : {}),
+        onEvent,
+        // undefined lets config `store.enabled` decide; --no-store always wins
+        ...(argv.store === false ? { store: false } : {}),
+        tags: argv.tag ?? [],
+        ...(argv.mcp ? { mcp: argv.mcp } : {}),
+        ...(argv.kind ? { kind: argv.kind } : {}),
+      });
+      return exitCodeFor(terminal);
     },
-  });
+    {
+      onFirst: () => {
+        if (!json)
+          process.stderr.write(`omnigent: interrupted: stopping ${harness} (Ctrl-C again to kill it at once)\n`);
+      },
+    },
+  );
 }

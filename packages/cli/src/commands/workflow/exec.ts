@@ -46,12 +46,17 @@ export function executeWorkflow(options: ExecuteWorkflowOptions): Promise<Execut
   const live = options.live ?? (!options.json && canDrawLive(process.stdout));
   return withInterrupts((interrupts) => execute(options, live, interrupts.signal), {
     onFirst: () => {
-      if (!options.json && !live) process.stderr.write('omnigent: interrupted: cancelling running steps (Ctrl-C again to kill them at once)\n');
+      if (!options.json && !live)
+        process.stderr.write('omnigent: interrupted: cancelling running steps (Ctrl-C again to kill them at once)\n');
     },
   });
 }
 
-async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: AbortSignal): Promise<ExecuteWorkflowResult> {
+async function execute(
+  options: ExecuteWorkflowOptions,
+  live: boolean,
+  signal: AbortSignal,
+): Promise<ExecuteWorkflowResult> {
   const { runWorkflow } = await import('@omnigent/workflow');
   const env = options.env ?? process.env;
   const wf = options.workflow;
@@ -64,7 +69,15 @@ async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: A
   const workflowRunId = randomUUID();
   const input = options.input ?? wf.input ?? '';
   // one trace per workflow run: the `invoke_workflow` root; each step's `invoke_agent` span nests under it
-  const trace = await openWorkflowTrace({ env, config: options.config, workflowRunId, name: wf.name, input, steps: wf.steps.map((s) => s.id), startedAt: new Date() });
+  const trace = await openWorkflowTrace({
+    env,
+    config: options.config,
+    workflowRunId,
+    name: wf.name,
+    input,
+    steps: wf.steps.map((s) => s.id),
+    startedAt: new Date(),
+  });
 
   let logUpdate: ((text: string) => void) & { done?: () => void; clear?: () => void } = () => undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -135,7 +148,9 @@ async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: A
           },
         }).catch((error: unknown) => {
           const hint = (error as { hint?: unknown } | null)?.hint;
-          throw typeof hint === 'string' && error instanceof Error ? new Error(`${error.message} ${hint}`, { cause: error }) : error;
+          throw typeof hint === 'string' && error instanceof Error
+            ? new Error(`${error.message} ${hint}`, { cause: error })
+            : error;
         });
         const { terminal } = await started;
         return { terminal };
@@ -148,7 +163,11 @@ async function execute(options: ExecuteWorkflowOptions, live: boolean, signal: A
   if (trace) {
     const outputs = Object.fromEntries(result.steps.map((s) => [s.id, s.output ?? '']));
     const failed = result.steps.find((s) => s.status === 'failed');
-    await trace.end(result.status === 'ok' ? 'completed' : result.status, outputs, failed ? `step ${failed.id} failed: ${failed.message ?? ''}` : undefined);
+    await trace.end(
+      result.status === 'ok' ? 'completed' : result.status,
+      outputs,
+      failed ? `step ${failed.id} failed: ${failed.message ?? ''}` : undefined,
+    );
   }
   if (live) {
     logUpdate(renderLive(tracker, color, Date.now(), process.stdout.columns || 100));

@@ -20,7 +20,6 @@ export interface WorkflowArgs extends GlobalArgs {
   tag?: string[];
 }
 
-
 async function readInput(value: string | undefined): Promise<string | undefined> {
   if (value === undefined) return undefined;
   if (value === '-' || value === STDIN_MARKER) return (await readStdin()).replace(/\n$/, '');
@@ -43,10 +42,17 @@ async function installedHarnesses(config: LoadedConfig, cwd: string): Promise<st
 
 /** Load config and workflow; throws WorkflowError / ConfigError (exit 2). */
 async function prepare(argv: WorkflowArgs, cwd: string): Promise<{ config: LoadedConfig; workflow: Workflow }> {
-  if (!argv.file) throw new UsageError('No workflow file given.', 'omnigent workflow run examples/workflows/plan-build-test-review.yaml');
+  if (!argv.file)
+    throw new UsageError(
+      'No workflow file given.',
+      'omnigent workflow run examples/workflows/plan-build-test-review.yaml',
+    );
   const config = await loadConfig(cwd, argv.config);
   const harnesses = await installedHarnesses(config, cwd);
-  const workflow = await loadWorkflow(resolve(argv.file), { harnesses, ...(argv.set?.length ? { set: argv.set } : {}) });
+  const workflow = await loadWorkflow(resolve(argv.file), {
+    harnesses,
+    ...(argv.set?.length ? { set: argv.set } : {}),
+  });
   // `validate` catches a step's unknown MCP server too, not only `run`
   const { checkMcpNames, mcpNames } = await import('../../mcp-resolve.js');
   for (const st of workflow.steps) checkMcpNames(mcpNames(st.mcp, config), config, `step "${st.id}"`);
@@ -57,14 +63,25 @@ async function prepare(argv: WorkflowArgs, cwd: string): Promise<{ config: Loade
 export async function workflowRunMain(argv: WorkflowArgs): Promise<number> {
   const baseDir = resolve(argv.cwd ?? process.cwd());
   // checked first: a missing base dir would otherwise surface as "unknown harness" (no config found there)
-  if (!(await stat(baseDir).then((st) => st.isDirectory(), () => false))) {
-    throw new UsageError(`--cwd ${argv.cwd}: no such directory (${baseDir})`, 'Give -C the project directory the steps should run in.');
+  if (
+    !(await stat(baseDir).then(
+      (st) => st.isDirectory(),
+      () => false,
+    ))
+  ) {
+    throw new UsageError(
+      `--cwd ${argv.cwd}: no such directory (${baseDir})`,
+      'Give -C the project directory the steps should run in.',
+    );
   }
   const { config, workflow } = await prepare(argv, baseDir);
   const input = await readInput(argv.input);
   const needInput = stepsUsingInput(workflow.steps);
   if (input !== undefined && !input.trim() && needInput.length) {
-    throw new UsageError(`--input ${argv.input === STDIN_MARKER ? '-' : argv.input}: the input is empty, and step${needInput.length === 1 ? '' : 's'} ${needInput.join(', ')} would get nothing as {{ input }}.`, 'Give the task as --input "…", --input @task.md or on stdin with --input -.');
+    throw new UsageError(
+      `--input ${argv.input === STDIN_MARKER ? '-' : argv.input}: the input is empty, and step${needInput.length === 1 ? '' : 's'} ${needInput.join(', ')} would get nothing as {{ input }}.`,
+      'Give the task as --input "…", --input @task.md or on stdin with --input -.',
+    );
   }
   if (input === undefined && workflow.input === undefined && needInput.length) {
     // running on would send "Task: " with nothing after it to every agent that needs the input
@@ -93,13 +110,21 @@ export async function workflowValidateMain(argv: WorkflowArgs): Promise<number> 
     const { workflow } = await prepare(argv, process.cwd());
     if (argv.json) await writeOut(`${JSON.stringify({ valid: true, workflow }, null, 2)}\n`);
     else {
-      const lines = [`${workflow.file}: valid workflow "${workflow.name}", ${workflow.steps.length} step${workflow.steps.length === 1 ? '' : 's'}`];
+      const lines = [
+        `${workflow.file}: valid workflow "${workflow.name}", ${workflow.steps.length} step${workflow.steps.length === 1 ? '' : 's'}`,
+      ];
       for (const s of workflow.steps) {
-        lines.push(`  ${s.id}: ${s.harness}${s.model ? ` · ${s.model}` : ''}${s.needs.length ? ` (needs ${s.needs.join(', ')})` : ''}${s.isolation === 'worktree' ? ' [worktree]' : ''}`);
+        lines.push(
+          `  ${s.id}: ${s.harness}${s.model ? ` · ${s.model}` : ''}${s.needs.length ? ` (needs ${s.needs.join(', ')})` : ''}${s.isolation === 'worktree' ? ' [worktree]' : ''}`,
+        );
       }
       const usesInput = stepsUsingInput(workflow.steps);
       if (usesInput.length) {
-        lines.push(workflow.input !== undefined ? `  {{ input }} defaults to the file's input: (--input replaces it)` : `  run it with --input "…": step${usesInput.length === 1 ? '' : 's'} ${usesInput.join(', ')} use${usesInput.length === 1 ? 's' : ''} {{ input }}`);
+        lines.push(
+          workflow.input !== undefined
+            ? `  {{ input }} defaults to the file's input: (--input replaces it)`
+            : `  run it with --input "…": step${usesInput.length === 1 ? '' : 's'} ${usesInput.join(', ')} use${usesInput.length === 1 ? 's' : ''} {{ input }}`,
+        );
       }
       await writeOut(`${lines.join('\n')}\n`);
     }

@@ -34,7 +34,16 @@ export class WorkflowTracker {
     if (e.type === 'workflow.started') {
       this.name = e.name;
       this.workflowRunId = e.workflowRunId;
-      for (const s of e.steps) this.steps.set(s.id, { id: s.id, harness: s.harness, ...(s.model ? { model: s.model } : {}), needs: s.needs, status: 'pending', attempt: 0, files: [] });
+      for (const s of e.steps)
+        this.steps.set(s.id, {
+          id: s.id,
+          harness: s.harness,
+          ...(s.model ? { model: s.model } : {}),
+          needs: s.needs,
+          status: 'pending',
+          attempt: 0,
+          files: [],
+        });
       return;
     }
     const id = 'step' in e ? e.step : undefined;
@@ -93,8 +102,22 @@ export class WorkflowTracker {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-const SYMBOL: Record<StepView['status'], string> = { pending: '○', running: '●', ok: '✔', failed: '✖', skipped: '–', cancelled: '⊘' };
-const WORD: Record<StepView['status'], string> = { pending: 'pending', running: 'running', ok: 'done', failed: 'failed', skipped: 'skipped', cancelled: 'cancelled' };
+const SYMBOL: Record<StepView['status'], string> = {
+  pending: '○',
+  running: '●',
+  ok: '✔',
+  failed: '✖',
+  skipped: '–',
+  cancelled: '⊘',
+};
+const WORD: Record<StepView['status'], string> = {
+  pending: 'pending',
+  running: 'running',
+  ok: 'done',
+  failed: 'failed',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+};
 
 function paint(c: Colors, status: StepView['status'], text: string): string {
   if (status === 'ok') return c.green(text);
@@ -113,18 +136,30 @@ export function renderLive(t: WorkflowTracker, color: boolean, now = Date.now(),
   const lines = [c.bold(`workflow ${t.name}`) + c.dim(` · ${t.workflowRunId.slice(0, 8)}`)];
   for (const s of t.steps.values()) {
     const hm = `${s.harness}${s.model ? ` · ${s.model}` : ''}`;
-    const time = s.status === 'running' && s.startedAt ? formatDuration(now - s.startedAt) : s.durationMs !== undefined ? formatDuration(s.durationMs) : '';
+    const time =
+      s.status === 'running' && s.startedAt
+        ? formatDuration(now - s.startedAt)
+        : s.durationMs !== undefined
+          ? formatDuration(s.durationMs)
+          : '';
     let tail = '';
     if (s.status === 'running') tail = s.activity ?? (s.attempt > 1 ? `attempt ${s.attempt}` : 'starting…');
     else if (s.status === 'ok') {
       const tok = totalTokens(s.usage);
-      tail = [tok !== undefined ? `${fmtInt(tok)} tokens` : '', s.files.length ? `${s.files.length} file${s.files.length === 1 ? '' : 's'} changed` : ''].filter(Boolean).join(' · ');
+      tail = [
+        tok !== undefined ? `${fmtInt(tok)} tokens` : '',
+        s.files.length ? `${s.files.length} file${s.files.length === 1 ? '' : 's'} changed` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ');
     } else if (s.status === 'pending') tail = s.needs.length ? `waits for ${s.needs.join(', ')}` : '';
     else tail = s.message ?? '';
     // keep each step on one terminal line: only the free-text tail is shortened
     const room = Math.max(10, width - (2 + idW + 2 + hmW + 2 + 10 + 7 + 2) - 1);
     if (tail.length > room) tail = `${tail.slice(0, room - 1)}…`;
-    lines.push(`${paint(c, s.status, SYMBOL[s.status])} ${s.id.padEnd(idW)}  ${c.dim(hm.padEnd(hmW))}  ${paint(c, s.status, WORD[s.status].padEnd(9))} ${time.padStart(7)}  ${c.dim(tail)}`);
+    lines.push(
+      `${paint(c, s.status, SYMBOL[s.status])} ${s.id.padEnd(idW)}  ${c.dim(hm.padEnd(hmW))}  ${paint(c, s.status, WORD[s.status].padEnd(9))} ${time.padStart(7)}  ${c.dim(tail)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -207,7 +242,11 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
   const all = [head, ...rows.map((r) => r.cells), total];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const right = new Set([4, 5, 6]);
-  const fmt = (cells: string[]): string => cells.map((v, i) => (right.has(i) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((v, i) => (right.has(i) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   return [
     c.bold(fmt(head)),
@@ -219,8 +258,14 @@ export function summaryTable(t: WorkflowTracker, color: boolean): string {
     c.dim(rule),
     fmt(total),
     ...(tokensMissing || costMissing
-      ? [c.dim(`+ lower bound: ${[tokensMissing ? `${noTokens.join(', ')} reported no tokens` : '', costMissing ? `${noCost.join(', ')} reported no cost` : ''].filter(Boolean).join('; ')}`)]
+      ? [
+          c.dim(
+            `+ lower bound: ${[tokensMissing ? `${noTokens.join(', ')} reported no tokens` : '', costMissing ? `${noCost.join(', ')} reported no cost` : ''].filter(Boolean).join('; ')}`,
+          ),
+        ]
       : []),
-    ...(estimated.length ? [c.dim(`~ estimated: ${estimated.join(', ')} reported no cost; priced from its tokens with the price catalog`)] : []),
+    ...(estimated.length
+      ? [c.dim(`~ estimated: ${estimated.join(', ')} reported no cost; priced from its tokens with the price catalog`)]
+      : []),
   ].join('\n');
 }
