@@ -61,7 +61,11 @@ describe('@omnigent/core entries: main, /events, /kit, /internal', () => {
       'isAlive',
       'killTreeNow',
       'nodeModulesDirs',
+      'reaperForget',
+      'reaperWatch',
       'terminateTree',
+      'trackChild',
+      'untrackChild',
       'which',
     ]);
     expect(internal.isAlive(process.pid)).toBe(true);
