@@ -120,7 +120,7 @@ export function createRenderer(options: RenderOptions): (event: OmnigentEvent) =
         break;
       case 'tool.started':
         line(
-          `${c.cyan(sym.tool)} ${c.bold(safe(e.name))}${e.parentCallId ? c.dim(' (sub-agent)') : ''} ${c.dim(safe(summarizeInput(e.input)))}`,
+          `${c.cyan(sym.tool)} ${c.bold(safe(e.name))}${e.mcp ? c.dim(safe(` (MCP ${e.mcp.server})`)) : ''}${e.parentCallId ? c.dim(' (sub-agent)') : ''} ${c.dim(safe(summarizeInput(e.input)))}`,
         );
         break;
       case 'tool.completed': {
