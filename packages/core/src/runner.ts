@@ -8,6 +8,7 @@ import type { OmnigentEvent, TerminalEvent } from './events.js';
 import { DEFAULT_MAX_LINE_BYTES, JsonlFramer } from './jsonl.js';
 import { LineReader } from './line-reader.js';
 import { RunIteration } from './run-iterator.js';
+import { runHandle } from './run-handle.js';
 import { decideTerminal } from './terminal.js';
 import { isSessionPlugin } from './session-contract.js';
 import { startSessionRun } from './session-runner.js';
@@ -194,35 +195,20 @@ export function startRun(options: RunOptions): HarnessRun {
     return seq.finish(draft, end.exit.durationMs)!;
   };
 
-  const result = run().catch((error: unknown): TerminalEvent => {
-    // programmer errors (a throwing command()) still end the run with exactly one terminal event
-    seq.flushPending();
-    const draft: TerminalDraft = {
-      type: 'run.failed',
-      reason: 'error',
-      message: error instanceof Error ? error.message : String(error),
-    };
-    return seq.finish(draft, Math.round(performance.now() - t0))!;
-  });
-  void result.then(settle);
-
-  return {
+  return runHandle({
     runId,
     bus,
-    get pid() {
-      return child?.pid;
-    },
-    result: () => {
-      iteration.resultAsked();
-      return result;
-    },
-    abort: (opts = {}) => {
-      const force = opts.force === true;
+    seq,
+    t0,
+    iteration,
+    settle,
+    run,
+    pid: () => child?.pid,
+    abort: (force) => {
       if (child) child.stop('aborted', 'the run was interrupted', { force });
       else abortAsked = { force: force || abortAsked?.force === true };
     },
-    [Symbol.asyncIterator]: () => iteration.iterator(),
-  };
+  });
 }
 
 /** What the harness was doing when it went quiet: a long tool call reads differently from a model that never answered. */

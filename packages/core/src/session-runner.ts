@@ -7,6 +7,7 @@ import type { TerminalDraft } from './contract.js';
 import { EventSequencer } from './event-sequencer.js';
 import type { NonTerminalDraft, TerminalEvent } from './events.js';
 import { RunIteration } from './run-iterator.js';
+import { runHandle } from './run-handle.js';
 import { idleMessage, type HarnessRun, type RunOptions } from './runner.js';
 import type { SessionChannel, SessionHarnessPlugin } from './session-contract.js';
 import { decideTerminal } from './terminal.js';
@@ -233,32 +234,18 @@ export function startSessionRun(options: RunOptions): HarnessRun {
     return seq.finish(draft, Math.round((first === 'session' && !byRunner ? doneAt : performance.now()) - t0))!;
   };
 
-  const result = run().catch((error: unknown): TerminalEvent => {
-    seq.flushPending();
-    const draft: TerminalDraft = {
-      type: 'run.failed',
-      reason: 'error',
-      message: error instanceof Error ? error.message : String(error),
-    };
-    return seq.finish(draft, Math.round(performance.now() - t0))!;
-  });
-  void result.then(settle);
-
-  return {
+  return runHandle({
     runId,
     bus,
-    get pid() {
-      return child?.pid;
-    },
-    result: () => {
-      iteration.resultAsked();
-      return result;
-    },
-    abort: (opts = {}) => {
-      const force = opts.force === true;
+    seq,
+    t0,
+    iteration,
+    settle,
+    run,
+    pid: () => child?.pid,
+    abort: (force) => {
       if (child) child.stop('aborted', 'the run was interrupted', { force });
       else abortAsked = { force: force || abortAsked?.force === true };
     },
-    [Symbol.asyncIterator]: () => iteration.iterator(),
-  };
+  });
 }
