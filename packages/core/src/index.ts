@@ -119,5 +119,6 @@ export {
   exitFields,
   exitReason,
   MAX_LINE_CHARS,
+  jsonlRecords,
 } from './kit.js';
 export { REDACTED, createRedactor, type Redactor, type RedactorOptions } from './redact.js';

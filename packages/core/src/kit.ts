@@ -88,3 +88,21 @@ export function describeOutsideStop(exit: Pick<ExitInfo, 'exitCode' | 'signal' |
   if (exit.endedByRunner || !sig || exit.signal) return how;
   return `${how} (${sig} from outside omnigent)`;
 }
+
+/**
+ * The JSON objects of a JSON-lines text (a harness's session file). Contract: blank lines, lines
+ * that are not JSON (a torn last line: the CLI was killed mid-write) and non-objects are skipped.
+ */
+export function jsonlRecords(text: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (isRecord(v)) out.push(v);
+    } catch {
+      // not JSON: skipped (see the contract)
+    }
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeExit,
+  jsonlRecords,
   describeOutsideStop,
   exitFields,
   exitReason,
@@ -70,5 +71,15 @@ describe('optional createState and finish', () => {
     expect(minimal.createState({ prompt: 'x' })).toBeUndefined();
     expect(minimal.finish(undefined, { exitCode: 0, stderrTail: '', durationMs: 1 })).toEqual({});
     expect(minimal.finish(undefined, { exitCode: 3, stderrTail: 'bad flag\n', durationMs: 1 })).toEqual({});
+  });
+});
+
+describe('jsonlRecords', () => {
+  it('keeps the objects of a session file and skips blank lines, non-objects and a torn last line', () => {
+    const text = '{"type":"session","id":"s1"}\n\n[1,2]\n"text"\n{"type":"message","n":2}\n{"type":"mess';
+    expect(jsonlRecords(text)).toEqual([
+      { type: 'session', id: 's1' },
+      { type: 'message', n: 2 },
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HarnessHistory, HistoryEvent, HistoryFile, HistorySession, TokenUsage } from '@omnigent/core';
 import { addUsage } from '@omnigent/core/events';
-import { isRecord, str } from '@omnigent/core/kit';
+import { isRecord, str, jsonlRecords } from '@omnigent/core/kit';
 import { isPermissionDenial, toolKind } from './tools.js';
 import { fromApiUsage } from './translate.js';
 
@@ -37,20 +37,6 @@ async function sessionFiles(env: NodeJS.ProcessEnv): Promise<string[]> {
 }
 
 type Json = Record<string, unknown>;
-
-function lines(text: string): Json[] {
-  const out: Json[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const v: unknown = JSON.parse(line);
-      if (isRecord(v)) out.push(v);
-    } catch {
-      // a torn last line (the CLI was killed mid-write) is skipped
-    }
-  }
-  return out;
-}
 
 function resultText(content: unknown): unknown {
   if (typeof content === 'string') return content;
@@ -120,7 +106,7 @@ function fold(records: Json[], acc: Acc, file: HistoryFile, parent: string | und
         const agentId = result ? str(result.agentId) : undefined;
         if (agentId && start && toolKind(start.name) === 'agent') {
           const sub = file.readFile(join(sessionDir, 'subagents', `agent-${agentId}.jsonl`));
-          if (sub !== undefined) fold(lines(sub), acc, file, callId, sessionDir);
+          if (sub !== undefined) fold(jsonlRecords(sub), acc, file, callId, sessionDir);
         }
       }
       continue;
@@ -193,7 +179,7 @@ function fold(records: Json[], acc: Acc, file: HistoryFile, parent: string | und
  * Agent call, and a session whose last request failed ends in `run.failed`.
  */
 export function parseClaudeSession(file: HistoryFile): HistorySession | undefined {
-  const records = lines(file.text);
+  const records = jsonlRecords(file.text);
   const first = records.find((r) => str(r.sessionId) && (r.type === 'user' || r.type === 'assistant'));
   if (!first) return undefined;
   const sessionId = str(first.sessionId)!;

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HarnessHistory, HistoryEvent, HistoryFile, HistorySession, TokenUsage, ToolKind } from '@omnigent/core';
 import { addUsage } from '@omnigent/core/events';
-import { isRecord, num, str } from '@omnigent/core/kit';
+import { isRecord, num, str, jsonlRecords } from '@omnigent/core/kit';
 import type { CodexUsage } from './events.js';
 import { TOOL_ITEMS } from './tools.js';
 import { fromCodexUsage } from './usage.js';
@@ -23,20 +23,6 @@ async function sessionFiles(env: NodeJS.ProcessEnv): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-function records(text: string): Json[] {
-  const out: Json[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const v: unknown = JSON.parse(line);
-      if (isRecord(v)) out.push(v);
-    } catch {
-      // a torn last line (codex killed mid-write)
-    }
-  }
-  return out;
 }
 
 /** `CommandExecution` -> `command_execution` (the item type as `codex exec --json` names it). */
@@ -147,7 +133,7 @@ function toolEvents(
  * `item_completed` records fall back to `function_call` / `function_call_output` pairs.
  */
 export function parseCodexRollout(file: HistoryFile): HistorySession | undefined {
-  const recs = records(file.text);
+  const recs = jsonlRecords(file.text);
   const meta = recs.find((r) => r.type === 'session_meta' && isRecord(r.payload));
   const mp = meta && isRecord(meta.payload) ? meta.payload : undefined;
   const sessionId =

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HarnessHistory, HistoryEvent, HistoryFile, HistorySession, TokenUsage } from '@omnigent/core';
 import { addUsage } from '@omnigent/core/events';
-import { isRecord, str } from '@omnigent/core/kit';
+import { isRecord, str, jsonlRecords } from '@omnigent/core/kit';
 import type { PiAssistantMessage } from './events.js';
 import { piToolKind } from './tools.js';
 import { piCallUsage } from './usage.js';
@@ -25,20 +25,6 @@ async function sessionFiles(env: NodeJS.ProcessEnv): Promise<string[]> {
   }
 }
 
-function records(text: string): Json[] {
-  const out: Json[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const v: unknown = JSON.parse(line);
-      if (isRecord(v)) out.push(v);
-    } catch {
-      // a torn last line (pi killed mid-write)
-    }
-  }
-  return out;
-}
-
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
@@ -55,7 +41,7 @@ function textOf(content: unknown): string {
  * model call failed.
  */
 export function parsePiSession(file: HistoryFile): HistorySession | undefined {
-  const recs = records(file.text);
+  const recs = jsonlRecords(file.text);
   const head = recs.find((r) => r.type === 'session');
   const sessionId = str(head?.id);
   if (!head || !sessionId) return undefined;
