@@ -217,12 +217,14 @@ export function idleMessage(
   ms: number,
   seq: EventSequencer,
   repeating: { message: string; times: number } | undefined,
+  /** How the harness talks: `printed` (stdout lines) or `sent` (a protocol session's messages). */
+  verb: 'printed' | 'sent' = 'printed',
 ): string {
   const secs = Math.round(ms / 1000);
   if (repeating) {
     return `${harness} made no progress for ${secs}s: it only repeated the warning "${repeating.message}" (${repeating.times} times); stopped by the inactivity watchdog (raise it with --idle-timeout, 0 turns it off)`;
   }
-  const quiet = `${harness} printed nothing for ${secs}s`;
+  const quiet = `${harness} ${verb} nothing for ${secs}s`;
   const running = [...seq.openTools.values()].map(
     (t) => `${t.name} (running ${Math.round((performance.now() - t.started) / 1000)}s)`,
   );
@@ -230,6 +232,6 @@ export function idleMessage(
     ? `while tool call${running.length > 1 ? 's' : ''} ${running.join(', ')} ${running.length > 1 ? 'were' : 'was'} open`
     : seq.lastType
       ? `after its last event (${seq.lastType})`
-      : 'and never printed anything';
+      : `and never ${verb} anything`;
   return `${quiet} ${doing}; stopped by the inactivity watchdog (raise it with --idle-timeout, 0 turns it off)`;
 }

@@ -151,7 +151,7 @@ export function startSessionRun(options: RunOptions): HarnessRun {
         return true;
       },
       timeoutMessage: () => `${plugin.name} did not finish within ${Math.round((timeoutMs ?? 0) / 1000)}s (--timeout)`,
-      idleMessage: () => idleMessage(plugin.name, inactivityMs, seq, undefined),
+      idleMessage: () => idleMessage(plugin.name, inactivityMs, seq, undefined, 'sent'),
       softStop: {
         ms: options.cancelGraceMs ?? 2000,
         notify: (why) => {

@@ -258,6 +258,8 @@ export function describeSessionConformance(plugin: AnyHarness, agent: SessionAge
       const { events, terminal } = await runSession(plugin, agent, 'hang', { inactivityMs: 600 });
       assertRunInvariants(events);
       expect(terminal).toMatchObject({ type: 'run.failed', reason: 'timeout' });
+      // a protocol agent talks in messages, not printed lines: the message says what was missing
+      expect(terminal.type === 'run.failed' && terminal.message).toMatch(/ sent nothing for \d+s /);
     });
   });
 }
