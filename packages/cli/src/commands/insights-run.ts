@@ -28,31 +28,18 @@ export async function insightsMain(argv: InsightsArgs, writeOut: (text: string) 
     ...(minRuns !== undefined ? { minRuns } : {}),
   });
   if (argv.html) {
-    const { writeFileSync } = await import('node:fs');
-    const { resolve } = await import('node:path');
-    const out = resolve(argv.html);
     const filterText = ['harness', 'model', 'tag', 'status', 'step', 'kind', 'source', 'limit']
       .filter((k) => argv[k as keyof InsightsArgs] !== undefined)
       .map((k) => `--${k} ${String(argv[k as keyof InsightsArgs])}`)
       .concat(`--since ${since}`)
       .join(' ');
-    try {
-      writeFileSync(out, s.renderInsightsHtml(insights, { css: s.REPORT_CSS, filterText }));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT'
-          ? 'its directory does not exist'
-          : code === 'EISDIR'
-            ? 'it is a directory'
-            : code === 'EACCES'
-              ? 'permission denied'
-              : (error as Error).message;
-      throw new s.StoreQueryError(
-        `cannot write the insights page to ${out}: ${why}`,
-        'Give --html a file path in a directory that exists, e.g. --html insights.html',
-      );
-    }
+    const { writeHtmlFile } = await import('../html-file.js');
+    const out = writeHtmlFile(
+      argv.html,
+      s.renderInsightsHtml(insights, { css: s.REPORT_CSS, filterText }),
+      'the insights page',
+      'insights.html',
+    );
     process.stderr.write(s.terminalSafe(`wrote ${out}\n`));
   }
   if (argv.json) await writeOut(`${JSON.stringify(insights, null, 2)}\n`);

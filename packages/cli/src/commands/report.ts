@@ -30,8 +30,6 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       }) as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
     const { writeOut } = await import('../io.js');
-    const { writeFileSync } = await import('node:fs');
-    const { resolve } = await import('node:path');
     const s = await import('@omnigent/store');
     const { openStoreFor, reportSkipped } = await import('./runs.js');
     if (!argv.html) throw new s.StoreQueryError('--html needs the file to write, e.g. --html report.html');
@@ -58,24 +56,8 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       ...(argv.title ? { title: argv.title } : {}),
       ...(filterText ? { filterText } : {}),
     });
-    const out = resolve(argv.html);
-    try {
-      writeFileSync(out, html);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT'
-          ? 'its directory does not exist'
-          : code === 'EISDIR'
-            ? 'it is a directory'
-            : code === 'EACCES'
-              ? 'permission denied'
-              : (error as Error).message;
-      throw new s.StoreQueryError(
-        `cannot write the report to ${out}: ${why}`,
-        'Give --html a file path in a directory that exists, e.g. --html report.html',
-      );
-    }
+    const { writeHtmlFile } = await import('../html-file.js');
+    const out = writeHtmlFile(argv.html, html, 'the report', 'report.html');
     await writeOut(s.terminalSafe(`wrote ${out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`));
     if (!runs.length) process.stderr.write(s.terminalSafe(s.noRunsText(store.dir, store.all().length)));
     reportSkipped(store);
