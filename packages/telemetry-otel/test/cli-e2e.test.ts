@@ -149,8 +149,13 @@ describe('omnigent run with the MLflow user setup', () => {
       'gen_ai.tool.call.arguments': '{"command":"ls"}',
       'gen_ai.tool.call.result': '"a.txt"',
     });
-    // The tool span lasts as long as the tool did (the transcript sleeps 120 ms inside it).
-    expect(Number(tool!.endTimeUnixNano - tool!.startTimeUnixNano) / 1e6).toBeGreaterThanOrEqual(100);
+    // The tool span lasts as long as the tool did, as the run measured it (the transcript sleeps
+    // 120 ms inside it; how much of that omnigent sees depends on the machine's load, so the span is
+    // checked against the run's own tool.completed figure, not against a wall-clock bound).
+    const completed = events.find((e) => e.type === 'tool.completed') as unknown as { durationMs: number };
+    expect(completed.durationMs).toBeGreaterThan(0);
+    const spanMs = Number(tool!.endTimeUnixNano - tool!.startTimeUnixNano) / 1e6;
+    expect(Math.abs(spanMs - completed.durationMs)).toBeLessThanOrEqual(2);
   });
 
   it('with content capture off, the trace carries no prompt, answer or tool content', async () => {
