@@ -285,7 +285,9 @@ describe('MCP servers end to end: real Claude Code and real Codex, A/B of two pr
     });
     // B is slow (250 ms a call, by its own log): omnigent's latency for it includes that, and A is faster
     expect(servedB.every((c) => c.durationMs >= 240)).toBe(true);
-    expect(b.mcp!.p50Ms).toBeGreaterThanOrEqual(240);
+    // omnigent times a call from the lines' arrival: a loaded machine can read the start late by a
+    // few tens of ms, so the bound is looser than the server's own 250 ms
+    expect(b.mcp!.p50Ms).toBeGreaterThanOrEqual(200);
     expect(a.mcp!.p50Ms).toBeLessThan(b.mcp!.p50Ms!);
     expect(a.tokens.input.mean).toBeGreaterThan(0);
     const byModel = (
