@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, firstPartyPackage, resolveBinary, type LoadedPlugin } from '@omnigent/core';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { EXIT } from '../../exit-codes.js';
 import { cliPackageRoot, installCommandFor } from '../../install-dirs.js';
 import { MissingPackageError, importOptional } from '../../optional-package.js';
 import { planDemo, type DemoStep } from './plan.js';
@@ -15,6 +16,8 @@ export interface DemoArgs extends GlobalArgs {
   json?: boolean;
   keep?: boolean;
   store?: boolean;
+  /** End with the small eval (default true; `--no-eval` skips it). */
+  eval?: boolean;
 }
 
 /** The demo workflow shipped in the CLI package (`demo/demo.yaml`, a copy of examples/workflows/demo.yaml). */
@@ -139,12 +142,22 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
     say(
       'With OTEL_EXPORTER_OTLP_ENDPOINT set (e.g. an MLflow server), the same demo is one trace: invoke_workflow > invoke_agent per step.',
     );
+    let code = exitCode;
+    // the eval after a workflow that worked; --json keeps stdout the workflow's JSONL
+    if (exitCode === EXIT.ok && argv.eval !== false && !argv.json) {
+      const { runDemoEval } = await import('./demo-eval.js');
+      const evalCode = await runDemoEval({ testkit, root: world.root, bins, store: argv.store !== false, say });
+      if (evalCode !== EXIT.ok) code = evalCode === EXIT.interrupted ? evalCode : EXIT.runFailed;
+    } else if (argv.eval !== false && argv.json)
+      say('The eval is skipped with --json (stdout stays the JSONL of the workflow).');
+    if (code === EXIT.interrupted) return code;
+    say('');
     say(
       `Next: omnigent run -H claude-code "…" with your own key, or omnigent workflow run examples/workflows/plan-build-test-review.yaml.`,
     );
     if (argv.keep) say(`Kept the scratch files: ${world.root}`);
     if (argv.json) await writeOut('');
-    return exitCode;
+    return code;
   } finally {
     await world?.close(argv.keep === true);
   }
