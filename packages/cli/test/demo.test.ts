@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
 const DEMO_EVALS = fileURLToPath(new URL('../demo/evals/', import.meta.url));
+
+/** Processes whose working directory contains `prefix` (an eval cell's checkout). */
+function processesIn(prefix: string): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd.includes(prefix)) out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
 
 describe('omnigent demo', () => {
   it('runs the example workflow on the real Claude Code, Codex and Pi against scripted local models, ends with the comparison', async () => {
@@ -70,6 +84,39 @@ describe('omnigent demo', () => {
     const cells = stored.filter((x) => x.tags?.some((t) => t.startsWith('eval:')));
     expect(cells).toHaveLength(6);
     expect(cells.every((x) => x.checks?.length === 1)).toBe(true);
+  }, 300_000);
+
+  it('Ctrl-C during the eval: exit 130, no harness, setup or check process left, scratch files gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omnigent-demo-test-'));
+    const env = { OMNIGENT_STORE: join(dir, 'store'), ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined };
+    const seen: { running?: string[] } = {};
+    let poll: NodeJS.Timeout | undefined;
+    const r = await runCli(['demo'], {
+      cwd: dir,
+      env,
+      onStdout: (text, child) => {
+        // once the eval started, interrupt while a cell's process really runs in its checkout
+        if (poll === undefined && /eval \S+: 6 cells/.test(text)) {
+          poll = setInterval(() => {
+            const running = processesIn('omnigent-eval-fix-bug-');
+            if (running.length) {
+              clearInterval(poll);
+              seen.running = running;
+              child.kill('SIGINT');
+            }
+          }, 20);
+        }
+      },
+    });
+    clearInterval(poll);
+    expect(seen.running?.length ?? 0, `nothing ran when the demo was interrupted: ${r.stderr}`).toBeGreaterThan(0);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('interrupted: stopping the running harnesses');
+    // the reaper's grace is 2 s
+    await new Promise((ok) => setTimeout(ok, 3000));
+    expect(processesIn('omnigent-eval-fix-bug-')).toEqual([]);
+    const project = /Project:\s+(\S+)/.exec(r.stderr)?.[1];
+    expect(existsSync(project!)).toBe(false);
   }, 300_000);
 
   it('--no-eval skips the eval; --no-store leaves no store behind', async () => {
