@@ -50,7 +50,8 @@ function harnessBinary(loaded: LoadedPlugin | undefined, harness: string): strin
 /**
  * `omnigent demo`: runs examples/workflows/demo.yaml with the real Claude Code, Codex and Pi CLIs
  * against local scripted model servers (no API key, no network), shows the live view, records the
- * runs, and ends with the comparison table. Returns the exit code.
+ * runs, and ends with the comparison table, then (unless `--no-eval` or `--json`) a small eval of
+ * the fix-bug task with a scripted model that fixes it and one that does not. Returns the exit code.
  */
 export async function demoMain(argv: DemoArgs): Promise<number> {
   const color = useColor();
@@ -148,8 +149,7 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
       const { runDemoEval } = await import('./demo-eval.js');
       const evalCode = await runDemoEval({ testkit, root: world.root, bins, store: argv.store !== false, say });
       if (evalCode !== EXIT.ok) code = evalCode === EXIT.interrupted ? evalCode : EXIT.runFailed;
-    } else if (argv.eval !== false && argv.json)
-      say('The eval is skipped with --json (stdout stays the JSONL of the workflow).');
+    }
     if (code === EXIT.interrupted) return code;
     say('');
     say(
