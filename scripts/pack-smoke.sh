@@ -143,6 +143,13 @@ step "npm install -g @omnigent/testkit" "$LOGS/install-testkit.log" npm install 
 check_demo() { timeout 150 omnigent demo </dev/null; }
 if check_demo >"$LOGS/demo.log" 2>&1; then
   pass "omnigent demo"
+  # it ends with the eval shipped in the package: the scripted model that fixes the bug passes
+  if grep -Eq '^claude-code/claude-sonnet-4-5/agent +1 +1 +100%' "$LOGS/demo.log" &&
+    grep -Eq '^claude-code/claude-haiku-4-5/agent +1 +0 +0%' "$LOGS/demo.log"; then
+    pass "omnigent demo ends with its eval (the fixing model passes, the other fails)"
+  else
+    fail "omnigent demo ends with its eval" "$LOGS/demo.log"
+  fi
 elif grep -q 'omnigent demo runs from a clone' "$LOGS/demo.log"; then
   # tolerated until the CLI ships what the demo needs (issue #18): this omnigent still needs a clone
   echo "SKIP omnigent demo: this omnigent still runs the demo only from a clone (tolerated)"

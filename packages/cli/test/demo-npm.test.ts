@@ -58,6 +58,18 @@ describe('omnigent demo from an npm install', () => {
     expect(shipped).toBe(example);
   });
 
+  it("ships the same fix-bug task as examples/evals/fix-bug (the demo's eval)", () => {
+    const rel = ['task.yaml', 'repo/calc.js', 'repo/package.json', 'hidden/test/calc.hidden.test.js'];
+    for (const f of rel) {
+      const shipped = readFileSync(fileURLToPath(new URL(`../demo/evals/fix-bug/${f}`, import.meta.url)), 'utf8');
+      const example = readFileSync(
+        fileURLToPath(new URL(`../../../examples/evals/fix-bug/${f}`, import.meta.url)),
+        'utf8',
+      );
+      expect(shipped, f).toBe(example);
+    }
+  });
+
   it('without @omnigent/testkit: exit 2 with the exact install command', async () => {
     const r = await demo(installCli(['@omnigent/plugin-claude-code']));
     expect(r.code).toBe(2);
@@ -81,5 +93,10 @@ describe('omnigent demo from an npm install', () => {
     expect(r.stdout).toMatch(/ok test /);
     expect(r.stdout).not.toMatch(/review/);
     expect(r.stdout).toContain('workflow demo completed');
+    // the eval ships in the package and runs on the two harnesses there are
+    expect(r.stdout).toMatch(/eval \S+: 4 cells in temporary copies/);
+    expect(r.stdout).toMatch(/^claude-code\/claude-sonnet-4-5\/agent\s+1\s+1\s+100%/m);
+    expect(r.stdout).toMatch(/^pi\/lazy\/agent\s+1\s+0\s+0%/m);
+    expect(r.stdout).not.toMatch(/^codex\//m);
   }, 180_000);
 });

@@ -24,6 +24,16 @@ describe('eval cells', () => {
     expect(groupLabel({ harness: 'codex', variant: 'default' })).toBe('codex/default/default');
     expect(cellKey({ task: 'a', harness: 'h', variant: 'v', repeat: 2 })).toBe('a|h||v|2');
   });
+  it("models per harness (the demo's scripted pairs): each harness gets only its own models, in the same stable order", () => {
+    const own: Record<string, string[]> = { h1: ['a1', 'b1'], h2: ['a2'] };
+    const cells = evalCells([task('a')], ['h1', 'h2', 'h3'], (h) => own[h] ?? [], [], 1);
+    expect(cells.map((c) => `${c.index} ${c.harness} ${c.model}`)).toEqual([
+      '0 h1 a1',
+      '1 h1 b1',
+      '2 h2 a2',
+      '3 h3 undefined',
+    ]);
+  });
   it('--baseline: an exact label, else the one label holding every given part; ambiguity and misses are said', () => {
     const labels = ['codex/gpt-5/agent', 'codex/gpt-5-mini/agent', 'pi/fixer/agent'];
     expect(findBaseline(labels, 'codex/gpt-5/agent')).toEqual({ label: 'codex/gpt-5/agent' });

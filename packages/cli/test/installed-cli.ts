@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const PKG = fileURLToPath(new URL('..', import.meta.url));
 /** What the bundled CLI imports at run time (its `dependencies` without the optional packages). */
-const RUNTIME_DEPS = ['@omnigent/core', '@omnigent/store', '@omnigent/workflow', 'jiti', 'log-update'];
+const RUNTIME_DEPS = ['@omnigent/core', '@omnigent/store', '@omnigent/workflow', 'execa', 'jiti', 'log-update'];
 
 /** An omnigent installed like `npm install -g omnigent`, outside the repository. */
 export interface InstalledCli {

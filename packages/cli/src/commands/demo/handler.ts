@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, firstPartyPackage, resolveBinary, type LoadedPlugin } from '@omnigent/core';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { EXIT } from '../../exit-codes.js';
 import { cliPackageRoot, installCommandFor } from '../../install-dirs.js';
 import { MissingPackageError, importOptional } from '../../optional-package.js';
 import { planDemo, type DemoStep } from './plan.js';
@@ -15,6 +16,8 @@ export interface DemoArgs extends GlobalArgs {
   json?: boolean;
   keep?: boolean;
   store?: boolean;
+  /** End with the small eval (default true; `--no-eval` skips it). */
+  eval?: boolean;
 }
 
 /** The demo workflow shipped in the CLI package (`demo/demo.yaml`, a copy of examples/workflows/demo.yaml). */
@@ -47,7 +50,8 @@ function harnessBinary(loaded: LoadedPlugin | undefined, harness: string): strin
 /**
  * `omnigent demo`: runs examples/workflows/demo.yaml with the real Claude Code, Codex and Pi CLIs
  * against local scripted model servers (no API key, no network), shows the live view, records the
- * runs, and ends with the comparison table. Returns the exit code.
+ * runs, and ends with the comparison table, then (unless `--no-eval` or `--json`) a small eval of
+ * the fix-bug task with a scripted model that fixes it and one that does not. Returns the exit code.
  */
 export async function demoMain(argv: DemoArgs): Promise<number> {
   const color = useColor();
@@ -139,12 +143,21 @@ export async function demoMain(argv: DemoArgs): Promise<number> {
     say(
       'With OTEL_EXPORTER_OTLP_ENDPOINT set (e.g. an MLflow server), the same demo is one trace: invoke_workflow > invoke_agent per step.',
     );
+    let code = exitCode;
+    // the eval after a workflow that worked; --json keeps stdout the workflow's JSONL
+    if (exitCode === EXIT.ok && argv.eval !== false && !argv.json) {
+      const { runDemoEval } = await import('./demo-eval.js');
+      const evalCode = await runDemoEval({ testkit, root: world.root, bins, store: argv.store !== false, say });
+      if (evalCode !== EXIT.ok) code = evalCode === EXIT.interrupted ? evalCode : EXIT.runFailed;
+    }
+    if (code === EXIT.interrupted) return code;
+    say('');
     say(
       `Next: omnigent run -H claude-code "…" with your own key, or omnigent workflow run examples/workflows/plan-build-test-review.yaml.`,
     );
     if (argv.keep) say(`Kept the scratch files: ${world.root}`);
     if (argv.json) await writeOut('');
-    return exitCode;
+    return code;
   } finally {
     await world?.close(argv.keep === true);
   }

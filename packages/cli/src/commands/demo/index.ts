@@ -23,6 +23,12 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
         type: 'boolean',
         default: true,
         describe: 'Record the runs in the local store (--no-store to skip)',
+      })
+      .option('eval', {
+        type: 'boolean',
+        default: true,
+        describe:
+          'End with a small eval: the fix-bug task, a model that fixes it and one that does not (--no-eval to skip)',
       }),
   handler: async (argv) => {
     const { demoMain } = await import('./handler.js');

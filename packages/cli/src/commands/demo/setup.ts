@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoadedConfig } from '../../config.js';
+import { mockHarnessConfig } from './mock-harnesses.js';
 
 const run = promisify(execFile);
 
@@ -160,80 +161,13 @@ export async function createDemoWorld(
     ],
   });
 
-  // a scratch HOME per harness: no user config, login or API key is read or written
-  const homes = { claude: join(root, 'home-claude'), codex: join(root, 'home-codex'), pi: join(root, 'home-pi') };
-  for (const h of Object.values(homes)) await mkdir(h, { recursive: true });
-  const codexHome = join(homes.codex, '.codex');
-  const piAgent = join(homes.pi, '.pi', 'agent');
-  await mkdir(codexHome, { recursive: true });
-  await mkdir(piAgent, { recursive: true });
-  await writeFile(
-    join(piAgent, 'models.json'),
-    JSON.stringify({
-      providers: {
-        mock: {
-          baseUrl: chat.url,
-          api: 'openai-completions',
-          apiKey: 'MOCK_API_KEY',
-          compat: { supportsDeveloperRole: false, supportsReasoningEffort: false },
-          models: [
-            {
-              id: 'mock-model',
-              name: 'Scripted mock model',
-              contextWindow: 32000,
-              maxTokens: 4096,
-              cost: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 0 },
-            },
-          ],
-        },
-      },
-    }),
+  const harnesses = await mockHarnessConfig(
+    root,
+    { anthropic: anthropic.url, responses: responses.url, chat: chat.url },
+    [{ id: 'mock-model', name: 'Scripted mock model', cost: { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 0 } }],
+    bins,
   );
-  // fail fast instead of retrying against a mock that answered wrong
-  await writeFile(join(piAgent, 'settings.json'), JSON.stringify({ retry: { enabled: false } }));
-
-  const binOf = (h: string): { bin?: string } => (bins[h] ? { bin: bins[h] } : {});
-  const provider = `{name="Scripted mock",base_url="${responses.url}",wire_api="responses",env_key="MOCK_API_KEY",request_max_retries=0,stream_max_retries=0}`;
-  const config: LoadedConfig = {
-    dir: project,
-    config: {
-      harnesses: {
-        'claude-code': {
-          ...binOf('claude-code'),
-          env: {
-            HOME: homes.claude,
-            ANTHROPIC_BASE_URL: anthropic.url,
-            ANTHROPIC_API_KEY: 'sk-mock-not-a-real-key',
-            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-            DISABLE_AUTOUPDATER: '1',
-            DISABLE_ERROR_REPORTING: '1',
-          },
-        },
-        codex: {
-          ...binOf('codex'),
-          env: { HOME: homes.codex, CODEX_HOME: codexHome, MOCK_API_KEY: 'sk-mock-not-a-real-key' },
-          args: [
-            '-c',
-            `model_providers.mock=${provider}`,
-            '-c',
-            'model_provider="mock"',
-            '-c',
-            'check_for_update_on_startup=false',
-          ],
-        },
-        pi: {
-          ...binOf('pi'),
-          env: {
-            HOME: homes.pi,
-            PI_CODING_AGENT_DIR: piAgent,
-            PI_OFFLINE: '1',
-            MOCK_API_KEY: 'sk-mock-not-a-real-key',
-          },
-          args: ['--provider', 'mock'],
-        },
-      },
-    },
-  };
+  const config: LoadedConfig = { dir: project, config: { harnesses } };
 
   return {
     root,

@@ -18,19 +18,21 @@ export const DEFAULT_VARIANT: EvalVariant = { name: 'default' };
 
 /**
  * Every cell, task-major, then harness, model, variant, repetition (a stable order shards rely on).
- * Contract: pure; no model means each harness's default; no variant means {@link DEFAULT_VARIANT}.
+ * Contract: pure; no model means each harness's default; no variant means {@link DEFAULT_VARIANT};
+ * `models` as a function gives each harness its own models (`omnigent demo`: each harness's scripted pair).
  */
 export function evalCells(
   tasks: EvalTask[],
   harnesses: string[],
-  models: Array<string | undefined>,
+  models: Array<string | undefined> | ((harness: string) => Array<string | undefined>),
   variants: EvalVariant[],
   repeat: number,
 ): EvalCell[] {
   const out: EvalCell[] = [];
   for (const task of tasks) {
     for (const harness of harnesses) {
-      for (const model of models.length ? models : [undefined]) {
+      const mine = typeof models === 'function' ? models(harness) : models;
+      for (const model of mine.length ? mine : [undefined]) {
         for (const variant of variants.length ? variants : [DEFAULT_VARIANT]) {
           for (let r = 0; r < repeat; r++)
             out.push({

@@ -50,10 +50,23 @@ export async function runChecks(
       });
       continue;
     }
-    const r = await runShell(c.run, workdir, env, {
-      timeoutMs: (c.timeout ?? CHECK_TIMEOUT_S) * 1000,
-      ...(signal ? { signal } : {}),
-    });
+    let r: Awaited<ReturnType<typeof runShell>>;
+    try {
+      r = await runShell(c.run, workdir, env, {
+        timeoutMs: (c.timeout ?? CHECK_TIMEOUT_S) * 1000,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      // a check that could not run (e.g. an install missing a package) fails: it must never count as passed
+      results.push({
+        name: c.name,
+        pass: false,
+        durationMs: 0,
+        reason: 'spawn-failed',
+        outputTail: `the check could not run: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      continue;
+    }
     const tail = r.output.trimEnd().split('\n').slice(-CHECK_TAIL_LINES).join('\n');
     results.push({
       name: c.name,

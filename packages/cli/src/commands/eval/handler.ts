@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolveBinary, UsageError } from '@omnigent/core';
 import * as store from '@omnigent/store';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type LoadedConfig } from '../../config.js';
 import { EXIT } from '../../exit-codes.js';
 import type { GlobalArgs } from '../../global-args.js';
 import { withInterrupts } from '../../interrupts.js';
@@ -35,6 +35,14 @@ export interface EvalArgs extends GlobalArgs {
   matrix?: boolean;
 }
 
+/** What a caller inside omnigent (the demo) gives an eval instead of the command line's config. */
+export interface EvalInjected {
+  /** Use this config instead of loading one from the working directory. Default: loadConfig. */
+  config?: LoadedConfig;
+  /** Each harness's own models (overrides --model for the harnesses it names). Default: --model for every harness. */
+  modelsByHarness?: Record<string, string[]>;
+}
+
 /** What one cell came to. */
 interface CellResult {
   cell: string;
@@ -62,7 +70,7 @@ function matrixLabel(c: EvalCell): string {
  * `omnigent eval` / `omnigent matrix`; returns the exit code. Setup errors (bad suite, unknown
  * harness, bad options) are thrown for the CLI's error boundary (exit 2 / 127).
  */
-export async function runEval(argv: EvalArgs): Promise<number> {
+export async function runEval(argv: EvalArgs, injected: EvalInjected = {}): Promise<number> {
   const matrix = argv.matrix === true;
   const suite = loadSuite(argv.suite);
   const shard = argv.shard === undefined ? undefined : parseShard(argv.shard);
@@ -100,7 +108,7 @@ export async function runEval(argv: EvalArgs): Promise<number> {
     variants = wanted.map((w) => variants.find((v) => v.name === w) ?? { name: w });
   }
 
-  const config = await loadConfig(process.cwd(), argv.config);
+  const config = injected.config ?? (await loadConfig(process.cwd(), argv.config));
   // every harness's CLI found before the first cell: a missing one is one clear error (exit 127), not a failed cell each
   for (const h of harnesses) {
     const loaded = await loadHarnessPlugin(h, config, process.cwd());
@@ -122,7 +130,8 @@ export async function runEval(argv: EvalArgs): Promise<number> {
   const evalId =
     argv.resume ?? argv.id ?? `${matrix ? 'm' : 'e'}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
   const tag = `${matrix ? 'matrix' : 'eval'}:${evalId}`;
-  const all = evalCells(suite.tasks, harnesses, models, variants, repeat);
+  const byHarness = injected.modelsByHarness;
+  const all = evalCells(suite.tasks, harnesses, byHarness ? (h) => byHarness[h] ?? models : models, variants, repeat);
   let mine = shardOf(all, shard);
   // --resume: cells with a finished run are done; interrupted or never-started ones run again
   if (argv.resume !== undefined) {
