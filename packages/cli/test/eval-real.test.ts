@@ -1,13 +1,12 @@
 // `omnigent eval` on the REAL Claude Code, Codex and Pi CLIs against scripted local models: one
 // "model" fixes the bug of examples/evals/fix-bug, the other does not. Offline, no API key.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockAnthropic, startMockChatCompletions, startMockResponses } from '@omnigent/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startModelRouter } from '../src/commands/demo/model-router.js';
 import { findPackageBin } from '../src/commands/demo/setup.js';
 import { runCli } from './helpers.js';
 
@@ -15,47 +14,6 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLES = join(ROOT, 'examples', 'evals');
 /** What the fixing model runs: looks for the hidden test (it is not there yet), then fixes add(). */
 const FIX = "ls -a; cat test/calc.hidden.test.js; sed -i 's/return a - b/return a + b/' calc.js && echo fixed-it";
-
-/** Forwards each model request to the mock of its model, or to `done` once a tool result came back. */
-async function router(
-  targets: { done: string; byModel: Record<string, string>; fallback: string },
-  afterTool: (body: Record<string, unknown>) => boolean,
-): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-      } catch {
-        // not JSON (a GET): the fallback answers
-      }
-      const model = typeof body.model === 'string' ? body.model : '';
-      const base = afterTool(body) ? targets.done : (targets.byModel[model] ?? targets.fallback);
-      const up = httpRequest(
-        new URL(req.url ?? '/', base),
-        {
-          method: req.method,
-          headers: { ...req.headers, host: new URL(base).host, 'content-length': String(raw.length) },
-        },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on('error', () => res.destroy());
-      up.end(raw);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-const hasToolResult = (body: Record<string, unknown>): boolean =>
-  JSON.stringify(body.messages ?? body.input ?? '').match(/"tool_result"|"function_call_output"|"role":"tool"/) !==
-  null;
 
 /** Processes whose working directory is a cell checkout (`omnigent-eval-<label>-…`). */
 function processesIn(prefix: string): string[] {
@@ -96,10 +54,11 @@ async function scriptedWorld(): Promise<World> {
   const aDone = await startMockAnthropic({
     fallback: { content: [{ type: 'text', text: done }], usage: { input: 1200, output: 20 } },
   });
-  const aRouter = await router(
-    { done: aDone.url, byModel: { 'claude-sonnet-4-5': aFix.url, 'claude-haiku-4-5': aLazy.url }, fallback: aLazy.url },
-    hasToolResult,
-  );
+  const aRouter = await startModelRouter({
+    afterTool: aDone.url,
+    byModel: { 'claude-sonnet-4-5': aFix.url, 'claude-haiku-4-5': aLazy.url },
+    fallback: aLazy.url,
+  });
   // OpenAI Responses (Codex): gpt-5 fixes, gpt-5-mini does not
   const rFix = await startMockResponses({
     fallback: { output: [{ type: 'exec_command', cmd: FIX }], usage: { input: 2000, output: 100 } },
@@ -110,10 +69,11 @@ async function scriptedWorld(): Promise<World> {
   const rDone = await startMockResponses({
     fallback: { output: [{ type: 'message', text: done }], usage: { input: 2400, output: 20 } },
   });
-  const rRouter = await router(
-    { done: rDone.url, byModel: { 'gpt-5': rFix.url, 'gpt-5-mini': rLazy.url }, fallback: rLazy.url },
-    hasToolResult,
-  );
+  const rRouter = await startModelRouter({
+    afterTool: rDone.url,
+    byModel: { 'gpt-5': rFix.url, 'gpt-5-mini': rLazy.url },
+    fallback: rLazy.url,
+  });
   // Chat Completions (Pi): fixer fixes, lazy does not
   const cFix = await startMockChatCompletions({
     scripts: [
@@ -133,13 +93,13 @@ async function scriptedWorld(): Promise<World> {
     fallback: [{ content: done, usage: { prompt: 1700, completion: 10 } }],
     models: ['fixer', 'lazy'],
   });
-  const cRouter = await router(
-    { done: cDone.url, byModel: { fixer: cFix.url, lazy: cLazy.url }, fallback: cLazy.url },
-    hasToolResult,
-  );
+  const cRouter = await startModelRouter({
+    afterTool: cDone.url,
+    byModel: { fixer: cFix.url, lazy: cLazy.url },
+    fallback: cLazy.url,
+  });
   for (const m of [aFix, aLazy, aDone, rFix, rLazy, rDone, cFix, cLazy, cDone]) closers.push(() => m.close());
-  for (const r of [aRouter, rRouter, cRouter])
-    closers.push(() => new Promise<void>((ok) => r.server.close(() => ok())));
+  for (const r of [aRouter, rRouter, cRouter]) closers.push(() => r.close());
 
   const homes = { claude: join(dir, 'home-claude'), codex: join(dir, 'home-codex'), pi: join(dir, 'home-pi') };
   const codexHome = join(homes.codex, '.codex');
